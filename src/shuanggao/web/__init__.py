@@ -1,0 +1,1 @@
+"""The web layer: app wiring, dependencies, templates and static files."""

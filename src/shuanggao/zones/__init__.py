@@ -1,0 +1,1 @@
+"""High-tech zones (高新区)."""
