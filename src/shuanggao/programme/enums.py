@@ -1,0 +1,45 @@
+"""Vocabulary of the 双高协同 programme (苏政办发〔2025〕28号), shared by every domain."""
+
+from __future__ import annotations
+
+from shuanggao.kit.enums import LabeledEnum
+
+
+class TaskArea(LabeledEnum):
+    """The six task areas of the implementation opinion, used to classify work."""
+
+    NEW_QUALITY_TRANSFORMATION = ("new_quality_transformation", "高新区新质转型")
+    HIGHER_EDUCATION_REFORM = ("higher_education_reform", "高等教育综合改革")
+    KEY_CORE_TECHNOLOGY = ("key_core_technology", "关键核心技术攻关")
+    ACHIEVEMENT_TRANSFER = ("achievement_transfer", "科技成果转化")
+    INDUSTRY_EDUCATION_TALENT = ("industry_education_talent", "产教融合人才培养")
+    RESOURCE_SHARING = ("resource_sharing", "创新资源共享")
+
+
+class FiveOneKind(LabeledEnum):
+    """The 五个一 system of each pilot."""
+
+    INDUSTRY_DIRECTION = ("industry_direction", "一个产业方向")
+    PLATFORM = ("platform", "一个科创平台")
+    LEADING_TALENT = ("leading_talent", "一名领军人才")
+    CONVERSION_FUND = ("conversion_fund", "一只转化基金")
+    BENCHMARK_PROJECTS = ("benchmark_projects", "一批标杆项目")
+
+
+class ProgressStatus(LabeledEnum):
+    NOT_STARTED = ("not_started", "未启动")
+    IN_PROGRESS = ("in_progress", "推进中")
+    LANDED = ("landed", "已落地")
+
+
+class Batch(LabeledEnum):
+    """Pairing batches. The first pilot batch was announced in July 2025."""
+
+    PILOT_2025 = ("pilot_2025", "2025 首批试点")
+    EXPANSION_2026 = ("expansion_2026", "2026 扩面")
+    FULL_COVERAGE_2027 = ("full_coverage_2027", "2027 全覆盖")
+    OTHER = ("other", "其他")
+
+
+# The implementation opinion's goal: every provincial-level-or-above zone paired by the end of 2027.
+FULL_COVERAGE_TARGET_YEAR = 2027
