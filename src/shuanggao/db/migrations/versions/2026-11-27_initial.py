@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 06:54:23.542113
+Create Date: 2026-11-27 06:57:52.262020
 """
 
 from __future__ import annotations
@@ -94,11 +94,270 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_zone_city'), ['city'], unique=False)
         batch_op.create_index(batch_op.f('ix_zone_is_demo'), ['is_demo'], unique=False)
 
+    op.create_table('enterprise',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('credit_code', sa.String(length=18), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('industry_code', sa.String(length=5), nullable=True),
+    sa.Column('is_high_tech', sa.Boolean(), nullable=False),
+    sa.Column('address', sa.String(length=300), nullable=True),
+    sa.Column('contact_person', sa.String(length=50), nullable=True),
+    sa.Column('phone', sa.String(length=30), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_enterprise_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_enterprise')),
+    sa.UniqueConstraint('credit_code', name=op.f('uq_enterprise_credit_code'))
+    )
+    with op.batch_alter_table('enterprise', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_enterprise_industry_code'), ['industry_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enterprise_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enterprise_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enterprise_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('pairing',
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('batch', sa.String(length=30), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('industry_direction', sa.Text(), nullable=True),
+    sa.Column('industry_codes', sa.JSON(), nullable=False),
+    sa.Column('emerging_codes', sa.JSON(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('source_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_pairing_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pairing')),
+    sa.UniqueConstraint('zone_id', 'batch', name=op.f('uq_pairing_zone_id_batch'))
+    )
+    with op.batch_alter_table('pairing', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pairing_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pairing_start_date'), ['start_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pairing_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('enterprise_service',
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.Column('pairing_id', sa.Integer(), nullable=True),
+    sa.Column('service_date', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('task_area', sa.String(length=40), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_enterprise_service_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_enterprise_service_pairing_id_pairing'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_enterprise_service_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_enterprise_service_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_enterprise_service')),
+    sa.UniqueConstraint('enterprise_id', 'university_id', 'service_date', 'kind', name=op.f('uq_enterprise_service_enterprise_id_university_id_service_date_kind'))
+    )
+    with op.batch_alter_table('enterprise_service', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_enterprise_service_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enterprise_service_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enterprise_service_pairing_id'), ['pairing_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enterprise_service_service_date'), ['service_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enterprise_service_university_id'), ['university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enterprise_service_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('pairing_university',
+    sa.Column('pairing_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.Column('is_lead', sa.Boolean(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_pairing_university_pairing_id_pairing'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_pairing_university_university_id_university'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('pairing_id', 'university_id', name=op.f('pk_pairing_university'))
+    )
+    with op.batch_alter_table('pairing_university', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pairing_university_university_id'), ['university_id'], unique=False)
+
+    op.create_table('pilot_element',
+    sa.Column('pairing_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('owner', sa.String(length=200), nullable=True),
+    sa.Column('evidence', sa.Text(), nullable=True),
+    sa.Column('evidence_url', sa.String(length=1000), nullable=True),
+    sa.Column('status_date', sa.Date(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_pilot_element_pairing_id_pairing'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pilot_element')),
+    sa.UniqueConstraint('pairing_id', 'kind', 'title', name=op.f('uq_pilot_element_pairing_id_kind_title'))
+    )
+    with op.batch_alter_table('pilot_element', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pilot_element_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pilot_element_pairing_id'), ['pairing_id'], unique=False)
+
+    op.create_table('platform',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('pairing_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('level', sa.String(length=20), nullable=True),
+    sa.Column('established_date', sa.Date(), nullable=True),
+    sa.Column('industry_direction', sa.Text(), nullable=True),
+    sa.Column('industry_codes', sa.JSON(), nullable=False),
+    sa.Column('task_area', sa.String(length=40), nullable=True),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('shared_instruments', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('source_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_platform_pairing_id_pairing'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_platform_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_platform')),
+    sa.UniqueConstraint('zone_id', 'name', name=op.f('uq_platform_zone_id_name'))
+    )
+    with op.batch_alter_table('platform', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_platform_established_date'), ['established_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_platform_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_platform_pairing_id'), ['pairing_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_platform_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('project',
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.Column('pairing_id', sa.Integer(), nullable=True),
+    sa.Column('task_area', sa.String(length=40), nullable=True),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=True),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('budget', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('is_benchmark', sa.Boolean(), nullable=False),
+    sa.Column('university_leader', sa.String(length=100), nullable=True),
+    sa.Column('enterprise_leader', sa.String(length=100), nullable=True),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('source_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_project_pairing_id_pairing'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_project_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_project_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_project')),
+    sa.UniqueConstraint('zone_id', 'title', name=op.f('uq_project_zone_id_title'))
+    )
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_pairing_id'), ['pairing_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_start_date'), ['start_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_task_area'), ['task_area'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_university_id'), ['university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('platform_university',
+    sa.Column('platform_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['platform_id'], ['platform.id'], name=op.f('fk_platform_university_platform_id_platform'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_platform_university_university_id_university'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('platform_id', 'university_id', name=op.f('pk_platform_university'))
+    )
+    with op.batch_alter_table('platform_university', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_platform_university_university_id'), ['university_id'], unique=False)
+
+    op.create_table('project_enterprise',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_project_enterprise_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_project_enterprise_project_id_project'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('project_id', 'enterprise_id', name=op.f('pk_project_enterprise'))
+    )
+    with op.batch_alter_table('project_enterprise', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_enterprise_enterprise_id'), ['enterprise_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('project_enterprise', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_enterprise_enterprise_id'))
+
+    op.drop_table('project_enterprise')
+    with op.batch_alter_table('platform_university', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_platform_university_university_id'))
+
+    op.drop_table('platform_university')
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_project_university_id'))
+        batch_op.drop_index(batch_op.f('ix_project_task_area'))
+        batch_op.drop_index(batch_op.f('ix_project_start_date'))
+        batch_op.drop_index(batch_op.f('ix_project_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_project_is_demo'))
+
+    op.drop_table('project')
+    with op.batch_alter_table('platform', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_platform_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_platform_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_platform_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_platform_established_date'))
+
+    op.drop_table('platform')
+    with op.batch_alter_table('pilot_element', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pilot_element_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_pilot_element_is_demo'))
+
+    op.drop_table('pilot_element')
+    with op.batch_alter_table('pairing_university', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pairing_university_university_id'))
+
+    op.drop_table('pairing_university')
+    with op.batch_alter_table('enterprise_service', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_enterprise_service_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_enterprise_service_university_id'))
+        batch_op.drop_index(batch_op.f('ix_enterprise_service_service_date'))
+        batch_op.drop_index(batch_op.f('ix_enterprise_service_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_enterprise_service_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_enterprise_service_enterprise_id'))
+
+    op.drop_table('enterprise_service')
+    with op.batch_alter_table('pairing', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pairing_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_pairing_start_date'))
+        batch_op.drop_index(batch_op.f('ix_pairing_is_demo'))
+
+    op.drop_table('pairing')
+    with op.batch_alter_table('enterprise', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_enterprise_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_enterprise_name'))
+        batch_op.drop_index(batch_op.f('ix_enterprise_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_enterprise_industry_code'))
+
+    op.drop_table('enterprise')
     with op.batch_alter_table('zone', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_zone_is_demo'))
         batch_op.drop_index(batch_op.f('ix_zone_city'))

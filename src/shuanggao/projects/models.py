@@ -1,0 +1,109 @@
+"""Joint R&D projects (合作研发项目)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ColumnElement, ForeignKey, String, Text, UniqueConstraint, extract
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shuanggao.db.base import Base, RecordMixin, SourceMixin
+from shuanggao.db.types import Money
+from shuanggao.enterprises.models import Enterprise
+from shuanggao.pairings.membership import MemberOf
+from shuanggao.pairings.models import Pairing
+from shuanggao.universities.models import University
+from shuanggao.zones.models import Zone
+
+
+class ProjectEnterprise(Base):
+    """An enterprise taking part in a project."""
+
+    __tablename__ = "project_enterprise"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True
+    )
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+
+    enterprise: Mapped[Enterprise] = relationship(lazy="raise")
+
+
+class Project(RecordMixin, SourceMixin, Base):
+    """A joint R&D project of a zone and a university, optionally with enterprises."""
+
+    __tablename__ = "project"
+    __table_args__ = (UniqueConstraint("zone_id", "title"),)
+
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    zone_id: Mapped[int] = mapped_column(
+        ForeignKey("zone.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    university_id: Mapped[int] = mapped_column(
+        ForeignKey("university.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    pairing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pairing.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # programme.enums.TaskArea value.
+    task_area: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    # projects.schemas.ProjectKind value.
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    start_date: Mapped[dt.date | None] = mapped_column(nullable=True, index=True)
+    end_date: Mapped[dt.date | None] = mapped_column(nullable=True)
+    # Total budget in yuan (integer fen in the database).
+    budget: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    # projects.schemas.ProjectStatus value.
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="approved")
+    is_benchmark: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    university_leader: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    enterprise_leader: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    zone: Mapped[Zone] = relationship(lazy="raise")
+    university: Mapped[University] = relationship(lazy="raise")
+    pairing: Mapped[Pairing | None] = relationship(lazy="raise")
+    participants: Mapped[list[ProjectEnterprise]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by=ProjectEnterprise.enterprise_id
+    )
+
+    @property
+    def zone_name(self) -> str:
+        return self.zone.name
+
+    @property
+    def university_name(self) -> str:
+        return self.university.name
+
+    @property
+    def enterprise_ids(self) -> list[int]:
+        return [p.enterprise_id for p in self.participants]
+
+    @property
+    def enterprise_names(self) -> list[str]:
+        return [p.enterprise.name for p in self.participants]
+
+    @hybrid_property
+    def member_enterprise_id(self) -> int | None:
+        """Filter ``?enterprise_id=``: at instance level, the first enterprise."""
+        ids = self.enterprise_ids
+        return ids[0] if ids else None
+
+    @member_enterprise_id.inplace.comparator
+    @classmethod
+    def _member_enterprise_comparator(cls) -> MemberOf:
+        return MemberOf(cls.id, ProjectEnterprise.project_id, ProjectEnterprise.enterprise_id)
+
+    @hybrid_property
+    def start_year(self) -> int | None:
+        return self.start_date.year if self.start_date is not None else None
+
+    @start_year.inplace.expression
+    @classmethod
+    def _start_year_expression(cls) -> ColumnElement[int]:
+        return extract("year", cls.start_date)
