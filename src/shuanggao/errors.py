@@ -29,6 +29,8 @@ class ErrorCode(StrEnum):
     SECOND_FACTOR = "second_factor_required"
     WEAK_PASSWORD = "weak_password"
     MODEL_MISSING = "model_missing"
+    PASSWORD_CHANGE_REQUIRED = "password_change_required"
+    TOTP_ENROLMENT_REQUIRED = "totp_enrolment_required"
 
 
 class AppError(Exception):
