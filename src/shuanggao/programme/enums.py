@@ -43,3 +43,27 @@ class Batch(LabeledEnum):
 
 # The implementation opinion's goal: every provincial-level-or-above zone paired by the end of 2027.
 FULL_COVERAGE_TARGET_YEAR = 2027
+
+
+class FactKind(LabeledEnum):
+    """What a public programme fact (ProgrammeFact) reports."""
+
+    EVENT = ("event", "活动")
+    PLAN = ("plan", "计划")
+    FUND = ("fund", "基金与资金")
+    PROJECT = ("project", "项目")
+    TALENT = ("talent", "人才")
+    PLATFORM = ("platform", "平台")
+    LIST = ("list", "清单")
+    BASE = ("base", "基地")
+    MECHANISM = ("mechanism", "机制")
+    AGREEMENT = ("agreement", "协议")
+    POLICY = ("policy", "政策")
+    PROGRAMME_TOTAL = ("programme_total", "全省汇总")
+
+
+class PolicyListKind(LabeledEnum):
+    """The two lists issued on 2025-09-10 by 省科技厅、省委人才办、省教育厅."""
+
+    POLICY_GUIDE = ("policy_guide", "政策指南清单")
+    REFORM_GUIDE = ("reform_guide", "改革指引清单")

@@ -13,6 +13,8 @@ class ZoneLevel(LabeledEnum):
     NATIONAL = ("national", "国家级")
     PROVINCIAL = ("provincial", "省级")
     PROVINCIAL_PREP = ("provincial_prep", "省级（筹）")
+    # A zone named as a pilot whose level no source at hand states (e.g. 南通市北高新区).
+    UNKNOWN = ("unknown", "待核实")
 
 
 _INDUSTRY_CODE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")

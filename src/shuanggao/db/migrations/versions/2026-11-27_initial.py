@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 06:57:52.262020
+Create Date: 2026-11-27 06:58:59.288370
 """
 
 from __future__ import annotations
@@ -43,6 +43,76 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_event_actor_user_id'), ['actor_user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_entity'), ['entity'], unique=False)
+
+    op.create_table('discipline',
+    sa.Column('code', sa.String(length=4), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('parent_code', sa.String(length=2), nullable=True),
+    sa.Column('doctoral', sa.Boolean(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_discipline')),
+    sa.UniqueConstraint('code', name=op.f('uq_discipline_code'))
+    )
+    with op.batch_alter_table('discipline', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_discipline_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_discipline_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_discipline_parent_code'), ['parent_code'], unique=False)
+
+    op.create_table('industry',
+    sa.Column('code', sa.String(length=5), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('level', sa.String(length=20), nullable=False),
+    sa.Column('section', sa.String(length=1), nullable=False),
+    sa.Column('parent_code', sa.String(length=5), nullable=True),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('is_strategic', sa.Boolean(), nullable=False),
+    sa.Column('is_high_tech', sa.Boolean(), nullable=False),
+    sa.Column('is_digital', sa.Boolean(), nullable=False),
+    sa.Column('strategic_paths', sa.JSON(), nullable=False),
+    sa.Column('key_products', sa.JSON(), nullable=False),
+    sa.Column('classifications', sa.JSON(), nullable=False),
+    sa.Column('keywords', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_industry')),
+    sa.UniqueConstraint('code', name=op.f('uq_industry_code'))
+    )
+    with op.batch_alter_table('industry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_industry_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_industry_level'), ['level'], unique=False)
+        batch_op.create_index(batch_op.f('ix_industry_parent_code'), ['parent_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_industry_section'), ['section'], unique=False)
+
+    op.create_table('policy_item',
+    sa.Column('list_kind', sa.String(length=20), nullable=False),
+    sa.Column('no', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('issuer', sa.Text(), nullable=True),
+    sa.Column('summary', sa.Text(), nullable=True),
+    sa.Column('applies_to', sa.Text(), nullable=True),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_policy_item')),
+    sa.UniqueConstraint('list_kind', 'no', name=op.f('uq_policy_item_list_kind_no'))
+    )
+    with op.batch_alter_table('policy_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_policy_item_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_policy_item_list_kind'), ['list_kind'], unique=False)
 
     op.create_table('university',
     sa.Column('code', sa.String(length=10), nullable=False),
@@ -144,6 +214,107 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_pairing_start_date'), ['start_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_pairing_zone_id'), ['zone_id'], unique=False)
 
+    op.create_table('programme_fact',
+    sa.Column('scope', sa.String(length=100), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=True),
+    sa.Column('universities', sa.Text(), nullable=True),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('name', sa.String(length=500), nullable=False),
+    sa.Column('figure', shuanggao.programme.types.Figure(), nullable=True),
+    sa.Column('unit', sa.String(length=50), nullable=True),
+    sa.Column('fact_date', sa.Date(), nullable=True),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_programme_fact_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_programme_fact')),
+    sa.UniqueConstraint('scope', 'kind', 'name', name=op.f('uq_programme_fact_scope_kind_name'))
+    )
+    with op.batch_alter_table('programme_fact', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programme_fact_fact_date'), ['fact_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_programme_fact_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_programme_fact_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_programme_fact_scope'), ['scope'], unique=False)
+        batch_op.create_index(batch_op.f('ix_programme_fact_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('supply_item',
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.Column('owner_name', sa.String(length=50), nullable=True),
+    sa.Column('owner_user_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('abstract', sa.Text(), nullable=False),
+    sa.Column('keywords', sa.JSON(), nullable=False),
+    sa.Column('discipline_codes', sa.JSON(), nullable=False),
+    sa.Column('industry_codes', sa.JSON(), nullable=False),
+    sa.Column('maturity', sa.String(length=20), nullable=True),
+    sa.Column('rights_status', sa.String(length=30), nullable=True),
+    sa.Column('patent_numbers', sa.JSON(), nullable=False),
+    sa.Column('transfer_modes', sa.JSON(), nullable=False),
+    sa.Column('price_min', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('price_max', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('research_directions', sa.Text(), nullable=True),
+    sa.Column('representative_results', sa.Text(), nullable=True),
+    sa.Column('sharing_terms', sa.Text(), nullable=True),
+    sa.Column('data_description', sa.Text(), nullable=True),
+    sa.Column('is_public', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('source_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_supply_item_university_id_university'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supply_item')),
+    sa.UniqueConstraint('university_id', 'title', name=op.f('uq_supply_item_university_id_title'))
+    )
+    with op.batch_alter_table('supply_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supply_item_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supply_item_is_public'), ['is_public'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supply_item_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supply_item_owner_user_id'), ['owner_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supply_item_university_id'), ['university_id'], unique=False)
+
+    op.create_table('app_user',
+    sa.Column('username', sa.String(length=60), nullable=False),
+    sa.Column('display_name', sa.String(length=100), nullable=False),
+    sa.Column('role', sa.String(length=40), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=True),
+    sa.Column('university_id', sa.Integer(), nullable=True),
+    sa.Column('enterprise_id', sa.Integer(), nullable=True),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('failed_count', sa.Integer(), nullable=False),
+    sa.Column('locked_until', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_login_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('totp_secret_enc', sa.String(length=255), nullable=True),
+    sa.Column('totp_enabled', sa.Boolean(), nullable=False),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
+    sa.Column('password_changed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('must_change_password', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_app_user_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_app_user_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_app_user_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_app_user')),
+    sa.UniqueConstraint('username', name=op.f('uq_app_user_username'))
+    )
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_app_user_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_app_user_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_app_user_role'), ['role'], unique=False)
+        batch_op.create_index(batch_op.f('ix_app_user_university_id'), ['university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_app_user_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('enterprise_service',
     sa.Column('enterprise_id', sa.Integer(), nullable=False),
     sa.Column('zone_id', sa.Integer(), nullable=False),
@@ -240,6 +411,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_platform_pairing_id'), ['pairing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_platform_zone_id'), ['zone_id'], unique=False)
 
+    op.create_table('programme_fact_university',
+    sa.Column('fact_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['fact_id'], ['programme_fact.id'], name=op.f('fk_programme_fact_university_fact_id_programme_fact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_programme_fact_university_university_id_university'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('fact_id', 'university_id', name=op.f('pk_programme_fact_university'))
+    )
+    with op.batch_alter_table('programme_fact_university', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programme_fact_university_university_id'), ['university_id'], unique=False)
+
     op.create_table('project',
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('zone_id', sa.Integer(), nullable=False),
@@ -277,6 +458,56 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_project_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_zone_id'), ['zone_id'], unique=False)
 
+    op.create_table('resident',
+    sa.Column('person_name', sa.String(length=50), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('pairing_id', sa.Integer(), nullable=True),
+    sa.Column('department', sa.String(length=200), nullable=True),
+    sa.Column('discipline_code', sa.String(length=4), nullable=True),
+    sa.Column('from_date', sa.Date(), nullable=False),
+    sa.Column('to_date', sa.Date(), nullable=True),
+    sa.Column('role', sa.String(length=100), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('source_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_resident_pairing_id_pairing'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_resident_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_resident_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_resident')),
+    sa.UniqueConstraint('university_id', 'zone_id', 'person_name', 'from_date', name=op.f('uq_resident_university_id_zone_id_person_name_from_date'))
+    )
+    with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_resident_from_date'), ['from_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_pairing_id'), ['pairing_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_to_date'), ['to_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_university_id'), ['university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('api_token',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=12), nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('expires_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_api_token_user_id_app_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
+    )
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
+
     op.create_table('platform_university',
     sa.Column('platform_id', sa.Integer(), nullable=False),
     sa.Column('university_id', sa.Integer(), nullable=False),
@@ -298,11 +529,32 @@ def upgrade() -> None:
     with op.batch_alter_table('project_enterprise', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_enterprise_enterprise_id'), ['enterprise_id'], unique=False)
 
+    op.create_table('user_session',
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('stage', sa.String(length=10), nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ip', sa.String(length=64), nullable=True),
+    sa.Column('user_agent', sa.String(length=200), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_user_session_user_id_app_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_session')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_user_session_token_hash'))
+    )
+    with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
+
+    op.drop_table('user_session')
     with op.batch_alter_table('project_enterprise', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_enterprise_enterprise_id'))
 
@@ -311,6 +563,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_platform_university_university_id'))
 
     op.drop_table('platform_university')
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
+
+    op.drop_table('api_token')
+    with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_resident_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_university_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_to_date'))
+        batch_op.drop_index(batch_op.f('ix_resident_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_resident_from_date'))
+
+    op.drop_table('resident')
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_zone_id'))
         batch_op.drop_index(batch_op.f('ix_project_university_id'))
@@ -320,6 +585,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_project_is_demo'))
 
     op.drop_table('project')
+    with op.batch_alter_table('programme_fact_university', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programme_fact_university_university_id'))
+
+    op.drop_table('programme_fact_university')
     with op.batch_alter_table('platform', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_platform_zone_id'))
         batch_op.drop_index(batch_op.f('ix_platform_pairing_id'))
@@ -345,6 +614,30 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_enterprise_service_enterprise_id'))
 
     op.drop_table('enterprise_service')
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_app_user_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_app_user_university_id'))
+        batch_op.drop_index(batch_op.f('ix_app_user_role'))
+        batch_op.drop_index(batch_op.f('ix_app_user_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_app_user_enterprise_id'))
+
+    op.drop_table('app_user')
+    with op.batch_alter_table('supply_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supply_item_university_id'))
+        batch_op.drop_index(batch_op.f('ix_supply_item_owner_user_id'))
+        batch_op.drop_index(batch_op.f('ix_supply_item_kind'))
+        batch_op.drop_index(batch_op.f('ix_supply_item_is_public'))
+        batch_op.drop_index(batch_op.f('ix_supply_item_is_demo'))
+
+    op.drop_table('supply_item')
+    with op.batch_alter_table('programme_fact', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programme_fact_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_programme_fact_scope'))
+        batch_op.drop_index(batch_op.f('ix_programme_fact_kind'))
+        batch_op.drop_index(batch_op.f('ix_programme_fact_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_programme_fact_fact_date'))
+
+    op.drop_table('programme_fact')
     with op.batch_alter_table('pairing', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pairing_zone_id'))
         batch_op.drop_index(batch_op.f('ix_pairing_start_date'))
@@ -368,6 +661,24 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_university_city'))
 
     op.drop_table('university')
+    with op.batch_alter_table('policy_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_policy_item_list_kind'))
+        batch_op.drop_index(batch_op.f('ix_policy_item_is_demo'))
+
+    op.drop_table('policy_item')
+    with op.batch_alter_table('industry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_industry_section'))
+        batch_op.drop_index(batch_op.f('ix_industry_parent_code'))
+        batch_op.drop_index(batch_op.f('ix_industry_level'))
+        batch_op.drop_index(batch_op.f('ix_industry_is_demo'))
+
+    op.drop_table('industry')
+    with op.batch_alter_table('discipline', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_discipline_parent_code'))
+        batch_op.drop_index(batch_op.f('ix_discipline_kind'))
+        batch_op.drop_index(batch_op.f('ix_discipline_is_demo'))
+
+    op.drop_table('discipline')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_entity'))
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
