@@ -49,3 +49,100 @@ def create_university(session: Session, **overrides: Any) -> University:
     session.add(uni)
     session.flush()
     return uni
+
+
+# --- supply, demand, matches (issue 3) ---------------------------------------------------------
+
+
+def make_test_credit_code(n: int) -> str:
+    """A valid 统一社会信用代码 derived from ``n``."""
+    from shuanggao.enterprises.credit_code import make_credit_code
+
+    return make_credit_code(f"91320000{n:09d}")
+
+
+def create_demand_enterprise(session: Session, zone: Zone | None = None, **overrides: Any) -> Any:
+    """An enterprise for demand tests (in ``zone``, a new zone by default)."""
+    from shuanggao.enterprises.models import Enterprise
+
+    n = _n()
+    zone = zone or create_zone(session)
+    values: dict[str, Any] = {
+        "name": f"测试企业{n}有限公司",
+        "credit_code": make_test_credit_code(900000 + n),
+        "zone_id": zone.id,
+    }
+    values.update(overrides)
+    enterprise = Enterprise(**values)
+    session.add(enterprise)
+    session.flush()
+    return enterprise
+
+
+def pair_zone_with(
+    session: Session, zone: Zone, *universities: University, **overrides: Any
+) -> Any:
+    """A pairing of ``zone`` with ``universities`` (the first is the lead)."""
+    from shuanggao.pairings.models import Pairing, PairingUniversity
+
+    values: dict[str, Any] = {"zone_id": zone.id, "batch": "pilot_2025", "status": "active"}
+    values.update(overrides)
+    pairing = Pairing(**values)
+    session.add(pairing)
+    session.flush()
+    for pos, uni in enumerate(universities):
+        session.add(
+            PairingUniversity(
+                pairing_id=pairing.id, university_id=uni.id, is_lead=pos == 0, position=pos
+            )
+        )
+    session.flush()
+    return pairing
+
+
+def create_supply_item(
+    session: Session, university: University | None = None, **overrides: Any
+) -> Any:
+    from shuanggao.supply.models import SupplyItem
+
+    n = _n()
+    university = university or create_university(session)
+    values: dict[str, Any] = {
+        "kind": "achievement",
+        "university_id": university.id,
+        "title": f"测试科技成果{n}",
+        "abstract": "",
+        "keywords": [],
+        "discipline_codes": [],
+        "industry_codes": [],
+        "patent_numbers": [],
+        "transfer_modes": [],
+        "is_public": True,
+    }
+    values.update(overrides)
+    item = SupplyItem(**values)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def create_demand(session: Session, enterprise: Any = None, **overrides: Any) -> Any:
+    from shuanggao.demand.models import Demand
+
+    n = _n()
+    enterprise = enterprise or create_demand_enterprise(session)
+    values: dict[str, Any] = {
+        "enterprise_id": enterprise.id,
+        "zone_id": enterprise.zone_id,
+        "title": f"测试需求{n}",
+        "description": "",
+        "keywords": [],
+        "cooperation_mode": "development",
+        "visibility": "public",
+        "triage_state": "pending",
+    }
+    values.update(overrides)
+    demand = Demand(**values)
+    session.add(demand)
+    session.flush()
+    return demand

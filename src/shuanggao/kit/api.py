@@ -65,7 +65,7 @@ def crud_router(reg: Register[Any]) -> APIRouter:
             filters={k: data[k] for k in filter_names},
         )
         return {
-            "items": [Read.model_validate(o, from_attributes=True) for o in page.items],
+            "items": [reg.present(o, actor) for o in page.items],
             "total": page.total,
             "page": page.page,
             "page_size": page.page_size,
@@ -73,19 +73,17 @@ def crud_router(reg: Register[Any]) -> APIRouter:
 
     @router.get("/{obj_id}", response_model=Read, summary=f"查看{reg.label}")
     def get_(obj_id: int, session: SessionDep, actor: ActorDep) -> Any:
-        return Read.model_validate(
-            service.get_record(session, actor, reg, obj_id), from_attributes=True
-        )
+        return reg.present(service.get_record(session, actor, reg, obj_id), actor)
 
     @router.post("", response_model=Read, status_code=201, summary=f"新增{reg.label}")
     def create_(payload: Create, session: SessionDep, actor: ActorDep) -> Any:  # type: ignore[valid-type]
         obj = service.create_record(session, actor, reg, payload)
-        return Read.model_validate(obj, from_attributes=True)
+        return reg.present(obj, actor)
 
     @router.patch("/{obj_id}", response_model=Read, summary=f"修改{reg.label}")
     def update_(obj_id: int, payload: Update, session: SessionDep, actor: ActorDep) -> Any:  # type: ignore[valid-type]
         obj = service.update_record(session, actor, reg, obj_id, payload)
-        return Read.model_validate(obj, from_attributes=True)
+        return reg.present(obj, actor)
 
     @router.delete("/{obj_id}", status_code=204, summary=f"删除{reg.label}")
     def delete_(obj_id: int, session: SessionDep, actor: ActorDep) -> Response:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import ExecutableOption
 
 from shuanggao.kit.policy import Policy, PublicRead
+
+if TYPE_CHECKING:
+    from shuanggao.accounts.actor import Actor
 
 M = TypeVar("M")
 
@@ -80,10 +83,33 @@ class Register(Generic[M]):
     apply_extra: Callable[[Session, M, dict[str, Any]], None] | None = None
     # Extra fields only the API shows, not importable (computed).
     description: str = ""
+    # Per-actor masking: the fields of a row that this actor may read the row but not see (an
+    # anonymous demand's enterprise ...). Everything that shows rows — the API, pages, exports,
+    # match results — goes through ``present`` / ``hidden_for`` so the rule holds everywhere.
+    hidden_fields: Callable[[Actor, M], frozenset[str]] | None = None
+    # What a hidden field shows instead (default: None, an empty cell in exports).
+    masked_values: Mapping[str, Any] = field(default_factory=dict)
 
     def title_of(self, obj: M) -> str:
         value = getattr(obj, self.title_attr, None)
         return str(value) if value is not None else f"#{getattr(obj, 'id', '?')}"
+
+    def hidden_for(self, actor: Actor, obj: M) -> frozenset[str]:
+        """The fields of ``obj`` that ``actor`` must not see (empty for most registers)."""
+        if self.hidden_fields is None:
+            return frozenset()
+        return self.hidden_fields(actor, obj)
+
+    def masked_value(self, name: str) -> Any:
+        return self.masked_values.get(name)
+
+    def present(self, obj: M, actor: Actor) -> BaseModel:
+        """``obj`` as ``actor`` may see it: the read schema with hidden fields masked."""
+        data = self.read_schema.model_validate(obj, from_attributes=True)
+        hidden = self.hidden_for(actor, obj)
+        if not hidden:
+            return data
+        return data.model_copy(update={name: self.masked_value(name) for name in hidden})
 
 
 _REGISTERS: dict[str, Register[Any]] = {}

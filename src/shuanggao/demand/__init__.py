@@ -1,0 +1,1 @@
+"""Industry demands (产业需求): what zones' enterprises need, with visibility and triage."""

@@ -1,0 +1,72 @@
+"""Industry demands (产业需求), kept by zones for their enterprises."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shuanggao.db.base import Base, RecordMixin
+from shuanggao.db.types import Money
+from shuanggao.enterprises.models import Enterprise
+from shuanggao.zones.models import Zone
+
+
+class Demand(RecordMixin, Base):
+    """An enterprise's technical need, entered by its zone or by the enterprise itself.
+
+    ``visibility`` decides who reads it and whether the enterprise is named (``anonymous``:
+    readable like a public need, the enterprise hidden from everyone outside the owning zone,
+    the enterprise itself, the province and auditors). ``triage_state`` is changed only by the
+    triage action of the demand service.
+    """
+
+    __tablename__ = "demand"
+    __table_args__ = (UniqueConstraint("enterprise_id", "title"),)
+
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    zone_id: Mapped[int] = mapped_column(
+        ForeignKey("zone.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    technical_indicators: Mapped[str | None] = mapped_column(Text, nullable=True)
+    keywords: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    # GB/T 4754-2017 code (小类 preferred) and 战略性新兴产业(2018) chain node code.
+    industry_code: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
+    chain_node: Mapped[str | None] = mapped_column(String(12), nullable=True, index=True)
+    budget_min: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    budget_max: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    deadline_date: Mapped[dt.date | None] = mapped_column(nullable=True)
+    # demand.schemas.CooperationMode value.
+    cooperation_mode: Mapped[str] = mapped_column(String(20), nullable=False)
+    # demand.schemas.Visibility value.
+    visibility: Mapped[str] = mapped_column(String(20), nullable=False, default="public")
+    # demand.schemas.TriageState value.
+    triage_state: Mapped[str] = mapped_column(
+        String(20), nullable=False, default="pending", index=True
+    )
+    triage_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    contact_person: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    # Personal data: masked in the audit log (key ``phone``), hidden on anonymous demands.
+    phone: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    enterprise: Mapped[Enterprise] = relationship(lazy="raise")
+    zone: Mapped[Zone] = relationship(lazy="raise")
+
+    @property
+    def enterprise_name(self) -> str:
+        return self.enterprise.name
+
+    @property
+    def enterprise_credit_code(self) -> str:
+        return self.enterprise.credit_code
+
+    @property
+    def zone_name(self) -> str:
+        return self.zone.name
