@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 06:58:59.288370
+Create Date: 2026-11-27 07:00:54.992627
 """
 
 from __future__ import annotations
@@ -63,6 +63,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_discipline_is_demo'), ['is_demo'], unique=False)
         batch_op.create_index(batch_op.f('ix_discipline_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_discipline_parent_code'), ['parent_code'], unique=False)
+
+    op.create_table('import_job',
+    sa.Column('kind', sa.String(length=60), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('file_format', sa.String(length=10), nullable=False),
+    sa.Column('file_size', sa.Integer(), nullable=False),
+    sa.Column('file_sha256', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('actor_user_id', sa.Integer(), nullable=True),
+    sa.Column('actor_name', sa.String(length=100), nullable=False),
+    sa.Column('actor_role', sa.String(length=40), nullable=False),
+    sa.Column('row_count', sa.Integer(), nullable=False),
+    sa.Column('created_count', sa.Integer(), nullable=False),
+    sa.Column('updated_count', sa.Integer(), nullable=False),
+    sa.Column('unchanged_count', sa.Integer(), nullable=False),
+    sa.Column('error_count', sa.Integer(), nullable=False),
+    sa.Column('errors', sa.JSON(), nullable=False),
+    sa.Column('notice', sa.String(length=500), nullable=True),
+    sa.Column('finished_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_job'))
+    )
+    with op.batch_alter_table('import_job', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_job_actor_user_id'), ['actor_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_job_file_sha256'), ['file_sha256'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_job_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_job_status'), ['status'], unique=False)
 
     op.create_table('industry',
     sa.Column('code', sa.String(length=5), nullable=False),
@@ -315,6 +345,71 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_app_user_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_app_user_zone_id'), ['zone_id'], unique=False)
 
+    op.create_table('conversion_fund',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('pairing_id', sa.Integer(), nullable=True),
+    sa.Column('size', shuanggao.db.types.Money(), nullable=False),
+    sa.Column('manager', sa.String(length=200), nullable=True),
+    sa.Column('established_date', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('capital_source', sa.String(length=300), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('source_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_conversion_fund_pairing_id_pairing'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_conversion_fund_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_conversion_fund')),
+    sa.UniqueConstraint('zone_id', 'name', name=op.f('uq_conversion_fund_zone_id_name'))
+    )
+    with op.batch_alter_table('conversion_fund', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_conversion_fund_established_date'), ['established_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversion_fund_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversion_fund_pairing_id'), ['pairing_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversion_fund_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('demand',
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('technical_indicators', sa.Text(), nullable=True),
+    sa.Column('keywords', sa.JSON(), nullable=False),
+    sa.Column('industry_code', sa.String(length=5), nullable=True),
+    sa.Column('chain_node', sa.String(length=12), nullable=True),
+    sa.Column('budget_min', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('budget_max', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('deadline_date', sa.Date(), nullable=True),
+    sa.Column('cooperation_mode', sa.String(length=20), nullable=False),
+    sa.Column('visibility', sa.String(length=20), nullable=False),
+    sa.Column('triage_state', sa.String(length=20), nullable=False),
+    sa.Column('triage_note', sa.Text(), nullable=True),
+    sa.Column('contact_person', sa.String(length=50), nullable=True),
+    sa.Column('phone', sa.String(length=30), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_demand_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_demand_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand')),
+    sa.UniqueConstraint('enterprise_id', 'title', name=op.f('uq_demand_enterprise_id_title'))
+    )
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_chain_node'), ['chain_node'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_industry_code'), ['industry_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_triage_state'), ['triage_state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('enterprise_service',
     sa.Column('enterprise_id', sa.Integer(), nullable=False),
     sa.Column('zone_id', sa.Integer(), nullable=False),
@@ -356,6 +451,50 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('pairing_university', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pairing_university_university_id'), ['university_id'], unique=False)
+
+    op.create_table('periodic_report',
+    sa.Column('scope', sa.String(length=20), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=True),
+    sa.Column('pairing_id', sa.Integer(), nullable=True),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('as_of_date', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('zones', sa.Integer(), nullable=True),
+    sa.Column('universities', sa.Integer(), nullable=True),
+    sa.Column('pairings', sa.Integer(), nullable=True),
+    sa.Column('projects', sa.Integer(), nullable=True),
+    sa.Column('platforms', sa.Integer(), nullable=True),
+    sa.Column('residents', sa.Integer(), nullable=True),
+    sa.Column('enterprises_served', sa.Integer(), nullable=True),
+    sa.Column('funding_yuan', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('qualifiers', sa.JSON(), nullable=False),
+    sa.Column('figures_note', sa.Text(), nullable=True),
+    sa.Column('submitted_by', sa.String(length=100), nullable=True),
+    sa.Column('submitted_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('approved_by', sa.String(length=100), nullable=True),
+    sa.Column('approved_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('source_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_periodic_report_pairing_id_pairing'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_periodic_report_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_periodic_report')),
+    sa.UniqueConstraint('scope', 'zone_id', 'pairing_id', 'period_end', name=op.f('uq_periodic_report_scope_zone_id_pairing_id_period_end'))
+    )
+    with op.batch_alter_table('periodic_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_periodic_report_as_of_date'), ['as_of_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_periodic_report_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_periodic_report_pairing_id'), ['pairing_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_periodic_report_period_end'), ['period_end'], unique=False)
+        batch_op.create_index(batch_op.f('ix_periodic_report_scope'), ['scope'], unique=False)
+        batch_op.create_index(batch_op.f('ix_periodic_report_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_periodic_report_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('pilot_element',
     sa.Column('pairing_id', sa.Integer(), nullable=False),
@@ -508,6 +647,65 @@ def upgrade() -> None:
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
 
+    op.create_table('fund_investment',
+    sa.Column('fund_id', sa.Integer(), nullable=False),
+    sa.Column('investee_name', sa.String(length=200), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=True),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.Column('amount', shuanggao.db.types.Money(), nullable=False),
+    sa.Column('invest_date', sa.Date(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_fund_investment_enterprise_id_enterprise'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['fund_id'], ['conversion_fund.id'], name=op.f('fk_fund_investment_fund_id_conversion_fund'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_fund_investment_project_id_project'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fund_investment')),
+    sa.UniqueConstraint('fund_id', 'investee_name', 'invest_date', name=op.f('uq_fund_investment_fund_id_investee_name_invest_date'))
+    )
+    with op.batch_alter_table('fund_investment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_fund_investment_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_fund_investment_fund_id'), ['fund_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_fund_investment_invest_date'), ['invest_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_fund_investment_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_fund_investment_project_id'), ['project_id'], unique=False)
+
+    op.create_table('funding',
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=True),
+    sa.Column('pairing_id', sa.Integer(), nullable=True),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.Column('payer_kind', sa.String(length=20), nullable=False),
+    sa.Column('payer_name', sa.String(length=200), nullable=False),
+    sa.Column('amount', shuanggao.db.types.Money(), nullable=False),
+    sa.Column('funding_date', sa.Date(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('source_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_funding_pairing_id_pairing'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_funding_project_id_project'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_funding_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_funding_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_funding')),
+    sa.UniqueConstraint('zone_id', 'title', name=op.f('uq_funding_zone_id_title'))
+    )
+    with op.batch_alter_table('funding', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_funding_funding_date'), ['funding_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_funding_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_funding_pairing_id'), ['pairing_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_funding_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_funding_university_id'), ['university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_funding_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('platform_university',
     sa.Column('platform_id', sa.Integer(), nullable=False),
     sa.Column('university_id', sa.Integer(), nullable=False),
@@ -563,6 +761,23 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_platform_university_university_id'))
 
     op.drop_table('platform_university')
+    with op.batch_alter_table('funding', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_funding_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_funding_university_id'))
+        batch_op.drop_index(batch_op.f('ix_funding_project_id'))
+        batch_op.drop_index(batch_op.f('ix_funding_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_funding_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_funding_funding_date'))
+
+    op.drop_table('funding')
+    with op.batch_alter_table('fund_investment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_fund_investment_project_id'))
+        batch_op.drop_index(batch_op.f('ix_fund_investment_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_fund_investment_invest_date'))
+        batch_op.drop_index(batch_op.f('ix_fund_investment_fund_id'))
+        batch_op.drop_index(batch_op.f('ix_fund_investment_enterprise_id'))
+
+    op.drop_table('fund_investment')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 
@@ -601,6 +816,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pilot_element_is_demo'))
 
     op.drop_table('pilot_element')
+    with op.batch_alter_table('periodic_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_periodic_report_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_periodic_report_status'))
+        batch_op.drop_index(batch_op.f('ix_periodic_report_scope'))
+        batch_op.drop_index(batch_op.f('ix_periodic_report_period_end'))
+        batch_op.drop_index(batch_op.f('ix_periodic_report_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_periodic_report_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_periodic_report_as_of_date'))
+
+    op.drop_table('periodic_report')
     with op.batch_alter_table('pairing_university', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pairing_university_university_id'))
 
@@ -614,6 +839,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_enterprise_service_enterprise_id'))
 
     op.drop_table('enterprise_service')
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_triage_state'))
+        batch_op.drop_index(batch_op.f('ix_demand_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_demand_industry_code'))
+        batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_chain_node'))
+
+    op.drop_table('demand')
+    with op.batch_alter_table('conversion_fund', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_conversion_fund_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_conversion_fund_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_conversion_fund_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_conversion_fund_established_date'))
+
+    op.drop_table('conversion_fund')
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_app_user_zone_id'))
         batch_op.drop_index(batch_op.f('ix_app_user_university_id'))
@@ -673,6 +914,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_industry_is_demo'))
 
     op.drop_table('industry')
+    with op.batch_alter_table('import_job', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_job_status'))
+        batch_op.drop_index(batch_op.f('ix_import_job_kind'))
+        batch_op.drop_index(batch_op.f('ix_import_job_file_sha256'))
+        batch_op.drop_index(batch_op.f('ix_import_job_actor_user_id'))
+
+    op.drop_table('import_job')
     with op.batch_alter_table('discipline', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_discipline_parent_code'))
         batch_op.drop_index(batch_op.f('ix_discipline_kind'))
