@@ -90,7 +90,9 @@ class EnterpriseService(RecordMixin, Base):
 
     @property
     def title(self) -> str:
-        return f"{self.university.name}服务{self.enterprise.name}（{self.service_date.isoformat()}）"
+        return (
+            f"{self.university.name}服务{self.enterprise.name}（{self.service_date.isoformat()}）"
+        )
 
     @hybrid_property
     def service_year(self) -> int:

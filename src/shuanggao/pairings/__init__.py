@@ -1,1 +1,1 @@
-"""Pairings (结对): a zone with its universities, the 五个一 board and coverage of the 2027 target."""
+"""Pairings (结对): zones with their universities, the 五个一 board and 2027 coverage."""

@@ -1,6 +1,6 @@
 """List filters on many-to-many links.
 
-The kit's ``Filter`` compares ``getattr(Model, attr) == value``. ``member_filter`` builds a class-level
+The kit's ``Filter`` compares ``getattr(Model, attr) == value``. ``MemberOf`` is a class-level
 comparator whose ``==`` means "the value is one of the row's linked ids" (e.g. a pairing's
 universities), so a register can offer ``?university_id=5`` on a link table without custom code.
 """

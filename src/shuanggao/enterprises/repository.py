@@ -1,0 +1,75 @@
+"""Queries of enterprises and enterprise services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from shuanggao.enterprises.models import Enterprise, EnterpriseService
+from shuanggao.pairings.models import Pairing
+
+ENTERPRISE_LOAD = (selectinload(Enterprise.zone),)
+SERVICE_LOAD = (
+    selectinload(EnterpriseService.enterprise),
+    selectinload(EnterpriseService.zone),
+    selectinload(EnterpriseService.university),
+)
+
+
+def enterprise_id_by_code_or_name(session: Session, text: str) -> int | None:
+    """By 统一社会信用代码, else by name when exactly one enterprise has it."""
+    code = "".join(text.split()).upper()
+    found = session.scalar(select(Enterprise.id).where(Enterprise.credit_code == code))
+    if found is not None:
+        return int(found)
+    ids = list(
+        session.scalars(select(Enterprise.id).where(Enterprise.name == text.strip()).limit(2))
+    )
+    return int(ids[0]) if len(ids) == 1 else None
+
+
+def get_enterprise(session: Session, enterprise_id: Any) -> Enterprise | None:
+    return session.get(Enterprise, enterprise_id)
+
+
+def enterprise_in_scope(
+    session: Session, enterprise_id: Any, scope: ColumnElement[bool] | None
+) -> Enterprise | None:
+    stmt = select(Enterprise).where(Enterprise.id == enterprise_id)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return session.scalars(stmt).one_or_none()
+
+
+def enterprise_ids_served_by(university_id: int) -> Any:
+    """Subquery: enterprises a university has served."""
+    return select(EnterpriseService.enterprise_id).where(
+        EnterpriseService.university_id == university_id
+    )
+
+
+def get_pairing(session: Session, pairing_id: Any) -> Pairing | None:
+    stmt = select(Pairing).where(Pairing.id == pairing_id).options(selectinload(Pairing.members))
+    return session.scalars(stmt).one_or_none()
+
+
+def count_served(
+    session: Session,
+    scope: ColumnElement[bool] | None,
+    as_of: dt.date,
+    zone_id: int | None,
+) -> tuple[int, int]:
+    """(distinct enterprises served, service records) on or before ``as_of``."""
+    stmt = select(
+        func.count(func.distinct(EnterpriseService.enterprise_id)),
+        func.count(EnterpriseService.id),
+    ).where(EnterpriseService.service_date <= as_of)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(EnterpriseService.zone_id == zone_id)
+    enterprises, services = session.execute(stmt).one()
+    return int(enterprises), int(services)

@@ -1,0 +1,26 @@
+"""Pairing endpoints beyond CRUD: the 五个一 board and coverage of the 2027 target."""
+
+import datetime as dt
+
+from fastapi import APIRouter, Query
+
+from shuanggao.pairings import service
+from shuanggao.pairings.schemas import BoardRead, CoverageRead
+from shuanggao.pairings.service import today
+from shuanggao.web.deps import ActorDep, SessionDep
+
+router = APIRouter(tags=["结对"])
+
+
+@router.get("/pairings/{pairing_id}/board", response_model=BoardRead, summary="结对“五个一”看板")
+def pairing_board(pairing_id: int, session: SessionDep, actor: ActorDep) -> BoardRead:
+    return service.get_board(session, actor, pairing_id)
+
+
+@router.get("/coverage", response_model=CoverageRead, summary="高新区结对覆盖情况")
+def pairing_coverage(
+    session: SessionDep,
+    actor: ActorDep,
+    as_of: dt.date | None = Query(default=None, description="统计截止日期，默认今天"),
+) -> CoverageRead:
+    return service.coverage(session, actor, as_of or today())

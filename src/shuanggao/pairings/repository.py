@@ -1,0 +1,154 @@
+"""Queries of pairings, their university links, their 五个一 items and coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from shuanggao.pairings.models import Pairing, PairingUniversity, PilotElement
+from shuanggao.universities.models import University
+from shuanggao.zones.models import Zone
+
+PAIRING_LOAD = (
+    selectinload(Pairing.zone),
+    selectinload(Pairing.members).selectinload(PairingUniversity.university),
+)
+ELEMENT_LOAD = (
+    selectinload(PilotElement.pairing).selectinload(Pairing.zone),
+    selectinload(PilotElement.pairing)
+    .selectinload(Pairing.members)
+    .selectinload(PairingUniversity.university),
+)
+
+
+def zone_exists(session: Session, zone_id: Any) -> bool:
+    return session.scalar(select(Zone.id).where(Zone.id == zone_id)) is not None
+
+
+def zone_by_name(session: Session, name: str) -> Zone | None:
+    return session.scalars(select(Zone).where(Zone.name == name.strip())).one_or_none()
+
+
+def missing_university_ids(session: Session, ids: Sequence[int]) -> list[int]:
+    found = set(session.scalars(select(University.id).where(University.id.in_(list(ids)))))
+    return [i for i in ids if i not in found]
+
+
+def university_id_by_name_or_code(session: Session, text: str) -> int | None:
+    stmt = select(University.id).where(or_(University.name == text, University.code == text))
+    found = session.scalar(stmt)
+    return int(found) if found is not None else None
+
+
+def get_pairing(session: Session, pairing_id: Any) -> Pairing | None:
+    stmt = select(Pairing).where(Pairing.id == pairing_id).options(*PAIRING_LOAD)
+    return session.scalars(stmt).one_or_none()
+
+
+def find_pairing(session: Session, zone_id: int, batch: str) -> Pairing | None:
+    stmt = (
+        select(Pairing)
+        .where(Pairing.zone_id == zone_id, Pairing.batch == batch)
+        .options(*PAIRING_LOAD)
+    )
+    return session.scalars(stmt).one_or_none()
+
+
+def pairings_of_zone(session: Session, zone_id: int) -> list[Pairing]:
+    stmt = select(Pairing).where(Pairing.zone_id == zone_id).order_by(Pairing.id)
+    return list(session.scalars(stmt.options(*PAIRING_LOAD)))
+
+
+def pairing_links(session: Session, pairing_id: int) -> list[PairingUniversity]:
+    stmt = (
+        select(PairingUniversity)
+        .where(PairingUniversity.pairing_id == pairing_id)
+        .order_by(PairingUniversity.position, PairingUniversity.university_id)
+    )
+    return list(session.scalars(stmt))
+
+
+def pairing_ids_with_university(university_id: int) -> Any:
+    """Subquery: ids of the pairings a university belongs to."""
+    return select(PairingUniversity.pairing_id).where(
+        PairingUniversity.university_id == university_id
+    )
+
+
+def zone_ids_paired_with_university(university_id: int) -> Any:
+    """Subquery: ids of the zones paired (in any batch) with a university."""
+    return select(Pairing.zone_id).where(Pairing.id.in_(pairing_ids_with_university(university_id)))
+
+
+def sync_links(
+    session: Session,
+    link_model: Any,
+    owner_attr: str,
+    owner_id: int,
+    member_ids: Sequence[int],
+    *,
+    lead_id: int | None = None,
+) -> None:
+    """Make the link rows of ``owner_id`` exactly ``member_ids`` in that order.
+
+    ``lead_id`` (for links with ``is_lead``) marks the lead member; rows are updated in place so
+    an unchanged membership writes nothing.
+    """
+    owner_col = getattr(link_model, owner_attr)
+    current = {
+        link.university_id: link
+        for link in session.scalars(select(link_model).where(owner_col == owner_id))
+    }
+    for uid, link in current.items():
+        if uid not in member_ids:
+            session.delete(link)
+    session.flush()
+    for position, uid in enumerate(member_ids):
+        link = current.get(uid)
+        if link is None:
+            link = link_model(university_id=uid)
+            setattr(link, owner_attr, owner_id)
+            session.add(link)
+        if link.position != position:
+            link.position = position
+        if hasattr(link_model, "is_lead"):
+            is_lead = uid == lead_id
+            if link.is_lead != is_lead:
+                link.is_lead = is_lead
+
+
+def elements_of_pairing(session: Session, pairing_id: int) -> list[PilotElement]:
+    stmt = (
+        select(PilotElement)
+        .where(PilotElement.pairing_id == pairing_id)
+        .order_by(PilotElement.kind, PilotElement.id)
+        .options(*ELEMENT_LOAD)
+    )
+    return list(session.scalars(stmt))
+
+
+def zones_in_levels(session: Session, levels: Sequence[str]) -> list[Zone]:
+    stmt = select(Zone).where(Zone.level.in_(list(levels))).order_by(Zone.city, Zone.name)
+    return list(session.scalars(stmt))
+
+
+def zone_ids_paired_as_of(
+    session: Session, as_of: dt.date, excluded_statuses: Sequence[str]
+) -> set[int]:
+    stmt = select(Pairing.zone_id).where(
+        Pairing.start_date.is_not(None),
+        Pairing.start_date <= as_of,
+        Pairing.status.not_in(list(excluded_statuses)),
+    )
+    return set(session.scalars(stmt))
+
+
+def pairing_in_scope(session: Session, pairing_id: int, scope: ColumnElement[bool] | None) -> bool:
+    stmt = select(Pairing.id).where(Pairing.id == pairing_id)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return session.scalar(stmt) is not None

@@ -1,0 +1,182 @@
+"""API schemas of pairings (结对), their 五个一 board and the coverage figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from shuanggao.kit.enums import LabeledEnum, labeled
+from shuanggao.programme.enums import Batch, FiveOneKind, ProgressStatus
+from shuanggao.zones.schemas import EmergingCodes, IndustryCodes
+
+
+class PairingStatus(LabeledEnum):
+    PREPARING = ("preparing", "筹备")
+    ACTIVE = ("active", "实施中")
+    TERMINATED = ("terminated", "已终止")
+
+
+def _unique_ids(ids: list[int]) -> list[int]:
+    out: list[int] = []
+    for i in ids:
+        if i not in out:
+            out.append(i)
+    return out
+
+
+UniqueIds = Annotated[list[int], AfterValidator(_unique_ids)]
+BatchField = Annotated[Batch, labeled(Batch)]
+StatusField = Annotated[PairingStatus, labeled(PairingStatus)]
+KindField = Annotated[FiveOneKind, labeled(FiveOneKind)]
+ProgressField = Annotated[ProgressStatus, labeled(ProgressStatus)]
+
+
+def _check_lead(university_ids: list[int] | None, lead: int | None) -> None:
+    if university_ids is not None and lead is not None and lead not in university_ids:
+        raise ValueError("牵头高校必须是结对高校之一")
+
+
+class PairingBase(BaseModel):
+    zone_id: int
+    batch: BatchField
+    start_date: dt.date | None = None
+    status: StatusField = PairingStatus.PREPARING
+    industry_direction: str | None = Field(default=None, max_length=2000)
+    industry_codes: IndustryCodes = Field(default_factory=list)
+    emerging_codes: EmergingCodes = Field(default_factory=list)
+    source_url: str | None = Field(default=None, max_length=1000)
+    source_date: dt.date | None = None
+    note: str | None = None
+
+
+class PairingCreate(PairingBase):
+    # The first listed university is the lead unless ``lead_university_id`` says otherwise.
+    university_ids: UniqueIds = Field(min_length=1)
+    lead_university_id: int | None = None
+
+    @model_validator(mode="after")
+    def _lead_is_member(self) -> Self:
+        _check_lead(self.university_ids, self.lead_university_id)
+        return self
+
+
+class PairingUpdate(BaseModel):
+    zone_id: int | None = None
+    university_ids: UniqueIds | None = Field(default=None, min_length=1)
+    lead_university_id: int | None = None
+    batch: BatchField | None = None
+    start_date: dt.date | None = None
+    status: StatusField | None = None
+    industry_direction: str | None = Field(default=None, max_length=2000)
+    industry_codes: IndustryCodes | None = None
+    emerging_codes: EmergingCodes | None = None
+    source_url: str | None = Field(default=None, max_length=1000)
+    source_date: dt.date | None = None
+    note: str | None = None
+    version: int | None = None
+
+    @model_validator(mode="after")
+    def _lead_is_member(self) -> Self:
+        _check_lead(self.university_ids, self.lead_university_id)
+        return self
+
+
+class PairingRead(PairingBase):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    version: int
+    is_demo: bool
+    title: str
+    zone_name: str
+    zone_city: str
+    university_ids: list[int]
+    university_names: list[str]
+    lead_university_id: int | None
+
+
+class PilotElementBase(BaseModel):
+    pairing_id: int
+    kind: KindField
+    title: str = Field(min_length=1, max_length=200)
+    status: ProgressField = ProgressStatus.NOT_STARTED
+    owner: str | None = Field(default=None, max_length=200)
+    evidence: str | None = None
+    evidence_url: str | None = Field(default=None, max_length=1000)
+    status_date: dt.date | None = None
+    note: str | None = None
+
+
+class PilotElementCreate(PilotElementBase):
+    pass
+
+
+class PilotElementUpdate(BaseModel):
+    pairing_id: int | None = None
+    kind: KindField | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    status: ProgressField | None = None
+    owner: str | None = Field(default=None, max_length=200)
+    evidence: str | None = None
+    evidence_url: str | None = Field(default=None, max_length=1000)
+    status_date: dt.date | None = None
+    note: str | None = None
+    version: int | None = None
+
+
+class PilotElementRead(PilotElementBase):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    version: int
+    is_demo: bool
+    pairing_title: str
+    zone_id: int
+    zone_name: str
+
+
+class BoardSlot(BaseModel):
+    """One of the five 五个一 slots with its items; an empty slot is 未启动."""
+
+    kind: FiveOneKind
+    kind_label: str
+    status: ProgressStatus
+    status_label: str
+    items: list[PilotElementRead]
+
+
+class BoardRead(BaseModel):
+    pairing: PairingRead
+    slots: list[BoardSlot]
+    landed: int = Field(description="已落地的“五个一”数量（0–5）")
+
+
+class CoverageZone(BaseModel):
+    id: int
+    name: str
+    city: str
+    level: str
+
+
+class CoverageGroup(BaseModel):
+    key: str
+    total: int
+    paired: int
+    unpaired: int
+
+
+class CoverageRead(BaseModel):
+    as_of: dt.date
+    target_year: int
+    zones_total: int
+    zones_paired: int
+    zones_unpaired: int
+    coverage_percent: float = Field(description="已结对高新区占比（%），保留一位小数")
+    # Unpaired zones to pair per remaining year (this one included) to reach the target.
+    years_left: int
+    needed_per_year: float
+    by_city: list[CoverageGroup]
+    by_level: list[CoverageGroup]
+    unpaired_zones: list[CoverageZone]
