@@ -1,0 +1,64 @@
+/* shuanggao — behaviour for every page. No inline scripts: the CSP allows only 'self'. */
+(function () {
+  "use strict";
+
+  function meta(name) {
+    var el = document.querySelector('meta[name="' + name + '"]');
+    return el ? el.getAttribute("content") : "";
+  }
+
+  // Every htmx request carries the CSRF token in a header.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = meta("csrf-token");
+    if (token) {
+      event.detail.headers[meta("csrf-header") || "X-CSRF-Token"] = token;
+    }
+  });
+
+  // Forms and buttons that ask before acting: <form data-confirm="确定删除？">.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form && form.getAttribute && form.hasAttribute("data-confirm")) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) {
+        event.preventDefault();
+      }
+    }
+  }, true);
+
+  // <select data-autosubmit> / <input data-autosubmit>: submit the enclosing form on change.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) {
+      if (window.htmx && el.form.hasAttribute("hx-get")) {
+        window.htmx.trigger(el.form, "submit");
+      } else {
+        el.form.requestSubmit();
+      }
+    }
+  });
+
+  // Progress bars: <div class="progress" data-value="42"> sets the width from data-value.
+  function paintProgress(root) {
+    var bars = (root || document).querySelectorAll(".progress[data-value]");
+    Array.prototype.forEach.call(bars, function (bar) {
+      var value = Math.max(0, Math.min(100, parseFloat(bar.getAttribute("data-value")) || 0));
+      bar.style.setProperty("--p", String(value));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { paintProgress(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { paintProgress(event.target); });
+
+  // A failed htmx request with an HTML body (error partial) is shown instead of ignored.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status >= 400 && status !== 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+    if (status === 422) {
+      // Form re-rendered with field errors: swap it in place.
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();
