@@ -14,10 +14,13 @@ from shuanggao.enterprises.schemas import (
     EnterpriseServiceRead,
     EnterpriseServiceUpdate,
     EnterpriseUpdate,
+    ServiceKind,
 )
 from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Register, register
 from shuanggao.pairings.refs import pairing_ref, university_ref
+from shuanggao.pairings.schemas import one_of
+from shuanggao.programme.enums import TaskArea
 from shuanggao.zones.models import Zone
 
 ZONE_HELP = "高新区简称，须已在高新区名录中"
@@ -128,14 +131,14 @@ enterprise_services = register(
                 "服务类型",
                 required=True,
                 example="检测服务",
-                help="技术咨询、技术开发、检测服务、人才培训、成果转化或其他",
+                help=one_of(ServiceKind),
             ),
             Column("description", "服务内容", example="储能电池安全性能检测"),
             Column(
                 "task_area",
                 "任务领域",
                 example="科技成果转化",
-                help="高新区新质转型、高等教育综合改革、关键核心技术攻关、科技成果转化、产教融合人才培养或创新资源共享",
+                help=one_of(TaskArea),
             ),
             Column("note", "备注"),
         ],

@@ -15,14 +15,63 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.accounts.actor import ROLE_TENANT, Actor, Role
 from shuanggao.kit.policy import Policy, TenantScoped
 from shuanggao.pairings import repository as repo
 from shuanggao.pairings.models import Pairing, PilotElement
+
+
+def actor_tenant_id(actor: Actor) -> tuple[str | None, int | None]:
+    """The actor's tenant kind ("zone", "university", "enterprise") and id."""
+    kind = ROLE_TENANT[actor.role]
+    ids = {
+        "zone": actor.zone_id,
+        "university": actor.university_id,
+        "enterprise": actor.enterprise_id,
+    }
+    return kind, ids.get(kind) if kind is not None else None
+
+
+@dataclass
+class MemberTenantScoped(TenantScoped):
+    """``TenantScoped`` where a tenant may also own a row by being one of a list of members.
+
+    ``member_fields`` maps a tenant kind to the attribute (and values key) holding the list of
+    member ids, e.g. ``{"university": "university_ids"}`` for a platform several universities
+    co-build: each member university's administrator may write it, and may not drop their own
+    university from it (that would move the row out of their tenancy).
+    """
+
+    member_fields: dict[str, str] = field(default_factory=dict)
+
+    def _is_member(self, actor: Actor, members: Any) -> bool:
+        kind, tenant_id = actor_tenant_id(actor)
+        if kind is None or tenant_id is None or kind not in self.member_fields:
+            return False
+        return tenant_id in (members or [])
+
+    def _owns_values(self, actor: Actor, values: Mapping[str, Any]) -> bool:
+        if super()._owns_values(actor, values):
+            return True
+        kind, _ = actor_tenant_id(actor)
+        if kind is None or kind not in self.member_fields:
+            return False
+        return self._is_member(actor, values.get(self.member_fields[kind]))
+
+    def can_modify(self, actor: Actor, obj: Any) -> bool:
+        if super().can_modify(actor, obj):
+            return True
+        if actor.role not in self.writers:
+            return False
+        kind, _ = actor_tenant_id(actor)
+        if kind is None or kind not in self.member_fields:
+            return False
+        return self._is_member(actor, getattr(obj, self.member_fields[kind], None))
 
 
 def _enterprise_rule(enterprise_id: int) -> ColumnElement[bool]:

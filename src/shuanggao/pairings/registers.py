@@ -16,7 +16,9 @@ from shuanggao.pairings.schemas import (
     PilotElementCreate,
     PilotElementRead,
     PilotElementUpdate,
+    one_of,
 )
+from shuanggao.programme.enums import FiveOneKind
 from shuanggao.zones.models import Zone
 
 pairings = register(
@@ -115,7 +117,7 @@ pilot_elements = register(
                 "类别",
                 required=True,
                 example="一个科创平台",
-                help="一个产业方向、一个科创平台、一名领军人才、一只转化基金或一批标杆项目",
+                help=one_of(FiveOneKind),
             ),
             Column("title", "事项名称", required=True, example="集成电路测试联合实验室"),
             Column("status", "进展", example="推进中", help="未启动、推进中或已落地；默认未启动"),

@@ -91,34 +91,36 @@ def sync_links(
     owner_id: int,
     member_ids: Sequence[int],
     *,
+    member_attr: str = "university_id",
     lead_id: int | None = None,
 ) -> None:
-    """Make the link rows of ``owner_id`` exactly ``member_ids`` in that order.
+    """Make the link rows of ``owner_id`` exactly ``member_ids``, in that order.
 
-    ``lead_id`` (for links with ``is_lead``) marks the lead member; rows are updated in place so
-    an unchanged membership writes nothing.
+    Links with a ``position`` keep the order; links with ``is_lead`` mark ``lead_id``. Rows are
+    updated in place, so an unchanged membership writes nothing.
     """
     owner_col = getattr(link_model, owner_attr)
     current = {
-        link.university_id: link
+        getattr(link, member_attr): link
         for link in session.scalars(select(link_model).where(owner_col == owner_id))
     }
-    for uid, link in current.items():
-        if uid not in member_ids:
+    for member_id, link in current.items():
+        if member_id not in member_ids:
             session.delete(link)
     session.flush()
-    for position, uid in enumerate(member_ids):
-        link = current.get(uid)
+    has_position = hasattr(link_model, "position")
+    has_lead = hasattr(link_model, "is_lead")
+    for position, member_id in enumerate(member_ids):
+        link = current.get(member_id)
         if link is None:
-            link = link_model(university_id=uid)
+            link = link_model()
             setattr(link, owner_attr, owner_id)
+            setattr(link, member_attr, member_id)
             session.add(link)
-        if link.position != position:
+        if has_position and link.position != position:
             link.position = position
-        if hasattr(link_model, "is_lead"):
-            is_lead = uid == lead_id
-            if link.is_lead != is_lead:
-                link.is_lead = is_lead
+        if has_lead and link.is_lead != (member_id == lead_id):
+            link.is_lead = member_id == lead_id
 
 
 def elements_of_pairing(session: Session, pairing_id: int) -> list[PilotElement]:

@@ -12,6 +12,12 @@ from shuanggao.programme.enums import Batch, FiveOneKind, ProgressStatus
 from shuanggao.zones.schemas import EmergingCodes, IndustryCodes
 
 
+def one_of(enum_cls: type[LabeledEnum]) -> str:
+    """Column help listing an enum's Chinese labels: ``甲、乙或丙``."""
+    labels = enum_cls.labels()
+    return labels[0] if len(labels) == 1 else "、".join(labels[:-1]) + "或" + labels[-1]
+
+
 class PairingStatus(LabeledEnum):
     PREPARING = ("preparing", "筹备")
     ACTIVE = ("active", "实施中")

@@ -1,0 +1,77 @@
+"""Domain checks of projects, called by the register before every write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from shuanggao.accounts.actor import Actor
+from shuanggao.enterprises.policy import ENTERPRISE_POLICY
+from shuanggao.errors import ValidationFailed
+from shuanggao.pairings import repository as pairing_repo
+from shuanggao.pairings.rules import check_universities, check_zone
+from shuanggao.projects import repository as repo
+from shuanggao.projects.models import Project, ProjectEnterprise
+from shuanggao.projects.schemas import END_BEFORE_START
+
+
+def as_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def check_pairing(
+    session: Session, pairing_id: Any, zone_id: Any, university_ids: list[Any]
+) -> None:
+    """An optional pairing must be the zone's and include the given universities."""
+    if pairing_id is None:
+        return
+    pairing = repo.get_pairing(session, pairing_id)
+    if pairing is None:
+        raise ValidationFailed(fields={"pairing_id": "结对不存在"})
+    if pairing.zone_id != zone_id:
+        raise ValidationFailed(fields={"pairing_id": "该结对不属于所填高新区"})
+    members = {m.university_id for m in pairing.members}
+    if any(uid not in members for uid in university_ids):
+        raise ValidationFailed(fields={"pairing_id": "所填高校不在该结对中"})
+
+
+def check_enterprises(session: Session, actor: Actor, ids: list[int] | None) -> None:
+    """Linked enterprises must exist and be visible to the actor (no probing other tenants)."""
+    if not ids:
+        return
+    visible = repo.visible_enterprise_ids(session, ids, ENTERPRISE_POLICY.read_filter(actor))
+    missing = [i for i in ids if i not in visible]
+    if missing:
+        raise ValidationFailed(
+            fields={"enterprise_ids": "企业不存在（编号：" + "、".join(map(str, missing)) + "）"}
+        )
+
+
+def validate_project(
+    session: Session, actor: Actor, values: dict[str, Any], current: Project | None
+) -> None:
+    check_zone(session, values.get("zone_id"))
+    university_id = values.get("university_id")
+    if university_id is None:
+        raise ValidationFailed(fields={"university_id": "必填项，不能为空"})
+    check_universities(session, [university_id], "university_id")
+    check_pairing(session, values.get("pairing_id"), values.get("zone_id"), [university_id])
+    # On update the values merge the stored row (dates as ISO text) with the changes.
+    start, end = as_date(values.get("start_date")), as_date(values.get("end_date"))
+    if start is not None and end is not None and end < start:
+        raise ValidationFailed(fields={"end_date": END_BEFORE_START})
+    check_enterprises(session, actor, values.get("enterprise_ids"))
+
+
+def apply_project_enterprises(session: Session, obj: Project, extra: dict[str, Any]) -> None:
+    ids: list[int] | None = extra.get("enterprise_ids")
+    if ids is None:
+        return
+    pairing_repo.sync_links(
+        session, ProjectEnterprise, "project_id", obj.id, ids, member_attr="enterprise_id"
+    )
+    session.expire(obj, ["participants"])
