@@ -146,3 +146,52 @@ def create_demand(session: Session, enterprise: Any = None, **overrides: Any) ->
     session.add(demand)
     session.flush()
     return demand
+
+
+# --- accounts (issue 4) --------------------------------------------------------------------------
+
+TEST_PASSWORD = "Kx7-梧桐-lantern-42"
+
+
+def create_user(
+    session: Session,
+    role: Any = "province_admin",
+    *,
+    password: str = TEST_PASSWORD,
+    **overrides: Any,
+) -> Any:
+    """A user with a real argon2 hash of ``password``, bound to a new tenant when the role needs
+    one. ``totp_secret=...`` enrols TOTP; ``is_demo=True`` exempts an administrator from the
+    mandatory TOTP enrolment (as demo accounts are)."""
+    from shuanggao.accounts import crypto, passwords
+    from shuanggao.accounts.actor import ROLE_TENANT, Role
+    from shuanggao.accounts.models import User
+
+    role = Role(role)
+    n = _n()
+    totp_secret = overrides.pop("totp_secret", None)
+    secret_key = overrides.pop("secret_key", "test-secret-key-" + "x" * 32)
+    values: dict[str, Any] = {
+        "username": f"user{n}",
+        "display_name": f"测试用户{n}",
+        "role": role.value,
+        "password_hash": passwords.hash_password(password),
+        "is_active": True,
+        "failed_count": 0,
+        "must_change_password": False,
+    }
+    kind = ROLE_TENANT[role]
+    if kind == "zone" and "zone_id" not in overrides:
+        values["zone_id"] = create_zone(session).id
+    if kind == "university" and "university_id" not in overrides:
+        values["university_id"] = create_university(session).id
+    if kind == "enterprise" and "enterprise_id" not in overrides:
+        values["enterprise_id"] = create_demand_enterprise(session).id
+    values.update(overrides)
+    if totp_secret is not None:
+        values["totp_secret_enc"] = crypto.seal(secret_key, "totp-secret", totp_secret)
+        values["totp_enabled"] = True
+    user = User(**values)
+    session.add(user)
+    session.flush()
+    return user

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor
+from shuanggao.audit import guard as _guard  # noqa: F401  (installs the append-only ORM guard)
 from shuanggao.audit.models import AuditEvent
 
 # Never logged in clear: secrets, and personal identifiers beyond a masked form.

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 07:00:54.992627
+Create Date: 2026-11-27 07:03:07.937091
 """
 
 from __future__ import annotations

@@ -1,0 +1,107 @@
+"""Accounts: users, server-side sessions and personal API tokens.
+
+Secrets are never stored in clear: passwords as argon2id hashes, session and API tokens as
+SHA-256 digests (they are 256-bit random values, so a fast digest is enough), the TOTP secret
+encrypted with AES-GCM under a key derived from ``Settings.secret_key``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shuanggao.accounts.actor import Actor, Role
+from shuanggao.db.base import Base, DemoMixin, IdMixin, TimestampMixin
+from shuanggao.db.types import UTCDateTime, utcnow
+
+
+class User(IdMixin, TimestampMixin, DemoMixin, Base):
+    """A person who signs in. ``username`` is stored normalised (NFKC, case-folded)."""
+
+    __tablename__ = "app_user"
+
+    username: Mapped[str] = mapped_column(String(60), unique=True, nullable=False)
+    display_name: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    role: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    zone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("zone.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    university_id: Mapped[int | None] = mapped_column(
+        ForeignKey("university.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    failed_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # AES-GCM ciphertext (base64) of the base32 TOTP secret; never shown after enrolment.
+    totp_secret_enc: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # The last TOTP time step accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    password_changed_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime, nullable=False, default=utcnow
+    )
+    must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def is_locked(self, now: dt.datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+    def actor(self, ip: str | None = None) -> Actor:
+        return Actor(
+            role=Role(self.role),
+            user_id=self.id,
+            username=self.username,
+            zone_id=self.zone_id,
+            university_id=self.university_id,
+            enterprise_id=self.enterprise_id,
+            ip=ip,
+        )
+
+
+class UserSession(IdMixin, Base):
+    """A signed-in browser. The cookie holds the token; the table holds its SHA-256 digest.
+
+    ``stage`` is ``full`` for a usable session, or ``totp`` while the second factor is pending
+    (the password was right; nothing but the TOTP step is allowed).
+    """
+
+    __tablename__ = "user_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    stage: Mapped[str] = mapped_column(String(10), nullable=False, default="full")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class ApiToken(IdMixin, Base):
+    """A personal API token for programmatic use (``Authorization: Bearer sg_...``)."""
+
+    __tablename__ = "api_token"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    # The first characters of the token, shown in lists so a user can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(12), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

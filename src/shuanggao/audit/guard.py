@@ -1,0 +1,119 @@
+"""Keep the audit trail append-only.
+
+Two layers:
+
+1. ORM guard (always on, importing this module installs it): a flush that would UPDATE or
+   DELETE an ``AuditEvent``, or an ORM-enabled ``update(AuditEvent)`` / ``delete(AuditEvent)``
+   statement, raises ``AuditImmutable``.
+2. Database triggers, installed idempotently by ``ensure_append_only(engine)`` at application
+   start (``accounts.install``) and by the ``shuanggao user`` CLI: on SQLite ``BEFORE UPDATE`` /
+   ``BEFORE DELETE`` triggers that ``RAISE(ABORT)``; on PostgreSQL a trigger function raising an
+   exception on UPDATE, DELETE and TRUNCATE. The migration is generated from the models, so the
+   triggers are not in it; they are created on first start against a migrated database.
+   Granting the application role no UPDATE/DELETE on ``audit_event`` is a deployment step
+   (docs/accounts.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Delete, Engine, Update, event, inspect, text
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from shuanggao.audit.models import AuditEvent
+
+TABLE = AuditEvent.__tablename__
+
+
+class AuditImmutable(RuntimeError):
+    """Raised on any attempt to change or delete an audit record."""
+
+
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, AuditEvent):
+            raise AuditImmutable("audit events cannot be deleted")
+    for obj in session.dirty:
+        if isinstance(obj, AuditEvent) and session.is_modified(obj):
+            raise AuditImmutable("audit events cannot be changed")
+
+
+def _on_execute(state: ORMExecuteState) -> None:
+    stmt = state.statement
+    if isinstance(stmt, Update | Delete):
+        table = getattr(stmt, "table", None)
+        if getattr(table, "name", None) == TABLE:
+            raise AuditImmutable("audit events cannot be changed or deleted")
+
+
+if not event.contains(Session, "before_flush", _before_flush):
+    event.listen(Session, "before_flush", _before_flush)
+    event.listen(Session, "do_orm_execute", _on_execute)
+
+
+SQLITE_DDL = (
+    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE}
+    BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE}
+    BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END""",
+)
+
+PG_FUNCTION = f"""CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_event is append-only (% refused)', TG_OP;
+END;
+$$ LANGUAGE plpgsql"""
+
+PG_TRIGGERS = {
+    f"{TABLE}_no_change": (
+        f"CREATE TRIGGER {TABLE}_no_change BEFORE UPDATE OR DELETE ON {TABLE} "
+        f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_append_only()"
+    ),
+    f"{TABLE}_no_truncate": (
+        f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_append_only()"
+    ),
+}
+
+_done: set[str] = set()
+
+
+def ensure_append_only(engine: Engine) -> bool:
+    """Create the triggers if the table exists and they are missing. True when they are present."""
+    key = str(engine.url)
+    if key in _done:
+        return True
+    if not inspect(engine).has_table(TABLE):
+        return False
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            present = {
+                row[0]
+                for row in conn.execute(
+                    text("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name=:t"),
+                    {"t": TABLE},
+                )
+            }
+            missing = [ddl for ddl in SQLITE_DDL if ddl.split()[5] not in present]
+            for ddl in missing:
+                conn.execute(text(ddl))
+        elif engine.dialect.name == "postgresql":
+            present = {
+                row[0]
+                for row in conn.execute(
+                    text(
+                        "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) "
+                        "AND NOT tgisinternal"
+                    ),
+                    {"t": TABLE},
+                )
+            }
+            missing_pg = [ddl for name, ddl in PG_TRIGGERS.items() if name not in present]
+            if missing_pg:
+                conn.execute(text(PG_FUNCTION))
+                for ddl in missing_pg:
+                    conn.execute(text(ddl))
+        conn.commit()
+    _done.add(key)
+    return True
