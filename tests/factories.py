@@ -195,3 +195,128 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+# --- talent, funds, reports (R2) ----------------------------------------------------------------
+
+
+def create_resident(
+    session: Session,
+    zone: Zone | None = None,
+    university: University | None = None,
+    **overrides: Any,
+) -> Any:
+    import datetime as dt
+
+    from shuanggao.talent.models import Resident
+
+    n = _n()
+    zone = zone or create_zone(session)
+    university = university or create_university(session)
+    values: dict[str, Any] = {
+        "person_name": f"驻园人员{n}",
+        "kind": "teacher",
+        "zone_id": zone.id,
+        "university_id": university.id,
+        "from_date": dt.date(2025, 9, 1),
+    }
+    values.update(overrides)
+    resident = Resident(**values)
+    session.add(resident)
+    session.flush()
+    return resident
+
+
+def create_conversion_fund(session: Session, zone: Zone | None = None, **overrides: Any) -> Any:
+    import datetime as dt
+    from decimal import Decimal
+
+    from shuanggao.funds.models import ConversionFund
+
+    n = _n()
+    zone = zone or create_zone(session)
+    values: dict[str, Any] = {
+        "name": f"测试转化基金{n}",
+        "zone_id": zone.id,
+        "size": Decimal("10000000.00"),
+        "status": "established",
+        "established_date": dt.date(2025, 10, 1),
+    }
+    values.update(overrides)
+    fund = ConversionFund(**values)
+    session.add(fund)
+    session.flush()
+    return fund
+
+
+def create_fund_investment(session: Session, fund: Any = None, **overrides: Any) -> Any:
+    import datetime as dt
+    from decimal import Decimal
+
+    from shuanggao.funds.models import FundInvestment
+
+    n = _n()
+    fund = fund or create_conversion_fund(session)
+    values: dict[str, Any] = {
+        "fund_id": fund.id,
+        "investee_name": f"被投企业{n}",
+        "amount": Decimal("1000000.00"),
+        "invest_date": dt.date(2025, 12, 1),
+    }
+    values.update(overrides)
+    investment = FundInvestment(**values)
+    session.add(investment)
+    session.flush()
+    session.expire(fund)
+    return investment
+
+
+def create_funding(
+    session: Session,
+    zone: Zone | None = None,
+    university: University | None = None,
+    **overrides: Any,
+) -> Any:
+    import datetime as dt
+    from decimal import Decimal
+
+    from shuanggao.funds.models import Funding
+
+    n = _n()
+    zone = zone or create_zone(session)
+    university = university or create_university(session)
+    values: dict[str, Any] = {
+        "title": f"测试合作经费{n}",
+        "zone_id": zone.id,
+        "university_id": university.id,
+        "payer_kind": "enterprise",
+        "payer_name": f"出资企业{n}",
+        "amount": Decimal("100000.00"),
+        "funding_date": dt.date(2025, 10, 1),
+    }
+    values.update(overrides)
+    funding = Funding(**values)
+    session.add(funding)
+    session.flush()
+    return funding
+
+
+def create_report(session: Session, **overrides: Any) -> Any:
+    """A programme-wide report (draft unless ``status`` says otherwise)."""
+    import datetime as dt
+
+    from shuanggao.reports.models import PeriodicReport
+
+    values: dict[str, Any] = {
+        "scope": "programme",
+        "period_start": dt.date(2025, 7, 1),
+        "period_end": dt.date(2025, 11, 30),
+        "as_of_date": dt.date(2025, 11, 30),
+        "status": "draft",
+        "qualifiers": {},
+    }
+    values.update(overrides)
+    report = PeriodicReport(**values)
+    session.add(report)
+    session.flush()
+    return report

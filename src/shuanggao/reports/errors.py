@@ -1,0 +1,19 @@
+"""Errors of the reports domain."""
+
+from __future__ import annotations
+
+from shuanggao.errors import AppError, ErrorCode
+
+
+class ReportStateError(AppError):
+    """The action does not fit the report's status (e.g. approving a draft)."""
+
+    code = ErrorCode.CONFLICT
+    status = 409
+    message = "该填报当前状态不允许此操作。"
+
+
+class UnknownZone(AppError):
+    code = ErrorCode.NOT_FOUND
+    status = 404
+    message = "高新区不存在或您无权查看。"

@@ -1,0 +1,69 @@
+"""Who may read and write periodic reports.
+
+- The province and auditors read everything; the province writes, approves and returns reports.
+- A zone administrator reads and drafts its zone's reports (zone- or pairing-level) and submits
+  them; an approved programme-wide report is published figures, readable by every signed-in user.
+- A university administrator reads the reports of its pairings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select
+
+from shuanggao.accounts.actor import Actor, Role
+from shuanggao.kit.policy import Policy
+from shuanggao.pairings.models import PairingUniversity
+from shuanggao.reports.models import PeriodicReport
+
+
+def published() -> ColumnElement[bool]:
+    return and_(PeriodicReport.scope == "programme", PeriodicReport.status == "approved")
+
+
+class ReportPolicy(Policy):
+    def read_filter(self, actor: Actor) -> ColumnElement[bool] | None:
+        if actor.sees_everything:
+            return None
+        if actor.role is Role.ZONE_ADMIN and actor.zone_id is not None:
+            return or_(PeriodicReport.zone_id == actor.zone_id, published())
+        if actor.role is Role.UNIVERSITY_ADMIN and actor.university_id is not None:
+            mine = select(PairingUniversity.pairing_id).where(
+                PairingUniversity.university_id == actor.university_id
+            )
+            return or_(PeriodicReport.pairing_id.in_(mine), published())
+        return published()
+
+    def _zone_writes(self, actor: Actor, scope: Any, zone_id: Any) -> bool:
+        return (
+            actor.role is Role.ZONE_ADMIN
+            and actor.zone_id is not None
+            and zone_id == actor.zone_id
+            and scope in ("zone", "pairing")
+        )
+
+    def can_create(self, actor: Actor, values: Mapping[str, Any]) -> bool:
+        return actor.is_province or self._zone_writes(
+            actor, values.get("scope"), values.get("zone_id")
+        )
+
+    def can_modify(self, actor: Actor, obj: Any) -> bool:
+        return actor.is_province or self._zone_writes(actor, obj.scope, obj.zone_id)
+
+    def can_delete(self, actor: Actor, obj: Any) -> bool:
+        if actor.is_province:
+            return True
+        return self._zone_writes(actor, obj.scope, obj.zone_id) and obj.status == "draft"
+
+    def can_keep(self, actor: Actor, values: Mapping[str, Any]) -> bool:
+        return actor.is_province or self._zone_writes(
+            actor, values.get("scope"), values.get("zone_id")
+        )
+
+    def can_submit(self, actor: Actor, obj: Any) -> bool:
+        return self.can_modify(actor, obj)
+
+    def can_approve(self, actor: Actor, obj: Any) -> bool:
+        return actor.is_province

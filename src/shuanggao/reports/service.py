@@ -1,0 +1,346 @@
+"""Use cases of the reports domain: the report workflow (submit → approve, or return) and the
+programme statistics (数说双高协同) that set approved reported figures beside record counts."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from shuanggao.accounts.actor import Actor, Role
+from shuanggao.audit import service as audit
+from shuanggao.db.types import utcnow
+from shuanggao.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from shuanggao.funds import repository as funds_repo
+from shuanggao.kit.register import get_register
+from shuanggao.kit.service import get_record, read_scope, snapshot
+from shuanggao.reports import repository as repo
+from shuanggao.reports.errors import ReportStateError, UnknownZone
+from shuanggao.reports.models import FIGURE_NAMES, PeriodicReport
+from shuanggao.reports.policy import ReportPolicy
+from shuanggao.reports.registers import reports
+from shuanggao.reports.schemas import FIGURE_LABELS, FIGURE_UNITS, ReportStatus
+from shuanggao.talent import repository as talent_repo
+
+# ---- workflow ---------------------------------------------------------------------------------
+
+_POLICY = ReportPolicy()
+
+
+def _load_for_action(
+    session: Session, actor: Actor, report_id: int, expected_version: int | None
+) -> PeriodicReport:
+    if actor.role is Role.AUDITOR:
+        raise Forbidden("审计员只能查看，不能修改数据。")
+    report: PeriodicReport = get_record(session, actor, reports, report_id)
+    if expected_version is not None and expected_version != report.version:
+        raise Conflict(extra={"current_version": report.version})
+    return report
+
+
+def _transition(
+    session: Session,
+    actor: Actor,
+    report: PeriodicReport,
+    action: str,
+    summary: str,
+    comment: str | None,
+) -> PeriodicReport:
+    before = snapshot(reports, report)
+    report.version += 1
+    session.flush()
+    session.refresh(report)
+    fresh: PeriodicReport = get_record(session, Actor.system(), reports, report.id)
+    after = snapshot(reports, fresh)
+    changed = [k for k in after if before.get(k) != after.get(k)]
+    audit.record(
+        session,
+        actor,
+        action,
+        reports.name,
+        fresh.id,
+        summary=f"{summary}：{fresh.title}" + (f"（{comment}）" if comment else ""),
+        before={k: before.get(k) for k in changed},
+        after={k: after.get(k) for k in changed},
+    )
+    return fresh
+
+
+def submit_report(
+    session: Session,
+    actor: Actor,
+    report_id: int,
+    *,
+    expected_version: int | None = None,
+    comment: str | None = None,
+) -> PeriodicReport:
+    """草稿 → 已提交. A zone administrator submits its zone's reports; the province any."""
+    report = _load_for_action(session, actor, report_id, expected_version)
+    if not _POLICY.can_submit(actor, report):
+        raise Forbidden()
+    if report.status != ReportStatus.DRAFT:
+        raise ReportStateError("只有草稿状态的填报可以提交。")
+    report.status = ReportStatus.SUBMITTED.value
+    report.submitted_by = actor.username
+    report.submitted_at = utcnow()
+    return _transition(session, actor, report, "submit", "提交填报", comment)
+
+
+def approve_report(
+    session: Session,
+    actor: Actor,
+    report_id: int,
+    *,
+    expected_version: int | None = None,
+    comment: str | None = None,
+) -> PeriodicReport:
+    """已提交 → 已审核. Only the province approves; approved figures feed the statistics."""
+    report = _load_for_action(session, actor, report_id, expected_version)
+    if not _POLICY.can_approve(actor, report):
+        raise Forbidden("只有省级管理员可以审核填报。")
+    if report.status != ReportStatus.SUBMITTED:
+        raise ReportStateError("只有已提交的填报可以审核。")
+    report.status = ReportStatus.APPROVED.value
+    report.approved_by = actor.username
+    report.approved_at = utcnow()
+    return _transition(session, actor, report, "approve", "审核通过填报", comment)
+
+
+def return_report(
+    session: Session,
+    actor: Actor,
+    report_id: int,
+    *,
+    expected_version: int | None = None,
+    comment: str | None = None,
+) -> PeriodicReport:
+    """已提交 → 草稿 (退回修改). Only the province returns a report."""
+    report = _load_for_action(session, actor, report_id, expected_version)
+    if not _POLICY.can_approve(actor, report):
+        raise Forbidden("只有省级管理员可以退回填报。")
+    if report.status != ReportStatus.SUBMITTED:
+        raise ReportStateError("只有已提交的填报可以退回。")
+    report.status = ReportStatus.DRAFT.value
+    report.submitted_by = None
+    report.submitted_at = None
+    return _transition(session, actor, report, "return", "退回填报", comment)
+
+
+# ---- statistics -------------------------------------------------------------------------------
+
+PROGRAMME_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> dt.date:
+    """Today in Jiangsu (the default "as of" date)."""
+    return dt.datetime.now(PROGRAMME_TZ).date()
+
+
+Source = Literal["reports", "records"]
+Number = int | Decimal
+
+
+def json_number(value: Number) -> int | float:
+    """A figure as a JSON number: whole values as integers, yuan with fen as a float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    value: Number
+    source: Source
+    records: Number
+    qualifier: str | None = None
+    report_id: int | None = None
+    report_as_of: dt.date | None = None
+
+    @property
+    def label(self) -> str:
+        return FIGURE_LABELS[self.name]
+
+    @property
+    def unit(self) -> str:
+        return FIGURE_UNITS[self.name]
+
+    @property
+    def gap(self) -> Number:
+        """Reported minus recorded (0 when the value comes from records)."""
+        return self.value - self.records
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "value": json_number(self.value),
+            "source": self.source,
+            "records": json_number(self.records),
+            "label": self.label,
+            "unit": self.unit,
+        }
+        if self.source == "reports":
+            out["qualifier"] = self.qualifier
+            out["report_id"] = self.report_id
+            out["report_as_of"] = self.report_as_of.isoformat() if self.report_as_of else None
+        return out
+
+
+@dataclass(frozen=True)
+class Stats:
+    as_of: dt.date
+    zone_id: int | None
+    zone_name: str | None
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "zone_id": self.zone_id,
+            "zone_name": self.zone_name,
+            "figures": {name: fig.to_json() for name, fig in self.figures.items()},
+        }
+
+
+def _scope(name: str, actor: Actor) -> Any:
+    return read_scope(get_register(name), actor)
+
+
+def resolve_zone(session: Session, actor: Actor, zone_id: int | None) -> int | None:
+    """The zone the statistics cover: a zone administrator's own zone, whatever was asked."""
+    if actor.role is Role.ZONE_ADMIN:
+        if actor.zone_id is None or (zone_id is not None and zone_id != actor.zone_id):
+            raise UnknownZone()
+        return actor.zone_id
+    if zone_id is not None and repo.zone_name(session, zone_id) is None:
+        raise UnknownZone()
+    return zone_id
+
+
+def record_figures(
+    session: Session, actor: Actor, as_of: dt.date, zone_id: int | None
+) -> dict[str, Number]:
+    """The count or sum of records for each figure, as of ``as_of``, in the actor's scope."""
+    pairing_scope = _scope("pairings", actor)
+    pilot_flags = actor.sees_everything or actor.role is Role.ZONE_ADMIN
+    return {
+        "zones": repo.count_zones(
+            session, as_of, pairing_scope, zone_id, with_pilot_flag=pilot_flags
+        ),
+        "universities": repo.count_universities(
+            session, as_of, pairing_scope, zone_id, with_pilot_flag=pilot_flags
+        ),
+        "pairings": repo.count_pairings(session, as_of, pairing_scope, zone_id),
+        "projects": repo.count_projects(session, as_of, _scope("projects", actor), zone_id),
+        "platforms": repo.count_platforms(session, as_of, _scope("platforms", actor), zone_id),
+        "residents": talent_repo.count_present(
+            session, as_of, scope=_scope("residents", actor), zone_id=zone_id
+        ),
+        "enterprises_served": repo.count_enterprises_served(
+            session, as_of, _scope("enterprise_services", actor), zone_id
+        ),
+        "funding_yuan": funds_repo.funding_total(
+            session, as_of, scope=_scope("fundings", actor), zone_id=zone_id
+        ),
+    }
+
+
+def compute_stats(
+    session: Session, actor: Actor, as_of: dt.date, zone_id: int | None = None
+) -> Stats:
+    """The programme's figures as of ``as_of`` (the whole programme, or one zone).
+
+    For each figure, ``value`` is the figure of the latest approved report of the same scope
+    (programme-wide without a zone, zone-level with one) whose ``as_of_date`` is on or before
+    ``as_of`` and that reports this figure; otherwise the records' count or sum. ``records`` is
+    always the records' count or sum. Reports are used only where the actor's records cover the
+    whole scope (the province and auditors; a zone administrator for its zone); other roles see
+    the records of their own tenancy.
+    """
+    zone_id = resolve_zone(session, actor, zone_id)
+    counted = record_figures(session, actor, as_of, zone_id)
+    whole_scope = actor.sees_everything or actor.role is Role.ZONE_ADMIN
+    candidates = (
+        repo.approved_reports(session, read_scope(reports, actor), zone_id=zone_id, as_of=as_of)
+        if whole_scope
+        else []
+    )
+    figures: dict[str, Figure] = {}
+    for name in FIGURE_NAMES:
+        report = next((r for r in candidates if r.figure(name) is not None), None)
+        if report is not None:
+            reported = report.figure(name)
+            assert reported is not None
+            figures[name] = Figure(
+                name=name,
+                value=reported,
+                source="reports",
+                records=counted[name],
+                qualifier=(report.qualifiers or {}).get(name),
+                report_id=report.id,
+                report_as_of=report.as_of_date,
+            )
+        else:
+            figures[name] = Figure(
+                name=name, value=counted[name], source="records", records=counted[name]
+            )
+    name_of_zone = repo.zone_name(session, zone_id) if zone_id is not None else None
+    return Stats(as_of=as_of, zone_id=zone_id, zone_name=name_of_zone, figures=figures)
+
+
+MAX_POINTS = 120
+Step = Literal["month", "quarter"]
+
+
+def period_ends(start: dt.date, end: dt.date, step: Step) -> list[dt.date]:
+    """Month-ends (or quarter-ends) from ``start`` to ``end``; ``end`` itself closes the series
+    when it is not one."""
+    months = 1 if step == "month" else 3
+    points: list[dt.date] = []
+    year, month = start.year, start.month
+    if step == "quarter":
+        month = ((month - 1) // 3) * 3 + 3
+    while True:
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        if last > end:
+            break
+        if last >= start:
+            points.append(last)
+        month += months
+        if month > 12:
+            year, month = year + 1, month - 12
+    if not points or points[-1] != end:
+        points.append(end)
+    return points
+
+
+def compute_series(
+    session: Session,
+    actor: Actor,
+    start: dt.date,
+    end: dt.date,
+    *,
+    step: Step = "month",
+    zone_id: int | None = None,
+) -> list[Stats]:
+    """The figures at each month-end (or quarter-end) in ``start..end``, for trend charts."""
+    if end < start:
+        raise ValidationFailed(fields={"to": "结束日期不能早于开始日期"})
+    months = (end.year - start.year) * 12 + end.month - start.month
+    dates = period_ends(start, end, step) if months <= MAX_POINTS * 3 else []
+    if not dates or len(dates) > MAX_POINTS:
+        raise ValidationFailed(fields={"to": f"时间跨度过长（最多 {MAX_POINTS} 个时间点）"})
+    zone_id = resolve_zone(session, actor, zone_id)
+    return [compute_stats(session, actor, day, zone_id) for day in dates]
+
+
+def find_zone_id(session: Session, name: str) -> int:
+    """A zone by its name (or full name) for the CLI; refuses an unknown one."""
+    found = repo.zone_id_by_name(session, name)
+    if found is None:
+        raise NotFound(f"高新区“{name}”不存在，请检查名称。")
+    return found
