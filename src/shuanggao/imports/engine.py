@@ -1,0 +1,572 @@
+"""The import engine: a read table → a plan (creates, updates, unchanged, every bad row) → writes.
+
+Planning writes nothing. Rows are converted cell by cell (``fields``), validated through the
+register's create schema, checked for duplicate keys inside the file, matched against existing rows
+by the natural key in bulk, checked against the tenancy policy and the register's ``validate``
+hook, and checked against the table's other unique constraints. Writing applies a clean plan as
+upserts: only changed rows are touched, each gets one version bump.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy.orm import Session
+
+from shuanggao.accounts.actor import ROLE_TENANT, Actor
+from shuanggao.db.types import FEN
+from shuanggao.errors import AppError
+from shuanggao.imports.fields import (
+    FieldSpec,
+    cell_text,
+    field_specs,
+    is_blank,
+    normalize_header,
+    split_multi,
+    to_python,
+)
+from shuanggao.imports.files import Table
+from shuanggao.imports.repository import Key, ids_by_key, key_of, plain, rows_by_key
+from shuanggao.kit.policy import TenantScoped
+from shuanggao.kit.register import Register, get_register
+from shuanggao.kit.service import snapshot
+from shuanggao.kit.validation import field_of, message_for
+
+Progress = Callable[[str, int, int], None]
+# Row 1 is the header; data starts at row 2, as Excel numbers rows.
+HEADER_ROW = 1
+WRITE_CHUNK = 2_000
+
+
+class RowCode(StrEnum):
+    """Stable codes of row problems (the Chinese message says the same for people)."""
+
+    MISSING_COLUMN = "missing_column"
+    UNKNOWN_COLUMN = "unknown_column"
+    DUPLICATE_COLUMN = "duplicate_column"
+    NO_ROWS = "no_rows"
+    REQUIRED = "required"
+    INVALID = "invalid"
+    UNKNOWN_REF = "unknown_ref"
+    DUPLICATE_IN_FILE = "duplicate_in_file"
+    DUPLICATE = "duplicate"
+    FORBIDDEN = "forbidden"
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+
+
+@dataclass
+class PlannedRow:
+    number: int
+    values: dict[str, Any]
+    existing: Any = None
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    kind: str
+    row_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    creates: list[PlannedRow] = field(default_factory=list)
+    updates: list[PlannedRow] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Context:
+    session: Session
+    actor: Actor
+    reg: Register[Any]
+    by_index: dict[int, FieldSpec]
+    header_of: dict[str, str]
+    order: dict[str, int]
+    ref_cache: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    ref_labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def present(self) -> set[str]:
+        return {spec.field for spec in self.by_index.values()}
+
+
+def map_headers(
+    specs: list[FieldSpec], header: list[Any]
+) -> tuple[dict[int, FieldSpec], list[RowError]]:
+    """Which file column holds which field; missing required, unknown and repeated headers."""
+    by_norm = {normalize_header(s.header): s for s in specs}
+    by_index: dict[int, FieldSpec] = {}
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(header):
+        if is_blank(raw):
+            continue
+        text = str(raw).strip()
+        spec = by_norm.get(normalize_header(raw))
+        if spec is None:
+            errors.append(
+                RowError(
+                    HEADER_ROW,
+                    text,
+                    RowCode.UNKNOWN_COLUMN,
+                    f"无法识别的列“{text}”，请使用模板中的列名。",
+                )
+            )
+            continue
+        if spec.field in seen:
+            errors.append(
+                RowError(
+                    HEADER_ROW,
+                    spec.header,
+                    RowCode.DUPLICATE_COLUMN,
+                    f"列“{spec.header}”重复出现。",
+                )
+            )
+            continue
+        seen.add(spec.field)
+        by_index[index] = spec
+    for spec in specs:
+        if spec.column.required and spec.field not in seen:
+            errors.append(
+                RowError(
+                    HEADER_ROW,
+                    spec.header,
+                    RowCode.MISSING_COLUMN,
+                    f"缺少必填列“{spec.header}”。",
+                )
+            )
+    return by_index, errors
+
+
+def _ref_label(ctx: _Context, target: str) -> str:
+    label = ctx.ref_labels.get(target)
+    if label is None:
+        try:
+            label = get_register(target).label
+        except KeyError:
+            label = target
+        ctx.ref_labels[target] = label
+    return label
+
+
+def _resolve(ctx: _Context, spec: FieldSpec, text: str) -> int | None:
+    ref = spec.column.ref
+    assert ref is not None
+    cache_key = (spec.field, text)
+    if cache_key not in ctx.ref_cache:
+        ctx.ref_cache[cache_key] = ref.resolve(ctx.session, text)
+    return ctx.ref_cache[cache_key]
+
+
+def _convert_row(
+    ctx: _Context, number: int, cells: list[Any]
+) -> tuple[dict[str, Any], list[RowError], set[str]]:
+    values: dict[str, Any] = {}
+    errors: list[RowError] = []
+    failed: set[str] = set()
+    for index, spec in ctx.by_index.items():
+        raw = cells[index] if index < len(cells) else None
+        if is_blank(raw):
+            continue
+        ref = spec.column.ref
+        if ref is None:
+            values[spec.field] = to_python(spec, raw)
+            continue
+        texts = [cell_text(v) or "" for v in split_multi(raw)] if spec.many else [cell_text(raw)]
+        ids: list[int] = []
+        for text in texts:
+            if not text:
+                continue
+            found = _resolve(ctx, spec, text)
+            if found is None:
+                label = _ref_label(ctx, ref.target)
+                errors.append(
+                    RowError(
+                        number, spec.header, RowCode.UNKNOWN_REF, f"未找到名为“{text}”的{label}"
+                    )
+                )
+                failed.add(spec.field)
+            else:
+                ids.append(found)
+        if spec.field not in failed:
+            values[spec.field] = ids if spec.many else (ids[0] if ids else None)
+    return values, errors, failed
+
+
+def _schema_errors(
+    ctx: _Context, number: int, exc: ValidationError, failed: set[str]
+) -> list[RowError]:
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for err in exc.errors():
+        name = field_of(err.get("loc", ()))
+        top = name.split(".")[0]
+        if top in failed or top in seen:
+            continue
+        seen.add(top)
+        column = ctx.header_of.get(top, "" if top == "__all__" else top)
+        code = RowCode.REQUIRED if err.get("type") == "missing" else RowCode.INVALID
+        errors.append(RowError(number, column, code, message_for(err)))
+    return errors
+
+
+def _app_error_rows(ctx: _Context, number: int, exc: AppError, fallback: str) -> list[RowError]:
+    code = str(exc.code)
+    if exc.fields:
+        return [
+            RowError(number, ctx.header_of.get(name, name), code, message)
+            for name, message in exc.fields.items()
+        ]
+    return [RowError(number, fallback, code, exc.detail)]
+
+
+def _money_fields(specs: list[FieldSpec]) -> list[str]:
+    return [s.field for s in specs if s.money]
+
+
+def _same(old: Any, new: Any) -> bool:
+    old, new = plain(old), plain(new)
+    if old in (None, "", []) and new in (None, "", []):
+        return True
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        try:
+            return Decimal(str(old)) == Decimal(str(new))
+        except ArithmeticError:
+            return False
+    return bool(old == new)
+
+
+def _changes(
+    ctx: _Context, obj: Any, values: dict[str, Any], json_values: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    mapper_keys = set(ctx.reg.model.__mapper__.column_attrs.keys())
+    changes: dict[str, Any] = {}
+    before: dict[str, Any] | None = None
+    for name in sorted(ctx.present):
+        if name not in values:
+            continue
+        new = values[name]
+        if name in mapper_keys:
+            if not _same(getattr(obj, name), new):
+                changes[name] = new
+            continue
+        # Not a plain column (a list of linked ids...): compare the API's view of the row.
+        if before is None:
+            before = snapshot(ctx.reg, obj)
+        if name in before:
+            if not _same(before[name], json_values().get(name)):
+                changes[name] = new
+        elif not _same(getattr(obj, name, None), new):
+            changes[name] = new
+    return changes
+
+
+def _owner_header(ctx: _Context) -> str:
+    """The column a tenancy refusal points at (e.g. 所属高新区 for a zone administrator)."""
+    policy = ctx.reg.policy
+    kind = ROLE_TENANT.get(ctx.actor.role)
+    if isinstance(policy, TenantScoped) and kind and kind in policy.owner_fields:
+        owner = policy.owner_fields[kind]
+        if owner in ctx.header_of:
+            return ctx.header_of[owner]
+    return _key_header(ctx)
+
+
+def _key_header(ctx: _Context) -> str:
+    """The natural-key column to name in a row error: its first non-reference column."""
+    specs = {s.field: s for s in ctx.by_index.values()}
+    key = ctx.reg.natural_key
+    for name in key:
+        spec = specs.get(name)
+        if spec is not None and spec.column.ref is None:
+            return spec.header
+    for name in key:
+        if name in ctx.header_of:
+            return ctx.header_of[name]
+    return ""
+
+
+def _key_text(ctx: _Context, values: Mapping[str, Any]) -> str:
+    specs = {s.field: s for s in ctx.by_index.values()}
+    parts = []
+    for name in ctx.reg.natural_key:
+        spec = specs.get(name)
+        if spec is not None and spec.column.ref is None:
+            parts.append(str(plain(values.get(name))))
+    return "、".join(parts)
+
+
+def plan_import(
+    session: Session,
+    actor: Actor,
+    reg: Register[Any],
+    table: Table,
+    progress: Progress | None = None,
+) -> Plan:
+    """Everything an import would do, and every bad row. Writes nothing."""
+    specs = field_specs(reg)
+    plan = Plan(kind=reg.name, row_count=len(table.rows))
+    by_index, header_errors = map_headers(specs, table.header)
+    if header_errors:
+        plan.errors = header_errors
+        return plan
+    if not table.rows:
+        plan.errors = [RowError(HEADER_ROW + 1, "", RowCode.NO_ROWS, "文件中没有数据行。")]
+        return plan
+    header_of = {s.field: s.header for s in by_index.values()}
+    order = {s.header: i for i, s in by_index.items()}
+    ctx = _Context(session, actor, reg, by_index, header_of, order)
+    money = _money_fields(list(by_index.values()))
+    schema = reg.create_schema
+    errors: list[RowError] = []
+    good: list[tuple[PlannedRow, Key | None, BaseModel]] = []
+    first_row_of_key: dict[Key, int] = {}
+    total = len(table.rows)
+
+    for done, (number, cells) in enumerate(table.rows, start=1):
+        values, row_errors, failed = _convert_row(ctx, number, cells)
+        model_obj = None
+        try:
+            model_obj = schema.model_validate(values)
+        except ValidationError as exc:
+            row_errors.extend(_schema_errors(ctx, number, exc, failed))
+        if row_errors or model_obj is None:
+            errors.extend(row_errors)
+        else:
+            dumped = model_obj.model_dump()
+            for name in money:
+                if dumped.get(name) is not None:
+                    dumped[name] = Decimal(dumped[name]).quantize(FEN, rounding=ROUND_HALF_UP)
+            key = key_of(dumped, reg.natural_key) if reg.natural_key else None
+            if key is not None:
+                first = first_row_of_key.get(key)
+                if first is not None:
+                    errors.append(
+                        RowError(
+                            number,
+                            _key_header(ctx),
+                            RowCode.DUPLICATE_IN_FILE,
+                            f"与第 {first} 行重复（{_key_text(ctx, dumped) or '相同记录'}）",
+                        )
+                    )
+                    continue
+                first_row_of_key[key] = number
+            good.append((PlannedRow(number, dumped), key, model_obj))
+        if progress is not None and (done % 500 == 0 or done == total):
+            progress("validate", done, total)
+
+    existing: dict[Key, Any] = {}
+    if reg.natural_key:
+        existing = rows_by_key(session, reg, reg.natural_key, [k for _, k, _ in good if k])
+
+    owner_header = _owner_header(ctx)
+    key_header = _key_header(ctx)
+    for planned, key, model_obj in good:
+        obj = existing.get(key) if key is not None else None
+        if obj is not None:
+            if not reg.policy.can_modify(actor, obj):
+                errors.append(_forbidden(planned.number, owner_header))
+                continue
+            changes = _changes(ctx, obj, planned.values, _json_dump(model_obj))
+            if not changes:
+                plan.unchanged += 1
+                continue
+            merged = {**snapshot(reg, obj), **changes}
+            if not reg.policy.can_keep(actor, merged):
+                errors.append(_forbidden(planned.number, owner_header))
+                continue
+            if _run_hook(ctx, planned.number, merged, obj, key_header, errors):
+                planned.existing = obj
+                planned.changes = changes
+                plan.updates.append(planned)
+        else:
+            if not reg.policy.can_create(actor, planned.values):
+                errors.append(_forbidden(planned.number, owner_header))
+                continue
+            if _run_hook(ctx, planned.number, planned.values, None, key_header, errors):
+                plan.creates.append(planned)
+
+    errors.extend(_unique_conflicts(ctx, plan))
+    errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
+    plan.errors = errors
+    if errors:
+        plan.creates, plan.updates, plan.unchanged = [], [], 0
+    return plan
+
+
+def _json_dump(model_obj: BaseModel) -> Callable[[], dict[str, Any]]:
+    def dump() -> dict[str, Any]:
+        return model_obj.model_dump(mode="json")
+
+    return dump
+
+
+def _forbidden(number: int, column: str) -> RowError:
+    return RowError(number, column, RowCode.FORBIDDEN, "您无权导入这一行：它不属于您管理的范围。")
+
+
+def _run_hook(
+    ctx: _Context,
+    number: int,
+    values: dict[str, Any],
+    obj: Any,
+    fallback: str,
+    errors: list[RowError],
+) -> bool:
+    hook = ctx.reg.validate
+    if hook is None:
+        return True
+    try:
+        hook(ctx.session, ctx.actor, values, obj)
+    except AppError as exc:
+        errors.extend(_app_error_rows(ctx, number, exc, fallback))
+        return False
+    return True
+
+
+def unique_attr_sets(reg: Register[Any]) -> list[tuple[str, ...]]:
+    """The table's unique constraints (and unique indexes) as attribute names, key excluded."""
+    model: Any = reg.model
+    table = model.__table__
+    mapper = model.__mapper__
+    found: list[tuple[str, ...]] = []
+    column_sets: list[list[Any]] = []
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            column_sets.append(list(constraint.columns))
+    for index in table.indexes:
+        if isinstance(index, Index) and index.unique:
+            column_sets.append(list(index.columns))
+    for cols in column_sets:
+        try:
+            attrs = tuple(mapper.get_property_by_column(c).key for c in cols)
+        except Exception:  # a column not mapped to an attribute: not ours to check
+            continue
+        if attrs and tuple(attrs) != tuple(reg.natural_key) and attrs not in found:
+            found.append(attrs)
+    return found
+
+
+def _unique_conflicts(ctx: _Context, plan: Plan) -> list[RowError]:
+    """Values other unique constraints forbid: twice in the file, or held by another row."""
+    errors: list[RowError] = []
+    rows = [*plan.creates, *plan.updates]
+    if not rows:
+        return errors
+    for attrs in unique_attr_sets(ctx.reg):
+        column = next((ctx.header_of[a] for a in attrs if a in ctx.header_of), None)
+        if column is None:
+            continue
+        final: list[tuple[PlannedRow, Key]] = []
+        final_by_id: dict[int, Key] = {}
+        for row in rows:
+            if row.existing is not None:
+                merged = {a: row.changes.get(a, getattr(row.existing, a)) for a in attrs}
+                key = key_of(merged, attrs)
+                final_by_id[int(row.existing.id)] = key
+            else:
+                key = key_of(row.values, attrs)
+            if any(v is None for v in key):
+                continue
+            final.append((row, key))
+        first_row: dict[Key, int] = {}
+        for row, key in final:
+            if key in first_row:
+                errors.append(
+                    RowError(
+                        row.number,
+                        column,
+                        RowCode.DUPLICATE_IN_FILE,
+                        f"与第 {first_row[key]} 行的{column}重复",
+                    )
+                )
+            else:
+                first_row[key] = row.number
+        holders = ids_by_key(ctx.session, ctx.reg.model, attrs, [k for _, k in final])
+        for row, key in final:
+            holder = holders.get(key)
+            if holder is None:
+                continue
+            own = int(row.existing.id) if row.existing is not None else None
+            if holder == own:
+                continue
+            if holder in final_by_id and final_by_id[holder] != key:
+                continue  # that row gives the value up in this same file
+            text = "、".join(str(v) for v in key)
+            errors.append(
+                RowError(
+                    row.number,
+                    column,
+                    RowCode.DUPLICATE,
+                    f"已存在{column}为“{text}”的其他{ctx.reg.label}",
+                )
+            )
+    return errors
+
+
+def write_plan(
+    session: Session, reg: Register[Any], plan: Plan, progress: Progress | None = None
+) -> tuple[list[int], list[int]]:
+    """Apply a clean plan: insert the new rows, change only what differs. Flushes, never commits."""
+    assert plan.ok
+    model: Any = reg.model
+    mapper_keys = set(model.__mapper__.column_attrs.keys())
+    total = len(plan.creates) + len(plan.updates)
+    done = 0
+    created: list[int] = []
+    for start in range(0, len(plan.creates), WRITE_CHUNK):
+        batch: list[tuple[Any, dict[str, Any]]] = []
+        for row in plan.creates[start : start + WRITE_CHUNK]:
+            values = dict(row.values)
+            extra = {k: values.pop(k) for k in list(values) if k not in mapper_keys}
+            obj = model(**values)
+            if hasattr(obj, "is_demo"):
+                obj.is_demo = False
+            batch.append((obj, extra))
+        session.add_all([obj for obj, _ in batch])
+        session.flush()
+        if reg.apply_extra is not None:
+            for obj, extra in batch:
+                reg.apply_extra(session, obj, extra)
+            session.flush()
+        created.extend(int(obj.id) for obj, _ in batch)
+        done += len(batch)
+        if progress is not None:
+            progress("write", done, total)
+    updated: list[int] = []
+    for start in range(0, len(plan.updates), WRITE_CHUNK):
+        for row in plan.updates[start : start + WRITE_CHUNK]:
+            obj = row.existing
+            linked: dict[str, Any] = {}
+            for name, value in row.changes.items():
+                if name in mapper_keys:
+                    setattr(obj, name, value)
+                else:
+                    linked[name] = value
+            obj.version = obj.version + 1
+            if linked and reg.apply_extra is not None:
+                reg.apply_extra(session, obj, linked)
+            updated.append(int(obj.id))
+            done += 1
+        session.flush()
+        if progress is not None:
+            progress("write", done, total)
+    return created, updated
