@@ -1,0 +1,24 @@
+"""Demand endpoints beyond CRUD: the triage action."""
+
+from fastapi import APIRouter
+
+from shuanggao.demand import service
+from shuanggao.demand.schemas import DemandRead, TriageRequest
+from shuanggao.web.deps import ActorDep, SessionDep
+
+router = APIRouter(tags=["产业需求"])
+
+
+@router.post("/demands/{demand_id}/triage", response_model=DemandRead, summary="梳理产业需求")
+def triage(
+    demand_id: int, payload: TriageRequest, session: SessionDep, actor: ActorDep
+) -> DemandRead:
+    demand = service.triage_demand(
+        session,
+        actor,
+        demand_id,
+        payload.state,
+        note=payload.note,
+        expected_version=payload.version,
+    )
+    return service.present(demand, actor)
