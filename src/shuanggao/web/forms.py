@@ -1,0 +1,310 @@
+"""Create/edit forms generated from a register: its ``Column``s and its create/update schemas.
+
+The form shows the register's import columns (the same Chinese headers, help and conversions as
+the spreadsheet import, ``shuanggao.imports.fields``) that the schema accepts. Submitted text is
+turned into the schema's input here; the schema and then the service have the last word, and
+their errors come back per field in Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm import Session
+
+from shuanggao.accounts.actor import Actor
+from shuanggao.imports.fields import (
+    EXPORT_JOINER,
+    FieldSpec,
+    Kind,
+    field_specs,
+    split_multi,
+    to_python,
+)
+from shuanggao.kit import service
+from shuanggao.kit.enums import LabeledEnum
+from shuanggao.kit.register import Register, get_register
+from shuanggao.kit.validation import field_errors
+
+# A reference field offers a select when the target has at most this many rows for the actor.
+MAX_SELECT_OPTIONS = 200
+MODE_PREFIX = "_mode."
+LONG_TEXT_FIELDS = frozenset({"note", "description", "evidence", "content", "summary", "abstract"})
+REQUIRED_MESSAGE = "必填项，不能为空"
+
+FormData = Mapping[str, str | list[str]]
+
+
+@dataclass
+class FormField:
+    name: str
+    label: str
+    kind: str  # text | number | date | select | textarea | checkbox | url
+    required: bool = False
+    hint: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    value: Any = None
+    wide: bool = False
+    step: str | None = None
+    multiple: bool = False
+    # For references: "id" (a select of records) or "text" (the record's name or code typed in).
+    ref_mode: str | None = None
+    spec: FieldSpec | None = None
+
+    @property
+    def mode_name(self) -> str:
+        return MODE_PREFIX + self.name
+
+    def selected(self, option_value: str) -> bool:
+        if isinstance(self.value, list | tuple | set):
+            return option_value in {str(v) for v in self.value}
+        return self.value is not None and str(self.value) == option_value
+
+
+def form_specs(reg: Register[Any], schema: type[BaseModel]) -> list[FieldSpec]:
+    """The import columns that ``schema`` accepts, in column order."""
+    accepted = set(schema.model_fields) - {"version"}
+    return [s for s in field_specs(reg) if s.field in accepted]
+
+
+def _enum_options(enum: type[Enum]) -> list[tuple[str, str]]:
+    if issubclass(enum, LabeledEnum):
+        return [(m.value, m.label) for m in enum]
+    return [(str(m.value), str(m.value)) for m in enum]
+
+
+def ref_options(
+    session: Session, actor: Actor, target: Register[Any]
+) -> list[tuple[str, str]] | None:
+    """``[(id, title)]`` of the target records the actor can see, or None when there are many."""
+    page = service.list_records(session, actor, target, page_size=MAX_SELECT_OPTIONS)
+    if page.total > MAX_SELECT_OPTIONS:
+        return None
+    return [(str(obj.id), target.title_of(obj)) for obj in page.items]
+
+
+def _target(spec: FieldSpec) -> Register[Any] | None:
+    if spec.column.ref is None:
+        return None
+    try:
+        return get_register(spec.column.ref.target)
+    except KeyError:
+        return None
+
+
+def _kind_for(spec: FieldSpec) -> tuple[str, str | None]:
+    if spec.kind is Kind.BOOL:
+        return "checkbox", None
+    if spec.kind is Kind.DATE:
+        return "date", None
+    if spec.kind is Kind.INT and not spec.many:
+        return "number", "1"
+    if spec.kind is Kind.DECIMAL and not spec.many:
+        return "number", "0.01" if spec.money else "any"
+    if spec.kind is Kind.FLOAT and not spec.many:
+        return "number", "any"
+    if spec.kind is Kind.ENUM and spec.enum is not None and not spec.many:
+        return "select", None
+    if spec.field in LONG_TEXT_FIELDS:
+        return "textarea", None
+    if spec.field.endswith("_url"):
+        return "url", None
+    return "text", None
+
+
+def _hint(spec: FieldSpec, ref_mode: str | None, target: Register[Any] | None) -> str:
+    parts: list[str] = []
+    if ref_mode == "text" and target is not None:
+        if spec.column.help:
+            parts.append(spec.column.help)
+        else:
+            parts.append(f"填写已登记的{target.label}名称或代码")
+        if spec.many:
+            parts.append("多个用“；”分隔")
+    else:
+        if spec.column.help and not (spec.kind is Kind.ENUM and not spec.many):
+            parts.append(spec.column.help)
+        elif spec.many:
+            parts.append("多个用“；”分隔")
+        if spec.money:
+            parts.append("单位：元，最多两位小数")
+    if spec.column.example and spec.kind not in (Kind.BOOL, Kind.ENUM) and ref_mode != "id":
+        parts.append(f"例：{spec.column.example}")
+    return "；".join(dict.fromkeys(parts))
+
+
+def display_value(spec: FieldSpec, obj: Any) -> Any:
+    """The form value of a stored record's field (for the edit form)."""
+    value = getattr(obj, spec.field, None)
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}" if spec.money else str(value)
+    if isinstance(value, Enum):
+        return str(value.value)
+    return value
+
+
+def build_fields(
+    session: Session,
+    actor: Actor,
+    reg: Register[Any],
+    schema: type[BaseModel],
+    *,
+    obj: Any = None,
+    submitted: FormData | None = None,
+    defaults: Mapping[str, Any] | None = None,
+) -> list[FormField]:
+    """The fields of a create (``obj`` None) or edit form, from the record or a submission."""
+    fields: list[FormField] = []
+    for spec in form_specs(reg, schema):
+        target = _target(spec)
+        kind, step = _kind_for(spec)
+        options: list[tuple[str, str]] = []
+        ref_mode: str | None = None
+        multiple = False
+        if target is not None:
+            found = ref_options(session, actor, target)
+            if found is not None:
+                ref_mode, kind, options, multiple = "id", "select", found, spec.many
+            else:
+                ref_mode, kind = "text", "text"
+        elif kind == "select" and spec.enum is not None:
+            options = _enum_options(spec.enum)
+        if submitted is not None:
+            value: Any = submitted.get(spec.field)
+        elif obj is not None:
+            value = _stored_value(spec, obj, ref_mode)
+        else:
+            value = (defaults or {}).get(spec.field)
+        if isinstance(value, list) and not multiple and kind != "select":
+            value = EXPORT_JOINER.join(str(v) for v in value)
+        fields.append(
+            FormField(
+                name=spec.field,
+                label=spec.header,
+                kind=kind,
+                required=spec.required,
+                hint=_hint(spec, ref_mode, target),
+                options=options,
+                value=value,
+                wide=kind == "textarea" or (spec.many and not multiple),
+                step=step,
+                multiple=multiple,
+                ref_mode=ref_mode,
+                spec=spec,
+            )
+        )
+    return fields
+
+
+def _stored_value(spec: FieldSpec, obj: Any, ref_mode: str | None) -> Any:
+    if ref_mode == "text" and spec.column.ref is not None:
+        try:
+            rendered = spec.column.ref.render(obj)
+        except InvalidRequestError:
+            rendered = None
+        if rendered is not None:
+            return rendered
+    return display_value(spec, obj)
+
+
+@dataclass
+class ParsedForm:
+    values: dict[str, Any]
+    errors: dict[str, str]
+
+
+def _raw(form: FormData, name: str) -> list[str]:
+    raw = form.get(name)
+    if raw is None:
+        return []
+    if isinstance(raw, list):
+        return [str(r) for r in raw]
+    return [str(raw)]
+
+
+def parse_form(
+    session: Session,
+    reg: Register[Any],
+    schema: type[BaseModel],
+    form: FormData,
+    *,
+    editing: bool,
+) -> ParsedForm:
+    """Turn submitted text into the schema's input; unknown references become field errors."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    create_fields = reg.create_schema.model_fields
+    for spec in form_specs(reg, schema):
+        name = spec.field
+        raws = [r for r in _raw(form, name) if r.strip()]
+        if spec.kind is Kind.BOOL:
+            # A checkbox sends "false" (hidden) and, when ticked, "true".
+            values[name] = "true" in raws
+            continue
+        if not raws:
+            info = create_fields.get(name)
+            required = spec.required or (info is not None and info.is_required())
+            if editing and required:
+                errors[name] = REQUIRED_MESSAGE
+            elif editing:
+                values[name] = [] if spec.many else None
+            elif spec.many and spec.column.ref is not None and spec.required:
+                values[name] = []
+            continue
+        ref = spec.column.ref
+        if ref is not None:
+            mode = (_raw(form, MODE_PREFIX + name) or ["text"])[0]
+            resolved, error = _resolve_ref(session, spec, raws, mode)
+            if error:
+                errors[name] = error
+            else:
+                values[name] = resolved if spec.many else resolved[0]
+            continue
+        text = raws[0] if len(raws) == 1 else EXPORT_JOINER.join(raws)
+        values[name] = to_python(spec, text)
+    return ParsedForm(values=values, errors=errors)
+
+
+def _resolve_ref(
+    session: Session, spec: FieldSpec, raws: Sequence[str], mode: str
+) -> tuple[list[int], str]:
+    ref = spec.column.ref
+    assert ref is not None
+    target = _target(spec)
+    label = target.label if target is not None else spec.header
+    ids: list[int] = []
+    if mode == "id":
+        for raw in raws:
+            try:
+                ids.append(int(raw))
+            except ValueError:
+                return [], f"请选择{label}"
+        return ids, ""
+    parts = [p for raw in raws for p in split_multi(raw)] if spec.many else [raws[0].strip()]
+    for part in parts:
+        found = ref.resolve(session, str(part))
+        if found is None:
+            return [], f"未找到{label}“{part}”，请填写已登记的名称或代码"
+        ids.append(found)
+    return ids, ""
+
+
+def validate(
+    schema: type[BaseModel], values: Mapping[str, Any]
+) -> tuple[BaseModel | None, dict[str, str]]:
+    """The schema instance, or the Chinese message of each bad field."""
+    try:
+        return schema.model_validate(dict(values)), {}
+    except ValidationError as exc:
+        return None, field_errors(exc)
