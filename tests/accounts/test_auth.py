@@ -205,7 +205,9 @@ def test_admin_must_enrol_totp_before_anything_else(client: TestClient, session:
     assert page.status_code == 303 and page.headers["location"] == "/account/totp"
     wrong_pw = client.post("/api/v1/auth/totp/enrol", json={"password": "x" * 12}, headers=headers)
     assert wrong_pw.status_code == 422
-    enrol = client.post("/api/v1/auth/totp/enrol", json={"password": TEST_PASSWORD}, headers=headers)
+    enrol = client.post(
+        "/api/v1/auth/totp/enrol", json={"password": TEST_PASSWORD}, headers=headers
+    )
     assert enrol.status_code == 200
     secret = enrol.json()["secret"]
     assert enrol.json()["otpauth_uri"].startswith("otpauth://totp/")
@@ -281,7 +283,9 @@ def test_api_token_authenticates_without_csrf_and_can_be_revoked(
         )
         assert revoke.status_code == 204
         assert bare.get("/api/v1/auth/me", headers=auth).status_code == 401
-        assert bare.get("/api/v1/auth/me", headers={"Authorization": "Bearer sg_x"}).status_code == 401
+        assert (
+            bare.get("/api/v1/auth/me", headers={"Authorization": "Bearer sg_x"}).status_code == 401
+        )
 
 
 def test_security_headers_on_every_response(client: TestClient) -> None:

@@ -51,7 +51,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 # Paths an account that must change its password or enrol TOTP may still use.
-RESTRICTED_ALLOWED = ("/api/v1/auth/", "/account/", "/static/", "/sign-in", "/sign-out")
+RESTRICTED_ALLOWED = ("/api/v1/auth/", "/account/", "/static/", "/login", "/logout")
 PASSWORD_PAGE = "/account/password"
 TOTP_PAGE = "/account/totp"
 

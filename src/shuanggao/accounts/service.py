@@ -127,6 +127,8 @@ class SignInResult:
 
     user: User | None
     error: AppError | None
+    # The password was right and a TOTP code is still needed (page flow, second step).
+    pending_totp: bool = False
 
 
 def _auth_actor(user: User | None, attempted: str, ip: str | None) -> Actor:
@@ -181,7 +183,7 @@ def authenticate(
         if not totp:
             if require_totp_now:
                 return SignInResult(None, SecondFactorRequired())
-            return SignInResult(user, None)
+            return SignInResult(user, None, pending_totp=True)
         if not verify_totp(settings, user, totp, moment):
             _fail(session, settings, user, actor, moment, "动态验证码错误")
             return SignInResult(None, BadSecondFactor())
@@ -299,8 +301,18 @@ def start_totp_enrolment(
     user.totp_secret_enc = crypto.seal(settings.resolved_secret_key(), TOTP_PURPOSE, secret)
     user.totp_last_step = None
     session.flush()
-    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
-    return secret, uri
+    return secret, totp_uri(user, secret)
+
+
+def pending_totp_secret(settings: Settings, user: User) -> str | None:
+    """The secret of an enrolment that was started but not confirmed (to show it again)."""
+    if user.totp_enabled:
+        return None
+    return _totp_secret(settings, user)
+
+
+def totp_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
 
 
 def confirm_totp_enrolment(
