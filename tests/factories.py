@@ -197,6 +197,172 @@ def create_user(
     return user
 
 
+# --- pairings, enterprises, projects, platforms (R1) -------------------------------------------
+# Imports are local so this section loads even while other domains are being written.
+
+
+def valid_credit_code(n: int) -> str:
+    """A 统一社会信用代码 that passes the GB 32100-2015 check (region 320100, body from ``n``)."""
+    from shuanggao.enterprises.credit_code import make_credit_code
+
+    return make_credit_code(f"91320100{n:09d}")
+
+
+def create_pairing(
+    session: Session,
+    zone: Zone | None = None,
+    universities: list[University] | None = None,
+    **overrides: Any,
+) -> Any:
+    """A pairing of ``zone`` (new by default) with ``universities`` (one new by default; the first
+    is the lead). Returned with zone and members loaded, as the register reads it."""
+    from shuanggao.pairings import repository as pairing_repo
+    from shuanggao.pairings.models import Pairing, PairingUniversity
+
+    zone = zone or create_zone(session)
+    universities = universities if universities is not None else [create_university(session)]
+    values: dict[str, Any] = {
+        "zone_id": zone.id,
+        "batch": "pilot_2025",
+        "status": "active",
+        "industry_codes": [],
+        "emerging_codes": [],
+    }
+    values.update(overrides)
+    pairing = Pairing(**values)
+    session.add(pairing)
+    session.flush()
+    for pos, uni in enumerate(universities):
+        session.add(
+            PairingUniversity(
+                pairing_id=pairing.id, university_id=uni.id, is_lead=pos == 0, position=pos
+            )
+        )
+    session.flush()
+    session.expire(pairing)
+    loaded = pairing_repo.get_pairing(session, pairing.id)
+    assert loaded is not None
+    return loaded
+
+
+def create_pilot_element(session: Session, pairing: Any = None, **overrides: Any) -> Any:
+    from shuanggao.pairings.models import PilotElement
+
+    n = _n()
+    pairing = pairing or create_pairing(session)
+    values: dict[str, Any] = {
+        "pairing_id": pairing.id,
+        "kind": "platform",
+        "title": f"测试事项{n}",
+        "status": "in_progress",
+    }
+    values.update(overrides)
+    element = PilotElement(**values)
+    session.add(element)
+    session.flush()
+    return element
+
+
+def create_enterprise(session: Session, zone: Zone | None = None, **overrides: Any) -> Any:
+    from shuanggao.enterprises.models import Enterprise
+
+    n = _n()
+    zone = zone or create_zone(session)
+    values: dict[str, Any] = {
+        "name": f"测试科技{n}有限公司",
+        "credit_code": valid_credit_code(n),
+        "zone_id": zone.id,
+        "industry_code": "C3841",
+    }
+    values.update(overrides)
+    enterprise = Enterprise(**values)
+    session.add(enterprise)
+    session.flush()
+    return enterprise
+
+
+def create_enterprise_service(
+    session: Session,
+    enterprise: Any = None,
+    university: University | None = None,
+    **overrides: Any,
+) -> Any:
+    import datetime as dt
+
+    from shuanggao.enterprises.models import EnterpriseService
+
+    enterprise = enterprise or create_enterprise(session)
+    university = university or create_university(session)
+    values: dict[str, Any] = {
+        "enterprise_id": enterprise.id,
+        "zone_id": enterprise.zone_id,
+        "university_id": university.id,
+        "service_date": dt.date(2025, 10, 1),
+        "kind": "consulting",
+    }
+    values.update(overrides)
+    service = EnterpriseService(**values)
+    session.add(service)
+    session.flush()
+    return service
+
+
+def create_project(
+    session: Session,
+    zone: Zone | None = None,
+    university: University | None = None,
+    enterprises: list[Any] | None = None,
+    **overrides: Any,
+) -> Any:
+    from shuanggao.projects.models import Project, ProjectEnterprise
+
+    n = _n()
+    zone = zone or create_zone(session)
+    university = university or create_university(session)
+    values: dict[str, Any] = {
+        "title": f"测试合作项目{n}",
+        "zone_id": zone.id,
+        "university_id": university.id,
+        "kind": "joint_research",
+        "status": "ongoing",
+    }
+    values.update(overrides)
+    project = Project(**values)
+    session.add(project)
+    session.flush()
+    for enterprise in enterprises or []:
+        session.add(ProjectEnterprise(project_id=project.id, enterprise_id=enterprise.id))
+    session.flush()
+    return project
+
+
+def create_platform(
+    session: Session,
+    zone: Zone | None = None,
+    universities: list[University] | None = None,
+    **overrides: Any,
+) -> Any:
+    from shuanggao.platforms.models import Platform, PlatformUniversity
+
+    n = _n()
+    zone = zone or create_zone(session)
+    universities = universities if universities is not None else [create_university(session)]
+    values: dict[str, Any] = {
+        "name": f"测试联合实验室{n}",
+        "zone_id": zone.id,
+        "kind": "joint_lab",
+        "industry_codes": [],
+    }
+    values.update(overrides)
+    platform = Platform(**values)
+    session.add(platform)
+    session.flush()
+    for pos, uni in enumerate(universities):
+        session.add(PlatformUniversity(platform_id=platform.id, university_id=uni.id, position=pos))
+    session.flush()
+    return platform
+
+
 # --- talent, funds, reports (R2) ----------------------------------------------------------------
 
 

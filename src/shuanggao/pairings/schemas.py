@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from shuanggao.kit.enums import LabeledEnum, labeled
 from shuanggao.programme.enums import Batch, FiveOneKind, ProgressStatus
@@ -39,9 +46,11 @@ KindField = Annotated[FiveOneKind, labeled(FiveOneKind)]
 ProgressField = Annotated[ProgressStatus, labeled(ProgressStatus)]
 
 
-def _check_lead(university_ids: list[int] | None, lead: int | None) -> None:
+def _check_lead(lead: int | None, info: ValidationInfo) -> int | None:
+    university_ids = info.data.get("university_ids")
     if university_ids is not None and lead is not None and lead not in university_ids:
         raise ValueError("牵头高校必须是结对高校之一")
+    return lead
 
 
 class PairingBase(BaseModel):
@@ -62,10 +71,7 @@ class PairingCreate(PairingBase):
     university_ids: UniqueIds = Field(min_length=1)
     lead_university_id: int | None = None
 
-    @model_validator(mode="after")
-    def _lead_is_member(self) -> Self:
-        _check_lead(self.university_ids, self.lead_university_id)
-        return self
+    _lead_is_member = field_validator("lead_university_id")(_check_lead)
 
 
 class PairingUpdate(BaseModel):
@@ -83,10 +89,7 @@ class PairingUpdate(BaseModel):
     note: str | None = None
     version: int | None = None
 
-    @model_validator(mode="after")
-    def _lead_is_member(self) -> Self:
-        _check_lead(self.university_ids, self.lead_university_id)
-        return self
+    _lead_is_member = field_validator("lead_university_id")(_check_lead)
 
 
 class PairingRead(PairingBase):

@@ -155,7 +155,11 @@ def coverage(session: Session, actor: Actor, as_of: dt.date) -> CoverageRead:
     been terminated. Which zones are paired is a published programme fact, so every signed-in
     role sees the same figures (no pairing record is disclosed, only zone names).
     """
-    zones = repo.zones_in_levels(session, TARGET_LEVELS)
+    # Sorted here, not in SQL, so SQLite and PostgreSQL (collations differ) list the same order.
+    zones = sorted(
+        repo.zones_in_levels(session, TARGET_LEVELS),
+        key=lambda z: (z.city, _LEVEL_ORDER.get(z.level, 9), z.name),
+    )
     paired_ids = repo.zone_ids_paired_as_of(session, as_of, [PairingStatus.TERMINATED.value])
     total = len(zones)
     paired = [z for z in zones if z.id in paired_ids]

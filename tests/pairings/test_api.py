@@ -1,0 +1,357 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shuanggao.accounts.actor import Actor, Role
+from shuanggao.audit.models import AuditEvent
+from shuanggao.pairings.models import Pairing, PairingUniversity, PilotElement
+from tests.conftest import ClientFor
+from tests.factories import (
+    create_enterprise,
+    create_pairing,
+    create_pilot_element,
+    create_university,
+    create_zone,
+)
+
+
+def zone_admin(zone_id: int) -> Actor:
+    return Actor(role=Role.ZONE_ADMIN, user_id=11, username="zone", zone_id=zone_id)
+
+
+def university_admin(university_id: int) -> Actor:
+    return Actor(
+        role=Role.UNIVERSITY_ADMIN, user_id=12, username="uni", university_id=university_id
+    )
+
+
+def links(session: Session, pairing_id: int) -> list[tuple[int, bool, int]]:
+    session.expire_all()
+    rows = session.scalars(
+        select(PairingUniversity)
+        .where(PairingUniversity.pairing_id == pairing_id)
+        .order_by(PairingUniversity.position)
+    )
+    return [(r.university_id, r.is_lead, r.position) for r in rows]
+
+
+def test_create_pairing_with_several_universities(
+    admin_client: TestClient, session: Session
+) -> None:
+    zone = create_zone(session, name="盐城环保高新区", city="盐城市")
+    nju = create_university(session, name="南京大学")
+    ycit = create_university(session, name="盐城工学院")
+    yctu = create_university(session, name="盐城师范学院")
+    resp = admin_client.post(
+        "/api/v1/pairings",
+        json={
+            "zone_id": zone.id,
+            "university_ids": [nju.id, ycit.id, yctu.id, ycit.id],
+            "lead_university_id": ycit.id,
+            "batch": "2025 首批试点",
+            "status": "实施中",
+            "start_date": "2025-07-15",
+            "industry_direction": "环保装备",
+            "industry_codes": ["c3591"],
+        },
+    )
+    assert resp.status_code == 201, resp.text
+    body = resp.json()
+    assert body["batch"] == "pilot_2025"
+    assert body["status"] == "active"
+    assert body["zone_name"] == "盐城环保高新区"
+    assert body["zone_city"] == "盐城市"
+    # The lead is listed first; duplicates are dropped.
+    assert body["university_ids"] == [ycit.id, nju.id, yctu.id]
+    assert body["university_names"] == ["盐城工学院", "南京大学", "盐城师范学院"]
+    assert body["lead_university_id"] == ycit.id
+    assert body["industry_codes"] == ["C3591"]
+    assert body["title"] == "盐城环保高新区 × 盐城工学院、南京大学、盐城师范学院"
+    assert links(session, body["id"]) == [
+        (ycit.id, True, 0),
+        (nju.id, False, 1),
+        (yctu.id, False, 2),
+    ]
+    events = session.scalars(select(AuditEvent).where(AuditEvent.entity == "pairings")).all()
+    assert [e.action for e in events] == ["create"]
+    assert events[0].after is not None
+    assert events[0].after["university_names"] == ["盐城工学院", "南京大学", "盐城师范学院"]
+
+
+def test_update_members_through_api(admin_client: TestClient, session: Session) -> None:
+    a, b, c = (create_university(session) for _ in range(3))
+    pairing = create_pairing(session, universities=[a, b])
+    # Replace the members: the old lead (a) is gone, so the first listed (c) leads.
+    resp = admin_client.patch(
+        f"/api/v1/pairings/{pairing.id}", json={"university_ids": [c.id, b.id], "version": 1}
+    )
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["university_ids"] == [c.id, b.id]
+    assert body["lead_university_id"] == c.id
+    assert body["version"] == 2
+    assert links(session, pairing.id) == [(c.id, True, 0), (b.id, False, 1)]
+    # Change only the lead.
+    resp = admin_client.patch(f"/api/v1/pairings/{pairing.id}", json={"lead_university_id": b.id})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["university_ids"] == [b.id, c.id]
+    assert resp.json()["lead_university_id"] == b.id
+    update = session.scalars(
+        select(AuditEvent).where(AuditEvent.entity == "pairings", AuditEvent.action == "update")
+    ).first()
+    assert update is not None and update.before is not None and update.after is not None
+    assert update.before["university_ids"] == [a.id, b.id]
+    assert update.after["university_ids"] == [c.id, b.id]
+
+
+def test_lead_must_be_a_member(admin_client: TestClient, session: Session) -> None:
+    a, b = create_university(session), create_university(session)
+    pairing = create_pairing(session, universities=[a])
+    resp = admin_client.patch(f"/api/v1/pairings/{pairing.id}", json={"lead_university_id": b.id})
+    assert resp.status_code == 422
+    assert set(resp.json()["fields"]) == {"lead_university_id"}
+    assert links(session, pairing.id) == [(a.id, True, 0)]
+    zone = create_zone(session)
+    resp = admin_client.post(
+        "/api/v1/pairings",
+        json={
+            "zone_id": zone.id,
+            "university_ids": [a.id],
+            "lead_university_id": b.id,
+            "batch": "pilot_2025",
+        },
+    )
+    assert resp.status_code == 422
+    assert set(resp.json()["fields"]) == {"lead_university_id"}
+
+
+def test_unknown_zone_or_university_names_the_field(
+    admin_client: TestClient, session: Session
+) -> None:
+    zone, uni = create_zone(session), create_university(session)
+    resp = admin_client.post(
+        "/api/v1/pairings",
+        json={"zone_id": zone.id, "university_ids": [uni.id, 999999], "batch": "pilot_2025"},
+    )
+    assert resp.status_code == 422
+    assert resp.json()["fields"] == {"university_ids": "高校不存在（编号：999999）"}
+    resp = admin_client.post(
+        "/api/v1/pairings",
+        json={"zone_id": 999999, "university_ids": [uni.id], "batch": "pilot_2025"},
+    )
+    assert resp.status_code == 422
+    assert resp.json()["fields"] == {"zone_id": "高新区不存在"}
+    resp = admin_client.post(
+        "/api/v1/pairings", json={"zone_id": zone.id, "university_ids": [], "batch": "pilot_2025"}
+    )
+    assert resp.status_code == 422
+    assert set(resp.json()["fields"]) == {"university_ids"}
+    assert session.scalar(select(func.count()).select_from(Pairing)) == 0
+
+
+def test_one_pairing_per_zone_and_batch(admin_client: TestClient, session: Session) -> None:
+    pairing = create_pairing(session)
+    uni = create_university(session)
+    resp = admin_client.post(
+        "/api/v1/pairings",
+        json={"zone_id": pairing.zone_id, "university_ids": [uni.id], "batch": "pilot_2025"},
+    )
+    assert resp.status_code == 409
+    assert resp.json()["error"] == "duplicate"
+    assert session.scalar(select(func.count()).select_from(Pairing)) == 1
+    other_batch = admin_client.post(
+        "/api/v1/pairings",
+        json={"zone_id": pairing.zone_id, "university_ids": [uni.id], "batch": "2026 扩面"},
+    )
+    assert other_batch.status_code == 201
+
+
+def test_list_filters_by_member_university_year_and_status(
+    admin_client: TestClient, session: Session
+) -> None:
+    a, b = create_university(session), create_university(session)
+    p1 = create_pairing(session, universities=[a, b], start_date=dt.date(2025, 7, 15))
+    p2 = create_pairing(session, universities=[b], start_date=dt.date(2026, 3, 1))
+    p3 = create_pairing(session, universities=[a], status="terminated")
+
+    def ids(params: dict[str, object]) -> list[int]:
+        resp = admin_client.get("/api/v1/pairings", params=params)
+        return [i["id"] for i in resp.json()["items"]]
+
+    assert ids({"university_id": a.id}) == [p1.id, p3.id]
+    assert ids({"university_id": b.id}) == [p1.id, p2.id]
+    assert ids({"year": 2026}) == [p2.id]
+    assert ids({"status": "terminated"}) == [p3.id]
+    assert ids({"zone_id": p2.zone_id}) == [p2.id]
+    body = admin_client.get("/api/v1/pairings", params={"university_id": a.id}).json()
+    assert body["items"][0]["university_names"] == [a.name, b.name]
+
+
+def test_zone_admin_scope(client_for: ClientFor, session: Session) -> None:
+    own, other = create_pairing(session), create_pairing(session)
+    client = client_for(zone_admin(own.zone_id))
+    listed = client.get("/api/v1/pairings").json()
+    assert [i["id"] for i in listed["items"]] == [own.id]
+    assert listed["total"] == 1
+    assert client.get(f"/api/v1/pairings/{other.id}").status_code == 404
+    denied = client.patch(f"/api/v1/pairings/{other.id}", json={"note": "篡改"})
+    assert denied.status_code == 404
+    assert client.patch(f"/api/v1/pairings/{own.id}", json={"note": "已签约"}).status_code == 200
+    # May not move their pairing to another zone, nor create one for another zone.
+    moved = client.patch(f"/api/v1/pairings/{own.id}", json={"zone_id": other.zone_id})
+    assert moved.status_code == 403
+    uni = create_university(session)
+    created = client.post(
+        "/api/v1/pairings",
+        json={"zone_id": other.zone_id, "university_ids": [uni.id], "batch": "2026 扩面"},
+    )
+    assert created.status_code == 403
+    session.expire_all()
+    assert session.get(Pairing, other.id).note is None  # type: ignore[union-attr]
+    assert session.get(Pairing, own.id).zone_id == own.zone_id  # type: ignore[union-attr]
+    assert session.scalar(select(func.count()).select_from(Pairing)) == 2
+
+
+def test_university_roles_read_their_pairings_only(client_for: ClientFor, session: Session) -> None:
+    uni = create_university(session)
+    mine = create_pairing(session, universities=[create_university(session), uni])
+    theirs = create_pairing(session)
+    client = client_for(university_admin(uni.id))
+    assert [i["id"] for i in client.get("/api/v1/pairings").json()["items"]] == [mine.id]
+    assert client.get(f"/api/v1/pairings/{theirs.id}").status_code == 404
+    # University administrators take part in a pairing but do not edit it.
+    denied = client.patch(f"/api/v1/pairings/{mine.id}", json={"note": "改"})
+    assert denied.status_code == 403
+    session.expire_all()
+    assert session.get(Pairing, mine.id).note is None  # type: ignore[union-attr]
+    researcher = client_for(
+        Actor(role=Role.RESEARCHER, user_id=13, username="r", university_id=uni.id)
+    )
+    assert researcher.get(f"/api/v1/pairings/{mine.id}").status_code == 200
+
+
+def test_enterprise_user_reads_pairings_of_its_zone(
+    client_for: ClientFor, session: Session
+) -> None:
+    mine, other = create_pairing(session), create_pairing(session)
+    enterprise = create_enterprise(session, zone=mine.zone)
+    client = client_for(
+        Actor(role=Role.ENTERPRISE_USER, user_id=14, username="e", enterprise_id=enterprise.id)
+    )
+    assert [i["id"] for i in client.get("/api/v1/pairings").json()["items"]] == [mine.id]
+    assert client.get(f"/api/v1/pairings/{other.id}").status_code == 404
+
+
+def test_board_shows_five_slots(admin_client: TestClient, session: Session) -> None:
+    pairing = create_pairing(session)
+    create_pilot_element(
+        session, pairing, kind="industry_direction", title="集成电路", status="landed"
+    )
+    create_pilot_element(
+        session, pairing, kind="benchmark_projects", title="项目甲", status="in_progress"
+    )
+    create_pilot_element(
+        session, pairing, kind="benchmark_projects", title="项目乙", status="landed"
+    )
+    create_pilot_element(
+        session, pairing, kind="platform", title="联合实验室", status="in_progress"
+    )
+    resp = admin_client.get(f"/api/v1/pairings/{pairing.id}/board")
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["pairing"]["id"] == pairing.id
+    slots = {s["kind"]: s for s in body["slots"]}
+    assert [s["kind"] for s in body["slots"]] == [
+        "industry_direction",
+        "platform",
+        "leading_talent",
+        "conversion_fund",
+        "benchmark_projects",
+    ]
+    assert slots["industry_direction"]["status"] == "landed"
+    assert slots["platform"]["status"] == "in_progress"
+    assert slots["leading_talent"] == {
+        "kind": "leading_talent",
+        "kind_label": "一名领军人才",
+        "status": "not_started",
+        "status_label": "未启动",
+        "items": [],
+    }
+    assert slots["conversion_fund"]["status"] == "not_started"
+    assert slots["benchmark_projects"]["status"] == "landed"
+    assert [i["title"] for i in slots["benchmark_projects"]["items"]] == ["项目甲", "项目乙"]
+    assert body["landed"] == 2
+
+
+def test_board_is_scoped(client_for: ClientFor, session: Session) -> None:
+    own, other = create_pairing(session), create_pairing(session)
+    client = client_for(zone_admin(own.zone_id))
+    assert client.get(f"/api/v1/pairings/{own.id}/board").status_code == 200
+    assert client.get(f"/api/v1/pairings/{other.id}/board").status_code == 404
+    assert client.get("/api/v1/pairings/999999/board").status_code == 404
+
+
+def test_pilot_elements_written_by_zone_and_member_universities(
+    client_for: ClientFor, session: Session
+) -> None:
+    member, outsider = create_university(session), create_university(session)
+    pairing = create_pairing(session, universities=[member])
+    other = create_pairing(session)
+    payload = {
+        "pairing_id": pairing.id,
+        "kind": "一名领军人才",
+        "title": "张院士团队",
+        "status": "推进中",
+    }
+    uni_client = client_for(university_admin(member.id))
+    resp = uni_client.post("/api/v1/pilot_elements", json=payload)
+    assert resp.status_code == 201, resp.text
+    body = resp.json()
+    assert body["kind"] == "leading_talent"
+    assert body["status"] == "in_progress"
+    assert body["zone_name"] == pairing.zone.name
+    assert body["pairing_title"] == pairing.title
+    element_id = body["id"]
+    # Duplicate (pairing, kind, title).
+    dup = uni_client.post("/api/v1/pilot_elements", json=payload)
+    assert dup.status_code == 409
+    # A university outside the pairing, and a zone administrator of another zone, cannot.
+    outsider_client = client_for(university_admin(outsider.id))
+    resp = outsider_client.post("/api/v1/pilot_elements", json={**payload, "title": "别人"})
+    assert resp.status_code == 422
+    assert resp.json()["fields"] == {"pairing_id": "结对不存在"}
+    assert outsider_client.get(f"/api/v1/pilot_elements/{element_id}").status_code == 404
+    other_zone = client_for(zone_admin(other.zone_id))
+    resp = other_zone.patch(f"/api/v1/pilot_elements/{element_id}", json={"status": "已落地"})
+    assert resp.status_code == 404
+    # Nor move an item into a pairing they cannot see.
+    resp = client_for(zone_admin(pairing.zone_id)).patch(
+        f"/api/v1/pilot_elements/{element_id}", json={"pairing_id": other.id}
+    )
+    assert resp.status_code == 422
+    session.expire_all()
+    element = session.get(PilotElement, element_id)
+    assert element is not None
+    assert (element.pairing_id, element.status, element.title) == (
+        pairing.id,
+        "in_progress",
+        "张院士团队",
+    )
+    assert session.scalar(select(func.count()).select_from(PilotElement)) == 1
+    landed = client_for(zone_admin(pairing.zone_id)).patch(
+        f"/api/v1/pilot_elements/{element_id}",
+        json={"status": "已落地", "status_date": "2025-11-01"},
+    )
+    assert landed.status_code == 200 and landed.json()["status"] == "landed"
+
+
+def test_auditor_reads_but_cannot_write(client_for: ClientFor, session: Session) -> None:
+    pairing = create_pairing(session)
+    client = client_for(Actor(role=Role.AUDITOR, user_id=15, username="a"))
+    assert client.get(f"/api/v1/pairings/{pairing.id}/board").status_code == 200
+    assert client.delete(f"/api/v1/pairings/{pairing.id}").status_code == 403
+    assert session.scalar(select(func.count()).select_from(Pairing)) == 1
