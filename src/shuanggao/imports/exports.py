@@ -100,6 +100,16 @@ def export_value(spec: FieldSpec, obj: Any) -> Any:
     return _scalar(spec, raw)
 
 
+def export_row(reg: Register[Any], actor: Actor, specs: Sequence[FieldSpec], obj: Any) -> list[Any]:
+    """One export row as ``actor`` may see it: fields the register hides from this reader on
+    this row (an anonymous demand's enterprise) are exported as their masked value."""
+    hidden = reg.hidden_for(actor, obj)
+    return [
+        reg.masked_value(spec.field) if spec.field in hidden else export_value(spec, obj)
+        for spec in specs
+    ]
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -186,7 +196,7 @@ def export_records(
     fmt = check_format(fmt)
     objects = kit_service.list_all_records(session, actor, reg, q=q, filters=filters, sort=sort)
     specs = field_specs(reg)
-    rows = [[export_value(spec, obj) for spec in specs] for obj in objects]
+    rows = [export_row(reg, actor, specs, obj) for obj in objects]
     if fmt == "xlsx":
         content = _xlsx_bytes(reg.label, specs, rows)
         media = XLSX_MEDIA_TYPE

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from shuanggao.accounts.actor import Actor, Role
-from shuanggao.errors import AppError, ErrorCode, NotFound
+from shuanggao.errors import AppError, ErrorCode, Forbidden, NotFound
 from shuanggao.imports.fields import field_specs
 from shuanggao.kit import service
 from shuanggao.kit.register import Register, get_register
@@ -116,7 +116,7 @@ def register_list(name: str, request: Request, session: SessionDep, actor: PageA
             "obj": obj,
             "title": reg.title_of(obj),
             "href": views.record_href(reg.name, obj.id),
-            "cells": [views.cell(s, obj) for s in specs],
+            "cells": views.visible_cells(reg, actor, specs, obj),
         }
         for obj in page.items
     ]
@@ -267,9 +267,10 @@ def register_detail(
     reg = _register(name, actor)
     obj = service.get_record(session, actor, reg, obj_id)
     hooks = page_hooks(reg.name)
+    specs = field_specs(reg)
     fields = [
-        {"label": s.header, "value": views.cell(s, obj), "wide": s.field in forms.LONG_TEXT_FIELDS}
-        for s in field_specs(reg)
+        {"label": s.header, "value": value, "wide": s.field in forms.LONG_TEXT_FIELDS}
+        for s, value in zip(specs, views.visible_cells(reg, actor, specs, obj), strict=True)
     ]
     return render(
         request,
@@ -297,6 +298,9 @@ def register_edit(
 ) -> Response:
     reg = _register(name, actor)
     obj = service.get_record(session, actor, reg, obj_id)
+    if not (_can_write(actor) and reg.policy.can_modify(actor, obj)):
+        # The form shows every field; a reader who may not edit never gets it.
+        raise Forbidden()
     return _render_form(request, session, actor, reg, obj=obj)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import types
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -101,6 +101,20 @@ def format_value_scalar(spec: FieldSpec, value: Any) -> str:
     if isinstance(value, Decimal | int):
         return fmt_number(value)
     return str(value)
+
+
+def visible_cells(
+    reg: Register[Any], actor: Actor, specs: Sequence[FieldSpec], obj: Any
+) -> list[Markup]:
+    """The cells of ``obj`` as ``actor`` may see them: fields the register hides from this reader
+    (an anonymous demand's enterprise) show their masked value, never a link."""
+    hidden = reg.hidden_for(actor, obj)
+    return [
+        Markup(escape(format_value(s, reg.masked_value(s.field))))
+        if s.field in hidden
+        else cell(s, obj)
+        for s in specs
+    ]
 
 
 def cell(spec: FieldSpec, obj: Any, *, link_refs: bool = True) -> Markup:
