@@ -101,3 +101,14 @@ def province() -> Actor:
 @pytest.fixture
 def admin_client(client_for: ClientFor, province: Actor) -> TestClient:
     return client_for(province)
+
+
+# Reference data loaded once per session into its own database (tests/reference/fixtures.py).
+from tests.reference.fixtures import (  # noqa: E402, F401
+    reference_app,
+    reference_client_for,
+    reference_db_url,
+    reference_engine,
+    reference_session,
+    reference_session_factory,
+)

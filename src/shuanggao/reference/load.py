@@ -188,18 +188,18 @@ def _pilot_university_names() -> set[str]:
     return {pair.university for pair in data.pairs()}
 
 
-def load_universities(session: Session, actor: Actor) -> Counts:
-    pilots = _pilot_university_names()
-    rows_in = data.universities()
+def check_universities(session: Session) -> None:
+    """The MoE rows must fit the database: a valid level, and no university typed in by hand
+    under the same name with another code (it would block the official row)."""
     problems = [
         f"universities/{data.UNIVERSITIES_CSV.name} 第 {u.line} 行：办学层次“{u.level}”不正确"
-        for u in rows_in
+        for u in data.universities()
         if u.level not in _EDUCATION_LEVELS
     ]
-    # A university typed in by hand under another code must not block the official row.
-    by_name = ReferenceRepository(session).ids_by(University, "name")
-    by_code = ReferenceRepository(session).ids_by(University, "code")
-    for u in rows_in:
+    repo = ReferenceRepository(session)
+    by_name = repo.ids_by(University, "name")
+    by_code = repo.ids_by(University, "code")
+    for u in data.universities():
         if u.name in by_name and u.code not in by_code:
             problems.append(
                 f"universities/{data.UNIVERSITIES_CSV.name} 第 {u.line} 行：数据库中已有名为"
@@ -207,6 +207,11 @@ def load_universities(session: Session, actor: Actor) -> Counts:
             )
     if problems:
         raise ReferenceLoadFailed(problems)
+
+
+def load_universities(session: Session, actor: Actor) -> Counts:
+    pilots = _pilot_university_names()
+    rows_in = data.universities()
     rows: list[dict[str, Any]] = [
         {
             "code": u.code,
@@ -423,7 +428,9 @@ def load_reference(
     on_step: Callable[[Step, Counts], None] | None = None,
 ) -> LoadReport:
     """Run every step in one unit of work (the caller commits). Audits each kind that changed."""
+    # Every check runs before the first write, so a refused load writes nothing.
     check_programme_files()
+    check_universities(session)
     report = LoadReport()
     for step in STEPS:
         counts = step.run(session, actor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from shuanggao.reference.models import Discipline, Industry
@@ -38,32 +38,27 @@ class ReferenceRepository:
         if not codes:
             return {}
         stmt = select(Industry.code, Industry.section).where(Industry.code.in_(list(codes)))
-        return {str(code): str(section) for code, section in self.session.execute(stmt).tuples()}
+        return {str(code): str(section) for code, section in self.session.execute(stmt)}
 
-    def search_industries(
-        self, q: str, *, level: str | None = None, limit: int = 20
+    def industries_matching(
+        self, q: str, *, level: str | None = None, cap: int = 500
     ) -> list[Industry]:
-        """Nodes whose code, name, included 说明, paths or products contain ``q``; the ones
-        whose code or name matches come first, then 小类 before broader nodes."""
+        """Nodes whose code equals ``q`` (with or without the 门类 letter) or whose name or
+        searchable text (included 说明, paths, products) contains it; in the standard's order."""
         text = q.strip()
         pattern = _like(text)
         codes = {text.upper()}
         if len(text) > 1 and text[0].upper() in SECTIONS and text[1:].isdigit():
             codes.add(text[1:])
-        name_hit = Industry.name.ilike(pattern, escape="\\")
-        code_hit = Industry.code.in_(sorted(codes))
         conds: list[ColumnElement[bool]] = [
-            code_hit,
-            name_hit,
+            Industry.code.in_(sorted(codes)),
+            Industry.name.ilike(pattern, escape="\\"),
             Industry.keywords.ilike(pattern, escape="\\"),
         ]
         stmt = select(Industry).where(or_(*conds))
         if level:
             stmt = stmt.where(Industry.level == level)
-        rank = case((code_hit, 0), (name_hit, 1), else_=2)
-        depth = case((Industry.level == "class", 0), else_=1)
-        stmt = stmt.order_by(rank, depth, Industry.id).limit(limit)
-        return list(self.session.scalars(stmt))
+        return list(self.session.scalars(stmt.order_by(Industry.id).limit(cap)))
 
     # ------------------------------------------------------------ disciplines
 

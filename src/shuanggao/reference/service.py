@@ -108,6 +108,30 @@ def industry_path_records(session: Session, code: str) -> list[Industry]:
     return [found[c] for c in codes if c in found]
 
 
+def _is_subsequence(needle: str, haystack: str) -> bool:
+    chars = iter(haystack)
+    return all(ch in chars for ch in needle)
+
+
+def _industry_score(node: Industry, q: str) -> int:
+    """Rank for pickers: the code, then the name, then key products, then the 说明 text."""
+    text = q.strip().upper()
+    score = 0
+    if text in (node.code, node.full_code):
+        score += 1000
+    if q in node.name:
+        score += 500
+    elif _is_subsequence(q, node.name):
+        # 锂电池 → 锂离子电池制造: the name holds the query's characters in order.
+        score += 200
+    if any(q in product for product in node.key_products):
+        score += 100
+    score += 10 * min((node.keywords or "").count(q), 5)
+    if node.level == IndustryLevel.CLASS:
+        score += 5
+    return score
+
+
 def search_industries(
     session: Session,
     actor: Actor,
@@ -117,13 +141,16 @@ def search_industries(
     limit: int = 20,
 ) -> list[Industry]:
     """For code pickers: nodes matching ``q`` in code, name, 说明, paths or key products, the
-    best first (code, then name matches; 小类 before broader nodes)."""
-    if not q.strip():
+    best first (code, then name matches, then products and 说明; 小类 before broader nodes)."""
+    q = q.strip()
+    if not q:
         return []
     limit = min(max(limit, 1), 100)
-    return ReferenceRepository(session).search_industries(
-        q, level=level.value if level else None, limit=limit
+    found = ReferenceRepository(session).industries_matching(
+        q, level=level.value if level else None
     )
+    ranked = sorted(found, key=lambda node: (-_industry_score(node, q), node.id))
+    return ranked[:limit]
 
 
 def get_discipline_by_code(session: Session, actor: Actor, code: str) -> Discipline:

@@ -1,0 +1,107 @@
+"""A database with the reference data loaded once per test session, for tests that need it.
+
+Loading takes a few seconds, so it happens once, into its own database (the shared test
+database stays empty for tests that build their own zones and universities). Each test gets a
+rolled-back transaction on it, like the ``session`` fixture.
+
+Use: ``tests/conftest.py`` imports these fixtures, so any test can ask for ``reference_session``
+(a Session), ``reference_app`` (the app on that database) or ``reference_client_for(actor)``
+(an API client acting as ``actor``), and ``reference_db_url`` for a committed database URL (do
+not write to it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from shuanggao.accounts.actor import Actor
+from shuanggao.config import Settings
+from shuanggao.db.session import build_engine, make_session_factory, session_scope
+from shuanggao.kit.discovery import load_domains
+from shuanggao.main import create_app
+from shuanggao.reference.load import LoadReport, load_reference
+from shuanggao.web import deps
+from tests.dbs import fresh_database
+
+
+def load_reference_into(url: str) -> LoadReport:
+    """Run the reference load on the database at ``url`` and commit."""
+    load_domains()
+    engine = build_engine(url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            return load_reference(session, Actor.system("tests"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def reference_db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with fresh_database(tmp_path_factory.mktemp("refdb")) as url:
+        load_reference_into(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def reference_engine(reference_db_url: str) -> Iterator[Engine]:
+    engine = build_engine(reference_db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def reference_session_factory(reference_engine: Engine) -> Iterator[sessionmaker[Session]]:
+    conn = reference_engine.connect()
+    outer = conn.begin()
+    factory = sessionmaker(
+        bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    try:
+        yield factory
+    finally:
+        outer.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def reference_session(reference_session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    session = reference_session_factory()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def reference_app(
+    tmp_path: Path, reference_db_url: str, reference_session_factory: sessionmaker[Session]
+) -> FastAPI:
+    settings = Settings(
+        var_dir=tmp_path, database_url=reference_db_url, secret_key="test-secret-key-" + "x" * 32
+    )
+    application = create_app(settings)
+    application.state.session_factory = reference_session_factory
+    return application
+
+
+@pytest.fixture
+def reference_client_for(reference_app: FastAPI) -> Iterator[Callable[[Actor], TestClient]]:
+    clients: list[TestClient] = []
+
+    def make(actor: Actor) -> TestClient:
+        reference_app.dependency_overrides[deps.get_actor] = lambda: actor
+        client = TestClient(reference_app, raise_server_exceptions=False)
+        clients.append(client)
+        return client
+
+    yield make
+    reference_app.dependency_overrides.clear()
+    for client in clients:
+        client.close()
