@@ -142,8 +142,9 @@ def test_columns_missing_from_the_file_are_left_alone(session: Session) -> None:
     uni = create_university(session, code="4900000001", note="保留的备注", is_pilot=True)
     header = ["学校标识码", "学校名称", "所在地", "主管部门", "办学层次"]
     rows = [["4900000001", uni.name, "南京市", "江苏省", "本科"]]
-    job = imports.import_file(session, SYSTEM, get_register("universities"), "x.xlsx",
-                              xlsx(header, rows))
+    job = imports.import_file(
+        session, SYSTEM, get_register("universities"), "x.xlsx", xlsx(header, rows)
+    )
     assert (job.updated_count, job.unchanged_count) == (0, 1)
     assert (uni.note, uni.is_pilot) == ("保留的备注", True)
 
@@ -161,7 +162,14 @@ def test_header_problems_are_reported_on_row_one(session: Session) -> None:
 
 
 def test_header_variants_are_tolerated(session: Session) -> None:
-    header = ["*学校标识码", "学校名称（必填）", "所　在　地", "主管部门", "办学层次", "一级学科代码"]
+    header = [
+        "*学校标识码",
+        "学校名称（必填）",
+        "所　在　地",
+        "主管部门",
+        "办学层次",
+        "一级学科代码",
+    ]
     job = imports.import_file(
         session,
         SYSTEM,
@@ -173,13 +181,22 @@ def test_header_variants_are_tolerated(session: Session) -> None:
 
 
 def test_zone_levels_dates_booleans_and_lists(session: Session) -> None:
-    header = ["高新区简称", "级别", "所在设区市", "国民经济行业代码", "是否双高协同试点", "来源日期"]
+    header = [
+        "高新区简称",
+        "级别",
+        "所在设区市",
+        "国民经济行业代码",
+        "是否双高协同试点",
+        "来源日期",
+    ]
     rows = [
         ["甲高新区", "国家级", "南京市", "C3973、c3562\nC3841", "是", "2025/8/4"],
         ["乙高新区", "省级（筹）", "无锡市", "C39;C40,C41", "N", "2025年8月4日"],
         ["丙高新区", "省级(筹)", "常州市", None, "true", "2025-08-04"],
     ]
-    job = imports.import_file(session, SYSTEM, get_register("zones"), "z.csv", csv_bytes(header, rows))
+    job = imports.import_file(
+        session, SYSTEM, get_register("zones"), "z.csv", csv_bytes(header, rows)
+    )
     assert job.status == "applied", job.errors
     zones = {z.name: z for z in session.scalars(select(Zone).where(Zone.name.like("_高新区")))}
     assert zones["甲高新区"].industry_codes == ["C3973", "C3562", "C3841"]
@@ -215,8 +232,10 @@ def test_excel_dates_and_numbers_as_cells(session: Session) -> None:
     uni = session.scalars(select(University).where(University.code == "4900000123")).one()
     assert uni.is_private is False
     zheader = ["高新区简称", "级别", "所在设区市", "来源日期"]
-    zrows = [["日期高新区", "国家级", "南京市", dt.datetime(2025, 8, 4)]]
-    job = imports.import_file(session, SYSTEM, get_register("zones"), "z.xlsx", xlsx(zheader, zrows))
+    zrows = [["日期高新区", "国家级", "南京市", dt.date(2025, 8, 4)]]
+    job = imports.import_file(
+        session, SYSTEM, get_register("zones"), "z.xlsx", xlsx(zheader, zrows)
+    )
     assert job.status == "applied", job.errors
     zone = session.scalars(select(Zone).where(Zone.name == "日期高新区")).one()
     assert zone.source_date == dt.date(2025, 8, 4)
@@ -258,7 +277,9 @@ def test_preview_writes_nothing_and_apply_writes(session: Session) -> None:
     reg = get_register("universities")
     actor = Actor(role=Role.PROVINCE_ADMIN, user_id=3, username="p")
     before = _count(session, University)
-    job = imports.preview_import(session, actor, reg, "u.xlsx", xlsx(UNIVERSITY_HEADER, university_rows(3)))
+    job = imports.preview_import(
+        session, actor, reg, "u.xlsx", xlsx(UNIVERSITY_HEADER, university_rows(3))
+    )
     assert (job.status, job.created_count) == ("previewed", 3)
     assert _count(session, University) == before
     other = Actor(role=Role.PROVINCE_ADMIN, user_id=4, username="q")
