@@ -41,7 +41,7 @@ async def form_data(request: Request) -> dict[str, str | list[str]]:
 FormDep = Annotated[dict[str, str | list[str]], Depends(form_data)]
 
 
-def _register(name: str, actor: Actor) -> Register[Any]:
+def register_for(name: str, actor: Actor) -> Register[Any]:
     try:
         reg = get_register(name)
     except KeyError:
@@ -95,7 +95,7 @@ def home_page(request: Request, session: SessionDep, actor: PageActor) -> HTMLRe
 
 @router.get("/r/{name}", response_class=HTMLResponse)
 def register_list(name: str, request: Request, session: SessionDep, actor: PageActor) -> Response:
-    reg = _register(name, actor)
+    reg = register_for(name, actor)
     params = request.query_params
     q = (params.get("q") or "").strip() or None
     sort = params.get("sort") or None
@@ -202,7 +202,7 @@ def _render_form(
 
 @router.get("/r/{name}/new", response_class=HTMLResponse)
 def register_new(name: str, request: Request, session: SessionDep, actor: PageActor) -> Response:
-    reg = _register(name, actor)
+    reg = register_for(name, actor)
     defaults = _tenant_defaults(actor)
     defaults.update({k: v for k, v in request.query_params.items() if v})
     return _render_form(request, session, actor, reg, defaults=defaults)
@@ -238,7 +238,7 @@ def _save_failed(
 def register_create(
     name: str, request: Request, session: SessionDep, actor: PageActor, form: FormDep
 ) -> Response:
-    reg = _register(name, actor)
+    reg = register_for(name, actor)
     parsed = forms.parse_form(session, reg, reg.create_schema, form, editing=False)
     model, schema_errors = forms.validate(reg.create_schema, parsed.values)
     errors = {**schema_errors, **parsed.errors}
@@ -264,7 +264,7 @@ def register_create(
 def register_detail(
     name: str, obj_id: int, request: Request, session: SessionDep, actor: PageActor
 ) -> Response:
-    reg = _register(name, actor)
+    reg = register_for(name, actor)
     obj = service.get_record(session, actor, reg, obj_id)
     hooks = page_hooks(reg.name)
     specs = field_specs(reg)
@@ -296,7 +296,7 @@ def register_detail(
 def register_edit(
     name: str, obj_id: int, request: Request, session: SessionDep, actor: PageActor
 ) -> Response:
-    reg = _register(name, actor)
+    reg = register_for(name, actor)
     obj = service.get_record(session, actor, reg, obj_id)
     if not (_can_write(actor) and reg.policy.can_modify(actor, obj)):
         # The form shows every field; a reader who may not edit never gets it.
@@ -320,7 +320,7 @@ def register_update(
     actor: PageActor,
     form: FormDep,
 ) -> Response:
-    reg = _register(name, actor)
+    reg = register_for(name, actor)
     obj = service.get_record(session, actor, reg, obj_id)
     parsed = forms.parse_form(session, reg, reg.update_schema, form, editing=True)
     model, schema_errors = forms.validate(reg.update_schema, parsed.values)
@@ -350,7 +350,7 @@ def register_delete(
     actor: PageActor,
     form: FormDep,
 ) -> Response:
-    reg = _register(name, actor)
+    reg = register_for(name, actor)
     obj = service.get_record(session, actor, reg, obj_id)
     title = reg.title_of(obj)
     try:
