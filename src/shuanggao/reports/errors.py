@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shuanggao.errors import AppError, ErrorCode
+from shuanggao.errors import AppError, ErrorCode, NotFound
 
 
 class ReportStateError(AppError):
@@ -13,7 +13,5 @@ class ReportStateError(AppError):
     message = "该填报当前状态不允许此操作。"
 
 
-class UnknownZone(AppError):
-    code = ErrorCode.NOT_FOUND
-    status = 404
+class UnknownZone(NotFound):
     message = "高新区不存在或您无权查看。"
