@@ -7,12 +7,16 @@ import re
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.accounts.actor import Actor, Role
 from shuanggao.audit import guard as _guard  # noqa: F401  (installs the append-only ORM guard)
+from shuanggao.audit import repository as audit_repo
 from shuanggao.audit.models import AuditEvent
+from shuanggao.audit.repository import AuditQuery
+from shuanggao.errors import Forbidden, ValidationFailed
 
 # Never logged in clear: secrets, and personal identifiers beyond a masked form.
 SECRET_KEYS = frozenset({"password", "password_hash", "token", "totp_secret", "secret", "csrf"})
@@ -83,3 +87,86 @@ def record(
     )
     session.add(event)
     return event
+
+
+# --------------------------------------------------------------------------- reading the trail
+
+ACTION_LABELS: dict[str, str] = {
+    "create": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "import": "导入",
+    "export": "导出",
+    "sign_in": "登录成功",
+    "sign_in_failed": "登录失败",
+    "lockout": "账号锁定",
+    "sign_out": "退出登录",
+    "permission": "权限变更",
+    "password_change": "修改密码",
+    "password_reset": "重置密码",
+    "totp_enrol": "绑定身份验证器",
+    "token_create": "创建 API 令牌",
+    "token_revoke": "吊销 API 令牌",
+}
+
+AUDIT_READERS = frozenset({Role.AUDITOR, Role.PROVINCE_ADMIN})
+MAX_PAGE_SIZE = 200
+EXPORT_LIMIT = 100_000
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def check_reader(actor: Actor) -> None:
+    """Only 审计员 and 省级管理员 read the audit trail."""
+    if actor.role not in AUDIT_READERS:
+        raise Forbidden("只有审计员和省级管理员可以查看审计日志。")
+
+
+def day_range(
+    start: dt.date | None, end: dt.date | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Calendar days in Beijing time → a UTC half-open interval (``end`` day included)."""
+    lo = dt.datetime.combine(start, dt.time(), BEIJING) if start else None
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), BEIJING) if end else None
+    if lo is not None and hi is not None and hi <= lo:
+        raise ValidationFailed(fields={"to": "结束日期不能早于开始日期"})
+    return lo, hi
+
+
+def list_events(
+    session: Session, actor: Actor, query: AuditQuery, *, page: int = 1, page_size: int = 50
+) -> tuple[list[AuditEvent], int]:
+    check_reader(actor)
+    page = max(page, 1)
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    return audit_repo.page(session, query, page=page, page_size=page_size)
+
+
+def events_for_export(session: Session, actor: Actor, query: AuditQuery) -> list[AuditEvent]:
+    """The rows of an export (at most ``EXPORT_LIMIT``); the export itself is audited."""
+    check_reader(actor)
+    rows = list(audit_repo.all_matching(session, query, EXPORT_LIMIT))
+    record(
+        session,
+        actor,
+        "export",
+        "audit",
+        None,
+        summary=f"导出审计日志 {len(rows)} 条",
+        after={
+            k: v
+            for k, v in {
+                "actor": query.actor,
+                "action": query.action,
+                "entity": query.entity,
+                "from": query.start,
+                "to": query.end,
+                "rows": len(rows),
+            }.items()
+            if v is not None
+        },
+    )
+    return rows

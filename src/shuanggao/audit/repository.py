@@ -1,0 +1,65 @@
+"""Queries of the audit trail (read-only: the trail is append-only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from shuanggao.audit.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    actor: str | None = None  # part of the actor's name
+    action: str | None = None
+    entity: str | None = None
+    entity_id: str | None = None
+    start: dt.datetime | None = None  # inclusive
+    end: dt.datetime | None = None  # exclusive
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _select(query: AuditQuery) -> Select[AuditEvent]:
+    stmt = select(AuditEvent)
+    if query.actor:
+        stmt = stmt.where(AuditEvent.actor_name.like(f"%{_escape_like(query.actor)}%", escape="\\"))
+    if query.action:
+        stmt = stmt.where(AuditEvent.action == query.action)
+    if query.entity:
+        stmt = stmt.where(AuditEvent.entity == query.entity)
+    if query.entity_id:
+        stmt = stmt.where(AuditEvent.entity_id == query.entity_id)
+    if query.start is not None:
+        stmt = stmt.where(AuditEvent.at >= query.start)
+    if query.end is not None:
+        stmt = stmt.where(AuditEvent.at < query.end)
+    return stmt
+
+
+def page(
+    session: Session, query: AuditQuery, *, page: int, page_size: int
+) -> tuple[list[AuditEvent], int]:
+    stmt = _select(query)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return list(rows), int(total)
+
+
+def all_matching(session: Session, query: AuditQuery, limit: int) -> Sequence[AuditEvent]:
+    return session.scalars(_select(query).order_by(AuditEvent.at, AuditEvent.id).limit(limit)).all()
+
+
+def distinct_values(session: Session, column: str) -> list[str]:
+    col = getattr(AuditEvent, column)
+    return [v for v in session.scalars(select(col).distinct().order_by(col)) if v]
