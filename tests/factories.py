@@ -486,3 +486,88 @@ def create_report(session: Session, **overrides: Any) -> Any:
     session.add(report)
     session.flush()
     return report
+
+
+# --- reference data and programme baseline (R3) --------------------------------------------------
+
+
+def create_industry(session: Session, **overrides: Any) -> Any:
+    """A GB/T 4754 小类 under a made-up 门类 letter (T, 国际组织, has no 小类 of its own)."""
+    from shuanggao.reference.models import Industry
+
+    n = _n()
+    values: dict[str, Any] = {
+        "code": f"{9000 + n % 1000:04d}",
+        "name": f"测试行业{n}",
+        "level": "class",
+        "section": "T",
+        "parent_code": None,
+        "tags": [],
+        "strategic_paths": [],
+        "key_products": [],
+        "classifications": [],
+    }
+    values.update(overrides)
+    industry = Industry(**values)
+    session.add(industry)
+    session.flush()
+    return industry
+
+
+def create_discipline(session: Session, **overrides: Any) -> Any:
+    from shuanggao.reference.models import Discipline
+
+    n = _n()
+    values: dict[str, Any] = {
+        "code": f"{9900 + n % 100:04d}",
+        "name": f"测试学科{n}",
+        "kind": "academic",
+        "parent_code": "99",
+    }
+    values.update(overrides)
+    discipline = Discipline(**values)
+    session.add(discipline)
+    session.flush()
+    return discipline
+
+
+def create_programme_fact(session: Session, zone: Zone | None = None, **overrides: Any) -> Any:
+    import datetime as dt
+    from decimal import Decimal
+
+    from shuanggao.programme.models import ProgrammeFact
+
+    n = _n()
+    values: dict[str, Any] = {
+        "scope": zone.name if zone is not None else "全省",
+        "zone_id": zone.id if zone is not None else None,
+        "kind": "fund",
+        "name": f"测试转化基金{n}",
+        "figure": Decimal("1"),
+        "unit": "亿元",
+        "fact_date": dt.date(2025, 11, 14),
+        "source_url": f"https://example.org/facts/{n}",
+    }
+    values.update(overrides)
+    fact = ProgrammeFact(**values)
+    session.add(fact)
+    session.flush()
+    return fact
+
+
+def create_policy_item(session: Session, **overrides: Any) -> Any:
+    from shuanggao.programme.models import PolicyItem
+
+    n = _n()
+    values: dict[str, Any] = {
+        "list_kind": "reform_guide",
+        "no": n % 900 + 1,
+        "title": f"测试改革事项{n}",
+        "summary": "测试摘要",
+        "source_url": f"https://example.org/policies/{n}",
+    }
+    values.update(overrides)
+    item = PolicyItem(**values)
+    session.add(item)
+    session.flush()
+    return item

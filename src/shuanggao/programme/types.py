@@ -31,4 +31,6 @@ class Figure(TypeDecorator[Decimal]):
     def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return (Decimal(value) / FIGURE_SCALE).normalize()
+        figure = (Decimal(value) / FIGURE_SCALE).normalize()
+        # 500, not 5E+2: whole figures read as printed.
+        return figure.quantize(Decimal(1)) if figure == figure.to_integral_value() else figure

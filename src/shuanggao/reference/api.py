@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from shuanggao.errors import ValidationFailed
 from shuanggao.reference import service
 from shuanggao.reference.enums import IndustryLevel
 from shuanggao.reference.schemas import (
@@ -23,10 +24,15 @@ def search_industries(
     session: SessionDep,
     actor: ActorDep,
     q: Annotated[str, Query(min_length=1, max_length=100, description="代码、名称或产品")],
-    level: Annotated[IndustryLevel | None, Query(description="只检索某一层级")] = None,
+    level: Annotated[
+        str | None, Query(description="只检索某一层级：门类、大类、中类、小类（或 section 等）")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[IndustryRead]:
-    found = service.search_industries(session, actor, q, level=level, limit=limit)
+    parsed = IndustryLevel.parse(level) if level else None
+    if parsed is not None and not isinstance(parsed, IndustryLevel):
+        raise ValidationFailed(fields={"level": "层级应为门类、大类、中类或小类"})
+    found = service.search_industries(session, actor, q, level=parsed, limit=limit)
     return [IndustryRead.model_validate(i, from_attributes=True) for i in found]
 
 
