@@ -23,7 +23,6 @@ from shuanggao.web.templating import PageActor, render
 router = APIRouter(include_in_schema=False)
 
 
-
 def safe_next(target: str | None) -> str:
     """Only local paths: never another host (``//evil``), never a backslash trick."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:

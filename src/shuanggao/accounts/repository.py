@@ -91,3 +91,112 @@ def all_users(session: Session) -> Sequence[User]:
 
 def sessions_of(session: Session, user_id: int) -> Sequence[UserSession]:
     return session.scalars(select(UserSession).where(UserSession.user_id == user_id)).all()
+
+
+# --------------------------------------------------------------------------- tenants (CLI, demo)
+
+
+def zone_by_name(session: Session, name: str) -> int | None:
+    from shuanggao.zones.models import Zone
+
+    return session.scalar(select(Zone.id).where(Zone.name == name.strip()))
+
+
+def university_by_name(session: Session, name: str) -> int | None:
+    from shuanggao.universities.models import University
+
+    return session.scalar(select(University.id).where(University.name == name.strip()))
+
+
+def enterprise_by_credit_code(session: Session, code: str) -> int | None:
+    from shuanggao.enterprises.models import Enterprise
+
+    return session.scalar(select(Enterprise.id).where(Enterprise.credit_code == code))
+
+
+def enterprise_by_name(session: Session, name: str) -> int | None:
+    from shuanggao.enterprises.models import Enterprise
+
+    return session.scalar(
+        select(Enterprise.id).where(Enterprise.name == name).order_by(Enterprise.id).limit(1)
+    )
+
+
+def first_zone(session: Session) -> int | None:
+    from shuanggao.zones.models import Zone
+
+    return session.scalar(select(Zone.id).order_by(Zone.is_pilot.desc(), Zone.id).limit(1))
+
+
+def first_university(session: Session) -> int | None:
+    from shuanggao.universities.models import University
+
+    return session.scalar(select(University.id).order_by(University.id).limit(1))
+
+
+def paired_university(session: Session, zone_id: int) -> int | None:
+    from shuanggao.pairings.models import Pairing, PairingUniversity
+
+    return session.scalar(
+        select(PairingUniversity.university_id)
+        .join(Pairing, Pairing.id == PairingUniversity.pairing_id)
+        .where(Pairing.zone_id == zone_id)
+        .order_by(PairingUniversity.is_lead.desc(), PairingUniversity.position)
+        .limit(1)
+    )
+
+
+def first_enterprise(session: Session, zone_id: int | None) -> int | None:
+    from shuanggao.enterprises.models import Enterprise
+
+    stmt = select(Enterprise.id).order_by(Enterprise.is_demo.desc(), Enterprise.id).limit(1)
+    if zone_id is not None:
+        stmt = stmt.where(Enterprise.zone_id == zone_id)
+    return session.scalar(stmt)
+
+
+def has_demo_data(session: Session) -> bool:
+    from shuanggao.enterprises.models import Enterprise
+    from shuanggao.zones.models import Zone
+
+    for model in (Enterprise, Zone):
+        if session.scalar(select(model.id).where(model.is_demo.is_(True)).limit(1)) is not None:
+            return True
+    return False
+
+
+def tenant_names(
+    session: Session, zone_id: int | None, university_id: int | None, enterprise_id: int | None
+) -> dict[str, str]:
+    from shuanggao.enterprises.models import Enterprise
+    from shuanggao.universities.models import University
+    from shuanggao.zones.models import Zone
+
+    names: dict[str, str] = {}
+    for kind, model, ident in (
+        ("zone", Zone, zone_id),
+        ("university", University, university_id),
+        ("enterprise", Enterprise, enterprise_id),
+    ):
+        if ident is not None:
+            name = session.scalar(select(model.name).where(model.id == ident))
+            if name:
+                names[kind] = name
+    return names
+
+
+def all_tenant_names(session: Session) -> dict[tuple[str, int], str]:
+    from shuanggao.enterprises.models import Enterprise
+    from shuanggao.universities.models import University
+    from shuanggao.zones.models import Zone
+
+    out: dict[tuple[str, int], str] = {}
+    for kind, model, column in (
+        ("zone", Zone, User.zone_id),
+        ("university", University, User.university_id),
+        ("enterprise", Enterprise, User.enterprise_id),
+    ):
+        used = select(column).where(column.is_not(None))
+        for ident, name in session.execute(select(model.id, model.name).where(model.id.in_(used))):
+            out[(kind, ident)] = name
+    return out
