@@ -36,9 +36,10 @@ class Demand(RecordMixin, Base):
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     technical_indicators: Mapped[str | None] = mapped_column(Text, nullable=True)
     keywords: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
-    # GB/T 4754-2017 code (小类 preferred) and 战略性新兴产业(2018) chain node code.
+    # GB/T 4754-2017 code (小类 preferred) and the 战略性新兴产业(2018) chain node, named by its
+    # category path (新能源汽车产业 > 新能源汽车装置、配件制造 > 新能源汽车储能装置制造) or code.
     industry_code: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
-    chain_node: Mapped[str | None] = mapped_column(String(12), nullable=True, index=True)
+    chain_node: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
     budget_min: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     budget_max: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     deadline_date: Mapped[dt.date | None] = mapped_column(nullable=True)

@@ -75,7 +75,12 @@ demands = register(
             Column("technical_indicators", "技术指标"),
             Column("keywords", "关键词", multi=True, example="储能；锂电池；热失控"),
             Column("industry_code", "国民经济行业代码", example="C3841", help="GB/T 4754-2017"),
-            Column("chain_node", "产业链节点", example="6.3.1", help="战略性新兴产业分类代码"),
+            Column(
+                "chain_node",
+                "产业链节点",
+                example="新能源产业 > 储能设备制造",
+                help="战略性新兴产业分类：代码或分类路径（用 > 分隔）",
+            ),
             Column("budget_min", "预算下限（元）", example="500000"),
             Column("budget_max", "预算上限（元）", example="2000000"),
             Column("deadline_date", "截止日期", example="2026-12-31"),

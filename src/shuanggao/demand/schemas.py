@@ -65,13 +65,22 @@ def _industry_code(code: str | None) -> str | None:
     return code
 
 
-def _chain_node(code: str | None) -> str | None:
-    if code is None or not code.strip():
+def _chain_node(node: str | None) -> str | None:
+    """A 战略性新兴产业 category: its code (1.2.1) or its path (新能源产业 > … > …)."""
+    if node is None or not node.strip():
         return None
-    code = code.strip()
-    if not _CHAIN_NODE.match(code):
-        raise ValueError(f"产业链节点“{code}”应为战略性新兴产业分类代码（例如 1.2.1）")
-    return code
+    node = " ".join(node.split())
+    if _CHAIN_NODE.match(node):
+        return node
+    parts = [p.strip() for p in re.split(r"\s*[>＞]\s*", node)]
+    if any(not p for p in parts) or not re.search(r"[\u4e00-\u9fff]", node):
+        raise ValueError(
+            f"产业链节点“{node}”应为战略性新兴产业分类代码（如 6.3.1）"
+            "或分类路径（如 新能源汽车产业 > 新能源汽车装置、配件制造）"
+        )
+    if len(node) > 300:
+        raise ValueError("产业链节点太长（最多 300 个字符）")
+    return " > ".join(parts)
 
 
 def _clean_list(values: list[str]) -> list[str]:

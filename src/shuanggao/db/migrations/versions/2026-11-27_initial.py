@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 07:03:07.937091
+Create Date: 2026-11-27 07:10:59.569933
 """
 
 from __future__ import annotations
@@ -381,7 +381,7 @@ def upgrade() -> None:
     sa.Column('technical_indicators', sa.Text(), nullable=True),
     sa.Column('keywords', sa.JSON(), nullable=False),
     sa.Column('industry_code', sa.String(length=5), nullable=True),
-    sa.Column('chain_node', sa.String(length=12), nullable=True),
+    sa.Column('chain_node', sa.String(length=300), nullable=True),
     sa.Column('budget_min', shuanggao.db.types.Money(), nullable=True),
     sa.Column('budget_max', shuanggao.db.types.Money(), nullable=True),
     sa.Column('deadline_date', sa.Date(), nullable=True),
@@ -706,6 +706,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_funding_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_funding_zone_id'), ['zone_id'], unique=False)
 
+    op.create_table('match',
+    sa.Column('demand_id', sa.Integer(), nullable=False),
+    sa.Column('supply_item_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('reasons', sa.JSON(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('state_reason', sa.Text(), nullable=True),
+    sa.Column('state_changed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('state_changed_by', sa.String(length=100), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_match_demand_id_demand'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_match_supply_item_id_supply_item'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_match')),
+    sa.UniqueConstraint('demand_id', 'supply_item_id', name=op.f('uq_match_demand_id_supply_item_id'))
+    )
+    with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_match_demand_id'), ['demand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_supply_item_id'), ['supply_item_id'], unique=False)
+
     op.create_table('platform_university',
     sa.Column('platform_id', sa.Integer(), nullable=False),
     sa.Column('university_id', sa.Integer(), nullable=False),
@@ -761,6 +788,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_platform_university_university_id'))
 
     op.drop_table('platform_university')
+    with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_match_supply_item_id'))
+        batch_op.drop_index(batch_op.f('ix_match_state'))
+        batch_op.drop_index(batch_op.f('ix_match_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_match_demand_id'))
+
+    op.drop_table('match')
     with op.batch_alter_table('funding', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_funding_zone_id'))
         batch_op.drop_index(batch_op.f('ix_funding_university_id'))

@@ -1,0 +1,184 @@
+"""``shuanggao matching reindex`` and ``shuanggao match demand|supply``.
+
+- ``shuanggao matching reindex [--incremental] [--classifiers]``: rebuild the search index from
+  the database (vectors of unchanged texts come from the embedding cache), with a progress bar.
+- ``shuanggao match demand ID|--text TEXT [--top N] [--format table|json]`` and
+  ``shuanggao match supply ID [--top N] [--format table|json]``: ranked results with reasons.
+  The JSON lists ``{"kind", "id", "title", "owner", "score", "reasons"}`` under ``results``.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from shuanggao.cli.context import cli_actor, console, err_console, open_session
+from shuanggao.config import get_settings
+from shuanggao.errors import AppError
+from shuanggao.matches import service
+from shuanggao.matches.service import MatchRun, SearchOptions
+
+_SIDES = {"supply": "技术供给", "demand": "产业需求"}
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def _fail(exc: AppError) -> typer.Exit:
+    err_console.print(f"[red]{exc.detail}[/red]")
+    for name, message in exc.fields.items():
+        err_console.print(f"  [red]{name}：{message}[/red]")
+    return typer.Exit(1)
+
+
+def _print_run(run: MatchRun, fmt: OutputFormat, title: str) -> None:
+    if fmt is OutputFormat.JSON:
+        typer.echo(json.dumps(run.results().model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    if run.note:
+        err_console.print(f"[yellow]{run.note}[/yellow]")
+    table = Table(title=title)
+    table.add_column("#", justify="right")
+    table.add_column("类型")
+    table.add_column("ID", justify="right")
+    table.add_column("名称")
+    table.add_column("归属")
+    table.add_column("得分", justify="right")
+    table.add_column("共有词")
+    labels = {"supply_item": "技术供给", "demand": "产业需求"}
+    for hit in run.hits:
+        terms = "、".join(t["term"] for t in hit.reasons.get("shared_terms", [])[:6])
+        table.add_row(
+            str(hit.rank),
+            labels.get(hit.kind, hit.kind),
+            str(hit.obj.id),
+            hit.title,
+            hit.owner or "—",
+            f"{hit.score:.3f}",
+            terms or "—",
+        )
+    console.print(table)
+    if run.filters_applied:
+        console.print("筛选条件：" + "；".join(run.filters_applied))
+    console.print(f"匹配方式：{run.method}")
+
+
+matching_app = typer.Typer(name="matching", help="供需匹配索引。", no_args_is_help=True)
+match_app = typer.Typer(
+    name="match", help="供需匹配：需求找供给、供给找需求。", no_args_is_help=True
+)
+
+
+@matching_app.command("reindex")
+def reindex(
+    incremental: bool = typer.Option(
+        False, "--incremental", help="只处理变化的记录（默认全部重建）"
+    ),
+    with_classifiers: bool = typer.Option(
+        False, "--classifiers", help="同时为行业、产业链节点、学科分类器建立语义向量"
+    ),
+) -> None:
+    """重建供需匹配索引（未变化文本的向量取自缓存，不会重复计算）。"""
+    settings = get_settings()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=err_console, transient=True) as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(side: str, done: int, total: int) -> None:
+                if side not in tasks:
+                    label = f"索引{_SIDES.get(side, side)}"
+                    tasks[side] = bar.add_task(label, total=total or None)
+                bar.update(tasks[side], completed=done, total=total or None)
+
+            def classifier_step(name: str) -> None:
+                label = {"industry": "行业", "chain_node": "产业链节点", "discipline": "学科"}
+                bar.add_task(f"准备{label.get(name, name)}分类器", total=None)
+
+            with open_session() as session:
+                index, report = service.reindex(
+                    session,
+                    settings,
+                    cli_actor(),
+                    full=not incremental,
+                    progress=progress,
+                    prepare_classifiers=classifier_step,
+                    with_classifiers=with_classifiers,
+                )
+    except AppError as exc:
+        raise _fail(exc) from None
+    if index.note:
+        err_console.print(f"[yellow]{index.note}[/yellow]")
+    console.print(
+        f"[green]索引已更新：[/green]技术供给 {index.size('supply')} 条，"
+        f"产业需求 {index.size('demand')} 条（新增 {report.added}，更新 {report.updated}，"
+        f"移除 {report.removed}）；匹配方式：{index.method}。"
+    )
+
+
+@match_app.command("demand")
+def match_demand(
+    demand_id: int | None = typer.Argument(None, help="产业需求 ID"),
+    text: str | None = typer.Option(None, "--text", help="直接按一段需求描述匹配"),
+    top: int = typer.Option(10, "--top", help="返回条数"),
+    paired_only: bool = typer.Option(False, "--paired-only", help="只在结对高校范围内匹配"),
+    mode_compatible: bool = typer.Option(
+        False, "--mode-compatible", help="只要与合作方式相符的供给"
+    ),
+    min_maturity: int | None = typer.Option(None, "--min-maturity", help="科技成果最低 TRL"),
+    fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="table 或 json"),
+) -> None:
+    """需求找供给：按需求 ID 或一段描述列出匹配的技术供给及理由。"""
+    if (demand_id is None) == (text is None):
+        err_console.print("[red]请给出需求 ID，或用 --text 给出需求描述（二者选一）。[/red]")
+        raise typer.Exit(2)
+    opts = SearchOptions(top, paired_only, mode_compatible, min_maturity)
+    settings = get_settings()
+    try:
+        with open_session() as session:
+            if text is not None:
+                run = service.match_text(session, settings, cli_actor(), text, opts)
+                title = "需求描述的匹配结果"
+            else:
+                assert demand_id is not None
+                run = service.match_demand(session, settings, cli_actor(), demand_id, opts)
+                title = f"产业需求 #{demand_id} 的匹配结果"
+            _print_run(run, fmt, title)
+    except AppError as exc:
+        raise _fail(exc) from None
+
+
+@match_app.command("supply")
+def match_supply(
+    item_id: int = typer.Argument(..., help="技术供给清单条目 ID"),
+    top: int = typer.Option(10, "--top", help="返回条数"),
+    paired_only: bool = typer.Option(False, "--paired-only", help="只在结对高新区范围内匹配"),
+    fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="table 或 json"),
+) -> None:
+    """供给找需求：列出与一条技术供给匹配的产业需求及理由。"""
+    settings = get_settings()
+    try:
+        with open_session() as session:
+            run = service.match_supply(
+                session, settings, cli_actor(), item_id, SearchOptions(top, paired_only)
+            )
+            _print_run(run, fmt, f"技术供给 #{item_id} 的匹配需求")
+    except AppError as exc:
+        raise _fail(exc) from None
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(matching_app, name="matching")
+    root.add_typer(match_app, name="match")

@@ -1,0 +1,164 @@
+"""Matching endpoints: demand → supply items and experts, text → supply, supply → demands, a
+zone's batch map, feedback on stored recommendations, code suggestions."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from shuanggao.config import Settings
+from shuanggao.matches import service
+from shuanggao.matches.schemas import (
+    CodeSuggestions,
+    FeedbackCounts,
+    MatchRead,
+    MatchResults,
+    StateChange,
+    ZoneMap,
+)
+from shuanggao.web.deps import ActorDep, SessionDep
+
+router = APIRouter(prefix="/matches", tags=["匹配"])
+
+Top = Annotated[int, Query(ge=1, le=service.MAX_TOP, description="返回条数")]
+PairedOnly = Annotated[bool, Query(description="只在结对范围内匹配")]
+ModeCompatible = Annotated[bool, Query(description="只要与合作方式相符的供给")]
+MinMaturity = Annotated[int | None, Query(ge=1, le=9, description="科技成果最低成熟度（TRL）")]
+Kinds = Annotated[list[str] | None, Query(description="供给类型，可多选")]
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _opts(
+    top: int,
+    paired_only: bool = False,
+    mode_compatible: bool = False,
+    min_maturity: int | None = None,
+    kinds: list[str] | None = None,
+) -> service.SearchOptions:
+    return service.SearchOptions(
+        top, paired_only, mode_compatible, min_maturity, tuple(kinds or ())
+    )
+
+
+@router.get("/demands/{demand_id}", response_model=MatchResults, summary="需求匹配的技术供给")
+def match_demand(
+    demand_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    top: Top = 10,
+    paired_only: PairedOnly = False,
+    mode_compatible: ModeCompatible = False,
+    min_maturity: MinMaturity = None,
+    kinds: Kinds = None,
+) -> MatchResults:
+    opts = _opts(top, paired_only, mode_compatible, min_maturity, kinds)
+    return service.match_demand(session, _settings(request), actor, demand_id, opts).results()
+
+
+@router.get("/demands/{demand_id}/experts", response_model=MatchResults, summary="需求匹配的专家")
+def match_experts(
+    demand_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    top: Top = 10,
+    paired_only: PairedOnly = False,
+) -> MatchResults:
+    run, experts = service.experts_for_demand(
+        session, _settings(request), actor, demand_id, _opts(top, paired_only)
+    )
+    return MatchResults(
+        method=run.method,
+        note=run.note,
+        filters_applied=run.filters_applied,
+        results=[e.result() for e in experts],
+    )
+
+
+@router.get(
+    "/demands/{demand_id}/suggested_codes",
+    response_model=CodeSuggestions,
+    summary="为需求建议行业代码与产业链节点",
+)
+def demand_codes(
+    demand_id: int, request: Request, session: SessionDep, actor: ActorDep
+) -> CodeSuggestions:
+    return service.suggest_codes_for_demand(session, _settings(request), actor, demand_id)
+
+
+@router.get("/text", response_model=MatchResults, summary="按需求描述匹配技术供给")
+def match_text(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    text: Annotated[str, Query(min_length=1, max_length=5000, description="需求描述")],
+    top: Top = 10,
+    min_maturity: MinMaturity = None,
+    kinds: Kinds = None,
+) -> MatchResults:
+    opts = _opts(top, min_maturity=min_maturity, kinds=kinds)
+    return service.match_text(session, _settings(request), actor, text, opts).results()
+
+
+@router.get(
+    "/supply_items/{item_id}", response_model=MatchResults, summary="技术供给匹配的产业需求"
+)
+def match_supply(
+    item_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    top: Top = 10,
+    paired_only: PairedOnly = False,
+) -> MatchResults:
+    opts = _opts(top, paired_only)
+    return service.match_supply(session, _settings(request), actor, item_id, opts).results()
+
+
+@router.get(
+    "/supply_items/{item_id}/suggested_codes",
+    response_model=CodeSuggestions,
+    summary="为技术供给建议一级学科",
+)
+def supply_codes(
+    item_id: int, request: Request, session: SessionDep, actor: ActorDep
+) -> CodeSuggestions:
+    return service.suggest_codes_for_supply(session, _settings(request), actor, item_id)
+
+
+@router.get("/zones/{zone_id}/map", response_model=ZoneMap, summary="高新区供需匹配图谱")
+def zone_map(
+    zone_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    top: Annotated[int, Query(ge=1, le=10)] = 3,
+) -> ZoneMap:
+    return service.zone_map(session, _settings(request), actor, zone_id, top=top)
+
+
+@router.get("/feedback", response_model=FeedbackCounts, summary="匹配反馈统计")
+def feedback(
+    session: SessionDep,
+    actor: ActorDep,
+    zone_id: int | None = None,
+    demand_id: int | None = None,
+) -> FeedbackCounts:
+    return service.feedback_counts(session, actor, zone_id=zone_id, demand_id=demand_id)
+
+
+@router.get("/{match_id}", response_model=MatchRead, summary="查看匹配记录")
+def get_match(match_id: int, session: SessionDep, actor: ActorDep) -> MatchRead:
+    return MatchRead.model_validate(service.get_match(session, actor, match_id))
+
+
+@router.post("/{match_id}/state", response_model=MatchRead, summary="反馈匹配结果")
+def change_state(
+    match_id: int, payload: StateChange, session: SessionDep, actor: ActorDep
+) -> MatchRead:
+    match = service.change_state(session, actor, match_id, payload.state, reason=payload.reason)
+    return MatchRead.model_validate(match)

@@ -1,0 +1,80 @@
+"""Classifiers onto the reference label sets: GB/T 4754 小类 and 战略性新兴产业 nodes for demands,
+一级学科 for supply items. Built once per process from the shipped reference data.
+
+Classification is lexical until ``shuanggao matching reindex`` has embedded the label profiles
+(a one-off of a minute or two with the real model); from then on it is hybrid. The marker file
+``classifiers.json`` in the index directory records for which model the profiles are embedded.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from shuanggao_matching import Classifier, Label
+
+from shuanggao.matches.index import MatchIndex
+from shuanggao.reference import service as reference
+
+MARKER = "classifiers.json"
+
+LabelSource = Callable[[], list[Any]]
+LABEL_SETS: dict[str, LabelSource] = {
+    "industry": reference.industry_labels,
+    "chain_node": reference.emerging_labels,
+    "discipline": reference.discipline_labels,
+}
+
+_CACHE: dict[tuple[str, str | None], Classifier] = {}
+_LOCK = threading.Lock()
+
+
+def _labels(name: str) -> list[Label]:
+    return [Label(code=lab.code, name=lab.name, description=lab.text) for lab in LABEL_SETS[name]()]
+
+
+def _ready_models(index: MatchIndex) -> set[str]:
+    try:
+        data = json.loads((index.directory / MARKER).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return set()
+    return set(data.get("models", []))
+
+
+def classifier(index: MatchIndex, name: str) -> Classifier:
+    """The classifier for label set ``name``: hybrid once its profiles are embedded, else
+    lexical (so a suggestion never waits for a thousand label embeddings)."""
+    encoder = index.encoder
+    model = encoder.model_id if encoder is not None else None
+    dense = model is not None and model in _ready_models(index)
+    key = (name, model if dense else None)
+    with _LOCK:
+        found = _CACHE.get(key)
+        if found is None:
+            found = Classifier(
+                _labels(name),
+                encoder=encoder if dense else None,
+                embedding_cache=index.cache,
+            )
+            _CACHE[key] = found
+        return found
+
+
+def prepare(index: MatchIndex, progress: Callable[[str], None] | None = None) -> bool:
+    """Embed every label profile now (``matching reindex``); False when lexical only."""
+    encoder = index.encoder
+    if encoder is None:
+        return False
+    for name in LABEL_SETS:
+        if progress is not None:
+            progress(name)
+        built = Classifier(_labels(name), encoder=encoder, embedding_cache=index.cache)
+        built.prepare()
+        with _LOCK:
+            _CACHE[(name, encoder.model_id)] = built
+    index.save()
+    models = _ready_models(index) | {encoder.model_id}
+    (index.directory / MARKER).write_text(json.dumps({"models": sorted(models)}), "utf-8")
+    return True

@@ -1,0 +1,249 @@
+"""The persistent search index of supply items and demands, kept in step with the database.
+
+Two library matchers (one over supply items, one over demands) live under
+``Settings.var_dir / "index"`` with an embedding cache keyed by model and content hash. Before
+every search the index compares each row's fingerprint (version and update time) with what it
+indexed and re-indexes only the rows that changed, were added or were removed — whatever wrote
+them (API, pages, imports, demo loader, CLI). Unchanged texts are never embedded again: the
+matcher reuses the vectors of identical texts and the cache holds every vector it computed.
+
+When the configured encoder cannot be loaded, the index is lexical only and says why
+(``MatchIndex.note``); ``shuanggao matching reindex`` embeds everything once the model is there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shuanggao_matching import EmbeddingCache, Encoder, Matcher, load_encoder
+from sqlalchemy.orm import Session
+
+from shuanggao.config import Settings
+from shuanggao.demand import repository as demand_repo
+from shuanggao.matches.documents import demand_document, supply_document
+from shuanggao.supply import repository as supply_repo
+
+log = logging.getLogger("shuanggao.matches")
+
+STATE_FILE = "state.json"
+CACHE_FILE = "embeddings.npz"
+SIDES = ("supply", "demand")
+BATCH = 500
+
+# Progress callback: (side, done, total).
+Progress = Callable[[str, int, int], None]
+EncoderFactory = Callable[[Settings], Encoder | None]
+
+_FACTORIES: dict[str, EncoderFactory] = {}
+
+
+def register_encoder(name: str, factory: EncoderFactory) -> None:
+    """Make ``Settings.encoder = name`` build its encoder with ``factory`` (plug-in backends)."""
+    _FACTORIES[name] = factory
+
+
+def build_encoder(settings: Settings) -> tuple[Encoder | None, str | None]:
+    """The configured encoder, or ``(None, note)`` explaining why matching is lexical only."""
+    name = settings.encoder.strip()
+    if name.lower() in ("none", "", "lexical"):
+        return None, "未启用语义模型（encoder=none），当前只按关键词匹配。"
+    try:
+        if name in _FACTORIES:
+            encoder = _FACTORIES[name](settings)
+        else:
+            encoder = load_encoder(name, path=settings.encoder_model_path or None)
+        if encoder is None:
+            return None, "未启用语义模型，当前只按关键词匹配。"
+        # Load the model now, so a missing model is reported here and not mid-search.
+        encoder.encode_queries(["模型加载检查"])
+    except Exception as exc:  # any failure to load a model degrades to lexical matching
+        log.warning("encoder %r unavailable: %s", name, exc)
+        return None, (
+            f"语义模型“{name}”不可用（{exc}），当前只按关键词匹配；"
+            "模型就绪后请运行 shuanggao matching reindex。"
+        )
+    return encoder, None
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def __add__(self, other: SyncReport) -> SyncReport:
+        return SyncReport(
+            self.added + other.added, self.updated + other.updated, self.removed + other.removed
+        )
+
+
+class MatchIndex:
+    """Both matchers, their fingerprints and the embedding cache. Thread-safe."""
+
+    def __init__(self, directory: Path, encoder: Encoder | None, note: str | None) -> None:
+        self.directory = directory
+        self.encoder = encoder
+        self.note = note
+        self.lock = threading.RLock()
+        self.cache = EmbeddingCache()
+        self.matchers: dict[str, Matcher] = {}
+        self.fingerprints: dict[str, dict[str, str]] = {side: {} for side in SIDES}
+        self._load()
+
+    # -- persistence ---------------------------------------------------------------------------
+    def _new_matcher(self) -> Matcher:
+        return Matcher(encoder=self.encoder, embedding_cache=self.cache)
+
+    def _load(self) -> None:
+        cache_path = self.directory / CACHE_FILE
+        if cache_path.exists():
+            try:
+                self.cache = EmbeddingCache.load(cache_path)
+            except Exception as exc:  # a damaged cache only costs embedding time
+                log.warning("embedding cache %s unreadable, starting empty: %s", cache_path, exc)
+                self.cache = EmbeddingCache()
+        state_path = self.directory / STATE_FILE
+        try:
+            state = json.loads(state_path.read_text(encoding="utf-8"))
+            matchers = {
+                side: Matcher.load(
+                    self.directory / side, encoder=self.encoder, embedding_cache=self.cache
+                )
+                for side in SIDES
+            }
+        except FileNotFoundError:
+            self._reset()
+            return
+        except Exception as exc:  # a damaged index is rebuilt from the database
+            log.warning("index %s unreadable, rebuilding: %s", self.directory, exc)
+            self._reset()
+            return
+        self.matchers = matchers
+        self.fingerprints = {side: dict(state.get(side, {})) for side in SIDES}
+
+    def _reset(self) -> None:
+        self.matchers = {side: self._new_matcher() for side in SIDES}
+        self.fingerprints = {side: {} for side in SIDES}
+
+    def save(self) -> None:
+        with self.lock:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for side, matcher in self.matchers.items():
+                tmp = self.directory / f"{side}.tmp"
+                if tmp.exists():
+                    shutil.rmtree(tmp)
+                matcher.save(tmp)
+                target = self.directory / side
+                old = self.directory / f"{side}.old"
+                if target.exists():
+                    if old.exists():
+                        shutil.rmtree(old)
+                    target.rename(old)
+                tmp.rename(target)
+                if old.exists():
+                    shutil.rmtree(old)
+            self.cache.save(self.directory / CACHE_FILE)
+            state_tmp = self.directory / f"{STATE_FILE}.tmp"
+            state_tmp.write_text(json.dumps(self.fingerprints), encoding="utf-8")
+            state_tmp.replace(self.directory / STATE_FILE)
+
+    # -- keeping in step with the database -----------------------------------------------------
+    def sync(self, session: Session, progress: Progress | None = None) -> SyncReport:
+        """Re-index what changed in the database since the last sync; save if anything did."""
+        with self.lock:
+            report = self._sync_side(
+                session, "supply", supply_repo.fingerprints(session), progress
+            ) + self._sync_side(session, "demand", demand_repo.fingerprints(session), progress)
+            if report.changed:
+                self.save()
+            return report
+
+    def rebuild(self, session: Session, progress: Progress | None = None) -> SyncReport:
+        """Index everything again from the database (vectors still come from the cache)."""
+        with self.lock:
+            self._reset()
+            return self.sync(session, progress)
+
+    def _sync_side(
+        self,
+        session: Session,
+        side: str,
+        current: dict[int, str],
+        progress: Progress | None,
+    ) -> SyncReport:
+        known = self.fingerprints[side]
+        changed = sorted(i for i, fp in current.items() if known.get(str(i)) != fp)
+        gone = [k for k in known if int(k) not in current]
+        matcher = self.matchers[side]
+        report = SyncReport(removed=matcher.remove(gone))
+        for k in gone:
+            known.pop(k, None)
+        total = len(changed)
+        for start in range(0, total, BATCH):
+            chunk = changed[start : start + BATCH]
+            docs: list[Any]
+            if side == "supply":
+                rows: list[Any] = supply_repo.list_by_ids(session, chunk, None)
+                docs = [supply_document(r) for r in rows]
+            else:
+                rows = demand_repo.list_by_ids(session, chunk, None)
+                docs = [demand_document(r) for r in rows]
+            for doc in docs:
+                if doc.id in matcher:
+                    report.updated += 1
+                else:
+                    report.added += 1
+            matcher.add(docs)
+            for row in rows:
+                known[str(row.id)] = current[row.id]
+            if progress is not None:
+                progress(side, min(start + BATCH, total), total)
+        if progress is not None and total == 0:
+            progress(side, 0, 0)
+        return report
+
+    # -- inspection ----------------------------------------------------------------------------
+    @property
+    def method(self) -> str:
+        return "hybrid" if self.encoder is not None else "lexical"
+
+    def size(self, side: str) -> int:
+        return len(self.matchers[side])
+
+
+_INDEXES: dict[tuple[str, str, str], MatchIndex] = {}
+_REGISTRY_LOCK = threading.Lock()
+
+
+def index_dir(settings: Settings) -> Path:
+    return settings.var_dir / "index"
+
+
+def get_index(settings: Settings) -> MatchIndex:
+    """The process's index for these settings (opened, and its encoder loaded, once)."""
+    key = (str(index_dir(settings)), settings.encoder, settings.encoder_model_path)
+    with _REGISTRY_LOCK:
+        found = _INDEXES.get(key)
+        if found is None:
+            encoder, note = build_encoder(settings)
+            found = MatchIndex(index_dir(settings), encoder, note)
+            _INDEXES[key] = found
+        return found
+
+
+def forget_index(settings: Settings) -> None:
+    """Drop the cached index of these settings (the next ``get_index`` opens it again)."""
+    key = (str(index_dir(settings)), settings.encoder, settings.encoder_model_path)
+    with _REGISTRY_LOCK:
+        _INDEXES.pop(key, None)

@@ -1,0 +1,121 @@
+"""Queries of stored matches and of the pairing facts matching needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from shuanggao.demand.models import Demand
+from shuanggao.matches.models import Match
+from shuanggao.pairings.models import Pairing, PairingUniversity
+from shuanggao.pairings.schemas import PairingStatus
+from shuanggao.supply.models import SupplyItem
+from shuanggao.universities.models import University
+
+
+def paired_universities(session: Session, zone_id: int) -> list[University]:
+    """The universities paired with a zone (any batch; not through a terminated pairing)."""
+    stmt = (
+        select(University)
+        .join(PairingUniversity, PairingUniversity.university_id == University.id)
+        .join(Pairing, Pairing.id == PairingUniversity.pairing_id)
+        .where(Pairing.zone_id == zone_id, Pairing.status != PairingStatus.TERMINATED.value)
+        .order_by(PairingUniversity.position, University.id)
+    )
+    seen: dict[int, University] = {}
+    for uni in session.scalars(stmt):
+        seen.setdefault(uni.id, uni)
+    return list(seen.values())
+
+
+def paired_zone_ids(session: Session, university_id: int) -> list[int]:
+    stmt = (
+        select(Pairing.zone_id)
+        .join(PairingUniversity, PairingUniversity.pairing_id == Pairing.id)
+        .where(
+            PairingUniversity.university_id == university_id,
+            Pairing.status != PairingStatus.TERMINATED.value,
+        )
+        .distinct()
+    )
+    return list(session.scalars(stmt))
+
+
+def find_pairs(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Match]:
+    """Stored matches for ``(demand_id, supply_item_id)`` pairs."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    demand_ids = {d for d, _ in wanted}
+    stmt = select(Match).where(Match.demand_id.in_(demand_ids))
+    return {
+        (m.demand_id, m.supply_item_id): m
+        for m in session.scalars(stmt)
+        if (m.demand_id, m.supply_item_id) in wanted
+    }
+
+
+def get_with_sides(session: Session, match_id: int) -> Match | None:
+    stmt = (
+        select(Match)
+        .where(Match.id == match_id)
+        .options(
+            joinedload(Match.demand).joinedload(Demand.enterprise),
+            joinedload(Match.demand).joinedload(Demand.zone),
+            joinedload(Match.supply_item).joinedload(SupplyItem.university),
+        )
+    )
+    return session.scalars(stmt).unique().one_or_none()
+
+
+def state_counts(
+    session: Session,
+    demand_scope: ColumnElement[bool] | None,
+    supply_scope: ColumnElement[bool] | None,
+    *,
+    zone_id: int | None = None,
+    demand_id: int | None = None,
+) -> dict[str, int]:
+    stmt = (
+        select(Match.state, func.count())
+        .join(Demand, Demand.id == Match.demand_id)
+        .join(SupplyItem, SupplyItem.id == Match.supply_item_id)
+        .group_by(Match.state)
+    )
+    stmt = stmt.where(*_conditions(demand_scope, supply_scope, zone_id, demand_id))
+    return {state: int(n) for state, n in session.execute(stmt).tuples()}
+
+
+def dismiss_reason_counts(
+    session: Session,
+    demand_scope: ColumnElement[bool] | None,
+    supply_scope: ColumnElement[bool] | None,
+    *,
+    zone_id: int | None = None,
+    demand_id: int | None = None,
+) -> dict[str, int]:
+    stmt = (
+        select(Match.state_reason, func.count())
+        .join(Demand, Demand.id == Match.demand_id)
+        .join(SupplyItem, SupplyItem.id == Match.supply_item_id)
+        .where(Match.state == "dismissed")
+        .group_by(Match.state_reason)
+    )
+    stmt = stmt.where(*_conditions(demand_scope, supply_scope, zone_id, demand_id))
+    return {reason or "": int(n) for reason, n in session.execute(stmt).tuples()}
+
+
+def _conditions(
+    demand_scope: ColumnElement[bool] | None,
+    supply_scope: ColumnElement[bool] | None,
+    zone_id: int | None,
+    demand_id: int | None,
+) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [c for c in (demand_scope, supply_scope) if c is not None]
+    if zone_id is not None:
+        conds.append(Demand.zone_id == zone_id)
+    if demand_id is not None:
+        conds.append(Demand.id == demand_id)
+    return conds

@@ -1,0 +1,120 @@
+"""Match vocabulary and the shapes of match results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shuanggao.kit.enums import LabeledEnum, labeled
+
+
+class MatchState(LabeledEnum):
+    RECOMMENDED = ("recommended", "推荐")
+    VIEWED = ("viewed", "已查看")
+    INTERESTED = ("interested", "有意向")
+    DISMISSED = ("dismissed", "不相关")
+
+
+# Feedback moves forward: a recommendation is viewed, then judged; a judgement may be revised.
+STATE_TRANSITIONS: dict[MatchState, frozenset[MatchState]] = {
+    MatchState.RECOMMENDED: frozenset(
+        {MatchState.VIEWED, MatchState.INTERESTED, MatchState.DISMISSED}
+    ),
+    MatchState.VIEWED: frozenset({MatchState.INTERESTED, MatchState.DISMISSED}),
+    MatchState.INTERESTED: frozenset({MatchState.DISMISSED}),
+    MatchState.DISMISSED: frozenset({MatchState.INTERESTED}),
+}
+
+StateField = Annotated[MatchState, labeled(MatchState)]
+ResultKind = Literal["supply_item", "demand", "expert"]
+
+
+class MatchResult(BaseModel):
+    """One ranked result, as the CLI and the API print it."""
+
+    kind: ResultKind
+    id: int | str
+    title: str
+    owner: str | None
+    score: float
+    reasons: dict[str, Any]
+
+
+class MatchResults(BaseModel):
+    """Ranked results and how they were produced (``note`` says when the model is missing)."""
+
+    method: str
+    note: str | None = None
+    filters_applied: list[str] = Field(default_factory=list)
+    results: list[MatchResult]
+
+
+class MatchRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    demand_id: int
+    supply_item_id: int
+    score: float
+    rank: int
+    method: str
+    state: StateField
+    state_reason: str | None
+    state_changed_at: dt.datetime | None
+    version: int
+
+
+class StateChange(BaseModel):
+    state: StateField
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class FeedbackCounts(BaseModel):
+    """How people judged the recommendations they can see."""
+
+    total: int
+    by_state: dict[str, int]
+    dismiss_reasons: dict[str, int]
+
+
+class CodeSuggestion(BaseModel):
+    code: str
+    name: str
+    score: float
+
+
+class CodeSuggestions(BaseModel):
+    """Suggested classification codes for a record that has none (the classifier's top 3)."""
+
+    method: str
+    industry_codes: list[CodeSuggestion] = Field(default_factory=list)
+    chain_nodes: list[CodeSuggestion] = Field(default_factory=list)
+    discipline_codes: list[CodeSuggestion] = Field(default_factory=list)
+
+
+class MapRow(BaseModel):
+    demand_id: int
+    title: str
+    owner: str | None
+    industry_code: str | None
+    chain_node: str | None
+    triage_state: str
+    covered: bool
+    best: MatchResult | None
+    top: list[MatchResult]
+
+
+class ZoneMap(BaseModel):
+    """A zone's demands × its paired universities' supply: coverage and gaps (卡脖子 candidates)."""
+
+    zone_id: int
+    zone_name: str
+    universities: list[dict[str, Any]]
+    method: str
+    note: str | None
+    coverage: float
+    covered: int
+    gaps: int
+    rows: list[MapRow]

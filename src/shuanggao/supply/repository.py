@@ -1,0 +1,41 @@
+"""Supply item queries beyond the generic register repository."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, joinedload
+
+from shuanggao.supply.models import SupplyItem
+
+
+def list_by_ids(
+    session: Session, ids: Iterable[int], scope: ColumnElement[bool] | None
+) -> list[SupplyItem]:
+    """The items among ``ids`` inside ``scope``, with their university loaded."""
+    wanted = list(set(ids))
+    if not wanted:
+        return []
+    stmt = (
+        select(SupplyItem)
+        .where(SupplyItem.id.in_(wanted))
+        .options(joinedload(SupplyItem.university))
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return list(session.scalars(stmt).unique())
+
+
+def fingerprints(session: Session) -> dict[int, str]:
+    """``{id: "version:updated_at"}`` for every item: what the search index compares."""
+    rows = session.execute(select(SupplyItem.id, SupplyItem.version, SupplyItem.updated_at))
+    return {row.id: f"{row.version}:{row.updated_at.isoformat()}" for row in rows}
+
+
+def find_by_title(session: Session, university_id: int, title: str) -> SupplyItem | None:
+    return session.scalar(
+        select(SupplyItem).where(
+            SupplyItem.university_id == university_id, SupplyItem.title == title
+        )
+    )
