@@ -355,3 +355,25 @@ def test_auditor_reads_but_cannot_write(client_for: ClientFor, session: Session)
     assert client.get(f"/api/v1/pairings/{pairing.id}/board").status_code == 200
     assert client.delete(f"/api/v1/pairings/{pairing.id}").status_code == 403
     assert session.scalar(select(func.count()).select_from(Pairing)) == 1
+
+
+def test_deleting_a_pairing_removes_its_links_and_board(
+    admin_client: TestClient, session: Session
+) -> None:
+    pairing = create_pairing(session, universities=[create_university(session)])
+    create_pilot_element(session, pairing)
+    resp = admin_client.delete(f"/api/v1/pairings/{pairing.id}")
+    assert resp.status_code == 204, resp.text
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Pairing)) == 0
+    assert session.scalar(select(func.count()).select_from(PairingUniversity)) == 0
+    assert session.scalar(select(func.count()).select_from(PilotElement)) == 0
+
+
+def test_a_paired_zone_cannot_be_deleted(admin_client: TestClient, session: Session) -> None:
+    pairing = create_pairing(session)
+    resp = admin_client.delete(f"/api/v1/zones/{pairing.zone_id}")
+    assert resp.status_code == 409
+    assert resp.json()["error"] == "in_use"
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Pairing)) == 1

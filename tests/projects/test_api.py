@@ -283,3 +283,20 @@ def test_list_filters_and_search(client_for: ClientFor, session: Session) -> Non
     assert ids({"is_benchmark": True}) == [p2.id]
     assert ids({"q": "储能"}) == [p1.id]
     assert ids({"zone_id": zone.id, "sort": "-start_date"}) == [p2.id, p1.id]
+
+
+def test_delete_project_removes_links_not_enterprises(
+    admin_client: TestClient, session: Session
+) -> None:
+    from shuanggao.enterprises.models import Enterprise
+
+    zone = create_zone(session)
+    ent = create_enterprise(session, zone=zone)
+    project = create_project(session, zone=zone, enterprises=[ent])
+    # An enterprise in a project cannot be deleted while the project names it.
+    in_use = admin_client.delete(f"/api/v1/enterprises/{ent.id}")
+    assert in_use.status_code == 409
+    assert admin_client.delete(f"/api/v1/projects/{project.id}").status_code == 204
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(ProjectEnterprise)) == 0
+    assert session.get(Enterprise, ent.id) is not None

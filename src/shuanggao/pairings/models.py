@@ -66,10 +66,11 @@ class Pairing(RecordMixin, SourceMixin, Base):
     members: Mapped[list[PairingUniversity]] = relationship(
         lazy="raise",
         cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by=(PairingUniversity.position, PairingUniversity.university_id),
     )
     elements: Mapped[list[PilotElement]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", back_populates="pairing"
+        lazy="raise", cascade="all, delete-orphan", passive_deletes=True, back_populates="pairing"
     )
 
     @property

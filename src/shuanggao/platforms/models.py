@@ -72,6 +72,7 @@ class Platform(RecordMixin, SourceMixin, Base):
     members: Mapped[list[PlatformUniversity]] = relationship(
         lazy="raise",
         cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by=(PlatformUniversity.position, PlatformUniversity.university_id),
     )
 

@@ -69,7 +69,10 @@ class Project(RecordMixin, SourceMixin, Base):
     university: Mapped[University] = relationship(lazy="raise")
     pairing: Mapped[Pairing | None] = relationship(lazy="raise")
     participants: Mapped[list[ProjectEnterprise]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", order_by=ProjectEnterprise.enterprise_id
+        lazy="raise",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by=ProjectEnterprise.enterprise_id,
     )
 
     @property
