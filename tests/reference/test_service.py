@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -305,3 +306,27 @@ def test_classifier_label_sets() -> None:
     assert (cs.name, cs.text) == ("计算机科学与技术", "计算机科学与技术\n工学\n可授工学、理学学位")
     both = service.discipline_labels((DisciplineKind.ACADEMIC, DisciplineKind.PROFESSIONAL))
     assert len(both) == 184
+
+
+def test_bad_programme_rows_are_all_named_before_anything_is_written(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shuanggao.reference import data
+
+    facts = data.PAIR_FACTS_CSV.read_text(encoding="utf-8")
+    facts = facts.replace("河海大学等", "河海学院等").replace(",talent,", ",rumour,")
+    bad_facts = tmp_path / "pair_facts.csv"
+    bad_facts.write_text(facts, encoding="utf-8")
+    pairs = data.PAIRS_CSV.read_text(encoding="utf-8").replace("宿迁高新区,", "宿豫高新区,")
+    bad_pairs = tmp_path / "pairs.csv"
+    bad_pairs.write_text(pairs, encoding="utf-8")
+    monkeypatch.setattr(data, "PAIR_FACTS_CSV", bad_facts)
+    monkeypatch.setattr(data, "PAIRS_CSV", bad_pairs)
+    with pytest.raises(ReferenceLoadFailed) as err:
+        load_reference(session, SYSTEM)
+    assert err.value.problems == [
+        "programme/pair_facts.csv 第 6 行：类别“rumour”不正确",
+        "programme/pair_facts.csv 第 50 行：高校“河海学院”不在教育部普通高等学校名单中",
+        "programme/pairs.csv 第 15 行：高新区“宿豫高新区”不在高新区名单中",
+    ]
+    assert _count(session, Industry) == 0

@@ -262,16 +262,14 @@ def load_zones(session: Session, actor: Actor) -> Counts:
     return upsert(session, Zone, ("name",), rows, fields, skip=no_data)
 
 
-def _check_university_names(names: Iterable[tuple[str, int, str]]) -> None:
+def _unknown_university_names(names: Iterable[tuple[str, int, str]]) -> list[str]:
     """``(file, line, name)``: every name must be on the MoE list exactly."""
     known = {u.name for u in data.universities()}
-    problems = [
+    return [
         f"programme/{file} 第 {line} 行：高校“{name}”不在教育部普通高等学校名单中"
         for file, line, name in names
         if name not in known
     ]
-    if problems:
-        raise ReferenceLoadFailed(problems)
 
 
 def check_programme_files() -> None:
@@ -292,9 +290,15 @@ def check_programme_files() -> None:
             problems.append(
                 f"programme/{data.PAIR_FACTS_CSV.name} 第 {fact.line} 行：类别“{fact.kind}”不正确"
             )
+    problems += _unknown_university_names(names)
     if problems:
-        raise ReferenceLoadFailed(problems)
-    _check_university_names(names)
+        raise ReferenceLoadFailed(sorted(problems, key=_file_and_line))
+
+
+def _file_and_line(problem: str) -> tuple[str, int]:
+    file, _, rest = problem.partition(" 第 ")
+    line, _, _ = rest.partition(" 行")
+    return file, int(line) if line.isdigit() else 0
 
 
 def load_pairings(session: Session, actor: Actor) -> Counts:
