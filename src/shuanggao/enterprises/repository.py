@@ -16,6 +16,8 @@ SERVICE_LOAD = (
     selectinload(EnterpriseService.enterprise),
     selectinload(EnterpriseService.zone),
     selectinload(EnterpriseService.university),
+    # Exports name the pairing as 高新区（批次）.
+    selectinload(EnterpriseService.pairing).selectinload(Pairing.zone),
 )
 
 

@@ -7,11 +7,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from shuanggao.pairings.models import Pairing
 from shuanggao.platforms.models import Platform, PlatformUniversity
 
 PLATFORM_LOAD = (
     selectinload(Platform.zone),
     selectinload(Platform.members).selectinload(PlatformUniversity.university),
+    # Exports name the pairing as 高新区（批次）.
+    selectinload(Platform.pairing).selectinload(Pairing.zone),
 )
 
 

@@ -16,6 +16,8 @@ PROJECT_LOAD = (
     selectinload(Project.zone),
     selectinload(Project.university),
     selectinload(Project.participants).selectinload(ProjectEnterprise.enterprise),
+    # Exports name the pairing as 高新区（批次）.
+    selectinload(Project.pairing).selectinload(Pairing.zone),
 )
 
 
