@@ -151,6 +151,16 @@ def create_demand(session: Session, enterprise: Any = None, **overrides: Any) ->
 # --- accounts (issue 4) --------------------------------------------------------------------------
 
 TEST_PASSWORD = "Kx7-梧桐-lantern-42"
+_HASHES: dict[str, str] = {}
+
+
+def _password_hash(password: str) -> str:
+    """argon2 is deliberately slow: hash each test password once per test run."""
+    from shuanggao.accounts import passwords
+
+    if password not in _HASHES:
+        _HASHES[password] = passwords.hash_password(password)
+    return _HASHES[password]
 
 
 def create_user(
@@ -163,7 +173,7 @@ def create_user(
     """A user with a real argon2 hash of ``password``, bound to a new tenant when the role needs
     one. ``totp_secret=...`` enrols TOTP; ``is_demo=True`` exempts an administrator from the
     mandatory TOTP enrolment (as demo accounts are)."""
-    from shuanggao.accounts import crypto, passwords
+    from shuanggao.accounts import crypto
     from shuanggao.accounts.actor import ROLE_TENANT, Role
     from shuanggao.accounts.models import User
 
@@ -175,7 +185,7 @@ def create_user(
         "username": f"user{n}",
         "display_name": f"测试用户{n}",
         "role": role.value,
-        "password_hash": passwords.hash_password(password),
+        "password_hash": _password_hash(password),
         "is_active": True,
         "failed_count": 0,
         "must_change_password": False,
