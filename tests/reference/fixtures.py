@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
@@ -26,13 +27,18 @@ from shuanggao.config import Settings
 from shuanggao.db.session import build_engine, make_session_factory, session_scope
 from shuanggao.kit.discovery import load_domains
 from shuanggao.main import create_app
-from shuanggao.reference.load import LoadReport, load_reference
 from shuanggao.web import deps
 from tests.dbs import fresh_database
+
+if TYPE_CHECKING:
+    from shuanggao.reference.load import LoadReport
 
 
 def load_reference_into(url: str) -> LoadReport:
     """Run the reference load on the database at ``url`` and commit."""
+    # Imported here: every test session imports this module through conftest.
+    from shuanggao.reference.load import load_reference
+
     load_domains()
     engine = build_engine(url)
     try:
