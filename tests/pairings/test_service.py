@@ -145,3 +145,28 @@ def test_coverage_is_the_same_for_every_role(client_for: ClientFor, session: Ses
     bad = client.get("/api/v1/coverage", params={"as_of": "2025-13-01"})
     assert bad.status_code == 422
     assert set(bad.json()["fields"]) == {"as_of"}
+
+
+def test_lead_can_stay_unknown(session: Session, admin_client: TestClient) -> None:
+    actor = Actor.system("loader")
+    zone = create_zone(session)
+    a, b, c = (create_university(session) for _ in range(3))
+    pairing = service.create_or_update_pairing(
+        session, actor, zone.id, [a.id, b.id], "pilot_2025", lead_unknown=True
+    )
+    assert pairing.lead_university_id is None
+    assert pairing.university_ids == [a.id, b.id]
+    # Adding a member keeps the lead unknown; naming one sets it.
+    pairing = service.create_or_update_pairing(session, actor, zone.id, [c.id], "pilot_2025")
+    assert (pairing.university_ids, pairing.lead_university_id) == ([a.id, b.id, c.id], None)
+    resp = admin_client.patch(f"/api/v1/pairings/{pairing.id}", json={"lead_university_id": b.id})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["university_ids"] == [b.id, a.id, c.id]
+    assert resp.json()["lead_university_id"] == b.id
+    resp = admin_client.patch(f"/api/v1/pairings/{pairing.id}", json={"lead_unknown": True})
+    assert resp.json()["lead_university_id"] is None
+    both = admin_client.patch(
+        f"/api/v1/pairings/{pairing.id}", json={"lead_unknown": True, "lead_university_id": a.id}
+    )
+    assert both.status_code == 422
+    assert set(both.json()["fields"]) == {"lead_unknown"}

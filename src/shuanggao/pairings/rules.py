@@ -48,19 +48,32 @@ def validate_pairing(
 
 
 def apply_pairing_members(session: Session, obj: Pairing, extra: dict[str, Any]) -> None:
-    """Set the member universities and the lead (first listed unless named)."""
+    """Set the member universities and the lead.
+
+    The lead is ``lead_university_id`` when given; otherwise the current lead if it stays a
+    member; otherwise the first listed university. ``lead_unknown`` marks no lead (a source that
+    does not say which university leads); a pairing without a lead keeps none until one is named.
+    """
     ids: list[int] | None = extra.get("university_ids")
     lead: int | None = extra.get("lead_university_id")
-    if ids is None and lead is None:
+    unknown: bool | None = extra.get("lead_unknown")
+    if ids is None and lead is None and unknown is None:
         return
     current = [(link.university_id, link.is_lead) for link in repo.pairing_links(session, obj.id)]
     if ids is None:
         ids = [uid for uid, _ in current]
-    if lead is None or lead not in ids:
-        if lead is not None:
-            raise ValidationFailed(fields={"lead_university_id": "牵头高校必须是结对高校之一"})
-        old_lead = next((uid for uid, is_lead in current if is_lead), None)
-        lead = old_lead if old_lead in ids else (ids[0] if ids else None)
+    if lead is not None and lead not in ids:
+        raise ValidationFailed(fields={"lead_university_id": "牵头高校必须是结对高校之一"})
+    old_lead = next((uid for uid, is_lead in current if is_lead), None)
+    if unknown:
+        lead = None
+    elif lead is None:
+        if old_lead in ids:
+            lead = old_lead
+        elif unknown is None and current and old_lead is None:
+            lead = None  # the lead was unknown and still is
+        else:
+            lead = ids[0] if ids else None
     # The lead is listed first, so an export lists it first and re-imports the same way.
     ordered = [lead, *[uid for uid in ids if uid != lead]] if lead is not None else ids
     repo.sync_links(session, PairingUniversity, "pairing_id", obj.id, ordered, lead_id=lead)

@@ -53,6 +53,12 @@ def _check_lead(lead: int | None, info: ValidationInfo) -> int | None:
     return lead
 
 
+def _check_unknown(unknown: bool | None, info: ValidationInfo) -> bool | None:
+    if unknown and info.data.get("lead_university_id") is not None:
+        raise ValueError("已填写牵头高校时不能标记为“牵头高校未知”")
+    return unknown
+
+
 class PairingBase(BaseModel):
     zone_id: int
     batch: BatchField
@@ -70,14 +76,18 @@ class PairingCreate(PairingBase):
     # The first listed university is the lead unless ``lead_university_id`` says otherwise.
     university_ids: UniqueIds = Field(min_length=1)
     lead_university_id: int | None = None
+    # True when no source says which university leads: no lead is marked (never invented).
+    lead_unknown: bool = False
 
     _lead_is_member = field_validator("lead_university_id")(_check_lead)
+    _unknown_without_lead = field_validator("lead_unknown")(_check_unknown)
 
 
 class PairingUpdate(BaseModel):
     zone_id: int | None = None
     university_ids: UniqueIds | None = Field(default=None, min_length=1)
     lead_university_id: int | None = None
+    lead_unknown: bool | None = None
     batch: BatchField | None = None
     start_date: dt.date | None = None
     status: StatusField | None = None
@@ -90,6 +100,7 @@ class PairingUpdate(BaseModel):
     version: int | None = None
 
     _lead_is_member = field_validator("lead_university_id")(_check_lead)
+    _unknown_without_lead = field_validator("lead_unknown")(_check_unknown)
 
 
 class PairingRead(PairingBase):

@@ -48,6 +48,7 @@ def create_or_update_pairing(
     batch: Batch | str,
     *,
     lead_university_id: int | None = None,
+    lead_unknown: bool = False,
     replace_universities: bool = False,
     start_date: dt.date | None = None,
     status: PairingStatus | str | None = None,
@@ -61,9 +62,11 @@ def create_or_update_pairing(
 ) -> Pairing:
     """Create the zone's pairing of ``batch``, or update it (idempotent, scoped and audited).
 
-    On update, ``university_ids`` are added to the existing members (so loaders can feed one
-    zone–university row at a time) unless ``replace_universities``; fields given as None keep
-    their current value, and nothing is written when nothing changes.
+    ``lead_unknown`` creates the pairing without a lead when no source names one (otherwise the
+    first listed university leads). On update, ``university_ids`` are added to the existing
+    members (so loaders can feed one zone–university row at a time) unless
+    ``replace_universities``; fields given as None keep their current value, and nothing is
+    written when nothing changes.
     """
     batch_value = Batch(Batch.parse(batch)).value
     existing = repo.find_pairing(session, zone_id, batch_value)
@@ -85,6 +88,7 @@ def create_or_update_pairing(
                 "batch": batch_value,
                 "university_ids": university_ids,
                 "lead_university_id": lead_university_id,
+                "lead_unknown": lead_unknown and lead_university_id is None,
                 **given,
             }
         )
