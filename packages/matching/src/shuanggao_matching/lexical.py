@@ -1,0 +1,244 @@
+"""Lexical retrieval: BM25 (bm25s) over tokens from an injected tokenizer, with field weights.
+
+Field weighting is BM25F-style by repetition: before indexing, the tokens of the title are
+repeated ``title`` times, those of the keywords ``keywords`` times and those of the body
+``body`` times (integer weights), so a term in the title counts as that many occurrences.
+
+:class:`Vocabulary` maps terms to stable integer ids; documents are stored as compact int32 arrays
+so the BM25 matrix can be rebuilt after incremental changes without tokenising again.
+:class:`BM25Index` wraps ``bm25s.BM25``: bm25s builds the sparse matrix of precomputed scores,
+and queries are scored from its CSC arrays with optional per-term weights (used by query
+expansion) and a document mask (filters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .tokenize import Tokenizer
+
+__all__ = ["BM25Index", "FieldWeights", "Vocabulary", "field_tokens"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldWeights:
+    """Integer repetition weights of the fields (0 leaves a field out)."""
+
+    title: int = 2
+    keywords: int = 2
+    body: int = 1
+
+
+def field_tokens(
+    tokenizer: Tokenizer,
+    title: str,
+    keywords: Sequence[str],
+    body: str,
+    weights: FieldWeights,
+) -> list[str]:
+    """The token list indexed for a document: fields tokenised and repeated by weight."""
+    tokens: list[str] = []
+    if title and weights.title:
+        tokens.extend(tokenizer.tokenize(title) * weights.title)
+    if keywords and weights.keywords:
+        kw: list[str] = []
+        for k in keywords:
+            kw.extend(tokenizer.tokenize(k))
+        tokens.extend(kw * weights.keywords)
+    if body and weights.body:
+        tokens.extend(tokenizer.tokenize(body) * weights.body)
+    return tokens
+
+
+class Vocabulary:
+    """Term → id, growing only (ids are never reused)."""
+
+    def __init__(self, terms: Iterable[str] = ()) -> None:
+        self._ids: dict[str, int] = {}
+        self._terms: list[str] = []
+        for t in terms:
+            self.add(t)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def add(self, term: str) -> int:
+        tid = self._ids.get(term)
+        if tid is None:
+            tid = len(self._terms)
+            self._ids[term] = tid
+            self._terms.append(term)
+        return tid
+
+    def encode(self, tokens: Sequence[str]) -> npt.NDArray[np.int32]:
+        add = self.add
+        return np.fromiter((add(t) for t in tokens), dtype=np.int32, count=len(tokens))
+
+    def lookup(self, tokens: Iterable[str]) -> list[int]:
+        """Ids of the known tokens (unknown ones are skipped)."""
+        ids = self._ids
+        return [ids[t] for t in tokens if t in ids]
+
+    def get(self, term: str) -> int | None:
+        return self._ids.get(term)
+
+    def term(self, tid: int) -> str:
+        return self._terms[tid]
+
+    @property
+    def terms(self) -> list[str]:
+        return self._terms
+
+
+class BM25Index:
+    """A bm25s index over documents given as token-id arrays (positions ``0..n-1``).
+
+    ``None`` entries (removed documents) are indexed as empty documents and never returned.
+    Defaults: Lucene BM25, ``k1=1.2``, ``b=0.75``.
+    """
+
+    def __init__(self, *, k1: float = 1.2, b: float = 0.75, method: str = "lucene") -> None:
+        self.k1 = k1
+        self.b = b
+        self.method = method
+        self._data: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
+        self._indices: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        self._indptr: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
+        self._idf: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
+        self._n_docs = 0
+        self._n_vocab = 0
+
+    @property
+    def n_docs(self) -> int:
+        return self._n_docs
+
+    def memory_bytes(self) -> int:
+        return int(
+            self._data.nbytes + self._indices.nbytes + self._indptr.nbytes + self._idf.nbytes
+        )
+
+    def build(self, docs: Sequence[npt.NDArray[np.int32] | None], n_vocab: int) -> None:
+        """Index ``docs`` (token-id arrays over a vocabulary of ``n_vocab`` terms)."""
+        import bm25s
+
+        n_vocab = max(n_vocab, 1)
+        corpus_ids: list[list[int]] = [[] if d is None else d.tolist() for d in docs]
+        self._n_docs = len(corpus_ids)
+        self._n_vocab = n_vocab
+        if self._n_docs == 0:
+            self._data = np.zeros(0, dtype=np.float32)
+            self._indices = np.zeros(0, dtype=np.int32)
+            self._indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+            self._idf = np.zeros(n_vocab, dtype=np.float32)
+            return
+        if all(len(d) == 0 for d in corpus_ids):
+            corpus_ids[0] = [0]  # bm25s needs one token; removed below by zeroing its score
+            empty = True
+        else:
+            empty = False
+        retriever = bm25s.BM25(k1=self.k1, b=self.b, method=self.method)
+        vocab = {i: i for i in range(n_vocab)}
+        scores = retriever.build_index_from_ids(
+            unique_token_ids=list(vocab.values()),
+            corpus_token_ids=corpus_ids,
+            show_progress=False,
+        )
+        self._data = np.asarray(scores["data"], dtype=np.float32)
+        self._indices = np.asarray(scores["indices"], dtype=np.int32)
+        self._indptr = np.asarray(scores["indptr"], dtype=np.int64)
+        if empty:
+            self._data[:] = 0.0
+        self._idf = self._compute_idf(corpus_ids, n_vocab)
+
+    def _compute_idf(self, corpus_ids: list[list[int]], n_vocab: int) -> npt.NDArray[np.float32]:
+        df = np.diff(self._indptr).astype(np.float64)
+        n = float(self._n_docs)
+        if self.method == "lucene":
+            idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        else:
+            idf = np.log(np.maximum((n - df + 0.5) / (df + 0.5), 1.0))
+        idf[df == 0] = 0.0
+        return idf.astype(np.float32)
+
+    def idf(self, token_ids: Sequence[int]) -> npt.NDArray[np.float32]:
+        ids = np.asarray([t for t in token_ids], dtype=np.int64)
+        out = np.zeros(len(ids), dtype=np.float32)
+        ok = ids < self._n_vocab
+        out[ok] = self._idf[ids[ok]]
+        return out
+
+    def document_frequency(self, token_id: int) -> int:
+        if token_id >= self._n_vocab:
+            return 0
+        return int(self._indptr[token_id + 1] - self._indptr[token_id])
+
+    def scores(
+        self,
+        token_ids: Sequence[int],
+        weights: Sequence[float] | None = None,
+    ) -> npt.NDArray[np.float32]:
+        """BM25 score of every document for a query (repeated ids count repeatedly)."""
+        out = np.zeros(self._n_docs, dtype=np.float32)
+        if self._n_docs == 0:
+            return out
+        ids = [t for t in token_ids if t < self._n_vocab]
+        if weights is None:
+            w: list[float] = [1.0] * len(ids)
+        else:
+            w = [wt for t, wt in zip(token_ids, weights, strict=True) if t < self._n_vocab]
+        if not ids:
+            return out
+        idx_parts = []
+        val_parts = []
+        for tid, wt in zip(ids, w, strict=True):
+            start, end = int(self._indptr[tid]), int(self._indptr[tid + 1])
+            if end > start:
+                idx_parts.append(self._indices[start:end])
+                val_parts.append(self._data[start:end] * np.float32(wt))
+        if not idx_parts:
+            return out
+        acc = np.bincount(
+            np.concatenate(idx_parts), weights=np.concatenate(val_parts), minlength=self._n_docs
+        )
+        return acc.astype(np.float32)
+
+    def search(
+        self,
+        token_ids: Sequence[int],
+        k: int,
+        *,
+        weights: Sequence[float] | None = None,
+        mask: npt.NDArray[np.bool_] | None = None,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """Top ``k`` positions with a positive score, their scores, and all scores."""
+        scores = self.scores(token_ids, weights)
+        candidates = scores if mask is None else np.where(mask[: self._n_docs], scores, 0.0)
+        positive = int(np.count_nonzero(candidates > 0))
+        k = min(k, positive)
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), scores
+        top = np.argpartition(-candidates, k - 1)[:k]
+        order = top[np.argsort(-candidates[top], kind="stable")]
+        return order.astype(np.int64), candidates[order].astype(np.float32), scores
+
+    # -- persistence -------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        return {
+            "data": self._data,
+            "indices": self._indices,
+            "indptr": self._indptr,
+            "idf": self._idf,
+            "shape": np.asarray([self._n_docs, self._n_vocab], dtype=np.int64),
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self._data = np.asarray(state["data"], dtype=np.float32)
+        self._indices = np.asarray(state["indices"], dtype=np.int32)
+        self._indptr = np.asarray(state["indptr"], dtype=np.int64)
+        self._idf = np.asarray(state["idf"], dtype=np.float32)
+        self._n_docs, self._n_vocab = (int(x) for x in state["shape"])

