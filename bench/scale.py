@@ -1,0 +1,38 @@
+"""Latency, memory and build speed of hybrid matching on 10k / 100k / 1M generated items.
+
+    nice .venv/bin/python bench/scale.py [--sizes 10000,100000,1000000] [--format json]
+
+Same as ``shuanggao bench scale``; see ``shuanggao_matching.bench.run_scale_bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from shuanggao_matching.bench import run_scale_bench
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=2, help="tokenizer processes")
+    parser.add_argument("--datasets", type=Path, default=Path("var/bench"))
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.replace("_", "").split(",") if s.strip()]
+    run_scale_bench(
+        sizes,
+        datasets_dir=args.datasets,
+        n_queries=args.queries,
+        n_jobs=args.jobs,
+        out=sys.stdout,
+        fmt=args.format,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

