@@ -38,6 +38,7 @@ def list_params_schema(reg: Register[Any]) -> type[BaseModel]:
         "page_size": (int, 50),
     }
     for flt in reg.filters:
+        # Enum filters are declared str: they take the value or the Chinese label.
         fields[flt.name] = (flt.type | None, None)
     return create_model(f"{reg.read_schema.__name__}ListParams", **fields)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_args
 
+from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from shuanggao.kit.enums import LabeledEnum
 from shuanggao.kit.register import Register
 
 M = TypeVar("M")
@@ -20,6 +22,20 @@ class Page(Generic[M]):
     total: int
     page: int
     page_size: int
+
+
+def enum_of_field(schema: type[BaseModel], name: str) -> type[LabeledEnum] | None:
+    """The ``LabeledEnum`` a schema field holds (through Optional/Annotated), if any."""
+    info = schema.model_fields.get(name)
+    if info is None:
+        return None
+    pending: list[Any] = [info.annotation]
+    while pending:
+        tp = pending.pop()
+        if isinstance(tp, type) and issubclass(tp, LabeledEnum):
+            return tp
+        pending.extend(get_args(tp))
+    return None
 
 
 def _escape_like(text: str) -> str:
@@ -52,6 +68,10 @@ class RegisterRepository(Generic[M]):
             value = filters.get(flt.name)
             if value is None or value == "":
                 continue
+            enum_cls = enum_of_field(self.reg.create_schema, flt.attr)
+            if enum_cls is not None:
+                # Accept the Chinese label as well as the stored value (?kind=一级学科).
+                value = enum_cls.parse(value)
             stmt = stmt.where(getattr(self.model, flt.attr) == value)
         if q:
             pattern = f"%{_escape_like(q.strip())}%"
