@@ -32,6 +32,8 @@ from shuanggao.kit import service
 from shuanggao.kit.enums import LabeledEnum
 from shuanggao.kit.register import Register, get_register
 from shuanggao.kit.validation import field_errors
+from shuanggao.web import repository
+from shuanggao.web.hooks import page_hooks
 
 # A reference field offers a select when the target has at most this many rows for the actor.
 MAX_SELECT_OPTIONS = 200
@@ -84,6 +86,16 @@ def ref_options(
     session: Session, actor: Actor, target: Register[Any]
 ) -> list[tuple[str, str]] | None:
     """``[(id, title)]`` of the target records the actor can see, or None when there are many."""
+    custom = page_hooks(target.name).options
+    if custom is not None:
+        found = custom(session, actor, MAX_SELECT_OPTIONS)
+        return None if found is None else [(str(i), t) for i, t in found]
+    try:
+        rows = repository.title_options(session, actor, target, MAX_SELECT_OPTIONS)
+    except LookupError:
+        pass  # the title is computed from related rows: load the records
+    else:
+        return None if rows is None else [(str(i), t) for i, t in rows]
     page = service.list_records(session, actor, target, page_size=MAX_SELECT_OPTIONS)
     if page.total > MAX_SELECT_OPTIONS:
         return None
@@ -126,12 +138,12 @@ def _hint(spec: FieldSpec, ref_mode: str | None, target: Register[Any] | None) -
             parts.append(spec.column.help)
         else:
             parts.append(f"填写已登记的{target.label}名称或代码")
-        if spec.many:
+        if spec.many and "分隔" not in spec.column.help:
             parts.append("多个用“；”分隔")
     else:
         if spec.column.help and not (spec.kind is Kind.ENUM and not spec.many):
             parts.append(spec.column.help)
-        elif spec.many:
+        elif spec.many and "分隔" not in spec.column.help:
             parts.append("多个用“；”分隔")
         if spec.money:
             parts.append("单位：元，最多两位小数")
@@ -185,7 +197,7 @@ def build_fields(
         elif obj is not None:
             value = _stored_value(spec, obj, ref_mode)
         else:
-            value = (defaults or {}).get(spec.field)
+            value = (defaults or {}).get(spec.field, _schema_default(schema, spec.field))
         if isinstance(value, list) and not multiple and kind != "select":
             value = EXPORT_JOINER.join(str(v) for v in value)
         fields.append(
@@ -205,6 +217,19 @@ def build_fields(
             )
         )
     return fields
+
+
+def _schema_default(schema: type[BaseModel], name: str) -> Any:
+    """The schema's default for a field (an enum's value), None when it has none or it is empty."""
+    info = schema.model_fields.get(name)
+    if info is None or info.is_required():
+        return None
+    default = info.get_default(call_default_factory=True)
+    if isinstance(default, Enum):
+        return default.value
+    if default in ([], "", False):
+        return None
+    return default
 
 
 def _stored_value(spec: FieldSpec, obj: Any, ref_mode: str | None) -> Any:

@@ -14,8 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from shuanggao.accounts.actor import Actor
+
 # (label, href) pairs shown as buttons on a record's detail page.
 DetailLinks = Callable[[Any], list[tuple[str, str]]]
+# ``(session, actor, limit) -> [(id, label)]`` (None when more than ``limit``): the choices when
+# another register's form or filter refers to this one, in as few queries as possible.
+Options = Callable[[Session, Actor, int], list[tuple[int, str]] | None]
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,8 @@ class PageHooks:
     detail_template: str | None = None
     # Registers whose records are created elsewhere (no 新增 button, e.g. computed rows).
     allow_create: bool = True
+    # How other registers' forms and filters list this register's records (default: by title).
+    options: Options | None = None
 
 
 _HOOKS: dict[str, PageHooks] = {}

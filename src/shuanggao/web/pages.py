@@ -18,7 +18,7 @@ from shuanggao.errors import AppError, ErrorCode, Forbidden, NotFound
 from shuanggao.imports.fields import field_specs
 from shuanggao.kit import service
 from shuanggao.kit.register import Register, get_register
-from shuanggao.web import forms, home, views
+from shuanggao.web import builtin_hooks, forms, home, views
 from shuanggao.web.deps import SessionDep
 from shuanggao.web.flash import add_flash
 from shuanggao.web.hooks import page_hooks
@@ -26,6 +26,9 @@ from shuanggao.web.nav import register_visible
 from shuanggao.web.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
+
+# Page tweaks of registers the web package extends are registered on import.
+_ = builtin_hooks
 
 
 async def form_data(request: Request) -> dict[str, str | list[str]]:
@@ -123,7 +126,7 @@ def register_list(name: str, request: Request, session: SessionDep, actor: PageA
     context: dict[str, Any] = {
         "reg": reg,
         "specs": specs,
-        "numeric": [views.is_numeric(s) for s in specs],
+        "classes": [views.cell_class(s) for s in specs],
         "title_column": not views.title_is_column(reg),
         "title_field": reg.title_attr,
         "rows": rows,
@@ -203,6 +206,8 @@ def _render_form(
 @router.get("/r/{name}/new", response_class=HTMLResponse)
 def register_new(name: str, request: Request, session: SessionDep, actor: PageActor) -> Response:
     reg = register_for(name, actor)
+    if not _can_create(reg, actor):
+        raise Forbidden()
     defaults = _tenant_defaults(actor)
     defaults.update({k: v for k, v in request.query_params.items() if v})
     return _render_form(request, session, actor, reg, defaults=defaults)

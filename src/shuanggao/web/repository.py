@@ -25,3 +25,52 @@ def distinct_values(
     if len(values) > limit:
         return None
     return values
+
+
+def title_options(
+    session: Session, actor: Actor, reg: Register[Any], limit: int
+) -> list[tuple[int, str]] | None:
+    """``[(id, title)]`` of the rows the actor can read, ordered by title, in one query.
+
+    Only for registers whose title is a plain column; raises ``LookupError`` otherwise. None when
+    there are more than ``limit`` rows.
+    """
+    if reg.title_attr not in reg.model.__mapper__.column_attrs:
+        raise LookupError(reg.title_attr)
+    title = getattr(reg.model, reg.title_attr)
+    stmt = select(reg.model.id, title).order_by(title, reg.model.id).limit(limit + 1)
+    scope = read_scope(reg, actor)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    rows = [(int(row[0]), str(row[1])) for row in session.execute(stmt)]
+    if len(rows) > limit:
+        return None
+    return rows
+
+
+def pairing_options(session: Session, actor: Actor, limit: int) -> list[tuple[int, str]] | None:
+    """Pairings named as files name them, ``高新区（批次）``, in one query."""
+    from shuanggao.kit.enums import LabeledEnum
+    from shuanggao.kit.register import get_register
+    from shuanggao.pairings.models import Pairing
+    from shuanggao.programme.enums import Batch
+    from shuanggao.zones.models import Zone
+
+    stmt = (
+        select(Pairing.id, Zone.name, Pairing.batch)
+        .join(Zone, Zone.id == Pairing.zone_id)
+        .order_by(Zone.name, Pairing.batch, Pairing.id)
+        .limit(limit + 1)
+    )
+    scope = read_scope(get_register("pairings"), actor)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    rows = list(session.execute(stmt))
+    if len(rows) > limit:
+        return None
+    out: list[tuple[int, str]] = []
+    for pairing_id, zone_name, batch in rows:
+        parsed = Batch.parse(batch)
+        label = parsed.label if isinstance(parsed, LabeledEnum) else str(batch)
+        out.append((int(pairing_id), f"{zone_name}（{label}）"))
+    return out

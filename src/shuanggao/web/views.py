@@ -138,6 +138,17 @@ def is_numeric(spec: FieldSpec) -> bool:
     return spec.kind in (Kind.INT, Kind.DECIMAL, Kind.FLOAT) and spec.column.ref is None
 
 
+def cell_class(spec: FieldSpec) -> str:
+    """CSS class of a list cell: numbers right-aligned, short values kept on one line."""
+    if is_numeric(spec):
+        return "num"
+    if spec.kind in (Kind.DATE, Kind.DATETIME, Kind.BOOL) or (
+        spec.kind is Kind.ENUM and not spec.many
+    ):
+        return "nowrap"
+    return ""
+
+
 # ---------------------------------------------------------------------------------------------
 # Filters
 # ---------------------------------------------------------------------------------------------
