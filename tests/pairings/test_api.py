@@ -377,3 +377,13 @@ def test_a_paired_zone_cannot_be_deleted(admin_client: TestClient, session: Sess
     assert resp.json()["error"] == "in_use"
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Pairing)) == 1
+
+
+def test_search_and_sort_by_zone_name(admin_client: TestClient, session: Session) -> None:
+    # Digits first, so every database collation sorts the names the same way.
+    b = create_pairing(session, zone=create_zone(session, name="2 苏州工业园区"))
+    create_pairing(session, zone=create_zone(session, name="1 常州高新区"))
+    resp = admin_client.get("/api/v1/pairings", params={"q": "苏州"})
+    assert [i["id"] for i in resp.json()["items"]] == [b.id]
+    resp = admin_client.get("/api/v1/pairings", params={"sort": "-zone_name"})
+    assert [i["zone_name"] for i in resp.json()["items"]] == ["2 苏州工业园区", "1 常州高新区"]

@@ -300,3 +300,12 @@ def test_delete_project_removes_links_not_enterprises(
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(ProjectEnterprise)) == 0
     assert session.get(Enterprise, ent.id) is not None
+
+
+def test_search_by_university_name(client_for: ClientFor, session: Session) -> None:
+    uni = create_university(session, name="南京工程学院")
+    mine = create_project(session, university=uni)
+    create_project(session)
+    client = client_for(PROVINCE)
+    resp = client.get("/api/v1/projects", params={"q": "工程学院"})
+    assert [i["id"] for i in resp.json()["items"]] == [mine.id]

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ColumnElement, ForeignKey, String, Text, UniqueConstraint, extract
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    extract,
+    select,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,9 +44,14 @@ class Enterprise(RecordMixin, Base):
 
     zone: Mapped[Zone] = relationship(lazy="raise")
 
-    @property
+    @hybrid_property
     def zone_name(self) -> str:
         return self.zone.name
+
+    @zone_name.inplace.expression
+    @classmethod
+    def _zone_name_expression(cls) -> ColumnElement[str]:
+        return select(Zone.name).where(Zone.id == cls.zone_id).scalar_subquery()
 
 
 class EnterpriseService(RecordMixin, Base):
@@ -72,21 +86,36 @@ class EnterpriseService(RecordMixin, Base):
     university: Mapped[University] = relationship(lazy="raise")
     pairing: Mapped[Pairing | None] = relationship(lazy="raise")
 
-    @property
+    @hybrid_property
     def enterprise_name(self) -> str:
         return self.enterprise.name
+
+    @enterprise_name.inplace.expression
+    @classmethod
+    def _enterprise_name_expression(cls) -> ColumnElement[str]:
+        return select(Enterprise.name).where(Enterprise.id == cls.enterprise_id).scalar_subquery()
 
     @property
     def credit_code(self) -> str:
         return self.enterprise.credit_code
 
-    @property
+    @hybrid_property
     def zone_name(self) -> str:
         return self.zone.name
 
-    @property
+    @zone_name.inplace.expression
+    @classmethod
+    def _zone_name_expression(cls) -> ColumnElement[str]:
+        return select(Zone.name).where(Zone.id == cls.zone_id).scalar_subquery()
+
+    @hybrid_property
     def university_name(self) -> str:
         return self.university.name
+
+    @university_name.inplace.expression
+    @classmethod
+    def _university_name_expression(cls) -> ColumnElement[str]:
+        return select(University.name).where(University.id == cls.university_id).scalar_subquery()
 
     @property
     def title(self) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     extract,
+    select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -73,9 +74,14 @@ class Pairing(RecordMixin, SourceMixin, Base):
         lazy="raise", cascade="all, delete-orphan", passive_deletes=True, back_populates="pairing"
     )
 
-    @property
+    @hybrid_property
     def zone_name(self) -> str:
         return self.zone.name
+
+    @zone_name.inplace.expression
+    @classmethod
+    def _zone_name_expression(cls) -> ColumnElement[str]:
+        return select(Zone.name).where(Zone.id == cls.zone_id).scalar_subquery()
 
     @property
     def zone_city(self) -> str:

@@ -76,7 +76,7 @@ pairings = register(
             Column("note", "备注"),
         ],
         natural_key=("zone_id", "batch"),
-        search_fields=("industry_direction", "note"),
+        search_fields=("zone_name", "industry_direction", "note"),
         filters=(
             Filter("zone_id", "zone_id", "高新区", int),
             Filter("university_id", "member_university_id", "结对高校", int),
@@ -84,7 +84,7 @@ pairings = register(
             Filter("status", "status", "状态"),
             Filter("year", "start_year", "结对年份", int),
         ),
-        sort_fields=("start_date", "batch", "status", "zone_id"),
+        sort_fields=("zone_name", "start_date", "batch", "status"),
         default_sort="id",
         policy=PAIRING_POLICY,
         load_options=repo.PAIRING_LOAD,

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     extract,
+    select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -76,9 +77,14 @@ class Platform(RecordMixin, SourceMixin, Base):
         order_by=(PlatformUniversity.position, PlatformUniversity.university_id),
     )
 
-    @property
+    @hybrid_property
     def zone_name(self) -> str:
         return self.zone.name
+
+    @zone_name.inplace.expression
+    @classmethod
+    def _zone_name_expression(cls) -> ColumnElement[str]:
+        return select(Zone.name).where(Zone.id == cls.zone_id).scalar_subquery()
 
     @property
     def university_ids(self) -> list[int]:

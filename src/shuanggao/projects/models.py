@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ColumnElement, ForeignKey, String, Text, UniqueConstraint, extract
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    extract,
+    select,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -75,13 +84,23 @@ class Project(RecordMixin, SourceMixin, Base):
         order_by=ProjectEnterprise.enterprise_id,
     )
 
-    @property
+    @hybrid_property
     def zone_name(self) -> str:
         return self.zone.name
 
-    @property
+    @zone_name.inplace.expression
+    @classmethod
+    def _zone_name_expression(cls) -> ColumnElement[str]:
+        return select(Zone.name).where(Zone.id == cls.zone_id).scalar_subquery()
+
+    @hybrid_property
     def university_name(self) -> str:
         return self.university.name
+
+    @university_name.inplace.expression
+    @classmethod
+    def _university_name_expression(cls) -> ColumnElement[str]:
+        return select(University.name).where(University.id == cls.university_id).scalar_subquery()
 
     @property
     def enterprise_ids(self) -> list[int]:
