@@ -40,21 +40,13 @@ def stats_json(stats: Stats) -> dict[str, object]:
 
 
 def _number(value: Number, *, money: bool) -> str:
-    if money:
-        amount = Decimal(value)
-        text = f"{amount:,.2f}"
-        if amount >= Decimal(100_000_000):
-            text += f"（{(amount / Decimal(100_000_000)).normalize():f} 亿元）"
-        elif amount >= Decimal(10_000):
-            text += f"（{(amount / Decimal(10_000)).normalize():f} 万元）"
-        return text
-    return f"{value:,}"
+    return f"{Decimal(value):,.2f}" if money else f"{value:,}"
 
 
 def _source_text(fig: Figure) -> str:
     if fig.source == "reports":
         as_of = fig.report_as_of.isoformat() if fig.report_as_of else ""
-        return f"填报 #{fig.report_id}（截至 {as_of}）"
+        return f"填报#{fig.report_id}（{as_of}）"
     return "记录"
 
 
@@ -71,7 +63,7 @@ def _render_table(stats: Stats) -> None:
         money = fig.name == "funding_yuan"
         gap = "" if fig.source == "records" else _number(fig.gap, money=money)
         table.add_row(
-            f"{fig.label}（{fig.unit}）" if not money else fig.label,
+            fig.label if money else f"{fig.label}（{fig.unit}）",
             _number(fig.value, money=money),
             fig.qualifier or "",
             _source_text(fig),

@@ -27,7 +27,7 @@ from shuanggao.funds.schemas import (
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Ref, Register, register
-from shuanggao.pairings.models import Pairing, PairingUniversity
+from shuanggao.pairings.models import Pairing
 from shuanggao.pairings.refs import pairing_ref
 from shuanggao.projects.models import Project
 from shuanggao.talent.checks import check_place, normalize
@@ -40,10 +40,8 @@ def yuan_text(value: Any) -> str:
 
 
 def _pairing_load(relation: Any) -> Any:
-    return joinedload(relation).options(
-        joinedload(Pairing.zone),
-        joinedload(Pairing.members).joinedload(PairingUniversity.university),
-    )
+    """Exports name the pairing as “高新区（批次）”: the pairing and its zone are enough."""
+    return joinedload(relation).joinedload(Pairing.zone)
 
 
 def _fund_in_zone_ref() -> Ref:

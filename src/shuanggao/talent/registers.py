@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from shuanggao.accounts.actor import Actor
 from shuanggao.errors import ValidationFailed
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Register, register
-from shuanggao.pairings.models import Pairing, PairingUniversity
+from shuanggao.pairings.models import Pairing
 from shuanggao.pairings.refs import pairing_ref
 from shuanggao.talent.checks import check_place, normalize
 from shuanggao.talent.models import Resident
@@ -32,12 +32,8 @@ def _validate(session: Session, actor: Actor, values: dict[str, Any], current: A
     check_place(session, values)
 
 
-PAIRING_LOAD = (
-    selectinload(Resident.pairing).options(
-        joinedload(Pairing.zone),
-        selectinload(Pairing.members).joinedload(PairingUniversity.university),
-    ),
-)
+# Exports name the pairing as “高新区（批次）”: the pairing and its zone are enough.
+PAIRING_LOAD = (joinedload(Resident.pairing).joinedload(Pairing.zone),)
 
 residents = register(
     Register(
