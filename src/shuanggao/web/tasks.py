@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.background import BackgroundTask
 
 from shuanggao.errors import AppError
 
@@ -87,7 +88,12 @@ def start(
     back_url: str,
     work: Work,
     step: int = 0,
-) -> TaskState:
+) -> tuple[TaskState, BackgroundTask]:
+    """Register a task; the returned ``BackgroundTask`` (attach it to the response) starts it.
+
+    Starting after the response keeps the request's own unit of work closed before the task's
+    begins, so the two never interleave on one connection.
+    """
     state = TaskState(
         token=secrets.token_urlsafe(12), owner=owner, title=title, back_url=back_url, step=step
     )
@@ -123,8 +129,10 @@ def start(
                 state.phase = "done"
                 state.ended = time.monotonic()
 
-    threading.Thread(target=run, name=f"task-{state.token}", daemon=True).start()
-    return state
+    def launch() -> None:
+        threading.Thread(target=run, name=f"task-{state.token}", daemon=True).start()
+
+    return state, BackgroundTask(launch)
 
 
 def get(token: str, owner: str) -> TaskState | None:

@@ -164,7 +164,7 @@ def import_upload(
         )
         return f"/r/{reg.name}/import/jobs/{job.id}"
 
-    state = tasks.start(
+    state, launch = tasks.start(
         request.app.state.session_factory,
         owner=_owner(actor),
         title=f"检查文件：{filename}",
@@ -172,7 +172,8 @@ def import_upload(
         work=work,
         step=2,
     )
-    return RedirectResponse(f"/r/{reg.name}/import/tasks/{state.token}", status_code=303)
+    url = f"/r/{reg.name}/import/tasks/{state.token}"
+    return RedirectResponse(url, status_code=303, background=launch)
 
 
 @router.get("/r/{name}/import/tasks/{token}", response_class=HTMLResponse)
@@ -248,7 +249,7 @@ def import_apply(
         imports.apply_import(task_session, actor, job_id, progress=progress)
         return job_url
 
-    state = tasks.start(
+    state, launch = tasks.start(
         request.app.state.session_factory,
         owner=_owner(actor),
         title=f"导入{reg.label}：{job.filename}",
@@ -256,6 +257,7 @@ def import_apply(
         work=work,
         step=3,
     )
-    response = RedirectResponse(f"/r/{reg.name}/import/tasks/{state.token}", status_code=303)
+    url = f"/r/{reg.name}/import/tasks/{state.token}"
+    response = RedirectResponse(url, status_code=303, background=launch)
     add_flash(request, response, "已开始导入，请稍候。", level="info")
     return response
