@@ -15,7 +15,7 @@ from typing import Any
 
 from shuanggao_matching import Classifier, Label
 
-from shuanggao.matches.index import MatchIndex
+from shuanggao.matches.index import MatchIndex, shared_tokenizer
 from shuanggao.reference import service as reference
 
 MARKER = "classifiers.json"
@@ -55,6 +55,7 @@ def classifier(index: MatchIndex, name: str) -> Classifier:
         if found is None:
             found = Classifier(
                 _labels(name),
+                tokenizer=shared_tokenizer(),
                 encoder=encoder if dense else None,
                 embedding_cache=index.cache,
             )
@@ -70,7 +71,12 @@ def prepare(index: MatchIndex, progress: Callable[[str], None] | None = None) ->
     for name in LABEL_SETS:
         if progress is not None:
             progress(name)
-        built = Classifier(_labels(name), encoder=encoder, embedding_cache=index.cache)
+        built = Classifier(
+            _labels(name),
+            tokenizer=shared_tokenizer(),
+            encoder=encoder,
+            embedding_cache=index.cache,
+        )
         built.prepare()
         with _LOCK:
             _CACHE[(name, encoder.model_id)] = built

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shuanggao_matching import EmbeddingCache, Encoder, Matcher, load_encoder
+from shuanggao_matching import ChineseTokenizer, EmbeddingCache, Encoder, Matcher, load_encoder
 from sqlalchemy.orm import Session
 
 from shuanggao.config import Settings
@@ -42,6 +42,17 @@ Progress = Callable[[str, int, int], None]
 EncoderFactory = Callable[[Settings], Encoder | None]
 
 _FACTORIES: dict[str, EncoderFactory] = {}
+_TOKENIZER: ChineseTokenizer | None = None
+_TOKENIZER_LOCK = threading.Lock()
+
+
+def shared_tokenizer() -> ChineseTokenizer:
+    """One tokenizer per process: loading jieba and the domain dictionary takes seconds."""
+    global _TOKENIZER
+    with _TOKENIZER_LOCK:
+        if _TOKENIZER is None:
+            _TOKENIZER = ChineseTokenizer()
+        return _TOKENIZER
 
 
 def register_encoder(name: str, factory: EncoderFactory) -> None:
@@ -103,7 +114,9 @@ class MatchIndex:
 
     # -- persistence ---------------------------------------------------------------------------
     def _new_matcher(self) -> Matcher:
-        return Matcher(encoder=self.encoder, embedding_cache=self.cache)
+        return Matcher(
+            tokenizer=shared_tokenizer(), encoder=self.encoder, embedding_cache=self.cache
+        )
 
     def _load(self) -> None:
         cache_path = self.directory / CACHE_FILE
@@ -118,7 +131,10 @@ class MatchIndex:
             state = json.loads(state_path.read_text(encoding="utf-8"))
             matchers = {
                 side: Matcher.load(
-                    self.directory / side, encoder=self.encoder, embedding_cache=self.cache
+                    self.directory / side,
+                    encoder=self.encoder,
+                    tokenizer=shared_tokenizer(),
+                    embedding_cache=self.cache,
                 )
                 for side in SIDES
             }

@@ -85,7 +85,7 @@ def state_counts(
         .group_by(Match.state)
     )
     stmt = stmt.where(*_conditions(demand_scope, supply_scope, zone_id, demand_id))
-    return {state: int(n) for state, n in session.execute(stmt).tuples()}
+    return {state: int(n) for state, n in session.execute(stmt).all()}
 
 
 def dismiss_reason_counts(
@@ -104,7 +104,7 @@ def dismiss_reason_counts(
         .group_by(Match.state_reason)
     )
     stmt = stmt.where(*_conditions(demand_scope, supply_scope, zone_id, demand_id))
-    return {reason or "": int(n) for reason, n in session.execute(stmt).tuples()}
+    return {reason or "": int(n) for reason, n in session.execute(stmt).all()}
 
 
 def _conditions(
