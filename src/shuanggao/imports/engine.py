@@ -356,20 +356,20 @@ def plan_import(
                 if dumped.get(name) is not None:
                     dumped[name] = Decimal(dumped[name]).quantize(FEN, rounding=ROUND_HALF_UP)
             key = key_of(dumped, reg.natural_key) if reg.natural_key else None
-            if key is not None:
-                first = first_row_of_key.get(key)
-                if first is not None:
-                    errors.append(
-                        RowError(
-                            number,
-                            _key_header(ctx),
-                            RowCode.DUPLICATE_IN_FILE,
-                            f"与第 {first} 行重复（{_key_text(ctx, dumped) or '相同记录'}）",
-                        )
+            first = first_row_of_key.get(key) if key is not None else None
+            if first is not None:
+                errors.append(
+                    RowError(
+                        number,
+                        _key_header(ctx),
+                        RowCode.DUPLICATE_IN_FILE,
+                        f"与第 {first} 行重复（{_key_text(ctx, dumped) or '相同记录'}）",
                     )
-                    continue
-                first_row_of_key[key] = number
-            good.append((PlannedRow(number, dumped), key, model_obj))
+                )
+            else:
+                if key is not None:
+                    first_row_of_key[key] = number
+                good.append((PlannedRow(number, dumped), key, model_obj))
         if progress is not None and (done % 500 == 0 or done == total):
             progress("validate", done, total)
 
