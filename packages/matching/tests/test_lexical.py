@@ -25,7 +25,7 @@ QUERIES = [["锂电池", "储能"], ["芯片", "测试"], ["检测"], ["储能",
 
 def _index(method: str, k1: float = 1.5, b: float = 0.75) -> tuple[BM25Index, Vocabulary]:
     vocab = Vocabulary()
-    docs = [vocab.encode(d) for d in TOY]
+    docs = [vocab.encode_bag(d) for d in TOY]
     index = BM25Index(k1=k1, b=b, method=method)
     index.build(docs, len(vocab))
     return index, vocab
@@ -96,7 +96,7 @@ def test_search_returns_positive_hits_and_respects_mask() -> None:
 
 def test_removed_documents_are_empty() -> None:
     vocab = Vocabulary()
-    docs = [vocab.encode(d) for d in TOY]
+    docs = [vocab.encode_bag(d) for d in TOY]
     index = BM25Index()
     index.build([None if i == 0 else d for i, d in enumerate(docs)], len(vocab))
     assert index.scores(vocab.lookup(["锂电池"]))[0] == 0.0

@@ -79,7 +79,7 @@ def shared_codes(query_codes: Iterable[str], doc_codes: Iterable[str]) -> tuple[
 
 
 def query_coverage(
-    query_terms: Sequence[tuple[str, int, float]], doc_ids: npt.NDArray[np.int32] | None
+    query_terms: Sequence[tuple[str, int, float]], doc_ids: npt.NDArray[np.int64] | None
 ) -> float:
     """The idf-weighted share of the distinct query terms present in the document (0..1)."""
     total = sum(idf for _, _, idf in query_terms)
@@ -96,7 +96,7 @@ def build_reasons(
     query_codes: Sequence[str],
     query_terms: Sequence[tuple[str, int, float]],
     doc: Document,
-    doc_ids: npt.NDArray[np.int32] | None,
+    doc_ids: npt.NDArray[np.int64] | None,
     scores: ComponentScores,
     filters_applied: tuple[str, ...],
     max_terms: int = 8,

@@ -22,7 +22,36 @@ import numpy.typing as npt
 
 from .tokenize import Tokenizer
 
-__all__ = ["BM25Index", "FieldWeights", "Vocabulary", "field_tokens"]
+__all__ = [
+    "BM25Index",
+    "FieldWeights",
+    "Vocabulary",
+    "bag_counts",
+    "bag_expand",
+    "bag_ids",
+    "field_tokens",
+]
+
+Bag = npt.NDArray[np.uint32]
+_ID_BITS = 24
+_ID_MASK = (1 << _ID_BITS) - 1
+_MAX_COUNT = 255
+
+
+def bag_ids(bag: Bag) -> npt.NDArray[np.int64]:
+    """The distinct token ids of a bag (ascending)."""
+    return (bag & _ID_MASK).astype(np.int64)
+
+
+def bag_counts(bag: Bag) -> npt.NDArray[np.int64]:
+    """The occurrence count of each token id of a bag (capped at 255)."""
+    return (bag >> _ID_BITS).astype(np.int64)
+
+
+def bag_expand(bag: Bag) -> list[int]:
+    """The bag as a token-id list (each id repeated by its count)."""
+    expanded: list[int] = np.repeat(bag_ids(bag), bag_counts(bag)).tolist()
+    return expanded
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +108,16 @@ class Vocabulary:
         add = self.add
         return np.fromiter((add(t) for t in tokens), dtype=np.int32, count=len(tokens))
 
+    def encode_bag(self, tokens: Sequence[str]) -> Bag:
+        """A document's tokens as a compact bag: one uint32 per distinct token, holding the
+        token id (24 bits) and its count (8 bits, capped at 255)."""
+        ids = self.encode(tokens)
+        if len(self._terms) > _ID_MASK:
+            raise OverflowError("vocabulary larger than 16.7M terms")
+        uniq, counts = np.unique(ids, return_counts=True)
+        counts = np.minimum(counts, _MAX_COUNT)
+        return (uniq.astype(np.uint32) | (counts.astype(np.uint32) << _ID_BITS)).astype(np.uint32)
+
     def lookup(self, tokens: Iterable[str]) -> list[int]:
         """Ids of the known tokens (unknown ones are skipped)."""
         ids = self._ids
@@ -96,7 +135,7 @@ class Vocabulary:
 
 
 class BM25Index:
-    """A bm25s index over documents given as token-id arrays (positions ``0..n-1``).
+    """A bm25s index over documents given as token bags (positions ``0..n-1``).
 
     ``None`` entries (removed documents) are indexed as empty documents and never returned.
     Defaults: Lucene BM25, ``k1=1.2``, ``b=0.75``.
@@ -122,12 +161,12 @@ class BM25Index:
             self._data.nbytes + self._indices.nbytes + self._indptr.nbytes + self._idf.nbytes
         )
 
-    def build(self, docs: Sequence[npt.NDArray[np.int32] | None], n_vocab: int) -> None:
-        """Index ``docs`` (token-id arrays over a vocabulary of ``n_vocab`` terms)."""
+    def build(self, docs: Sequence[Bag | None], n_vocab: int) -> None:
+        """Index ``docs`` (token bags over a vocabulary of ``n_vocab`` terms)."""
         import bm25s
 
         n_vocab = max(n_vocab, 1)
-        corpus_ids: list[list[int]] = [[] if d is None else d.tolist() for d in docs]
+        corpus_ids: list[list[int]] = [[] if d is None else bag_expand(d) for d in docs]
         self._n_docs = len(corpus_ids)
         self._n_vocab = n_vocab
         if self._n_docs == 0:

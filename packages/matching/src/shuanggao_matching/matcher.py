@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from .explain import build_reasons, query_coverage
 from .fusion import FusionConfig, fuse
-from .lexical import BM25Index, FieldWeights, Vocabulary, field_tokens
+from .lexical import BM25Index, FieldWeights, Vocabulary, bag_counts, bag_ids, field_tokens
 from .semantic import (
     DenseIndex,
     EmbeddingCache,
@@ -117,7 +117,7 @@ class Matcher:
         self.graph_threshold = graph_threshold
         self._docs: list[Document | None] = []
         self._pos: dict[str, int] = {}
-        self._tokens: list[npt.NDArray[np.int32] | None] = []
+        self._tokens: list[npt.NDArray[np.uint32] | None] = []
         self._hashes: list[str | None] = []
         self._vocab = Vocabulary()
         self._bm25 = BM25Index(k1=bm25_k1, b=bm25_b)
@@ -212,7 +212,7 @@ class Matcher:
                 self._hashes.append(None)
                 self._pos[doc.id] = pos
             self._docs[pos] = doc
-            self._tokens[pos] = self._vocab.encode(tokens)
+            self._tokens[pos] = self._vocab.encode_bag(tokens)
             if self.encoder is not None:
                 text = self._passage(doc)
                 h = content_hash(text)
@@ -294,6 +294,10 @@ class Matcher:
             self._mask_cache.clear()
         return len(removed)
 
+    def _doc_ids(self, pos: int) -> npt.NDArray[np.int64] | None:
+        bag = self._tokens[pos]
+        return None if bag is None else bag_ids(bag)
+
     def _ensure_lexical(self) -> None:
         if self._lex_dirty or self._bm25.n_docs != len(self._docs):
             self._bm25.build(self._tokens, len(self._vocab))
@@ -355,7 +359,7 @@ class Matcher:
             toks = self._tokens[int(pos)]
             if toks is None or len(toks) == 0:
                 continue
-            uniq, counts = np.unique(toks, return_counts=True)
+            uniq, counts = bag_ids(toks), bag_counts(toks)
             idf = self._bm25.idf(uniq.tolist())
             tfw = counts / counts.sum()
             for tid, w in zip(uniq.tolist(), (tfw * idf).tolist(), strict=True):
@@ -452,7 +456,7 @@ class Matcher:
                 lexical_norm=lex_n,
                 dense_norm=den_n,
                 fused=float(fused[rank]),
-                coverage=round(query_coverage(q_terms, self._tokens[p]), 4),
+                coverage=round(query_coverage(q_terms, self._doc_ids(p)), 4),
             )
             if explain:
                 reasons = build_reasons(
@@ -461,7 +465,7 @@ class Matcher:
                     query_codes=q.codes,
                     query_terms=q_terms,
                     doc=doc,
-                    doc_ids=self._tokens[p],
+                    doc_ids=self._doc_ids(p),
                     scores=scores,
                     filters_applied=filters_applied,
                 )
@@ -582,9 +586,9 @@ class Matcher:
         flat = (
             np.concatenate([t for t in self._tokens if t is not None])
             if any(t is not None for t in self._tokens)
-            else np.zeros(0, dtype=np.int32)
+            else np.zeros(0, dtype=np.uint32)
         )
-        np.savez(out / "tokens.npz", lengths=lengths, flat=flat.astype(np.int32))
+        np.savez(out / "tokens.npz", lengths=lengths, flat=flat.astype(np.uint32))
         np.savez(out / "bm25.npz", **self._bm25.state())
         (out / "hashes.json").write_text(json.dumps(self._hashes), encoding="utf-8")
         if self._dense is not None:
@@ -641,13 +645,13 @@ class Matcher:
             with np.load(src / "tokens.npz") as tok:
                 lengths = tok["lengths"]
                 flat = tok["flat"]
-            tokens: list[npt.NDArray[np.int32] | None] = []
+            tokens: list[npt.NDArray[np.uint32] | None] = []
             offset = 0
             for n in lengths.tolist():
                 if n < 0:
                     tokens.append(None)
                 else:
-                    tokens.append(np.array(flat[offset : offset + n], dtype=np.int32))
+                    tokens.append(np.array(flat[offset : offset + n], dtype=np.uint32))
                     offset += n
             matcher._tokens = tokens
             with np.load(src / "bm25.npz") as state:
@@ -657,7 +661,7 @@ class Matcher:
             matcher._tokens = [None] * len(docs)
             live = [d for d in docs if d is not None]
             for doc, toks in zip(live, matcher._tokenize_docs(live, 1), strict=True):
-                matcher._tokens[matcher._pos[doc.id]] = matcher._vocab.encode(toks)
+                matcher._tokens[matcher._pos[doc.id]] = matcher._vocab.encode_bag(toks)
             matcher._lex_dirty = True
         saved_model = manifest.get("encoder")
         if encoder is not None:
