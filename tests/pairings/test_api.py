@@ -213,6 +213,8 @@ def test_zone_admin_scope(client_for: ClientFor, session: Session) -> None:
     session.expire_all()
     assert session.get(Pairing, other.id).note is None  # type: ignore[union-attr]
     assert session.get(Pairing, own.id).zone_id == own.zone_id  # type: ignore[union-attr]
+    # Only the province removes a pairing from the programme.
+    assert client.delete(f"/api/v1/pairings/{own.id}").status_code == 403
     assert session.scalar(select(func.count()).select_from(Pairing)) == 2
 
 

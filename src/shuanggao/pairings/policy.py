@@ -2,8 +2,8 @@
 
 - Province administrators and auditors read everything; only the province and a zone's
   administrator write a pairing (a zone administrator only their own zone's, and may not move it to
-  another zone). A pairing is an agreement the zone registers; universities take part in it but
-  do not edit it.
+  another zone); only the province deletes one. A pairing is an agreement the zone registers;
+  universities take part in it but do not edit it.
 - University roles read the pairings their university is a member of.
 - Enterprise users read the pairings of the zone their enterprise belongs to (to see which
   universities their zone works with).
@@ -81,7 +81,14 @@ def _enterprise_rule(enterprise_id: int) -> ColumnElement[bool]:
     return Pairing.zone_id.in_(select(Enterprise.zone_id).where(Enterprise.id == enterprise_id))
 
 
-PAIRING_POLICY = TenantScoped(
+class PairingPolicy(TenantScoped):
+    def can_delete(self, actor: Actor, obj: Any) -> bool:
+        """Pairings are the province's programme list: a zone edits its pairing's details but
+        only the province removes a pairing."""
+        return actor.is_province
+
+
+PAIRING_POLICY = PairingPolicy(
     rules={
         "zone": lambda zone_id: Pairing.zone_id == zone_id,
         "university": lambda uid: Pairing.id.in_(repo.pairing_ids_with_university(uid)),
