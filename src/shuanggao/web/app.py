@@ -76,10 +76,11 @@ def render_error_page(request: Request, status: int, body: dict[str, Any]) -> Re
 
 
 def install(app: FastAPI) -> None:
-    from shuanggao.web import pages, transfer
+    from shuanggao.web import dashboard, pages, transfer
 
     environment()  # build (and validate the loader paths of) the environment once at start-up
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.state.render_error_page = render_error_page
     app.include_router(transfer.router)
     app.include_router(pages.router)
+    app.include_router(dashboard.router)

@@ -1,0 +1,134 @@
+/* shuanggao — dashboard charts. Each <div data-chart="KIND" data-url="/api/v1/..."> is drawn with
+   ECharts from the JSON its URL answers; the same numbers are in the table beside it. A drawn
+   chart gets data-rendered="true" (an error: data-rendered="error"). */
+(function () {
+  "use strict";
+
+  var PALETTE = ["#1d5fbf", "#2f9e6a", "#e08a1e", "#8e44ad", "#c0392b", "#16a2b8", "#6b7685"];
+  var FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif';
+
+  function formatDate(iso) {
+    var parts = String(iso).split("-");
+    return parts.length === 3 ? parts[0] + "年" + Number(parts[1]) + "月" : iso;
+  }
+
+  function parseJSON(text, fallback) {
+    try { return JSON.parse(text); } catch (e) { return fallback; }
+  }
+
+  var builders = {
+    trend: function (el, data) {
+      var names = (el.getAttribute("data-figures") || "").split(",").filter(Boolean);
+      var labels = parseJSON(el.getAttribute("data-labels") || "{}", {});
+      var points = data.points || [];
+      return {
+        color: PALETTE,
+        textStyle: { fontFamily: FONT },
+        tooltip: { trigger: "axis", renderMode: "richText" },
+        legend: { top: 0, type: "scroll" },
+        grid: { left: 48, right: 16, top: 36, bottom: 28 },
+        xAxis: { type: "category", data: points.map(function (p) { return formatDate(p.as_of); }) },
+        yAxis: { type: "value", minInterval: 1 },
+        series: names.map(function (name) {
+          return {
+            name: labels[name] || name,
+            type: "line",
+            smooth: false,
+            symbolSize: 6,
+            data: points.map(function (p) {
+              var fig = (p.figures || {})[name];
+              return fig ? fig.value : null;
+            })
+          };
+        })
+      };
+    },
+
+    "coverage-gauge": function (el, data) {
+      return {
+        textStyle: { fontFamily: FONT },
+        series: [{
+          type: "gauge",
+          min: 0,
+          max: 100,
+          progress: { show: true, width: 14 },
+          axisLine: { lineStyle: { width: 14 } },
+          axisLabel: { distance: 18, fontSize: 10 },
+          splitLine: { length: 8 },
+          pointer: { show: false },
+          title: { offsetCenter: [0, "72%"], fontSize: 13 },
+          detail: { valueAnimation: false, fontSize: 26, offsetCenter: [0, "20%"], formatter: "{value}%" },
+          data: [{ value: data.coverage_percent, name: "已结对 " + data.zones_paired + " / " + data.zones_total + " 家" }]
+        }],
+        color: [PALETTE[0]]
+      };
+    },
+
+    "coverage-cities": function (el, data) {
+      var groups = data.by_city || [];
+      return {
+        color: [PALETTE[1], "#d5dbe3"],
+        textStyle: { fontFamily: FONT },
+        tooltip: { trigger: "axis", renderMode: "richText" },
+        legend: { top: 0 },
+        grid: { left: 36, right: 12, top: 30, bottom: 48 },
+        xAxis: {
+          type: "category",
+          data: groups.map(function (g) { return g.key; }),
+          axisLabel: { interval: 0, rotate: groups.length > 8 ? 40 : 0 }
+        },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [
+          { name: "已结对", type: "bar", stack: "zones", data: groups.map(function (g) { return g.paired; }) },
+          { name: "未结对", type: "bar", stack: "zones", data: groups.map(function (g) { return g.unpaired; }) }
+        ]
+      };
+    }
+  };
+
+  var charts = [];
+
+  function draw(el) {
+    var kind = el.getAttribute("data-chart");
+    var url = el.getAttribute("data-url");
+    var build = builders[kind];
+    if (!build || !url || !window.echarts) {
+      el.setAttribute("data-rendered", "error");
+      return;
+    }
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      })
+      .then(function (data) {
+        var chart = window.echarts.init(el, null, { renderer: "canvas" });
+        chart.setOption(build(el, data));
+        charts.push(chart);
+        el.setAttribute("data-rendered", "true");
+      })
+      .catch(function () {
+        el.setAttribute("data-rendered", "error");
+        el.classList.add("chart-error");
+        el.textContent = "图表加载失败，请参考旁边的数据表。";
+      });
+  }
+
+  function drawAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), draw);
+  }
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    if (resizeTimer) { window.clearTimeout(resizeTimer); }
+    resizeTimer = window.setTimeout(function () {
+      charts.forEach(function (chart) { chart.resize(); });
+    }, 150);
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();
