@@ -389,3 +389,20 @@ def test_search_and_sort_by_zone_name(admin_client: TestClient, session: Session
     assert [i["id"] for i in resp.json()["items"]] == [b.id]
     resp = admin_client.get("/api/v1/pairings", params={"sort": "-zone_name"})
     assert [i["zone_name"] for i in resp.json()["items"]] == ["2 苏州工业园区", "1 常州高新区"]
+
+
+def test_out_of_range_ids_are_field_errors(admin_client: TestClient, session: Session) -> None:
+    uni = create_university(session)
+    resp = admin_client.post(
+        "/api/v1/pairings",
+        json={"zone_id": 2**40, "university_ids": [uni.id, 2**63], "batch": "pilot_2025"},
+    )
+    assert resp.status_code == 422
+    assert resp.json()["fields"] == {
+        "zone_id": "不能大于 2147483647",
+        "university_ids": "不能大于 2147483647",
+    }
+    assert admin_client.get(f"/api/v1/pairings/{2**40}/board").status_code == 422
+    assert (
+        admin_client.get("/api/v1/enterprises_served", params={"zone_id": 2**40}).status_code == 422
+    )

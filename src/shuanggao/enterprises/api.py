@@ -17,6 +17,6 @@ def enterprises_served(
     session: SessionDep,
     actor: ActorDep,
     as_of: dt.date | None = Query(default=None, description="统计截止日期，默认今天"),
-    zone_id: int | None = Query(default=None, description="只统计该高新区"),
+    zone_id: int | None = Query(default=None, ge=1, le=2_147_483_647, description="只统计该高新区"),
 ) -> EnterprisesServed:
     return service.enterprises_served(session, actor, as_of or today(), zone_id)

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from shuanggao.enterprises.credit_code import credit_code_error, normalize_credit_code
 from shuanggao.kit.enums import LabeledEnum, labeled
+from shuanggao.pairings.schemas import RefId
 from shuanggao.programme.enums import TaskArea
 
 _INDUSTRY_CODE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
@@ -67,7 +68,7 @@ TaskAreaField = Annotated[TaskArea | None, BeforeValidator(_empty_to_none), labe
 class EnterpriseBase(BaseModel):
     name: str = Field(min_length=2, max_length=200)
     credit_code: CreditCode
-    zone_id: int
+    zone_id: RefId
     industry_code: IndustryCode = None
     is_high_tech: bool = False
     address: str | None = Field(default=None, max_length=300)
@@ -83,7 +84,7 @@ class EnterpriseCreate(EnterpriseBase):
 class EnterpriseUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=2, max_length=200)
     credit_code: CreditCode | None = None
-    zone_id: int | None = None
+    zone_id: RefId | None = None
     industry_code: IndustryCode = None
     is_high_tech: bool | None = None
     address: str | None = Field(default=None, max_length=300)
@@ -103,10 +104,10 @@ class EnterpriseRead(EnterpriseBase):
 
 
 class EnterpriseServiceBase(BaseModel):
-    enterprise_id: int
-    zone_id: int
-    university_id: int
-    pairing_id: int | None = None
+    enterprise_id: RefId
+    zone_id: RefId
+    university_id: RefId
+    pairing_id: RefId | None = None
     service_date: dt.date
     kind: ServiceKindField
     description: str | None = Field(default=None, max_length=4000)
@@ -119,10 +120,10 @@ class EnterpriseServiceCreate(EnterpriseServiceBase):
 
 
 class EnterpriseServiceUpdate(BaseModel):
-    enterprise_id: int | None = None
-    zone_id: int | None = None
-    university_id: int | None = None
-    pairing_id: int | None = None
+    enterprise_id: RefId | None = None
+    zone_id: RefId | None = None
+    university_id: RefId | None = None
+    pairing_id: RefId | None = None
     service_date: dt.date | None = None
     kind: ServiceKindField | None = None
     description: str | None = Field(default=None, max_length=4000)

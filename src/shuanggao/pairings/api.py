@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from shuanggao.pairings import service
 from shuanggao.pairings.schemas import BoardRead, CoverageRead
@@ -10,10 +10,15 @@ from shuanggao.pairings.service import today
 from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["结对"])
+MAX_ID = 2_147_483_647
 
 
 @router.get("/pairings/{pairing_id}/board", response_model=BoardRead, summary="结对“五个一”看板")
-def pairing_board(pairing_id: int, session: SessionDep, actor: ActorDep) -> BoardRead:
+def pairing_board(
+    session: SessionDep,
+    actor: ActorDep,
+    pairing_id: int = Path(ge=1, le=MAX_ID),
+) -> BoardRead:
     return service.get_board(session, actor, pairing_id)
 
 

@@ -39,7 +39,10 @@ def _unique_ids(ids: list[int]) -> list[int]:
     return out
 
 
-UniqueIds = Annotated[list[int], AfterValidator(_unique_ids)]
+# A reference to another row: a positive id within the database's integer range (a larger
+# number is refused as a field error rather than overflowing the driver).
+RefId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+UniqueIds = Annotated[list[RefId], AfterValidator(_unique_ids)]
 BatchField = Annotated[Batch, labeled(Batch)]
 StatusField = Annotated[PairingStatus, labeled(PairingStatus)]
 KindField = Annotated[FiveOneKind, labeled(FiveOneKind)]
@@ -60,7 +63,7 @@ def _check_unknown(unknown: bool | None, info: ValidationInfo) -> bool | None:
 
 
 class PairingBase(BaseModel):
-    zone_id: int
+    zone_id: RefId
     batch: BatchField
     start_date: dt.date | None = None
     status: StatusField = PairingStatus.PREPARING
@@ -75,7 +78,7 @@ class PairingBase(BaseModel):
 class PairingCreate(PairingBase):
     # The first listed university is the lead unless ``lead_university_id`` says otherwise.
     university_ids: UniqueIds = Field(min_length=1)
-    lead_university_id: int | None = None
+    lead_university_id: RefId | None = None
     # True when no source says which university leads: no lead is marked (never invented).
     lead_unknown: bool = False
 
@@ -84,9 +87,9 @@ class PairingCreate(PairingBase):
 
 
 class PairingUpdate(BaseModel):
-    zone_id: int | None = None
+    zone_id: RefId | None = None
     university_ids: UniqueIds | None = Field(default=None, min_length=1)
-    lead_university_id: int | None = None
+    lead_university_id: RefId | None = None
     lead_unknown: bool | None = None
     batch: BatchField | None = None
     start_date: dt.date | None = None
@@ -118,7 +121,7 @@ class PairingRead(PairingBase):
 
 
 class PilotElementBase(BaseModel):
-    pairing_id: int
+    pairing_id: RefId
     kind: KindField
     title: str = Field(min_length=1, max_length=200)
     status: ProgressField = ProgressStatus.NOT_STARTED
@@ -134,7 +137,7 @@ class PilotElementCreate(PilotElementBase):
 
 
 class PilotElementUpdate(BaseModel):
-    pairing_id: int | None = None
+    pairing_id: RefId | None = None
     kind: KindField | None = None
     title: str | None = Field(default=None, min_length=1, max_length=200)
     status: ProgressField | None = None
@@ -153,7 +156,7 @@ class PilotElementRead(PilotElementBase):
     version: int
     is_demo: bool
     pairing_title: str
-    zone_id: int
+    zone_id: RefId
     zone_name: str
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shuanggao.kit.enums import LabeledEnum, labeled
-from shuanggao.pairings.schemas import UniqueIds
+from shuanggao.pairings.schemas import RefId, UniqueIds
 from shuanggao.programme.enums import TaskArea
 from shuanggao.zones.schemas import IndustryCodes
 
@@ -44,8 +44,8 @@ TaskAreaField = Annotated[TaskArea | None, BeforeValidator(_empty_to_none), labe
 
 class PlatformBase(BaseModel):
     name: str = Field(min_length=2, max_length=200)
-    zone_id: int
-    pairing_id: int | None = None
+    zone_id: RefId
+    pairing_id: RefId | None = None
     kind: KindField
     level: LevelField = None
     established_date: dt.date | None = None
@@ -66,9 +66,9 @@ class PlatformCreate(PlatformBase):
 
 class PlatformUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=2, max_length=200)
-    zone_id: int | None = None
+    zone_id: RefId | None = None
     university_ids: UniqueIds | None = Field(default=None, min_length=1)
-    pairing_id: int | None = None
+    pairing_id: RefId | None = None
     kind: KindField | None = None
     level: LevelField = None
     established_date: dt.date | None = None

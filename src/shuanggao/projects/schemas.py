@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from shuanggao.kit.enums import LabeledEnum, labeled
-from shuanggao.pairings.schemas import UniqueIds
+from shuanggao.pairings.schemas import RefId, UniqueIds
 from shuanggao.programme.enums import TaskArea
 
 
@@ -51,9 +51,9 @@ def _check_end(end: dt.date | None, info: ValidationInfo) -> dt.date | None:
 
 class ProjectBase(BaseModel):
     title: str = Field(min_length=2, max_length=300)
-    zone_id: int
-    university_id: int
-    pairing_id: int | None = None
+    zone_id: RefId
+    university_id: RefId
+    pairing_id: RefId | None = None
     task_area: TaskAreaField = None
     kind: KindField
     start_date: dt.date | None = None
@@ -77,9 +77,9 @@ class ProjectCreate(ProjectBase):
 
 class ProjectUpdate(BaseModel):
     title: str | None = Field(default=None, min_length=2, max_length=300)
-    zone_id: int | None = None
-    university_id: int | None = None
-    pairing_id: int | None = None
+    zone_id: RefId | None = None
+    university_id: RefId | None = None
+    pairing_id: RefId | None = None
     enterprise_ids: UniqueIds | None = None
     task_area: TaskAreaField = None
     kind: KindField | None = None
