@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, insert
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import ROLE_TENANT, Actor
@@ -532,7 +532,23 @@ def write_plan(
     total = len(plan.creates) + len(plan.updates)
     done = 0
     created: list[int] = []
+    bulk = reg.apply_extra is None
     for start in range(0, len(plan.creates), WRITE_CHUNK):
+        if bulk:
+            # No linked rows to attach: one multi-row INSERT … RETURNING per chunk.
+            chunk = [
+                {k: v for k, v in row.values.items() if k in mapper_keys}
+                for row in plan.creates[start : start + WRITE_CHUNK]
+            ]
+            if "is_demo" in mapper_keys:
+                for values in chunk:
+                    values["is_demo"] = False
+            stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
+            created.extend(int(i) for i in session.scalars(stmt, chunk))
+            done += len(chunk)
+            if progress is not None:
+                progress("write", done, total)
+            continue
         batch: list[tuple[Any, dict[str, Any]]] = []
         for row in plan.creates[start : start + WRITE_CHUNK]:
             values = dict(row.values)
