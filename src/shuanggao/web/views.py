@@ -188,6 +188,25 @@ def _filter_enum(reg: Register[Any], flt: Filter) -> type[Enum] | None:
     return None
 
 
+def field_enum(reg: Register[Any], field_name: str) -> type[Enum] | None:
+    """The enum a register's field holds (from its import column or its read schema)."""
+    spec = specs_by_field(reg).get(field_name)
+    if spec is not None and spec.enum is not None:
+        return spec.enum
+    info = reg.read_schema.model_fields.get(field_name)
+    if info is not None:
+        tp = _unwrap(info.annotation)
+        if isinstance(tp, type) and issubclass(tp, Enum):
+            return tp
+    return None
+
+
+def label_of(reg: Register[Any], field_name: str, value: Any) -> str:
+    """A stored value as the user reads it: an enum's Chinese label, else the value."""
+    enum = field_enum(reg, field_name)
+    return str(enum_label(enum, value)) if enum is not None else str(value)
+
+
 def _filter_ref_target(reg: Register[Any], flt: Filter) -> Register[Any] | None:
     spec = specs_by_field(reg).get(flt.attr) or specs_by_field(reg).get(flt.name)
     target_name = spec.column.ref.target if spec is not None and spec.column.ref else None
