@@ -60,7 +60,8 @@ class PublicRead(Policy):
     def can_modify(self, actor: Actor, obj: Any) -> bool:
         if actor.is_province:
             return True
-        if self.owner_tenant is None:
+        # Only a tenant's administrators edit its record (not its researchers or students).
+        if self.owner_tenant is None or actor.role not in WRITER_ROLES:
             return False
         tenant, attr = self.owner_tenant
         tenant_id = _actor_tenant(actor, tenant)
