@@ -44,27 +44,33 @@ def _pairing_load(relation: Any) -> Any:
     return joinedload(relation).joinedload(Pairing.zone)
 
 
-def _fund_in_zone_ref() -> Ref:
-    """A fund named in a file: “高新区/基金名称” or just the fund name when it is unique."""
+def _in_zone_ref(model: Any, attr: str, target: str, relation: str) -> Ref:
+    """A row named in a file as “高新区/名称”, or just by its name when no other zone uses it
+    (names are unique within a zone only)."""
 
     def resolve(session: Session, text: str) -> int | None:
-        zone_name, sep, fund_name = text.strip().rpartition("/")
-        stmt = select(ConversionFund.id).where(ConversionFund.name == fund_name.strip())
+        zone_name, sep, name = text.strip().rpartition("/")
+        stmt = select(model.id).where(getattr(model, attr) == name.strip())
         if sep:
-            stmt = stmt.join(Zone, Zone.id == ConversionFund.zone_id).where(
-                Zone.name == zone_name.strip()
-            )
-        found = list(session.scalars(stmt))
-        return found[0] if len(found) == 1 else None
+            stmt = stmt.join(Zone, Zone.id == model.zone_id).where(Zone.name == zone_name.strip())
+        found = list(session.scalars(stmt.limit(2)))
+        return int(found[0]) if len(found) == 1 else None
 
     def render(obj: Any) -> Any:
-        return f"{obj.fund.zone.name}/{obj.fund.name}"
+        related = getattr(obj, relation, None)
+        if related is None:
+            return None
+        return f"{related.zone.name}/{getattr(related, attr)}"
 
-    return Ref(target="conversion_funds", resolve=resolve, render=render)
+    return Ref(target=target, resolve=resolve, render=render)
+
+
+def _fund_ref() -> Ref:
+    return _in_zone_ref(ConversionFund, "name", "conversion_funds", "fund")
 
 
 def _project_ref() -> Ref:
-    return ref_by(Project, "title", "projects", "project")
+    return _in_zone_ref(Project, "title", "projects", "project")
 
 
 # ---- conversion funds -------------------------------------------------------------------------
@@ -194,7 +200,7 @@ fund_investments = register(
                 required=True,
                 example="江阴高新区/江阴高新区双高协同成果转化基金",
                 help="“高新区/基金名称”，基金名称唯一时可只写名称",
-                ref=_fund_in_zone_ref(),
+                ref=_fund_ref(),
             ),
             Column("investee_name", "被投对象", required=True, example="江苏澄测科技有限公司"),
             Column(
@@ -204,7 +210,13 @@ fund_investments = register(
                 help="已登记企业的名称或统一社会信用代码",
                 ref=enterprise_ref(),
             ),
-            Column("project_id", "关联项目", example="", ref=_project_ref()),
+            Column(
+                "project_id",
+                "关联项目",
+                example="江阴高新区/新一轮芯片测试方案联合研发",
+                help="“高新区/项目名称”，项目名称唯一时可只写名称",
+                ref=_project_ref(),
+            ),
             Column("amount", "投资金额（元）", required=True, example="5000000"),
             Column("invest_date", "投资日期", required=True, example="2026-01-15"),
             Column("note", "备注"),
@@ -222,7 +234,7 @@ fund_investments = register(
         load_options=(
             joinedload(FundInvestment.fund).joinedload(ConversionFund.zone),
             joinedload(FundInvestment.enterprise),
-            joinedload(FundInvestment.project),
+            joinedload(FundInvestment.project).joinedload(Project.zone),
         ),
         title_attr="title",
         validate=_validate_investment,
@@ -275,7 +287,12 @@ fundings = register(
                 example="南京建邺高新区（2025 首批试点）",
                 ref=pairing_ref(),
             ),
-            Column("project_id", "关联项目", ref=_project_ref()),
+            Column(
+                "project_id",
+                "关联项目",
+                help="“高新区/项目名称”，项目名称唯一时可只写名称",
+                ref=_project_ref(),
+            ),
             Column(
                 "payer_kind",
                 "出资方类型",
@@ -314,7 +331,7 @@ fundings = register(
         load_options=(
             joinedload(Funding.zone),
             joinedload(Funding.university),
-            joinedload(Funding.project),
+            joinedload(Funding.project).joinedload(Project.zone),
             _pairing_load(Funding.pairing),
         ),
         title_attr="title",

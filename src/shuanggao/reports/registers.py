@@ -84,7 +84,7 @@ reports = register(
         columns=[
             Column("scope", "填报范围", required=True, example="全省", help="全省、高新区或结对"),
             Column("zone_id", "高新区", example="", ref=ref_by(Zone, "name", "zones", "zone")),
-            Column("pairing_id", "结对", example="", ref=pairing_ref()),
+            Column("pairing_id", "所属结对", example="", ref=pairing_ref()),
             Column("period_start", "填报期起", required=True, example="2025-07-01"),
             Column("period_end", "填报期止", required=True, example="2025-11-30"),
             Column("as_of_date", "数据截至", required=True, example="2025-11-30"),
