@@ -34,11 +34,14 @@ def csv_bytes(
 
 
 def read_xlsx(data: bytes, sheet: int = 0) -> list[tuple[Any, ...]]:
+    """Rows padded to the width of the widest row (read-only sheets drop trailing blanks)."""
     workbook = load_workbook(io.BytesIO(data), read_only=True)
     try:
-        return [tuple(r) for r in workbook.worksheets[sheet].iter_rows(values_only=True)]
+        rows = [tuple(r) for r in workbook.worksheets[sheet].iter_rows(values_only=True)]
     finally:
         workbook.close()
+    width = max((len(r) for r in rows), default=0)
+    return [r + (None,) * (width - len(r)) for r in rows]
 
 
 UNIVERSITY_HEADER = ["学校标识码", "学校名称", "所在地", "主管部门", "办学层次", "一级学科代码"]

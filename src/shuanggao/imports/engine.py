@@ -107,6 +107,10 @@ class _Context:
     def present(self) -> set[str]:
         return {spec.field for spec in self.by_index.values()}
 
+    @property
+    def unordered(self) -> set[str]:
+        return {s.field for s in self.by_index.values() if s.many and s.column.ref is not None}
+
 
 def map_headers(
     specs: list[FieldSpec], header: list[Any]
@@ -271,12 +275,21 @@ def _changes(
         # Not a plain column (a list of linked ids...): compare the API's view of the row.
         if before is None:
             before = snapshot(ctx.reg, obj)
-        if name in before:
-            if not _same(before[name], json_values().get(name)):
-                changes[name] = new
-        elif not _same(getattr(obj, name, None), new):
+        old = before[name] if name in before else getattr(obj, name, None)
+        fresh = json_values().get(name) if name in before else new
+        if name in ctx.unordered:
+            # Linked records (结对高校, 参与企业) are a set: listing them in another order
+            # changes nothing (the register decides the order, e.g. the lead first).
+            old, fresh = _as_set(old), _as_set(fresh)
+        if not _same(old, fresh):
             changes[name] = new
     return changes
+
+
+def _as_set(value: Any) -> Any:
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted({str(plain(v)) for v in value})
+    return value
 
 
 def _owner_header(ctx: _Context) -> str:
