@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from shuanggao.db.base import Base
 from shuanggao.enterprises.models import Enterprise
+from shuanggao.kit.register import all_registers
 from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.platforms.models import Platform
 from shuanggao.projects.models import Project
@@ -38,7 +39,12 @@ def id_by_natural_key(
 
 
 def has_demo_rows(session: Session) -> bool:
+    """Whether any register holds demo rows (demo sign-in accounts do not count: they are
+    created by ``shuanggao user demo-accounts``, not by the demo loader)."""
+    registered = {reg.model for reg in all_registers()}
     for model in demo_models():
+        if model not in registered:
+            continue
         if session.scalar(select(exists().where(model.is_demo.is_(True)))):
             return True
     return False
