@@ -77,6 +77,7 @@ def test_bad_rows_reject_the_whole_file_and_write_nothing(session: Session) -> N
         (5, "学校标识码", "duplicate_in_file"),
         (6, "一级学科代码", "invalid"),
     ]
+    assert job.errors[2]["message"] == "应为以下之一：本科、专科"
     assert job.errors[3]["message"] == "与第 2 行重复（4900000000）"
     assert job.error_count == 5
     assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 0)

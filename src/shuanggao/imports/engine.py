@@ -25,6 +25,7 @@ from shuanggao.errors import AppError
 from shuanggao.imports.fields import (
     FieldSpec,
     cell_text,
+    enum_labels,
     field_specs,
     is_blank,
     normalize_header,
@@ -42,6 +43,9 @@ Progress = Callable[[str, int, int], None]
 # Row 1 is the header; data starts at row 2, as Excel numbers rows.
 HEADER_ROW = 1
 WRITE_CHUNK = 2_000
+
+
+_CHOICE_ERRORS = frozenset({"enum", "literal_error"})
 
 
 class RowCode(StrEnum):
@@ -67,7 +71,12 @@ class RowError:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "code": str(self.code),
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -106,6 +115,10 @@ class _Context:
     @property
     def present(self) -> set[str]:
         return {spec.field for spec in self.by_index.values()}
+
+    @property
+    def spec_of(self) -> dict[str, FieldSpec]:
+        return {s.field: s for s in self.by_index.values()}
 
     @property
     def unordered(self) -> set[str]:
@@ -228,7 +241,12 @@ def _schema_errors(
         seen.add(top)
         column = ctx.header_of.get(top, "" if top == "__all__" else top)
         code = RowCode.REQUIRED if err.get("type") == "missing" else RowCode.INVALID
-        errors.append(RowError(number, column, code, message_for(err)))
+        message = message_for(err)
+        spec = ctx.spec_of.get(top)
+        if spec is not None and spec.enum is not None and err.get("type") in _CHOICE_ERRORS:
+            # Files use the Chinese labels: list those, not the stored English values.
+            message = "应为以下之一：" + "、".join(enum_labels(spec.enum))
+        errors.append(RowError(number, column, code, message))
     return errors
 
 
