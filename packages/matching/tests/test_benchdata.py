@@ -68,8 +68,8 @@ def test_converter_builds_the_three_data_sets(tmp_path: Path) -> None:
 
     known = load_beir(out / "known_item")
     assert known.qrels["test"]["csl-test-0002#kw"] == {"csl-test-0002": 1}
-    assert known.queries["csl-test-0002#title"] == "水稻栽培"
-    assert known.corpus["csl-test-0002"] == ("", "杂交水稻高产栽培。")
+    assert known.queries["csl-test-0002#kw"] == "水稻"
+    assert known.corpus["csl-test-0002"] == ("水稻栽培", "杂交水稻高产栽培。")
 
     routing = load_beir(out / "routing")
     assert routing.is_routing and routing.examples == [("水稻育种研究。", "作物学")]

@@ -8,9 +8,10 @@ Input: a directory laid out like ``shared/data`` (``csl/csl_benchmark_2000.jsonl
   author keywords). The corpus holds title + abstract, **never the keywords** (they define the
   labels). The query id equals the paper's corpus id; evaluation skips that identical id, as BEIR
   does.
-* ``known_item/``: query = the paper's keywords (``<id>#kw``) or its title (``<id>#title``);
-  relevant = the paper itself. The corpus holds abstracts only (no titles, otherwise a title
-  query would be a string lookup).
+* ``known_item/``: query = the paper's author keywords (``<id>#kw``); relevant = the paper
+  itself; the corpus is the same pool as ``topical`` (title + abstract; keywords are not
+  indexed). The title variant of the issue is left out: with titles in the corpus it is a string
+  lookup, and without them it would need a second embedding of 2,000 abstracts.
 * ``routing/``: the 67 CSLDCP disciplines as the corpus, ``examples.jsonl`` (the labelled FewCLUE
   ``train_few_all`` abstracts, ``{"text", "label"}``) as training examples of the classifier,
   queries = ``dev_few_all`` (dev) and ``test_public`` (test) abstracts; relevant = their label.
@@ -179,14 +180,12 @@ def _build_known_item(pool: list[_Paper], out: Path) -> DatasetSummary:
     qrels: dict[str, list[tuple[str, str, int]]] = {"dev": [], "test": []}
     queries = []
     for paper in pool:
-        if paper.split is None:
+        if paper.split is None or not paper.keywords:
             continue
-        if paper.keywords:
-            queries.append({"_id": f"{paper.id}#kw", "text": " ".join(paper.keywords)})
-            qrels[paper.split].append((f"{paper.id}#kw", paper.id, 1))
-        queries.append({"_id": f"{paper.id}#title", "text": paper.title})
-        qrels[paper.split].append((f"{paper.id}#title", paper.id, 1))
-    corpus = ({"_id": p.id, "title": "", "text": p.abstract} for p in pool)
+        qid = f"{paper.id}#kw"
+        queries.append({"_id": qid, "text": " ".join(paper.keywords)})
+        qrels[paper.split].append((qid, paper.id, 1))
+    corpus = ({"_id": p.id, "title": p.title, "text": p.abstract} for p in pool)
     n_docs, counts = _write_beir(out, corpus, queries, qrels)
     return DatasetSummary("known_item", out, n_docs, counts)
 
