@@ -286,8 +286,11 @@ def test_preview_writes_nothing_and_apply_writes(session: Session) -> None:
     other = Actor(role=Role.PROVINCE_ADMIN, user_id=4, username="q")
     with pytest.raises(NotFound):
         imports.apply_import(session, other, job.id)
+    stored = select(ImportJob.data).where(ImportJob.id == job.id)
+    assert session.scalar(stored) is not None  # kept for apply to re-validate
     applied = imports.apply_import(session, actor, job.id)
     assert (applied.status, applied.created_count) == ("applied", 3)
+    assert session.scalar(stored) is None  # written: the hash and counts are kept, not the file
     assert _count(session, University) == before + 3
     with pytest.raises(Conflict):
         imports.apply_import(session, actor, job.id)
@@ -326,3 +329,31 @@ def test_row_numbers_match_excel_with_blank_rows(session: Session) -> None:
         session, SYSTEM, get_register("universities"), "u.xlsx", xlsx(UNIVERSITY_HEADER, rows)
     )
     assert [(e["row"], e["column"]) for e in job.errors] == [(5, "学校标识码")]
+
+
+def test_a_write_conflict_rolls_back_the_whole_file(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone commits a clashing row between validation and writing: nothing of the file stays."""
+    from sqlalchemy.exc import IntegrityError
+
+    from shuanggao.imports import engine
+
+    real_write = engine.write_plan
+
+    def clashing_write(*args: Any, **kwargs: Any) -> Any:
+        real_write(*args, **kwargs)  # the rows are written, then a late clash is found
+        raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
+
+    monkeypatch.setattr("shuanggao.imports.service.write_plan", clashing_write)
+    before = _count(session, University)
+    job = imports.import_file(
+        session,
+        SYSTEM,
+        get_register("universities"),
+        "u.xlsx",
+        xlsx(UNIVERSITY_HEADER, university_rows(3)),
+    )
+    assert (job.status, job.data) == ("failed", None)
+    assert _count(session, University) == before
+    assert _import_events(session, "universities") == []

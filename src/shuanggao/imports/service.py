@@ -136,12 +136,15 @@ def _apply_plan(
     except IntegrityError:
         job.status = ImportStatus.FAILED.value
         job.finished_at = utcnow()
+        job.data = None
         job.notice = "写入时与他人同时提交的数据冲突，未导入任何数据；请重新上传文件。"
         session.flush()
         return job
     _fill(job, plan)
     job.status = ImportStatus.APPLIED.value
     job.finished_at = utcnow()
+    # The file may hold personal data; once written, its hash and counts are what is kept.
+    job.data = None
     audit.record(
         session,
         actor,
