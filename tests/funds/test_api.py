@@ -93,6 +93,21 @@ def test_more_than_two_decimals_is_refused(admin_client: TestClient, session: Se
     )
     assert float_noise.status_code == 422
     assert set(float_noise.json()["fields"]) == {"amount"}
+    for huge in ("1E+30", "-0.5"):
+        refused = admin_client.post(
+            "/api/v1/fundings",
+            json={
+                "title": "首期经费",
+                "zone_id": zone.id,
+                "university_id": uni.id,
+                "payer_kind": "enterprise",
+                "payer_name": "某企业",
+                "amount": huge,
+                "funding_date": "2025-09-01",
+            },
+        )
+        assert refused.status_code == 422, huge
+        assert set(refused.json()["fields"]) == {"amount"}
     assert _count(session, Funding) == 0
 
 

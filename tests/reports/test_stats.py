@@ -228,6 +228,14 @@ def test_stats_api(admin_client: TestClient, session: Session, world: dict[str, 
     assert body["figures"]["funding_yuan"]["source"] == "records"
     unknown = admin_client.get("/api/v1/stats", params={"as_of": "2025-11-30", "zone_id": 999999})
     assert unknown.status_code == 404
+    too_big = admin_client.get("/api/v1/stats", params={"zone_id": 10**20})
+    assert too_big.status_code == 422
+    assert set(too_big.json()["fields"]) == {"zone_id"}
+    far = admin_client.get(
+        "/api/v1/stats/series", params={"from": "9999-11-01", "to": "9999-12-31"}
+    )
+    assert far.status_code == 200
+    assert [p["as_of"] for p in far.json()["points"]] == ["9999-11-30", "9999-12-31"]
 
 
 def test_series_api(client_for: ClientFor, session: Session, world: dict[str, Any]) -> None:

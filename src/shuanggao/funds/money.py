@@ -20,12 +20,12 @@ MAX_YUAN = Decimal("1000000000000")  # 1 万亿元
 def _check_yuan(value: Decimal) -> Decimal:
     if not value.is_finite():
         raise ValueError("金额应为数字")
-    if value != value.quantize(FEN):
-        raise ValueError("金额最多精确到分（小数点后两位）")
+    if abs(value) >= MAX_YUAN:
+        raise ValueError("金额过大（应小于 1 万亿元）")
     if value < 0:
         raise ValueError("金额不能为负数")
-    if value >= MAX_YUAN:
-        raise ValueError("金额过大（应小于 1 万亿元）")
+    if value != value.quantize(FEN):
+        raise ValueError("金额最多精确到分（小数点后两位）")
     return value.quantize(FEN)
 
 

@@ -6,7 +6,7 @@ No ``from __future__ import annotations``: FastAPI reads these signatures at run
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from shuanggao.reports import service
 from shuanggao.reports.registers import reports
@@ -14,6 +14,10 @@ from shuanggao.reports.schemas import ReportAction, ReportRead, SeriesOut, Stats
 from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter()
+
+# Ids are 32-bit integers in the database.
+MAX_ID = 2_147_483_647
+ReportId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _read(obj: Any) -> ReportRead:
@@ -27,7 +31,7 @@ def _read(obj: Any) -> ReportRead:
     summary="提交填报（草稿 → 已提交）",
 )
 def submit(
-    report_id: int, session: SessionDep, actor: ActorDep, body: ReportAction | None = None
+    report_id: ReportId, session: SessionDep, actor: ActorDep, body: ReportAction | None = None
 ) -> ReportRead:
     body = body or ReportAction()
     return _read(
@@ -44,7 +48,7 @@ def submit(
     summary="审核通过填报（已提交 → 已审核，仅省级管理员）",
 )
 def approve(
-    report_id: int, session: SessionDep, actor: ActorDep, body: ReportAction | None = None
+    report_id: ReportId, session: SessionDep, actor: ActorDep, body: ReportAction | None = None
 ) -> ReportRead:
     body = body or ReportAction()
     return _read(
@@ -61,7 +65,7 @@ def approve(
     summary="退回填报（已提交 → 草稿，仅省级管理员）",
 )
 def return_(
-    report_id: int, session: SessionDep, actor: ActorDep, body: ReportAction | None = None
+    report_id: ReportId, session: SessionDep, actor: ActorDep, body: ReportAction | None = None
 ) -> ReportRead:
     body = body or ReportAction()
     return _read(
@@ -78,7 +82,7 @@ def stats(
     session: SessionDep,
     actor: ActorDep,
     as_of: Annotated[dt.date | None, Query(description="截至日期，默认今天")] = None,
-    zone_id: Annotated[int | None, Query(description="高新区；不填为全省")] = None,
+    zone_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="高新区；不填为全省")] = None,
 ) -> Any:
     result = service.compute_stats(session, actor, as_of or service.today(), zone_id)
     return result.to_json()
@@ -97,7 +101,7 @@ def series(
     start: Annotated[dt.date, Query(alias="from", description="开始日期")],
     end: Annotated[dt.date | None, Query(alias="to", description="结束日期，默认今天")] = None,
     step: Annotated[Literal["month", "quarter"], Query(description="month 或 quarter")] = "month",
-    zone_id: Annotated[int | None, Query(description="高新区；不填为全省")] = None,
+    zone_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="高新区；不填为全省")] = None,
 ) -> Any:
     end = end or service.today()
     points = service.compute_series(session, actor, start, end, step=step, zone_id=zone_id)

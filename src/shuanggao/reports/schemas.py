@@ -91,7 +91,8 @@ def _parse_qualifiers(raw: Any) -> Any:
 
 Qualifiers = Annotated[dict[str, str], BeforeValidator(_parse_qualifiers)]
 ScopeField = Annotated[ReportScope, labeled(ReportScope)]
-Count = Annotated[int | None, Field(default=None, ge=0)]
+# Reported counts: whole, not negative, and within a 32-bit integer column.
+Count = Annotated[int | None, Field(default=None, ge=0, le=2_000_000_000)]
 
 
 class ReportFigures(BaseModel):

@@ -313,6 +313,8 @@ def period_ends(start: dt.date, end: dt.date, step: Step) -> list[dt.date]:
         month += months
         if month > 12:
             year, month = year + 1, month - 12
+        if year > dt.MAXYEAR:
+            break
     if not points or points[-1] != end:
         points.append(end)
     return points
