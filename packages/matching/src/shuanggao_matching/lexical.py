@@ -56,9 +56,12 @@ def bag_expand(bag: Bag) -> list[int]:
 
 @dataclass(frozen=True, slots=True)
 class FieldWeights:
-    """Integer repetition weights of the fields (0 leaves a field out)."""
+    """Integer repetition weights of the fields (0 leaves a field out).
 
-    title: int = 2
+    Defaults tuned on the CSL topical dev split (title 3 beat 1 and 2 by 0.006–0.02 nDCG@10).
+    """
+
+    title: int = 3
     keywords: int = 2
     body: int = 1
 

@@ -89,7 +89,8 @@ class ChineseTokenizer:
     mode:
         ``"search"`` (default) adds the dictionary words inside long words; ``"precise"`` does not.
     hmm:
-        Let jieba's HMM join unknown characters into new words.
+        Let jieba's HMM join unknown characters into new words. Off by default: with the domain
+        dictionary it changed nothing measurable on the CSL dev split and costs ~20% speed.
     """
 
     def __init__(
@@ -99,7 +100,7 @@ class ChineseTokenizer:
         stopwords: Iterable[str] | None = None,
         extra_terms: Iterable[str] = (),
         mode: Mode = "search",
-        hmm: bool = True,
+        hmm: bool = False,
     ) -> None:
         self._user_dict = domain_dictionary_path() if user_dict == "default" else user_dict
         self._stopwords = (
