@@ -55,6 +55,8 @@ def test_htmx_request_gets_only_the_table(
     assert response.text.lstrip().startswith('<div id="table-region"')
     assert "<html" not in response.text
     assert linked_titles(response.text, "zones") == ["乙高新区"]
+    # The export links in the table region follow the filters.
+    assert 'href="/r/zones/export.csv?city=%E8%8B%8F%E5%B7%9E%E5%B8%82"' in response.text
 
 
 def test_paging(session: Session, client_for: ClientFor, province: Actor) -> None:

@@ -140,7 +140,7 @@ def _hint(spec: FieldSpec, ref_mode: str | None, target: Register[Any] | None) -
             parts.append(f"填写已登记的{target.label}名称或代码")
         if spec.many and "分隔" not in spec.column.help:
             parts.append("多个用“；”分隔")
-    else:
+    elif spec.kind is not Kind.BOOL:
         if spec.column.help and not (spec.kind is Kind.ENUM and not spec.many):
             parts.append(spec.column.help)
         elif spec.many and "分隔" not in spec.column.help:

@@ -234,6 +234,7 @@ def _pairing_boards(session: Session, actor: Actor) -> dict[str, Any] | None:
         ],
         "more_href": "/r/pairings",
         "empty": "还没有结对。",
+        "attention": False,
     }
 
 

@@ -7,6 +7,7 @@ are the services' (the same ones the JSON API calls).
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
@@ -138,6 +139,9 @@ def register_list(name: str, request: Request, session: SessionDep, actor: PageA
         "filtered": bool(q or filters),
         "bad_filters": bad_filters,
         "can_create": _can_create(reg, actor),
+        "export_query": urlencode(
+            [(k, v) for k, v in params.multi_items() if k not in ("page", "page_size") and v]
+        ),
         "breadcrumbs": _list_crumbs(reg),
     }
     if request.headers.get("HX-Target") == "table-region":
