@@ -51,9 +51,17 @@ def _universities(url: str) -> int:
         engine.dispose()
 
 
-def test_import_good_file_then_again(cli_db: str, app: typer.Typer, tmp_path: Path) -> None:
+def test_dry_run_then_import_then_again(cli_db: str, app: typer.Typer, tmp_path: Path) -> None:
     path = tmp_path / "高校.xlsx"
     path.write_bytes(xlsx(UNIVERSITY_HEADER, university_rows(4)))
+    result = runner.invoke(app, ["import", "universities", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "预检通过" in result.output and "新增 4 条" in result.output
+    assert _universities(cli_db) == 0
+    engine = build_engine(cli_db)
+    with Session(engine) as session:
+        assert list(session.scalars(select(ImportJob.status))) == ["previewed"]
+    engine.dispose()
     result = runner.invoke(app, ["import", "universities", str(path)])
     assert result.exit_code == 0, result.output
     assert "新增 4 条，更新 0 条，未变 0 条" in result.output
@@ -61,6 +69,7 @@ def test_import_good_file_then_again(cli_db: str, app: typer.Typer, tmp_path: Pa
     again = runner.invoke(app, ["import", "universities", str(path)])
     assert again.exit_code == 0, again.output
     assert "新增 0 条，更新 0 条，未变 4 条" in again.output
+    assert "相同的文件已于" in again.output
     assert _universities(cli_db) == 4
 
 
@@ -80,22 +89,6 @@ def test_rejected_file_exits_1_lists_rows_and_writes_nothing(
     assert "2 处错误，未导入任何数据" in result.output
     assert "学校标识码" in result.output and "办学层次" in result.output
     assert _universities(cli_db) == 0
-
-
-def test_dry_run_writes_nothing(cli_db: str, app: typer.Typer, tmp_path: Path) -> None:
-    path = tmp_path / "u.xlsx"
-    path.write_bytes(xlsx(UNIVERSITY_HEADER, university_rows(2)))
-    result = runner.invoke(app, ["import", "universities", str(path), "--dry-run"])
-    assert result.exit_code == 0, result.output
-    assert "预检通过" in result.output and "新增 2 条" in result.output
-    assert _universities(cli_db) == 0
-    engine = build_engine(cli_db)
-    with Session(engine) as session:
-        assert session.scalar(select(ImportJob.status)) == "previewed"
-    engine.dispose()
-
-
-def test_bad_file_and_unknown_kind(cli_db: str, app: typer.Typer, tmp_path: Path) -> None:
     png = tmp_path / "图.xlsx"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
     result = runner.invoke(app, ["import", "universities", str(png)])
