@@ -406,3 +406,7 @@ def test_out_of_range_ids_are_field_errors(admin_client: TestClient, session: Se
     assert (
         admin_client.get("/api/v1/enterprises_served", params={"zone_id": 2**40}).status_code == 422
     )
+    # The generic register routes bound their integer filters and ids the same way (kit/api.py).
+    assert admin_client.get("/api/v1/projects", params={"zone_id": 2**63}).status_code == 422
+    assert admin_client.get(f"/api/v1/platforms/{2**63}").status_code == 422
+    assert admin_client.get("/api/v1/pairings", params={"page": 2**63}).status_code == 422

@@ -4,10 +4,10 @@ No ``from __future__ import annotations`` here: endpoint signatures use the regi
 classes as real annotations so FastAPI can build the OpenAPI document from them.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, create_model
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel, Field, create_model
 
 from shuanggao.kit import service
 from shuanggao.kit.register import Register
@@ -30,17 +30,27 @@ def page_schema(reg: Register[Any]) -> type[BaseModel]:
     )
 
 
+# Integers in queries and paths stay within the database's integer range: a larger number is a
+# field error (422), not a driver overflow (500).
+MAX_INT = 2_147_483_647
+BoundedInt = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
+
+
 def list_params_schema(reg: Register[Any]) -> type[BaseModel]:
     fields: dict[str, Any] = {
         "q": (str | None, None),
         "sort": (str | None, None),
-        "page": (int, 1),
-        "page_size": (int, 50),
+        "page": (BoundedInt, 1),
+        "page_size": (BoundedInt, 50),
     }
     for flt in reg.filters:
         # Enum filters are declared str: they take the value or the Chinese label.
-        fields[flt.name] = (flt.type | None, None)
+        tp = BoundedInt if flt.type is int else flt.type
+        fields[flt.name] = (tp | None, None)
     return create_model(f"{reg.read_schema.__name__}ListParams", **fields)
+
+
+ObjId = Annotated[int, Path(ge=-MAX_INT, le=MAX_INT)]
 
 
 def crud_router(reg: Register[Any]) -> APIRouter:
@@ -73,7 +83,7 @@ def crud_router(reg: Register[Any]) -> APIRouter:
         }
 
     @router.get("/{obj_id}", response_model=Read, summary=f"查看{reg.label}")
-    def get_(obj_id: int, session: SessionDep, actor: ActorDep) -> Any:
+    def get_(obj_id: ObjId, session: SessionDep, actor: ActorDep) -> Any:
         return reg.present(service.get_record(session, actor, reg, obj_id), actor)
 
     @router.post("", response_model=Read, status_code=201, summary=f"新增{reg.label}")
@@ -82,12 +92,12 @@ def crud_router(reg: Register[Any]) -> APIRouter:
         return reg.present(obj, actor)
 
     @router.patch("/{obj_id}", response_model=Read, summary=f"修改{reg.label}")
-    def update_(obj_id: int, payload: Update, session: SessionDep, actor: ActorDep) -> Any:  # type: ignore[valid-type]
+    def update_(obj_id: ObjId, payload: Update, session: SessionDep, actor: ActorDep) -> Any:  # type: ignore[valid-type]
         obj = service.update_record(session, actor, reg, obj_id, payload)
         return reg.present(obj, actor)
 
     @router.delete("/{obj_id}", status_code=204, summary=f"删除{reg.label}")
-    def delete_(obj_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    def delete_(obj_id: ObjId, session: SessionDep, actor: ActorDep) -> Response:
         service.delete_record(session, actor, reg, obj_id)
         return Response(status_code=204)
 
