@@ -175,12 +175,20 @@ class MatchIndex:
             state_tmp.replace(self.directory / STATE_FILE)
 
     # -- keeping in step with the database -----------------------------------------------------
-    def sync(self, session: Session, progress: Progress | None = None) -> SyncReport:
-        """Re-index what changed in the database since the last sync; save if anything did."""
+    def sync(
+        self,
+        session: Session,
+        progress: Progress | None = None,
+        *,
+        sides: tuple[str, ...] = SIDES,
+    ) -> SyncReport:
+        """Re-index what changed in the database since the last sync (of ``sides``: a search
+        of supply items needs only the supply side current); save if anything changed."""
         with self.lock:
-            report = self._sync_side(
-                session, "supply", supply_repo.fingerprints(session), progress
-            ) + self._sync_side(session, "demand", demand_repo.fingerprints(session), progress)
+            report = SyncReport()
+            for side in sides:
+                repo = supply_repo if side == "supply" else demand_repo
+                report += self._sync_side(session, side, repo.fingerprints(session), progress)
             if report.changed:
                 self.save()
             return report

