@@ -120,8 +120,18 @@ def fmt_number(value: Any, places: int | None = None) -> str:
     return f"{number:,.{places}f}"
 
 
+def fmt_yuan_exact(value: Any) -> str:
+    """Money to the fen: ``123456789.01`` → ``123,456,789.01 元`` (records, forms)."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(str(value)):,.2f} 元"
+
+
 def fmt_yuan(value: Any) -> str:
-    """Money in yuan: ``1234.5`` → ``1,234.50 元``; large sums as 万元/亿元 (exact, no float)."""
+    """Money at a glance (figures): ``750000000`` → ``7.5 亿元``, ``25000`` → ``2.5 万元``.
+
+    Computed in Decimal (no float); 万/亿 amounts keep up to four decimals.
+    """
     if value is None or value == "":
         return "—"
     amount = Decimal(str(value))
@@ -255,6 +265,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         number=fmt_number,
         yuan=fmt_yuan,
+        yuan_exact=fmt_yuan_exact,
         date_cn=fmt_date,
         datetime_cn=fmt_datetime,
         value=fmt_value,

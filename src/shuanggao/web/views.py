@@ -25,7 +25,7 @@ from shuanggao.kit.register import Filter, Register, all_registers, get_register
 from shuanggao.web import repository
 from shuanggao.web.forms import LONG_TEXT_FIELDS, MAX_SELECT_OPTIONS, ref_options
 from shuanggao.web.hooks import page_hooks
-from shuanggao.web.templating import fmt_date, fmt_number, fmt_yuan
+from shuanggao.web.templating import fmt_date, fmt_number, fmt_yuan_exact
 
 MAX_LIST_COLUMNS = 6
 PAGE_SIZES = (20, 50, 100)
@@ -95,7 +95,7 @@ def format_value_scalar(spec: FieldSpec, value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if spec.money and isinstance(value, Decimal | int):
-        return fmt_yuan(value)
+        return fmt_yuan_exact(value)
     if isinstance(value, dt.datetime | dt.date):
         return fmt_date(value)
     if isinstance(value, Decimal | int):
