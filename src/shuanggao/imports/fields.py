@@ -238,6 +238,27 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+def parse_datetime(text: str) -> dt.datetime | None:
+    """A date, or a date and a time (``2025-08-04 09:30``), in China time."""
+    day_text, _, time_text = text.replace("T", " ").partition(" ")
+    day = parse_date(day_text)
+    if day is None:
+        return None
+    if not time_text.strip():
+        return dt.datetime.combine(day, dt.time(0, 0), LOCAL_TZ)
+    m = _TIME.match(time_text.strip())
+    if m is None:
+        return None
+    try:
+        clock = dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
+    except ValueError:
+        return None
+    return dt.datetime.combine(day, clock, LOCAL_TZ)
+
+
 def _excel_serial(value: int | float) -> dt.datetime | None:
     if 1 <= value <= _EXCEL_SERIAL_MAX:
         result = from_excel(value)
@@ -278,9 +299,8 @@ def _scalar(spec: FieldSpec, value: Any) -> Any:
             return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
         if isinstance(value, dt.date):
             return dt.datetime.combine(value, dt.time(0, 0), LOCAL_TZ)
-        text = cell_text(value) or ""
-        day = parse_date(text)
-        return dt.datetime.combine(day, dt.time(0, 0), LOCAL_TZ) if day else text
+        text = unicodedata.normalize("NFKC", cell_text(value) or "")
+        return parse_datetime(text) or text
     if kind in (Kind.INT, Kind.DECIMAL, Kind.FLOAT):
         if isinstance(value, bool):
             return str(value)
