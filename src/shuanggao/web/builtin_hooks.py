@@ -20,3 +20,10 @@ set_page_hooks(
         options=repository.pairing_options,
     ),
 )
+
+
+def _zone_links(obj: Any) -> list[tuple[str, str]]:
+    return [("数说双高协同", f"/dashboard/zones/{obj.id}")]
+
+
+set_page_hooks("zones", PageHooks(detail_links=_zone_links))

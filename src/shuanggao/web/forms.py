@@ -40,6 +40,8 @@ MAX_SELECT_OPTIONS = 200
 MODE_PREFIX = "_mode."
 LONG_TEXT_FIELDS = frozenset({"note", "description", "evidence", "content", "summary", "abstract"})
 REQUIRED_MESSAGE = "必填项，不能为空"
+# Text fields that may hold this many characters get a multi-line box.
+LONG_TEXT_LENGTH = 500
 
 FormData = Mapping[str, str | list[str]]
 
@@ -111,7 +113,18 @@ def _target(spec: FieldSpec) -> Register[Any] | None:
         return None
 
 
-def _kind_for(spec: FieldSpec) -> tuple[str, str | None]:
+def _max_length(schema: type[BaseModel], name: str) -> int | None:
+    info = schema.model_fields.get(name)
+    if info is None:
+        return None
+    for meta in info.metadata:
+        limit = getattr(meta, "max_length", None)
+        if isinstance(limit, int):
+            return limit
+    return None
+
+
+def _kind_for(spec: FieldSpec, max_length: int | None = None) -> tuple[str, str | None]:
     if spec.kind is Kind.BOOL:
         return "checkbox", None
     if spec.kind is Kind.DATE:
@@ -124,7 +137,9 @@ def _kind_for(spec: FieldSpec) -> tuple[str, str | None]:
         return "number", "any"
     if spec.kind is Kind.ENUM and spec.enum is not None and not spec.many:
         return "select", None
-    if spec.field in LONG_TEXT_FIELDS:
+    if spec.field in LONG_TEXT_FIELDS or (
+        spec.kind is Kind.TEXT and not spec.many and (max_length or 0) >= LONG_TEXT_LENGTH
+    ):
         return "textarea", None
     if spec.field.endswith("_url"):
         return "url", None
@@ -180,7 +195,7 @@ def build_fields(
     fields: list[FormField] = []
     for spec in form_specs(reg, schema):
         target = _target(spec)
-        kind, step = _kind_for(spec)
+        kind, step = _kind_for(spec, _max_length(schema, spec.field))
         options: list[tuple[str, str]] = []
         ref_mode: str | None = None
         multiple = False

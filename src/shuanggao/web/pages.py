@@ -289,9 +289,12 @@ def register_detail(
             "obj": obj,
             "title": reg.title_of(obj),
             "fields": fields,
-            "source_url": getattr(obj, "source_url", None),
+            # The 来源 line, unless the fields above already show the source.
+            "source_url": None
+            if any(s.field == "source_url" for s in specs)
+            else getattr(obj, "source_url", None),
             "source_date": getattr(obj, "source_date", None),
-            "related": views.related_blocks(session, actor, reg, obj),
+            "related": views.related_blocks(session, actor, reg, obj, limit=3),
             "links": hooks.detail_links(obj) if hooks.detail_links else [],
             "extra_template": hooks.detail_template,
             "can_edit": _can_write(actor) and reg.policy.can_modify(actor, obj),
