@@ -238,3 +238,15 @@ def test_query_vector_can_be_supplied(matcher: Matcher) -> None:
     b = matcher.search(DEMAND).to_dict()
     assert a == b
     assert np.isclose(np.linalg.norm(qv), 1.0, atol=1e-4)
+
+
+def test_changing_the_encoder_reembeds_everything(
+    tokenizer: ChineseTokenizer, encoder: HashingEncoder, docs: list[Document]
+) -> None:
+    m = Matcher(tokenizer=tokenizer, encoder=encoder)
+    m.add(docs)
+    other = CountingEncoder(HashingEncoder(dim=64))
+    m.encoder = other
+    m.add([Document(id="s9", title="储能电池管理系统")])
+    assert len(other.passages) == 5
+    assert m.search(DEMAND, top_k=1).ids() == ["s1"]

@@ -104,6 +104,7 @@ class Matcher:
         fusion: FusionConfig | None = None,
         bm25_k1: float = 1.5,
         bm25_b: float = 0.5,
+        bm25_dtype: str = "float16",
         graph_threshold: int = 200_000,
         embedding_cache: EmbeddingCache | None = None,
         max_passage_chars: int = 512,
@@ -120,7 +121,7 @@ class Matcher:
         self._tokens: list[npt.NDArray[np.uint32] | None] = []
         self._hashes: list[str | None] = []
         self._vocab = Vocabulary()
-        self._bm25 = BM25Index(k1=bm25_k1, b=bm25_b)
+        self._bm25 = BM25Index(k1=bm25_k1, b=bm25_b, dtype=bm25_dtype)
         self._lex_dirty = False
         self._dense: DenseIndex | None = None
         self._dense_model: str | None = None
@@ -220,6 +221,19 @@ class Matcher:
                     embed_pos.append(pos)
                     embed_texts.append(text)
                     embed_hashes.append(h)
+        if (
+            self.encoder is not None
+            and self._dense is not None
+            and self._dense_model != self.encoder.model_id
+        ):
+            # The encoder changed: every live document is embedded again with the new model.
+            fresh = set(embed_pos)
+            for pos, doc in enumerate(self._docs):
+                if doc is not None and pos not in fresh:
+                    text = self._passage(doc)
+                    embed_pos.append(pos)
+                    embed_texts.append(text)
+                    embed_hashes.append(content_hash(text))
         self._lex_dirty = True
         self._version += 1
         self._mask_cache.clear()
@@ -569,7 +583,12 @@ class Matcher:
             "dense_dim": None if self._dense is None else self._dense.dim,
             "field_weights": asdict(self.field_weights),
             "fusion": self.fusion.to_dict(),
-            "bm25": {"k1": self._bm25.k1, "b": self._bm25.b, "method": self._bm25.method},
+            "bm25": {
+                "k1": self._bm25.k1,
+                "b": self._bm25.b,
+                "method": self._bm25.method,
+                "dtype": str(self._bm25.dtype),
+            },
             "graph_threshold": self.graph_threshold,
             "max_passage_chars": self.max_passage_chars,
         }
@@ -625,6 +644,7 @@ class Matcher:
             fusion=FusionConfig.from_dict(manifest["fusion"]),
             bm25_k1=manifest["bm25"]["k1"],
             bm25_b=manifest["bm25"]["b"],
+            bm25_dtype=manifest["bm25"].get("dtype", "float32"),
             graph_threshold=manifest["graph_threshold"],
             embedding_cache=embedding_cache,
             max_passage_chars=manifest["max_passage_chars"],
