@@ -228,9 +228,9 @@ class Matcher:
         ):
             # The encoder changed: every live document is embedded again with the new model.
             fresh = set(embed_pos)
-            for pos, doc in enumerate(self._docs):
-                if doc is not None and pos not in fresh:
-                    text = self._passage(doc)
+            for pos, live in enumerate(self._docs):
+                if live is not None and pos not in fresh:
+                    text = self._passage(live)
                     embed_pos.append(pos)
                     embed_texts.append(text)
                     embed_hashes.append(content_hash(text))
