@@ -136,6 +136,8 @@ def run_matching_bench(
             ds, queries, qrels, enc, cache, fusion, field_weights, tokenizer, baselines, prog
         )
     result["split"] = split
+    result["settings"]["load_avg_1m_at_end"] = round(os.getloadavg()[0], 2)
+    result["settings"]["cpu_count"] = os.cpu_count()
     if cache_path:
         cache.save(cache_path)
     if out is not None:
@@ -483,7 +485,12 @@ def run_scale_bench(
         if out is not None and fmt != "json":
             out.write(json.dumps(rows[-1], ensure_ascii=False) + "\n")
             out.flush()
-    result = {"encoder": enc.model_id, "cpu_count": os.cpu_count(), "sizes": rows}
+    result = {
+        "encoder": enc.model_id,
+        "cpu_count": os.cpu_count(),
+        "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
+        "sizes": rows,
+    }
     if out is not None and fmt == "json":
         out.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     return result
