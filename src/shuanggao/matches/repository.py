@@ -13,6 +13,7 @@ from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.pairings.schemas import PairingStatus
 from shuanggao.supply.models import SupplyItem
 from shuanggao.universities.models import University
+from shuanggao.zones.models import Zone
 
 
 def paired_universities(session: Session, zone_id: int) -> list[University]:
@@ -119,3 +120,16 @@ def _conditions(
     if demand_id is not None:
         conds.append(Demand.id == demand_id)
     return conds
+
+
+def paired_zones(session: Session) -> list[Zone]:
+    stmt = (
+        select(Zone)
+        .where(
+            Zone.id.in_(
+                select(Pairing.zone_id).where(Pairing.status != PairingStatus.TERMINATED.value)
+            )
+        )
+        .order_by(Zone.city, Zone.name)
+    )
+    return list(session.scalars(stmt))

@@ -139,6 +139,8 @@ class Hit:
     reasons: dict[str, Any]
     lib: LibMatch
     match: Match | None = None
+    # The stored pair behind this hit, once recorded: (demand, supply item).
+    pair: tuple[Demand, SupplyItem] | None = None
 
     def result(self) -> MatchResult:
         return MatchResult(
@@ -426,17 +428,17 @@ def _synced_index(session: Session, settings: Settings, side: str) -> MatchIndex
     return index
 
 
-def _record(session: Session, actor: Actor, pairs: list[tuple[int, int, Hit]]) -> None:
+def _record(session: Session, actor: Actor, pairs: list[tuple[Demand, SupplyItem, Hit]]) -> None:
     """Store (or refresh) the recommendations; people's feedback states are kept."""
     if actor.role is Role.AUDITOR or not pairs:
         return
-    existing = repo.find_pairs(session, [(d, s) for d, s, _ in pairs])
-    for demand_id, item_id, hit in pairs:
-        row = existing.get((demand_id, item_id))
+    existing = repo.find_pairs(session, [(d.id, s.id) for d, s, _ in pairs])
+    for demand, item, hit in pairs:
+        row = existing.get((demand.id, item.id))
         if row is None:
             row = Match(
-                demand_id=demand_id,
-                supply_item_id=item_id,
+                demand_id=demand.id,
+                supply_item_id=item.id,
                 score=hit.score,
                 rank=hit.rank,
                 method=hit.reasons.get("method", ""),
@@ -450,6 +452,7 @@ def _record(session: Session, actor: Actor, pairs: list[tuple[int, int, Hit]]) -
             row.method = hit.reasons.get("method", "")
             row.reasons = hit.reasons
         hit.match = row
+        hit.pair = (demand, item)
     session.flush()
 
 
@@ -490,7 +493,7 @@ def match_demand(
     results = _search(index, "supply", demand_query(demand), preds, opts.top)
     hits = _supply_hits(session, actor, results, opts.top)
     if record and hits and actor.role is not Role.AUDITOR:
-        _record(session, actor, [(demand.id, h.obj.id, h) for h in hits])
+        _record(session, actor, [(demand, h.obj, h) for h in hits])
         audit.record(
             session,
             actor,
@@ -554,7 +557,7 @@ def match_supply(
     results = _search(index, "demand", supply_query(item), preds, opts.top)
     hits = _demand_hits(session, actor, results, opts.top)
     if record and hits and actor.role is not Role.AUDITOR:
-        _record(session, actor, [(h.obj.id, item.id, h) for h in hits])
+        _record(session, actor, [(h.obj, item, h) for h in hits])
         audit.record(
             session,
             actor,
@@ -688,18 +691,23 @@ def _can_read_both(session: Session, actor: Actor, match: Match) -> bool:
     return DEMAND_POLICY.can_read(actor, match.demand, paired)
 
 
-def can_judge(actor: Actor, match: Match) -> bool:
+def can_judge(actor: Actor, demand: Demand, item: SupplyItem) -> bool:
     """The demand's side (its zone, its enterprise) or the item's side (its university's
     administration, the researcher who owns it), and the province, judge a recommendation."""
     if actor.role is Role.AUDITOR:
         return False
-    if actor.is_province:
-        return True
-    demand, item = match.demand, match.supply_item
+    return actor.is_province or on_demand_side(actor, demand) or on_supply_side(actor, item)
+
+
+def on_demand_side(actor: Actor, demand: Demand) -> bool:
     if actor.role is Role.ZONE_ADMIN:
         return actor.zone_id is not None and demand.zone_id == actor.zone_id
     if actor.role is Role.ENTERPRISE_USER:
         return actor.enterprise_id is not None and demand.enterprise_id == actor.enterprise_id
+    return False
+
+
+def on_supply_side(actor: Actor, item: SupplyItem) -> bool:
     if actor.role is Role.UNIVERSITY_ADMIN:
         return actor.university_id is not None and item.university_id == actor.university_id
     if actor.role is Role.RESEARCHER:
@@ -729,7 +737,7 @@ def change_state(
     """Record feedback on a recommendation: 已查看, 有意向, or 不相关 with a reason."""
     target = MatchState(MatchState.parse(state))
     match = get_match(session, actor, match_id)
-    if not can_judge(actor, match):
+    if not can_judge(actor, match.demand, match.supply_item):
         raise Forbidden("只有需求方（高新区、企业）或供给方（高校、成果负责人）可以反馈匹配结果。")
     current = MatchState(match.state)
     if target not in STATE_TRANSITIONS[current]:
@@ -761,14 +769,20 @@ def change_state(
 
 
 def mark_viewed(session: Session, actor: Actor, hits: Sequence[Hit]) -> int:
-    """Recommendations the demand's side has now seen move from 推荐 to 已查看."""
+    """Recommendations now seen by the side they were made for move from 推荐 to 已查看:
+    supply items shown to the demand's side, demands shown to the item's side."""
     n = 0
     for hit in hits:
         match = hit.match
-        if match is None or match.state != MatchState.RECOMMENDED.value:
+        if match is None or hit.pair is None or match.state != MatchState.RECOMMENDED.value:
             continue
-        full = repo.get_with_sides(session, match.id)
-        if full is None or not can_judge(actor, full):
+        demand, item = hit.pair
+        seen_by_owner = (
+            on_demand_side(actor, demand)
+            if hit.kind == "supply_item"
+            else on_supply_side(actor, item)
+        )
+        if not seen_by_owner:
             continue
         match.state = MatchState.VIEWED.value
         match.state_changed_at = utcnow()
@@ -858,3 +872,95 @@ def reindex(
 
 def results_json(run: MatchRun) -> str:
     return json.dumps(run.results().model_dump(mode="json"), ensure_ascii=False, indent=2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Page views: one call per page
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DemandMatchesView:
+    demand: Demand
+    read: Any  # DemandRead, masked for the actor
+    run: MatchRun
+    experts: list[ExpertHit]
+    feedback: FeedbackCounts
+    opts: SearchOptions
+    judge: dict[int, bool]
+
+
+def demand_matches_view(
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    demand_id: int,
+    opts: SearchOptions | None = None,
+) -> DemandMatchesView:
+    """A demand's matches page: ranked supply items (recorded; seen by the demand's side they
+    become 已查看), the experts behind them and the feedback so far."""
+    opts = (opts or SearchOptions()).checked()
+    run = match_demand(session, settings, actor, demand_id, opts)
+    demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
+    mark_viewed(session, actor, run.hits)
+    _, experts = experts_for_demand(session, settings, actor, demand_id, SearchOptions(top=5))
+    return DemandMatchesView(
+        demand=demand,
+        read=demand_register.present(demand, actor),
+        run=run,
+        experts=experts,
+        feedback=feedback_counts(session, actor, demand_id=demand_id),
+        opts=opts,
+        judge={h.obj.id: can_judge(actor, demand, h.obj) for h in run.hits},
+    )
+
+
+@dataclass
+class SupplyMatchesView:
+    item: SupplyItem
+    run: MatchRun
+    opts: SearchOptions
+    judge: dict[int, bool]
+
+
+def supply_matches_view(
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    item_id: int,
+    opts: SearchOptions | None = None,
+) -> SupplyMatchesView:
+    """A supply item's matching demands page (anonymous demands without their enterprise)."""
+    opts = (opts or SearchOptions()).checked()
+    run = match_supply(session, settings, actor, item_id, opts)
+    item: SupplyItem = kit.get_record(session, actor, supply_register, item_id)
+    mark_viewed(session, actor, run.hits)
+    return SupplyMatchesView(
+        item=item,
+        run=run,
+        opts=opts,
+        judge={h.obj.id: can_judge(actor, h.obj, item) for h in run.hits},
+    )
+
+
+@dataclass
+class JudgedMatch:
+    match: Match
+    may_judge: bool
+
+
+def change_state_view(
+    session: Session,
+    actor: Actor,
+    match_id: int,
+    state: MatchState | str,
+    *,
+    reason: str | None = None,
+) -> JudgedMatch:
+    match = change_state(session, actor, match_id, state, reason=reason)
+    return JudgedMatch(match, can_judge(actor, match.demand, match.supply_item))
+
+
+def paired_zones(session: Session) -> list[Zone]:
+    """Zones with at least one (not terminated) pairing: the zones a map can be drawn for."""
+    return repo.paired_zones(session)

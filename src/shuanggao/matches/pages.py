@@ -1,0 +1,221 @@
+"""Match pages: a demand's matches, a supply item's matching demands, the zone map, feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import HTMLResponse, Response
+
+from shuanggao.accounts.actor import Role
+from shuanggao.config import Settings
+from shuanggao.demand.schemas import CooperationMode, TriageState, Visibility
+from shuanggao.errors import ValidationFailed
+from shuanggao.matches import service, views
+from shuanggao.matches.schemas import MatchState
+from shuanggao.matches.service import SearchOptions
+from shuanggao.supply.schemas import SupplyKind
+from shuanggao.web.deps import SessionDep
+from shuanggao.web.hooks import PageHooks, page_hooks, set_page_hooks
+from shuanggao.web.pages import FormDep
+from shuanggao.web.templating import PageActor, render
+
+router = APIRouter(include_in_schema=False)
+
+TOP_CHOICES = (5, 10, 20, 50)
+DISMISS_REASONS = ("技术方向不符", "成熟度不够", "合作方式不符", "已有合作方", "价格或预算不符")
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _add_links(register_name: str, label: str, path: str) -> None:
+    """Add a button to the register's detail page, keeping any hooks already set."""
+    hooks = page_hooks(register_name)
+    previous = hooks.detail_links
+
+    def links(obj: Any) -> list[tuple[str, str]]:
+        found = previous(obj) if previous is not None else []
+        return [*found, (label, path.format(id=obj.id))]
+
+    fields = {k: getattr(hooks, k) for k in hooks.__dataclass_fields__}
+    fields["detail_links"] = links
+    set_page_hooks(register_name, PageHooks(**fields))
+
+
+_add_links("demands", "匹配结果", "/demands/{id}/matches")
+_add_links("supply_items", "匹配需求", "/supply_items/{id}/matches")
+
+
+def _opts(params: Mapping[str, Any], multi: list[str]) -> SearchOptions:
+    def flag(name: str) -> bool:
+        return str(params.get(name, "")).lower() in ("1", "true", "on", "yes")
+
+    fields: dict[str, str] = {}
+    top = 10
+    raw_top = str(params.get("top") or "10")
+    if raw_top.isdigit() and int(raw_top) in TOP_CHOICES:
+        top = int(raw_top)
+    else:
+        fields["top"] = "应为 " + "、".join(str(t) for t in TOP_CHOICES) + " 之一"
+    maturity: int | None = None
+    raw = str(params.get("min_maturity") or "").strip()
+    if raw:
+        if raw.isdigit() and 1 <= int(raw) <= 9:
+            maturity = int(raw)
+        else:
+            fields["min_maturity"] = "应为 1 到 9 之间的整数（TRL）"
+    if fields:
+        raise ValidationFailed(fields=fields)
+    return SearchOptions(
+        top=top,
+        paired_only=flag("paired_only"),
+        mode_compatible=flag("mode_compatible"),
+        min_maturity=maturity,
+        kinds=tuple(k for k in multi if k),
+    )
+
+
+@router.get("/demands/{demand_id}/matches", response_class=HTMLResponse)
+def demand_matches(
+    demand_id: int, request: Request, session: SessionDep, actor: PageActor
+) -> HTMLResponse:
+    opts = _opts(request.query_params, request.query_params.getlist("kinds"))
+    view = service.demand_matches_view(session, _settings(request), actor, demand_id, opts)
+    hits = [views.supply_hit_view(h, view.judge.get(h.obj.id, False)) for h in view.run.hits]
+    demand = view.read
+    return render(
+        request,
+        "matches/demand_matches.html",
+        {
+            "view": view,
+            "demand": demand,
+            "hits": hits,
+            "experts": view.experts,
+            "method_label": views.METHOD_LABELS.get(view.run.method, view.run.method),
+            "mode_label": CooperationMode(demand.cooperation_mode).label,
+            "visibility_label": Visibility(demand.visibility).label,
+            "triage_label": TriageState(demand.triage_state).label,
+            "industry_label": views.code_label(demand.industry_code)
+            if demand.industry_code
+            else None,
+            "kinds": SupplyKind.choices(),
+            "top_choices": TOP_CHOICES,
+            "dismiss_reasons": DISMISS_REASONS,
+            "state_labels": {s.value: s.label for s in MatchState},
+            "breadcrumbs": [
+                ("产业需求", "/r/demands"),
+                (demand.title, f"/r/demands/{demand.id}"),
+                ("匹配结果", None),
+            ],
+        },
+    )
+
+
+@router.get("/demands/{demand_id}/matches/codes", response_class=HTMLResponse)
+def demand_codes(
+    demand_id: int, request: Request, session: SessionDep, actor: PageActor
+) -> HTMLResponse:
+    suggestions = service.suggest_codes_for_demand(session, _settings(request), actor, demand_id)
+    return render(request, "matches/_codes.html", {"suggestions": suggestions})
+
+
+@router.get("/supply_items/{item_id}/matches", response_class=HTMLResponse)
+def supply_matches(
+    item_id: int, request: Request, session: SessionDep, actor: PageActor
+) -> HTMLResponse:
+    opts = _opts(request.query_params, [])
+    view = service.supply_matches_view(session, _settings(request), actor, item_id, opts)
+    hits = [views.demand_hit_view(h, view.judge.get(h.obj.id, False)) for h in view.run.hits]
+    item = view.item
+    return render(
+        request,
+        "matches/supply_matches.html",
+        {
+            "view": view,
+            "item": item,
+            "hits": hits,
+            "kind_label": SupplyKind(item.kind).label,
+            "codes": [views.code_label(c) for c in (*item.discipline_codes, *item.industry_codes)],
+            "method_label": views.METHOD_LABELS.get(view.run.method, view.run.method),
+            "top_choices": TOP_CHOICES,
+            "dismiss_reasons": DISMISS_REASONS,
+            "breadcrumbs": [
+                ("技术供给清单", "/r/supply_items"),
+                (item.title, f"/r/supply_items/{item.id}"),
+                ("匹配需求", None),
+            ],
+        },
+    )
+
+
+@router.get("/supply_items/{item_id}/matches/codes", response_class=HTMLResponse)
+def supply_codes(
+    item_id: int, request: Request, session: SessionDep, actor: PageActor
+) -> HTMLResponse:
+    suggestions = service.suggest_codes_for_supply(session, _settings(request), actor, item_id)
+    return render(request, "matches/_codes.html", {"suggestions": suggestions})
+
+
+@router.post("/matches/{match_id}/state", response_class=HTMLResponse)
+def match_state(
+    match_id: int, request: Request, session: SessionDep, actor: PageActor, form: FormDep
+) -> Response:
+    state = str(form.get("state") or "")
+    reason = str(form.get("reason") or "").strip() or str(form.get("reason_choice") or "")
+    judged = service.change_state_view(session, actor, match_id, state, reason=reason or None)
+    if request.headers.get("HX-Request") != "true":
+        back = str(form.get("next") or f"/demands/{judged.match.demand_id}/matches")
+        if not back.startswith("/") or back.startswith("//"):
+            back = "/"
+        return RedirectResponse(back, status_code=303)
+    match = judged.match
+    return render(
+        request,
+        "matches/_actions.html",
+        {
+            "h": {
+                "match_id": match.id,
+                "state": match.state,
+                "state_label": MatchState(match.state).label,
+                "state_reason": match.state_reason,
+                "may_judge": judged.may_judge,
+            },
+            "dismiss_reasons": DISMISS_REASONS,
+            "next": str(form.get("next") or ""),
+            "just_saved": True,
+        },
+    )
+
+
+@router.get("/matches/map", response_class=HTMLResponse)
+def map_index(request: Request, session: SessionDep, actor: PageActor) -> Response:
+    if actor.role is Role.ZONE_ADMIN and actor.zone_id is not None:
+        return RedirectResponse(f"/zones/{actor.zone_id}/map", status_code=303)
+    zones = service.paired_zones(session)
+    return render(
+        request,
+        "matches/map_index.html",
+        {"zones": zones, "breadcrumbs": [("供需匹配图谱", None)]},
+    )
+
+
+@router.get("/zones/{zone_id}/map", response_class=HTMLResponse)
+def zone_map(zone_id: int, request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
+    result = service.zone_map(session, _settings(request), actor, zone_id)
+    return render(
+        request,
+        "matches/zone_map.html",
+        {
+            "map": result,
+            "method_label": views.METHOD_LABELS.get(result.method, result.method),
+            "triage_labels": {s.value: s.label for s in TriageState},
+            "code_label": views.code_label,
+            "coverage_pct": f"{result.coverage * 100:.0f}",
+            "breadcrumbs": [("供需匹配图谱", "/matches/map"), (result.zone_name, None)],
+        },
+    )
