@@ -1,0 +1,137 @@
+"""Match pages: reasons shown with highlights, feedback through htmx, masking, the zone map."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shuanggao.matches.models import Match
+from tests.conftest import ClientFor
+from tests.demand.world import CANARY, World, build_world
+from tests.factories import create_supply_item
+
+
+@pytest.fixture
+def world(session: Session, app: FastAPI) -> World:
+    world = build_world(session)
+    for key in ("public", "anonymous"):
+        world.demands[key].description = "储能电站电池热失控安全预警"
+        world.demands[key].industry_code = "C3841"
+    session.flush()
+    create_supply_item(
+        session,
+        world.uni_paired,
+        title="储能电池热失控预警算法",
+        abstract="面向储能电站的热失控早期安全预警",
+        owner_name="李老师",
+        discipline_codes=["0808"],
+        industry_codes=["C3841"],
+    )
+    return world
+
+
+def test_demand_page_shows_reasons_and_records_viewing(
+    world: World, client_for: ClientFor, session: Session
+) -> None:
+    demand = world.demands["public"]
+    client = client_for(world.actors["zone_a"])
+    resp = client.get(f"/demands/{demand.id}/matches")
+    assert resp.status_code == 200, resp.text
+    html = resp.text
+    assert "<mark>热</mark><mark>失控</mark>" in html or "<mark>热失控</mark>" in html
+    assert "C3841 锂离子电池制造 ✓" in html
+    assert "李老师（结对大学）" in html
+    assert "需求覆盖" in html and "关键词" in html
+    assert 'hx-post="/matches/' in html and 'name="csrf_token"' in html
+    match = session.scalars(select(Match).where(Match.demand_id == demand.id)).one()
+    assert match.state == "viewed"
+    # An industry code is present: no suggestion panel.
+    assert "/matches/codes" not in html
+
+
+def test_feedback_through_htmx_and_plain_forms(
+    world: World, client_for: ClientFor, session: Session
+) -> None:
+    demand = world.demands["public"]
+    client = client_for(world.actors["zone_a"])
+    client.get(f"/demands/{demand.id}/matches")
+    match = session.scalars(select(Match).where(Match.demand_id == demand.id)).one()
+    resp = client.post(
+        f"/matches/{match.id}/state", data={"state": "interested"}, headers={"HX-Request": "true"}
+    )
+    assert resp.status_code == 200
+    assert 'data-state="interested"' in resp.text
+    assert "有意向" in resp.text
+    resp = client.post(
+        f"/matches/{match.id}/state",
+        data={
+            "state": "dismissed",
+            "reason": "已有合作方",
+            "next": f"/demands/{demand.id}/matches",
+        },
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303
+    assert resp.headers["location"] == f"/demands/{demand.id}/matches"
+    session.refresh(match)
+    assert (match.state, match.state_reason) == ("dismissed", "已有合作方")
+    resp = client.post(
+        f"/matches/{match.id}/state",
+        data={"state": "interested", "next": "//evil.example"},
+        follow_redirects=False,
+    )
+    assert resp.headers["location"] == "/"
+
+
+def test_outsiders_see_anonymous_demands_without_owner_and_cannot_judge(
+    world: World, client_for: ClientFor, session: Session
+) -> None:
+    anon = world.demands["anonymous"]
+    client_for(world.actors["zone_a"]).get(f"/demands/{anon.id}/matches")
+    outsider = client_for(world.actors["uni_other_student"])
+    resp = outsider.get(f"/demands/{anon.id}/matches")
+    assert resp.status_code == 200
+    assert CANARY not in resp.text
+    assert "匿名企业" in resp.text
+    assert 'hx-post="/matches/' not in resp.text
+    item_id = session.scalars(select(Match.supply_item_id)).first()
+    resp = outsider.get(f"/supply_items/{item_id}/matches")
+    assert resp.status_code == 200
+    assert CANARY not in resp.text
+    resp = outsider.get(f"/zones/{world.zone_a.id}/map")
+    assert resp.status_code == 200
+    assert CANARY not in resp.text
+    resp = outsider.get(f"/demands/{world.demands['admins'].id}/matches")
+    assert resp.status_code == 404
+
+
+def test_zone_map_page_and_entry(world: World, client_for: ClientFor) -> None:
+    client = client_for(world.actors["zone_a"])
+    resp = client.get("/matches/map", follow_redirects=False)
+    assert resp.status_code == 303
+    assert resp.headers["location"] == f"/zones/{world.zone_a.id}/map"
+    resp = client.get(f"/zones/{world.zone_a.id}/map")
+    assert resp.status_code == 200
+    assert "结对大学" in resp.text
+    assert 'data-covered="yes"' in resp.text and 'data-covered="no"' in resp.text
+    assert "缺口：结对高校暂无较好供给的需求" in resp.text
+    resp = client_for(world.actors["province"]).get("/matches/map")
+    assert resp.status_code == 200
+    assert f'href="/zones/{world.zone_a.id}/map"' in resp.text
+
+
+def test_supply_page_suggests_disciplines_when_missing(
+    world: World, client_for: ClientFor, session: Session
+) -> None:
+    item = create_supply_item(
+        session, world.uni_paired, title="储能系统安全评估", abstract="储能电站安全评估"
+    )
+    client = client_for(world.actors["uni_paired_admin"])
+    resp = client.get(f"/supply_items/{item.id}/matches")
+    assert resp.status_code == 200
+    assert f'hx-get="/supply_items/{item.id}/matches/codes"' in resp.text
+    resp = client.get(f"/supply_items/{item.id}/matches/codes")
+    assert resp.status_code == 200
+    assert "建议一级学科" in resp.text
