@@ -117,10 +117,36 @@ def visible_cells(
     ]
 
 
+# Fields whose values are workflow states, shown as coloured badges; the tone by stored value.
+STATUS_FIELDS = frozenset({"status", "triage_state", "state", "progress"})
+STATUS_TONES: dict[str, str] = {
+    "not_started": "gray",
+    "in_progress": "blue",
+    "landed": "green",
+    "draft": "gray",
+    "submitted": "orange",
+    "approved": "green",
+    "pending": "orange",
+    "refined": "green",
+    "rediagnose": "red",
+    "long_term": "blue",
+    "preparing": "gray",
+    "active": "blue",
+    "terminated": "red",
+    "recommended": "blue",
+    "viewed": "gray",
+    "interested": "green",
+    "dismissed": "gray",
+}
+
+
 def cell(spec: FieldSpec, obj: Any, *, link_refs: bool = True) -> Markup:
     """One table/detail cell: the value in Chinese, a link to a single referenced record."""
     value = raw_value(spec, obj)
     text = format_value(spec, value)
+    if spec.field in STATUS_FIELDS and spec.enum is not None and isinstance(value, str):
+        tone = STATUS_TONES.get(value, "gray")
+        return Markup('<span class="badge badge-{}">{}</span>').format(tone, text)
     ref = spec.column.ref
     if link_refs and ref is not None and not spec.many:
         target_id = getattr(obj, spec.field, None)
