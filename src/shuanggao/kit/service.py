@@ -182,7 +182,9 @@ def update_record(
     if expected_version is not None and expected_version != obj.version:
         raise Conflict(extra={"current_version": obj.version})
     before = snapshot(reg, obj)
-    merged = {**before, **values}
+    # Checks see typed values (dates, Decimals, enums), not the JSON form kept for the audit.
+    current = reg.read_schema.model_validate(obj, from_attributes=True).model_dump()
+    merged = {**current, **values}
     if reg.validate is not None:
         reg.validate(session, actor, merged, obj)
     _check_natural_key(session, reg, merged, obj)
