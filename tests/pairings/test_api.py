@@ -410,3 +410,22 @@ def test_out_of_range_ids_are_field_errors(admin_client: TestClient, session: Se
     assert admin_client.get("/api/v1/projects", params={"zone_id": 2**63}).status_code == 422
     assert admin_client.get(f"/api/v1/platforms/{2**63}").status_code == 422
     assert admin_client.get("/api/v1/pairings", params={"page": 2**63}).status_code == 422
+
+
+def test_nul_characters_are_field_errors(admin_client: TestClient, session: Session) -> None:
+    zone, uni = create_zone(session), create_university(session)
+    resp = admin_client.post(
+        "/api/v1/pairings",
+        json={
+            "zone_id": zone.id,
+            "university_ids": [uni.id],
+            "batch": "pilot_2025",
+            "industry_direction": "集成\x00电路",
+        },
+    )
+    assert resp.status_code == 422
+    assert resp.json()["fields"] == {"industry_direction": "不能包含空字符"}
+    resp = admin_client.get("/api/v1/projects", params={"q": "a\x00", "kind": "\x00"})
+    assert resp.status_code == 422
+    assert resp.json()["fields"] == {"q": "不能包含空字符", "kind": "不能包含空字符"}
+    assert session.scalar(select(func.count()).select_from(Pairing)) == 0

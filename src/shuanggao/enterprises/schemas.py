@@ -6,11 +6,11 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from shuanggao.enterprises.credit_code import credit_code_error, normalize_credit_code
 from shuanggao.kit.enums import LabeledEnum, labeled
-from shuanggao.pairings.schemas import RefId
+from shuanggao.pairings.schemas import CleanModel, RefId
 from shuanggao.programme.enums import TaskArea
 
 _INDUSTRY_CODE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
@@ -65,7 +65,7 @@ ServiceKindField = Annotated[ServiceKind, labeled(ServiceKind)]
 TaskAreaField = Annotated[TaskArea | None, BeforeValidator(_empty_to_none), labeled(TaskArea)]
 
 
-class EnterpriseBase(BaseModel):
+class EnterpriseBase(CleanModel):
     name: str = Field(min_length=2, max_length=200)
     credit_code: CreditCode
     zone_id: RefId
@@ -81,7 +81,7 @@ class EnterpriseCreate(EnterpriseBase):
     pass
 
 
-class EnterpriseUpdate(BaseModel):
+class EnterpriseUpdate(CleanModel):
     name: str | None = Field(default=None, min_length=2, max_length=200)
     credit_code: CreditCode | None = None
     zone_id: RefId | None = None
@@ -103,7 +103,7 @@ class EnterpriseRead(EnterpriseBase):
     zone_name: str
 
 
-class EnterpriseServiceBase(BaseModel):
+class EnterpriseServiceBase(CleanModel):
     enterprise_id: RefId
     zone_id: RefId
     university_id: RefId
@@ -119,7 +119,7 @@ class EnterpriseServiceCreate(EnterpriseServiceBase):
     pass
 
 
-class EnterpriseServiceUpdate(BaseModel):
+class EnterpriseServiceUpdate(CleanModel):
     enterprise_id: RefId | None = None
     zone_id: RefId | None = None
     university_id: RefId | None = None
@@ -145,7 +145,7 @@ class EnterpriseServiceRead(EnterpriseServiceBase):
     university_name: str
 
 
-class EnterprisesServed(BaseModel):
+class EnterprisesServed(CleanModel):
     as_of: dt.date
     zone_id: int | None
     enterprises_served: int = Field(description="截至该日期服务过的企业数（按企业去重）")

@@ -7,7 +7,7 @@ classes as real annotations so FastAPI can build the OpenAPI document from them.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
-from pydantic import BaseModel, Field, create_model
+from pydantic import AfterValidator, BaseModel, Field, create_model
 
 from shuanggao.kit import service
 from shuanggao.kit.register import Register
@@ -36,16 +36,26 @@ MAX_INT = 2_147_483_647
 BoundedInt = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
 
 
+def _no_nul(text: str) -> str:
+    # PostgreSQL text cannot hold NUL: refuse it as a field error rather than fail in the driver.
+    if "\x00" in text:
+        raise ValueError("不能包含空字符")
+    return text
+
+
+QueryText = Annotated[str, AfterValidator(_no_nul)]
+
+
 def list_params_schema(reg: Register[Any]) -> type[BaseModel]:
     fields: dict[str, Any] = {
-        "q": (str | None, None),
-        "sort": (str | None, None),
+        "q": (QueryText | None, None),
+        "sort": (QueryText | None, None),
         "page": (BoundedInt, 1),
         "page_size": (BoundedInt, 50),
     }
     for flt in reg.filters:
         # Enum filters are declared str: they take the value or the Chinese label.
-        tp = BoundedInt if flt.type is int else flt.type
+        tp = {int: BoundedInt, str: QueryText}.get(flt.type, flt.type)
         fields[flt.name] = (tp | None, None)
     return create_model(f"{reg.read_schema.__name__}ListParams", **fields)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -17,6 +17,18 @@ from pydantic import (
 from shuanggao.kit.enums import LabeledEnum, labeled
 from shuanggao.programme.enums import Batch, FiveOneKind, ProgressStatus
 from shuanggao.zones.schemas import EmergingCodes, IndustryCodes
+
+
+class CleanModel(BaseModel):
+    """Input schemas of these registers: no text may contain NUL (PostgreSQL cannot store it)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and "\x00" in item for item in items):
+            raise ValueError("不能包含空字符")
+        return value
 
 
 def one_of(enum_cls: type[LabeledEnum]) -> str:
@@ -62,7 +74,7 @@ def _check_unknown(unknown: bool | None, info: ValidationInfo) -> bool | None:
     return unknown
 
 
-class PairingBase(BaseModel):
+class PairingBase(CleanModel):
     zone_id: RefId
     batch: BatchField
     start_date: dt.date | None = None
@@ -86,7 +98,7 @@ class PairingCreate(PairingBase):
     _unknown_without_lead = field_validator("lead_unknown")(_check_unknown)
 
 
-class PairingUpdate(BaseModel):
+class PairingUpdate(CleanModel):
     zone_id: RefId | None = None
     university_ids: UniqueIds | None = Field(default=None, min_length=1)
     lead_university_id: RefId | None = None
@@ -120,7 +132,7 @@ class PairingRead(PairingBase):
     lead_university_id: int | None
 
 
-class PilotElementBase(BaseModel):
+class PilotElementBase(CleanModel):
     pairing_id: RefId
     kind: KindField
     title: str = Field(min_length=1, max_length=200)
@@ -136,7 +148,7 @@ class PilotElementCreate(PilotElementBase):
     pass
 
 
-class PilotElementUpdate(BaseModel):
+class PilotElementUpdate(CleanModel):
     pairing_id: RefId | None = None
     kind: KindField | None = None
     title: str | None = Field(default=None, min_length=1, max_length=200)
@@ -160,7 +172,7 @@ class PilotElementRead(PilotElementBase):
     zone_name: str
 
 
-class BoardSlot(BaseModel):
+class BoardSlot(CleanModel):
     """One of the five 五个一 slots with its items; an empty slot is 未启动."""
 
     kind: FiveOneKind
@@ -170,27 +182,27 @@ class BoardSlot(BaseModel):
     items: list[PilotElementRead]
 
 
-class BoardRead(BaseModel):
+class BoardRead(CleanModel):
     pairing: PairingRead
     slots: list[BoardSlot]
     landed: int = Field(description="已落地的“五个一”数量（0–5）")
 
 
-class CoverageZone(BaseModel):
+class CoverageZone(CleanModel):
     id: int
     name: str
     city: str
     level: str
 
 
-class CoverageGroup(BaseModel):
+class CoverageGroup(CleanModel):
     key: str
     total: int
     paired: int
     unpaired: int
 
 
-class CoverageRead(BaseModel):
+class CoverageRead(CleanModel):
     as_of: dt.date
     target_year: int
     zones_total: int

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from shuanggao.kit.enums import LabeledEnum, labeled
-from shuanggao.pairings.schemas import RefId, UniqueIds
+from shuanggao.pairings.schemas import CleanModel, RefId, UniqueIds
 from shuanggao.programme.enums import TaskArea
 from shuanggao.zones.schemas import IndustryCodes
 
@@ -42,7 +42,7 @@ LevelField = Annotated[
 TaskAreaField = Annotated[TaskArea | None, BeforeValidator(_empty_to_none), labeled(TaskArea)]
 
 
-class PlatformBase(BaseModel):
+class PlatformBase(CleanModel):
     name: str = Field(min_length=2, max_length=200)
     zone_id: RefId
     pairing_id: RefId | None = None
@@ -64,7 +64,7 @@ class PlatformCreate(PlatformBase):
     university_ids: UniqueIds = Field(min_length=1)
 
 
-class PlatformUpdate(BaseModel):
+class PlatformUpdate(CleanModel):
     name: str | None = Field(default=None, min_length=2, max_length=200)
     zone_id: RefId | None = None
     university_ids: UniqueIds | None = Field(default=None, min_length=1)

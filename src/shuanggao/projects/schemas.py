@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from shuanggao.kit.enums import LabeledEnum, labeled
-from shuanggao.pairings.schemas import RefId, UniqueIds
+from shuanggao.pairings.schemas import CleanModel, RefId, UniqueIds
 from shuanggao.programme.enums import TaskArea
 
 
@@ -49,7 +49,7 @@ def _check_end(end: dt.date | None, info: ValidationInfo) -> dt.date | None:
     return end
 
 
-class ProjectBase(BaseModel):
+class ProjectBase(CleanModel):
     title: str = Field(min_length=2, max_length=300)
     zone_id: RefId
     university_id: RefId
@@ -75,7 +75,7 @@ class ProjectCreate(ProjectBase):
     _end_after_start = field_validator("end_date")(_check_end)
 
 
-class ProjectUpdate(BaseModel):
+class ProjectUpdate(CleanModel):
     title: str | None = Field(default=None, min_length=2, max_length=300)
     zone_id: RefId | None = None
     university_id: RefId | None = None
