@@ -149,3 +149,18 @@ def test_board_of_another_tenants_pairing_is_not_found(
     response = client_for(admin).get(f"/pairings/{other.id}/board")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_a_university_admin_sees_the_figures_of_their_own_scope(
+    session: Session, client_for: ClientFor
+) -> None:
+    approved_article_report(session)
+    university = factories.create_university(session)
+    admin = Actor(
+        role=Role.UNIVERSITY_ADMIN, user_id=7, username="uni_admin", university_id=university.id
+    )
+    response = client_for(admin).get("/dashboard", params={"as_of": "2025-11-30"})
+    assert response.status_code == 200
+    assert 'id="scope-note"' in response.text
+    # The programme report covers the whole province, which this reader's records do not.
+    assert set(sources(response.text).values()) == {"records"}
