@@ -24,7 +24,7 @@ from shuanggao.kit.register import get_register
 from tests.conftest import ClientFor
 from tests.dbs import backend
 from tests.factories import create_enterprise, create_zone
-from tests.imports.sheets import read_xlsx, xlsx
+from tests.imports.sheets import csv_bytes, read_xlsx, xlsx
 
 HEADER = [
     "企业名称",
@@ -112,9 +112,11 @@ def test_bad_rows_refused_then_written_then_unchanged(
     bad[e][2] = "另一个不存在的区"
     events_before = session.scalar(select(func.count()).select_from(AuditEvent))
 
+    # The bad file as Chinese Excel saves CSV (GB18030); the corrected one as a workbook.
     started = time.monotonic()
     resp = admin_client.post(
-        "/api/v1/imports/enterprises", files={"file": ("企业.xlsx", _xlsx_fast(HEADER, bad))}
+        "/api/v1/imports/enterprises",
+        files={"file": ("企业.csv", csv_bytes(HEADER, bad, encoding="gb18030"))},
     )
     refused_in = time.monotonic() - started
     assert resp.status_code == 422, resp.text
