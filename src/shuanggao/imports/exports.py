@@ -34,6 +34,7 @@ from shuanggao.imports.fields import (
     LOCAL_TZ,
     FieldSpec,
     Kind,
+    column_guide,
     enum_label,
     enum_labels,
     field_specs,
@@ -236,14 +237,14 @@ def _instructions(reg: Register[Any], specs: Sequence[FieldSpec]) -> list[list[s
         [],
         ["列名", "是否必填", "格式", "示例", "说明"],
     ]
-    for spec in specs:
+    for column in column_guide(reg):
         lines.append(
             [
-                spec.header,
-                "必填" if spec.column.required else "选填",
-                spec.format_text(),
-                spec.column.example,
-                spec.column.help,
+                column["header"],
+                "必填" if column["required"] else "选填",
+                column["format"],
+                column["example"],
+                column["help"],
             ]
         )
     return lines

@@ -197,6 +197,22 @@ def field_specs(reg: Register[Any]) -> list[FieldSpec]:
     return specs
 
 
+def column_guide(reg: Register[Any]) -> list[dict[str, Any]]:
+    """How to fill each column (template instructions, upload pages): header, required, format,
+    example and help."""
+    return [
+        {
+            "field": spec.field,
+            "header": spec.header,
+            "required": spec.column.required,
+            "format": spec.format_text(),
+            "example": spec.column.example,
+            "help": spec.column.help,
+        }
+        for spec in field_specs(reg)
+    ]
+
+
 def normalize_header(text: Any) -> str:
     """Headers match whatever the width, spacing or required marker (``*``, ``（必填）``)."""
     norm = unicodedata.normalize("NFKC", str(text))
