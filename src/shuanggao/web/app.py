@@ -6,15 +6,18 @@ routers are mounted, so a domain page always wins over a generic one on the same
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from shuanggao.errors import ErrorCode
 from shuanggao.web.templating import STATIC_DIR, environment, render
+
+log = logging.getLogger("shuanggao.web")
 
 LOGIN_PATH = "/login"
 
@@ -69,9 +72,8 @@ def render_error_page(request: Request, status: int, body: dict[str, Any]) -> Re
         headers = {"HX-Retarget": "#htmx-alerts", "HX-Reswap": "innerHTML"}
     try:
         return render(request, template, context, status_code=status, headers=headers)
-    except Exception:  # pragma: no cover - the error page itself must never fail
-        from starlette.responses import PlainTextResponse
-
+    except Exception:  # the error page itself must never fail: fall back to plain text
+        log.exception("rendering the error page failed, path=%s", request.url.path)
         return PlainTextResponse(str(context["detail"]), status_code=status)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor
+from shuanggao.errors import NotFound
 from shuanggao.imports.fields import FieldSpec, Kind, enum_label, field_specs
 from shuanggao.kit import service
 from shuanggao.kit.enums import LabeledEnum
@@ -334,9 +335,10 @@ def _single_ref_control(
     label = current
     try:
         obj = service.get_record(session, actor, target, int(current))
+    except (ValueError, NotFound):
+        pass  # an unreadable or invisible id is shown as typed (the list is empty anyway)
+    else:
         label = target.title_of(obj)
-    except (ValueError, Exception):
-        label = current
     return FilterControl(flt.name, flt.label, "select", current, [(current, label)])
 
 
