@@ -581,3 +581,30 @@ def create_policy_item(session: Session, **overrides: Any) -> Any:
     session.add(item)
     session.flush()
     return item
+
+
+# --- web UI (issue 4: pages, dashboard) ---------------------------------------------------------
+
+
+def create_match(
+    session: Session, demand: Any = None, supply_item: Any = None, **overrides: Any
+) -> Any:
+    """A stored recommendation (推荐 unless ``state`` says otherwise)."""
+    from shuanggao.matches.models import Match
+
+    demand = demand or create_demand(session)
+    supply_item = supply_item or create_supply_item(session)
+    values: dict[str, Any] = {
+        "demand_id": demand.id,
+        "supply_item_id": supply_item.id,
+        "score": 0.5,
+        "rank": 1,
+        "method": "lexical",
+        "reasons": {},
+        "state": "recommended",
+    }
+    values.update(overrides)
+    match = Match(**values)
+    session.add(match)
+    session.flush()
+    return match

@@ -75,3 +75,24 @@ def test_auditor_reads_but_has_nothing_to_approve(client_for: ClientFor) -> None
     shown = panels(response.text)
     assert "reports_to_approve" not in shown
     assert "coverage" in shown
+
+
+def test_match_progress_counts_what_the_enterprise_may_see(
+    session: Session, client_for: ClientFor
+) -> None:
+    enterprise = factories.create_demand_enterprise(session)
+    own = factories.create_demand(session, enterprise, title="本企业的需求", visibility="admins")
+    factories.create_match(session, demand=own)
+    factories.create_match(session, demand=own, state="interested")
+    other = factories.create_demand(session, title="别家企业的需求", visibility="admins")
+    factories.create_match(session, demand=other, state="interested")
+    user = Actor(role=Role.ENTERPRISE_USER, user_id=6, username="ent", enterprise_id=enterprise.id)
+    response = client_for(user).get("/")
+    counts = dict(
+        re.findall(
+            r'<tr data-state="(\w+)">.*?<td class="num">(\d+)</td>',
+            response.text,
+            re.S,
+        )
+    )
+    assert counts == {"recommended": "1", "viewed": "0", "interested": "1", "dismissed": "0"}

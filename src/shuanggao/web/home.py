@@ -238,6 +238,22 @@ def _pairing_boards(session: Session, actor: Actor) -> dict[str, Any] | None:
     }
 
 
+def _match_feedback(session: Session, actor: Actor) -> dict[str, Any] | None:
+    """How the recommendations the actor can see are moving: 推荐 → 已查看 → 有意向 / 不相关."""
+    try:
+        from shuanggao.matches import service as matches
+        from shuanggao.matches.schemas import MatchState
+    except ModuleNotFoundError:
+        return None
+    counts = matches.feedback_counts(session, actor)
+    states = [
+        {"key": s.value, "label": s.label, "count": counts.by_state.get(s.value, 0)}
+        for s in MatchState
+    ]
+    side = "supply_items" if actor.university_id is not None else "demands"
+    return {"total": counts.total, "states": states, "more_href": f"/r/{side}"}
+
+
 for _panel in (
     HomePanel(
         "reports_to_approve",
@@ -276,6 +292,22 @@ for _panel in (
         order=50,
     ),
     HomePanel("own_demands", "我的需求", frozenset({Role.ENTERPRISE_USER}), _own_demands, order=10),
+    HomePanel(
+        "match_feedback",
+        "供需匹配进展",
+        frozenset(
+            {
+                Role.PROVINCE_ADMIN,
+                Role.ZONE_ADMIN,
+                Role.UNIVERSITY_ADMIN,
+                Role.ENTERPRISE_USER,
+                Role.RESEARCHER,
+            }
+        ),
+        _match_feedback,
+        "home/_matches_panel.html",
+        order=25,
+    ),
     HomePanel(
         "own_supply",
         "本校技术供给清单",
