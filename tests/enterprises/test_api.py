@@ -172,7 +172,9 @@ def test_university_reads_enterprises_it_works_with(
     uni = create_university(session)
     paired_zone, far_zone = create_zone(session), create_zone(session)
     create_pairing(session, zone=paired_zone, universities=[uni])
-    in_paired_zone = create_enterprise(session, zone=paired_zone)
+    in_paired_zone = create_enterprise(
+        session, zone=paired_zone, contact_person="张工", phone="13912345678"
+    )
     served = create_enterprise(session, zone=far_zone)
     create_enterprise_service(session, served, uni)
     in_project = create_enterprise(session, zone=far_zone)
@@ -181,6 +183,13 @@ def test_university_reads_enterprises_it_works_with(
     client = client_for(university_admin(uni.id))
     ids = [i["id"] for i in client.get("/api/v1/enterprises").json()["items"]]
     assert ids == [in_paired_zone.id, served.id, in_project.id]
+    # Personal data stays with the zone: university roles see the profile without it.
+    shown = client.get(f"/api/v1/enterprises/{in_paired_zone.id}").json()
+    assert (shown["name"], shown["contact_person"], shown["phone"]) == (
+        in_paired_zone.name,
+        None,
+        None,
+    )
     assert client.get(f"/api/v1/enterprises/{stranger.id}").status_code == 404
     # University administrators read enterprise profiles but do not edit them.
     denied = client.patch(f"/api/v1/enterprises/{served.id}", json={"note": "x"})

@@ -9,6 +9,10 @@ Enterprises:
   they have served, and those in their projects. They do not write enterprise profiles;
 - province administrators and auditors read all.
 
+Personal data (contact person and phone) is shown to the province, auditors, the zone and the
+enterprise itself; university roles see the profile without them (they reach the enterprise
+through the zone).
+
 Enterprise services: the zone administrator (their zone's records) and the university
 administrator (their university's records) write; the served enterprise reads its own.
 """
@@ -19,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.accounts.actor import ROLE_TENANT, Actor, Role
 from shuanggao.enterprises import repository as repo
 from shuanggao.enterprises.models import Enterprise, EnterpriseService
 from shuanggao.kit.policy import TenantScoped
@@ -69,3 +73,13 @@ SERVICE_POLICY = TenantScoped(
     owner_fields={"zone": "zone_id", "university": "university_id"},
     writers=frozenset({Role.PROVINCE_ADMIN, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}),
 )
+
+
+PERSONAL_FIELDS = frozenset({"contact_person", "phone"})
+
+
+def hidden_enterprise_fields(actor: Actor, obj: Any) -> frozenset[str]:
+    """Fields of an enterprise profile ``actor`` does not see (university roles: personal data)."""
+    if ROLE_TENANT[actor.role] == "university":
+        return PERSONAL_FIELDS
+    return frozenset()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from shuanggao.enterprises import repository as repo
 from shuanggao.enterprises.models import Enterprise, EnterpriseService
-from shuanggao.enterprises.policy import ENTERPRISE_POLICY, SERVICE_POLICY
+from shuanggao.enterprises.policy import (
+    ENTERPRISE_POLICY,
+    SERVICE_POLICY,
+    hidden_enterprise_fields,
+)
 from shuanggao.enterprises.refs import enterprise_ref
 from shuanggao.enterprises.rules import validate_enterprise, validate_service
 from shuanggao.enterprises.schemas import (
@@ -75,6 +79,7 @@ enterprises = register(
         load_options=repo.ENTERPRISE_LOAD,
         title_attr="name",
         validate=validate_enterprise,
+        hidden_fields=hidden_enterprise_fields,
         description="企业名录，以统一社会信用代码为唯一标识。",
     )
 )
