@@ -288,6 +288,15 @@ def render_string(name: str, context: Mapping[str, Any]) -> str:
     return environment().get_template(name).render(context)
 
 
+def _display_name(request: Request, actor: Actor | None) -> str:
+    """The signed-in person's name as the accounts domain knows it, else the login name."""
+    account = getattr(request.state, "account", None)
+    name = getattr(account, "display_name", None)
+    if name:
+        return str(name)
+    return actor.username if actor is not None else ""
+
+
 def render(
     request: Request,
     name: str,
@@ -307,6 +316,7 @@ def render(
         "nav": nav.nav_for(request, actor),
         "flashes": flash.pop_flashes(request),
         "tenant_name": nav.tenant_name(request, actor),
+        "display_name": _display_name(request, actor),
         "is_htmx": request.headers.get("HX-Request") == "true",
     }
     if context:
