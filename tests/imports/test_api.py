@@ -158,3 +158,9 @@ def test_export_and_template_downloads(admin_client: TestClient, session: Sessio
         admin_client.get("/api/v1/exports/universities", params={"format": "pdf"}).status_code
         == 422
     )
+
+
+def test_job_ids_out_of_range_are_refused_not_500(admin_client: TestClient) -> None:
+    assert admin_client.get("/api/v1/imports/jobs/123456").status_code == 404
+    assert admin_client.get("/api/v1/imports/jobs/99999999999").status_code == 422
+    assert admin_client.post("/api/v1/imports/jobs/99999999999/apply").status_code == 422

@@ -7,10 +7,10 @@
   ``GET /exports/{kind}/template?format=xlsx|csv``.
 """
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -23,6 +23,9 @@ from shuanggao.kit.register import Register, get_register
 from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["导入导出"])
+
+# Job ids are database integers: larger path values are simply not found (422), never a 500.
+JobId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 # Multipart framing around the file itself.
 _MULTIPART_SLACK = 64 * 1024
@@ -149,7 +152,7 @@ def list_import_jobs(
 
 
 @router.get("/imports/jobs/{job_id}", response_model=ImportJobOut, summary="查看导入任务")
-def get_import_job(job_id: int, session: SessionDep, actor: ActorDep) -> Any:
+def get_import_job(job_id: JobId, session: SessionDep, actor: ActorDep) -> Any:
     return imports.job_to_dict(imports.get_job(session, actor, job_id))
 
 
@@ -159,7 +162,7 @@ def get_import_job(job_id: int, session: SessionDep, actor: ActorDep) -> Any:
     responses=_REJECTED,
     summary="确认导入已预检的文件",
 )
-def apply_import_job(job_id: int, session: SessionDep, actor: ActorDep) -> Any:
+def apply_import_job(job_id: JobId, session: SessionDep, actor: ActorDep) -> Any:
     return _job_response(imports.apply_import(session, actor, job_id))
 
 
