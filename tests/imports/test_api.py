@@ -164,3 +164,13 @@ def test_job_ids_out_of_range_are_refused_not_500(admin_client: TestClient) -> N
     assert admin_client.get("/api/v1/imports/jobs/123456").status_code == 404
     assert admin_client.get("/api/v1/imports/jobs/99999999999").status_code == 422
     assert admin_client.post("/api/v1/imports/jobs/99999999999/apply").status_code == 422
+
+
+def test_export_parameters_that_the_database_cannot_take_are_422(
+    admin_client: TestClient,
+) -> None:
+    for params in ({"q": "a\x00b"}, {"sort": "\x00"}, {"is_pilot": "x"}):
+        resp = admin_client.get("/api/v1/exports/universities", params=params)
+        assert (resp.status_code, resp.json()["error"]) == (422, "validation_error")
+    resp = admin_client.get("/api/v1/exports/enterprises", params={"zone_id": str(2**40)})
+    assert (resp.status_code, resp.json()["error"]) == (422, "validation_error")

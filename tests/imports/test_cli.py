@@ -79,6 +79,7 @@ def test_rejected_file_exits_1_lists_rows_and_writes_nothing(
     rows = university_rows(3)
     rows[1][0] = "bad"
     rows[2][4] = "研究生"
+    rows[2][5] = "[/x]"  # echoed in the message as typed, never read as console markup
     path = tmp_path / "bad.csv"
     path.write_text(
         "\n".join(",".join(r) for r in [UNIVERSITY_HEADER, *[[c or "" for c in r] for r in rows]]),
@@ -86,7 +87,8 @@ def test_rejected_file_exits_1_lists_rows_and_writes_nothing(
     )
     result = runner.invoke(app, ["import", "universities", str(path)], terminal_width=200)
     assert result.exit_code == 1
-    assert "2 处错误，未导入任何数据" in result.output
+    assert "3 处错误，未导入任何数据" in result.output
+    assert "“[/x]”" in result.output
     assert "学校标识码" in result.output and "办学层次" in result.output
     assert _universities(cli_db) == 0
     png = tmp_path / "图.xlsx"

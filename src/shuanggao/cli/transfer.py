@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -36,13 +37,15 @@ def _register_or_exit(kind: str) -> Register[Any]:
 
 
 def _errors_table(job: ImportJob) -> Table:
-    table = Table(title=f"{job.filename}：{job.error_count} 处错误，未导入任何数据")
+    table = Table(title=escape(f"{job.filename}：{job.error_count} 处错误，未导入任何数据"))
     table.add_column("行", justify="right")
     table.add_column("列")
     table.add_column("原因")
     table.add_column("代码", style="dim")
     for err in job.errors:
-        table.add_row(str(err["row"]), err["column"] or "—", err["message"], err["code"])
+        table.add_row(
+            str(err["row"]), escape(err["column"] or "—"), escape(err["message"]), err["code"]
+        )
     return table
 
 
@@ -56,7 +59,7 @@ def _counts(job: ImportJob) -> str:
 def _import(kind: str, path: Path, dry_run: bool) -> None:
     reg = _register_or_exit(kind)
     if not path.is_file():
-        err_console.print(f"[red]找不到文件：{path}[/red]")
+        err_console.print(f"[red]找不到文件：{escape(str(path))}[/red]")
         raise typer.Exit(2)
     limit = get_settings().max_upload_bytes
     if path.stat().st_size > limit:
@@ -93,17 +96,17 @@ def _import(kind: str, path: Path, dry_run: bool) -> None:
                     progress=progress,
                 )
     except AppError as exc:
-        err_console.print(f"[red]{exc.detail}[/red]")
+        err_console.print(f"[red]{escape(exc.detail)}[/red]")
         raise typer.Exit(1) from None
     if job.notice:
-        console.print(f"[yellow]{job.notice}[/yellow]")
+        console.print(f"[yellow]{escape(job.notice)}[/yellow]")
     if job.status == ImportStatus.REJECTED.value:
         console.print(_errors_table(job))
         if job.error_count > len(job.errors):
             console.print(f"（仅列出前 {len(job.errors)} 处错误）")
         raise typer.Exit(1)
     if job.status == ImportStatus.FAILED.value:
-        err_console.print(f"[red]{job.notice}[/red]")
+        err_console.print(f"[red]{escape(job.notice or '')}[/red]")
         raise typer.Exit(1)
     if dry_run:
         console.print(f"[green]预检通过，未写入（导入任务 #{job.id}）。[/green]{_counts(job)}")
@@ -124,7 +127,7 @@ def _export(kind: str, path: Path | None, fmt: str | None, template: Path | None
     if template is not None:
         file = exports.export_template(reg, fmt=_format_of(template, fmt))
         template.write_bytes(file.content)
-        console.print(f"[green]已写出{reg.label}导入模板：{template}[/green]")
+        console.print(f"[green]已写出{reg.label}导入模板：{escape(str(template))}[/green]")
         return
     if path is None:
         err_console.print("[red]请给出导出文件路径，或用 --template 路径 导出模板。[/red]")
@@ -133,7 +136,7 @@ def _export(kind: str, path: Path | None, fmt: str | None, template: Path | None
     with console.status(f"正在导出{reg.label}……"), open_session() as session:
         file = exports.export_records(session, cli_actor(), reg, fmt=chosen)
     path.write_bytes(file.content)
-    console.print(f"[green]已导出{reg.label}到 {path}[/green]")
+    console.print(f"[green]已导出{reg.label}到 {escape(str(path))}[/green]")
 
 
 def register(root: typer.Typer) -> None:

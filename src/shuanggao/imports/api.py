@@ -186,9 +186,18 @@ def _coerce(name: str, kind: type, raw: str) -> Any:
         raise ValidationFailed(fields={name: "应为 true 或 false"})
     if kind is int:
         try:
-            return int(raw)
+            number = int(raw)
         except ValueError:
             raise ValidationFailed(fields={name: "应为整数"}) from None
+        if not -(2**31) <= number < 2**31:
+            raise ValidationFailed(fields={name: "数值超出范围"})
+        return number
+    return _text_param(name, raw)
+
+
+def _text_param(name: str, raw: str) -> str:
+    if "\x00" in raw:
+        raise ValidationFailed(fields={name: "含有不允许的字符"})
     return raw
 
 
@@ -227,5 +236,13 @@ def export_register(
         raw = request.query_params.get(flt.name)
         if raw is not None and raw != "":
             filters[flt.name] = _coerce(flt.name, flt.type, raw)
-    file = exports.export_records(session, actor, reg, fmt=format, q=q, filters=filters, sort=sort)
+    file = exports.export_records(
+        session,
+        actor,
+        reg,
+        fmt=format,
+        q=_text_param("q", q) if q else None,
+        filters=filters,
+        sort=_text_param("sort", sort) if sort else None,
+    )
     return _download(file)

@@ -37,7 +37,8 @@ def _check_importer(actor: Actor) -> None:
 
 
 def _safe_filename(filename: str) -> str:
-    name = PurePath((filename or "").replace("\\", "/")).name.strip()
+    cleaned = "".join(ch for ch in (filename or "") if ch.isprintable())
+    name = PurePath(cleaned.replace("\\", "/")).name.strip()
     return (name or "upload")[:255]
 
 
