@@ -114,6 +114,8 @@ def test_enum_filter_takes_chinese_label(admin_client: TestClient, session: Sess
     create_zone(session, name="省级测试区", level="provincial")
     create_zone(session, name="国家级测试区", level="national")
     by_label = admin_client.get("/api/v1/zones", params={"level": "省级", "q": "测试区"}).json()
-    by_value = admin_client.get("/api/v1/zones", params={"level": "provincial", "q": "测试区"}).json()
+    by_value = admin_client.get(
+        "/api/v1/zones", params={"level": "provincial", "q": "测试区"}
+    ).json()
     assert [z["name"] for z in by_label["items"]] == ["省级测试区"]
     assert by_label == by_value
