@@ -206,7 +206,10 @@ class SentenceTransformerEncoder:
                 self._model = SentenceTransformer(
                     str(self._path), device=self._device, local_files_only=True
                 )
-                self._dim = int(self._model.get_sentence_embedding_dimension())
+                getter = getattr(self._model, "get_sentence_embedding_dimension", None) or getattr(
+                    self._model, "get_embedding_dimension"
+                )
+                self._dim = int(getter())
             return self._model
 
     @property
