@@ -206,8 +206,9 @@ class SentenceTransformerEncoder:
                 self._model = SentenceTransformer(
                     str(self._path), device=self._device, local_files_only=True
                 )
-                getter = getattr(self._model, "get_sentence_embedding_dimension", None) or getattr(
-                    self._model, "get_embedding_dimension"
+                getter = (
+                    getattr(self._model, "get_sentence_embedding_dimension", None)
+                    or self._model.get_embedding_dimension
                 )
                 self._dim = int(getter())
             return self._model
