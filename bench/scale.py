@@ -21,6 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2, help="tokenizer processes")
     parser.add_argument("--datasets", type=Path, default=Path("var/bench"))
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=0.0,
+        help="seconds to wait for a load average below --quiet-load before measuring latency",
+    )
+    parser.add_argument("--quiet-load", type=float, default=1.5)
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.replace("_", "").split(",") if s.strip()]
     run_scale_bench(
@@ -28,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         datasets_dir=args.datasets,
         n_queries=args.queries,
         n_jobs=args.jobs,
+        quiet_wait_s=args.quiet_wait,
+        quiet_load=args.quiet_load,
         out=sys.stdout,
         fmt=args.format,
     )

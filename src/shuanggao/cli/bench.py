@@ -126,6 +126,10 @@ def scale(
     queries: int = typer.Option(200, "--queries", help="每个规模的查询数"),
     jobs: int = typer.Option(min(2, os.cpu_count() or 1), "--jobs", help="分词进程数"),
     datasets: Path = typer.Option(Path("var/bench"), "--datasets", help="build-datasets 输出目录"),
+    quiet_wait: float = typer.Option(
+        0.0, "--quiet-wait", help="测延迟前最多等待多少秒，直到负载低于 --quiet-load"
+    ),
+    quiet_load: float = typer.Option(1.5, "--quiet-load", help="视为空闲的 1 分钟负载"),
 ) -> None:
     """规模测试：10k / 100k / 1M 条目的延迟、内存与构建速度。"""
     from shuanggao_matching.bench import run_scale_bench
@@ -137,7 +141,13 @@ def scale(
         raise typer.Exit(code=2) from None
     with _progress(fmt is Format.TABLE) as progress:
         result = run_scale_bench(
-            counts, datasets_dir=datasets, n_queries=queries, n_jobs=jobs, progress=progress
+            counts,
+            datasets_dir=datasets,
+            n_queries=queries,
+            n_jobs=jobs,
+            quiet_wait_s=quiet_wait,
+            quiet_load=quiet_load,
+            progress=progress,
         )
     if fmt is Format.JSON:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -468,6 +468,8 @@ def run_scale_bench(
     n_queries: int = 200,
     n_jobs: int = 2,
     real_lexical_max: int = 100_000,
+    quiet_wait_s: float = 0.0,
+    quiet_load: float = 1.5,
     out: TextIO | None = None,
     fmt: str = "json",
     progress: ProgressFactory | None = None,
@@ -481,7 +483,9 @@ def run_scale_bench(
     Lexical items are tokenised for real up to ``real_lexical_max`` items (the build speed is
     measured there); above it the lexical index is the real one replicated, which has the
     same size per item. Baselines in the same run: exact dense search (recall of the graph
-    index against it, and its latency) and lexical-only search.
+    index against it, and its latency) and lexical-only search. With ``quiet_wait_s > 0`` the
+    latency measurement waits up to that long for the load average to fall below
+    ``quiet_load`` (the load seen is reported).
     """
     enc = _encoder(encoder)
     if enc is None:
@@ -494,7 +498,20 @@ def run_scale_bench(
     titles = _query_titles(src, n_queries)
     rows = []
     for n in sizes:
-        rows.append(_scale_one(n, enc, clauses, base, titles, n_jobs, real_lexical_max, prog))
+        rows.append(
+            _scale_one(
+                n,
+                enc,
+                clauses,
+                base,
+                titles,
+                n_jobs,
+                real_lexical_max,
+                prog,
+                quiet_wait_s,
+                quiet_load,
+            )
+        )
         if out is not None and fmt != "json":
             out.write(json.dumps(rows[-1], ensure_ascii=False) + "\n")
             out.flush()
@@ -538,6 +555,17 @@ def _query_titles(src: Path | None, n: int) -> list[str]:
     return [rng.choice(titles) for _ in range(n)]
 
 
+def _wait_for_quiet(max_wait_s: float, threshold: float) -> float:
+    """Wait (at most ``max_wait_s``) until the 1-minute load average is below ``threshold``, so
+    latency is not measured while other jobs saturate the machine. Returns the load seen."""
+    deadline = time.monotonic() + max_wait_s
+    load = os.getloadavg()[0]
+    while load >= threshold and time.monotonic() < deadline:
+        time.sleep(5)
+        load = os.getloadavg()[0]
+    return load
+
+
 def _rss_bytes() -> int:
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
@@ -558,6 +586,8 @@ def _scale_one(
     n_jobs: int,
     real_lexical_max: int,
     prog: ProgressFactory,
+    quiet_wait_s: float,
+    quiet_load: float,
 ) -> dict[str, Any]:
     tok = ChineseTokenizer()
     tok.warm_up()
@@ -600,6 +630,7 @@ def _scale_one(
     rss1 = _rss_bytes()
     stats = matcher.stats()
 
+    load_at_start = _wait_for_quiet(quiet_wait_s, quiet_load)
     lat_h: list[float] = []
     lat_l: list[float] = []
     lat_exact: list[float] = []
@@ -647,5 +678,6 @@ def _scale_one(
         "bm25_rebuild_s_replicated": None if bm25_only is None else round(bm25_only, 2),
         "dense_build_s": round(dense_build, 2),
         "tokenizer_jobs": n_jobs,
+        "load_avg_1m_when_measuring": round(load_at_start, 2),
         "python": sys.version.split()[0],
     }
