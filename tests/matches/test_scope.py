@@ -206,3 +206,19 @@ def test_experts_are_ranked_from_their_items(
         scene.paired_public.id,  # type: ignore[attr-defined]
         scene.other_public.id,  # type: ignore[attr-defined]
     }
+
+
+def test_cached_filters_never_cross_tenants(
+    scene: Scene, session: Session, settings: Settings
+) -> None:
+    """The index caches filter masks: one university's scope must never serve another's."""
+    import gc
+
+    world = scene.world
+    private = scene.other_private.id  # type: ignore[attr-defined]
+    for _ in range(3):
+        for who, sees in (("uni_other_admin", True), ("uni_paired_admin", False)):
+            run = service.match_text(session, settings, world.actors[who], TOPIC)
+            assert (private in {h.obj.id for h in run.hits}) is sees, who
+            del run
+            gc.collect()

@@ -206,6 +206,21 @@ class MatchRun:
 # ---------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class ScopedPredicate(Predicate):
+    """A predicate whose cache key is its name and the values it closes over.
+
+    The library caches filter masks by ``Predicate.key()``, which names the function by its
+    ``id``: ids of collected closures are reused, so two actors' different scopes could share a
+    cached mask. Here the key is what the function depends on, so equal keys mean equal masks.
+    """
+
+    scope: tuple[Any, ...] = ()
+
+    def key(self) -> tuple[str, str, str]:
+        return ("scoped", self.name, repr(self.scope))
+
+
 def _university_of(actor: Actor) -> int | None:
     if ROLE_TENANT[actor.role] == "university":
         return actor.university_id
@@ -225,7 +240,7 @@ def supply_visibility(actor: Actor) -> Predicate | None:
             uid is not None and meta.get("university_id") == uid
         )
 
-    return Predicate(name, visible)
+    return ScopedPredicate(name, visible, (uid,))
 
 
 def demand_visibility(session: Session, actor: Actor) -> Predicate | None:
@@ -248,7 +263,8 @@ def demand_visibility(session: Session, actor: Actor) -> Predicate | None:
             return True
         return vis == Visibility.PAIRED.value and meta.get("zone_id") in paired
 
-    return Predicate("可见范围：您有权查看的需求", visible)
+    scope = (zone, enterprise, uid, tuple(sorted(paired)))
+    return ScopedPredicate("可见范围：您有权查看的需求", visible, scope)
 
 
 def _mode_predicate(mode: str) -> Predicate:
@@ -264,7 +280,7 @@ def _mode_predicate(mode: str) -> Predicate:
         # An item that states no transfer mode is not excluded for it.
         return not offered and doc.kind == SupplyKind.ACHIEVEMENT.value and bool(modes)
 
-    return Predicate(f"合作方式：与“{label}”相符", fits)
+    return ScopedPredicate(f"合作方式：与“{label}”相符", fits, (mode,))
 
 
 def _maturity_predicate(level: int) -> Predicate:
@@ -274,25 +290,31 @@ def _maturity_predicate(level: int) -> Predicate:
         value = doc.metadata.get("maturity_level")
         return isinstance(value, int) and value >= level
 
-    return Predicate(f"成熟度：科技成果不低于 TRL{level}", mature)
+    return ScopedPredicate(f"成熟度：科技成果不低于 TRL{level}", mature, (level,))
 
 
 def _kinds_predicate(kinds: Sequence[str]) -> Predicate:
     wanted = frozenset(kinds)
     names = "、".join(SupplyKind(k).label for k in kinds)
-    return Predicate(f"类型：{names}", lambda doc: doc.kind in wanted)
+    return ScopedPredicate(f"类型：{names}", lambda doc: doc.kind in wanted, tuple(sorted(wanted)))
 
 
 def _universities_predicate(universities: Sequence[Any]) -> Predicate:
     ids = frozenset(u.id for u in universities)
     names = "、".join(u.name for u in universities) or "（无结对高校）"
-    return Predicate(f"结对高校：{names}", lambda doc: doc.metadata.get("university_id") in ids)
+    return ScopedPredicate(
+        f"结对高校：{names}",
+        lambda doc: doc.metadata.get("university_id") in ids,
+        tuple(sorted(ids)),
+    )
 
 
 def _zones_predicate(session: Session, zone_ids: Sequence[int]) -> Predicate:
     ids = frozenset(zone_ids)
     names = "、".join(z.name for z in (session.get(Zone, i) for i in sorted(ids)) if z) or "（无）"
-    return Predicate(f"结对高新区：{names}", lambda doc: doc.metadata.get("zone_id") in ids)
+    return ScopedPredicate(
+        f"结对高新区：{names}", lambda doc: doc.metadata.get("zone_id") in ids, tuple(sorted(ids))
+    )
 
 
 # ---------------------------------------------------------------------------------------------
