@@ -164,3 +164,21 @@ def test_a_university_admin_sees_the_figures_of_their_own_scope(
     assert 'id="scope-note"' in response.text
     # The programme report covers the whole province, which this reader's records do not.
     assert set(sources(response.text).values()) == {"records"}
+
+
+def test_boards_overview_lists_the_pilots_with_least_landed_first(
+    session: Session, client_for: ClientFor, province: Actor
+) -> None:
+    ahead = factories.create_pairing(session)
+    behind = factories.create_pairing(session)
+    for kind in ("industry_direction", "platform"):
+        factories.create_pilot_element(session, pairing=ahead, kind=kind, status="landed")
+    factories.create_pilot_element(session, pairing=behind, kind="platform", status="in_progress")
+    response = client_for(province).get("/dashboard/boards")
+    assert response.status_code == 200
+    rows = re.findall(r'<a href="/pairings/(\d+)/board">', response.text)
+    assert rows.index(str(behind.id)) < rows.index(str(ahead.id))
+    row = re.search(
+        rf'/pairings/{ahead.id}/board">.*?<strong>(\d)</strong> / 5', response.text, re.S
+    )
+    assert row is not None and row.group(1) == "2"

@@ -257,3 +257,22 @@ def pairing_board(
             ],
         },
     )
+
+
+@router.get("/dashboard/boards", response_class=HTMLResponse)
+def boards_overview(request: Request, session: SessionDep, actor: PageActor) -> Response:
+    """Every pairing's 五个一 at a glance, the pilots with the fewest landed first."""
+    reg = get_register("pairings")
+    pairs = kit.list_all_records(session, actor, reg, sort="id")
+    boards = [pairings.get_board(session, actor, p.id) for p in pairs]
+    boards.sort(key=lambda b: (b.landed, b.pairing.zone_city, b.pairing.title))
+    kinds = [slot.kind for slot in boards[0].slots] if boards else []
+    return render(
+        request,
+        "dashboard/boards.html",
+        {
+            "boards": boards,
+            "kinds": kinds,
+            "breadcrumbs": [("数说双高协同", "/dashboard"), ("“五个一”总览", None)],
+        },
+    )

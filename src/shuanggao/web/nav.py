@@ -104,7 +104,9 @@ class NavItem:
 
 _BUILTIN: list[NavItem] = [
     NavItem("首页", "/", group="work", order=0),
-    NavItem("数说双高协同", "/dashboard", group="work", order=10),
+    NavItem("数说双高协同", "/dashboard", group="work", order=10, prefix="/dashboard"),
+    # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
+    NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
 ]
 _EXTRA: list[NavItem] = []
 
@@ -146,7 +148,7 @@ def _register_items(actor: Actor) -> Iterable[NavItem]:
         if register_visible(reg, actor):
             group = register_group(reg.name)
             rank = known.index(reg.name) if reg.name in known else len(known) + n
-            yield NavItem(reg.label, register_href(reg), group=group, order=20 + rank)
+            yield NavItem(reg.label, register_href(reg), group=group, order=200 + 10 * rank)
 
 
 def nav_for(request: Request, actor: Actor | None) -> list[dict[str, Any]]:
