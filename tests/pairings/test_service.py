@@ -123,6 +123,7 @@ def test_coverage_counts_zones_paired_by_date(session: Session, admin_client: Te
             {"key": "国家级", "total": 2, "paired": 1, "unpaired": 1},
             {"key": "省级", "total": 2, "paired": 0, "unpaired": 2},
         ],
+        "paired_zones": [{"id": nj1.id, "name": "南京甲", "city": "南京市", "level": "national"}],
         "unpaired_zones": [
             {"id": nj2.id, "name": "南京乙", "city": "南京市", "level": "provincial"},
             {"id": wx1.id, "name": "无锡甲", "city": "无锡市", "level": "national"},

@@ -214,4 +214,5 @@ class CoverageRead(CleanModel):
     needed_per_year: float
     by_city: list[CoverageGroup]
     by_level: list[CoverageGroup]
+    paired_zones: list[CoverageZone]
     unpaired_zones: list[CoverageZone]

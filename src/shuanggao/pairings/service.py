@@ -202,6 +202,9 @@ def coverage(session: Session, actor: Actor, as_of: dt.date) -> CoverageRead:
             )
             for level in sorted(level_total, key=lambda lv: _LEVEL_ORDER.get(lv, 9))
         ],
+        paired_zones=[
+            CoverageZone(id=z.id, name=z.name, city=z.city, level=z.level) for z in paired
+        ],
         unpaired_zones=[
             CoverageZone(id=z.id, name=z.name, city=z.city, level=z.level) for z in unpaired
         ],
