@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 07:10:59.569933
+Create Date: 2026-11-27
 """
 
 from __future__ import annotations
