@@ -37,6 +37,14 @@
     }
   });
 
+  // Small screens: the menu button shows and hides the navigation.
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest(".nav-toggle") : null;
+    if (!button) { return; }
+    var open = document.body.classList.toggle("nav-open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
   // Progress bars: <div class="progress" data-value="42"> sets the width from data-value.
   function paintProgress(root) {
     var bars = (root || document).querySelectorAll(".progress[data-value]");

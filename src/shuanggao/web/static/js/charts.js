@@ -126,6 +126,11 @@
     }, 150);
   });
 
+  // Printing lays the page out anew: redraw the charts at the printed width.
+  window.addEventListener("beforeprint", function () {
+    charts.forEach(function (chart) { chart.resize(); });
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", drawAll);
   } else {
