@@ -211,14 +211,19 @@ def test_experts_are_ranked_from_their_items(
 def test_cached_filters_never_cross_tenants(
     scene: Scene, session: Session, settings: Settings
 ) -> None:
-    """The index caches filter masks: one university's scope must never serve another's."""
-    import gc
-
+    """The index caches filter masks by the filter's key: two scopes never share a key (a key
+    naming the function by its id would, once a collected closure's id is reused)."""
     world = scene.world
+    a = service.supply_visibility(world.actors["uni_other_admin"])
+    b = service.supply_visibility(world.actors["uni_paired_admin"])
+    assert a is not None and b is not None
+    assert a.describe() == b.describe()
+    assert a.key() != b.key()
+    assert a.key() == service.supply_visibility(world.actors["uni_other_admin"]).key()  # type: ignore[union-attr]
+    da = service.demand_visibility(session, world.actors["zone_a"])
+    db = service.demand_visibility(session, world.actors["zone_b"])
+    assert da is not None and db is not None and da.key() != db.key()
     private = scene.other_private.id  # type: ignore[attr-defined]
-    for _ in range(3):
-        for who, sees in (("uni_other_admin", True), ("uni_paired_admin", False)):
-            run = service.match_text(session, settings, world.actors[who], TOPIC)
-            assert (private in {h.obj.id for h in run.hits}) is sees, who
-            del run
-            gc.collect()
+    for who, sees in (("uni_other_admin", True), ("uni_paired_admin", False)) * 2:
+        run = service.match_text(session, settings, world.actors[who], TOPIC)
+        assert (private in {h.obj.id for h in run.hits}) is sees, who
