@@ -78,7 +78,7 @@ def render_error_page(request: Request, status: int, body: dict[str, Any]) -> Re
 
 
 def install(app: FastAPI) -> None:
-    from shuanggao.web import dashboard, pages, transfer
+    from shuanggao.web import audit_pages, dashboard, pages, transfer
 
     environment()  # build (and validate the loader paths of) the environment once at start-up
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -86,3 +86,4 @@ def install(app: FastAPI) -> None:
     app.include_router(transfer.router)
     app.include_router(pages.router)
     app.include_router(dashboard.router)
+    app.include_router(audit_pages.router)
