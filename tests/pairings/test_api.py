@@ -429,3 +429,33 @@ def test_nul_characters_are_field_errors(admin_client: TestClient, session: Sess
     assert resp.status_code == 422
     assert resp.json()["fields"] == {"q": "不能包含空字符", "kind": "不能包含空字符"}
     assert session.scalar(select(func.count()).select_from(Pairing)) == 0
+
+
+def test_pilot_boards_matrix(client_for: ClientFor, session: Session) -> None:
+    a = create_pairing(session, zone=create_zone(session, name="甲区"))
+    b = create_pairing(session, zone=create_zone(session, name="乙区"), batch="expansion_2026")
+    create_pilot_element(session, a, kind="industry_direction", title="方向", status="landed")
+    create_pilot_element(session, a, kind="benchmark_projects", title="一", status="in_progress")
+    create_pilot_element(session, a, kind="benchmark_projects", title="二", status="not_started")
+    client = client_for(Actor(role=Role.AUDITOR, user_id=16, username="a"))
+    body = client.get("/api/v1/pilot_boards").json()
+    assert [row["pairing_id"] for row in body] == [a.id, b.id]
+    row = body[0]
+    assert (row["zone_name"], row["batch"], row["status"], row["landed"]) == (
+        "甲区",
+        "pilot_2025",
+        "active",
+        1,
+    )
+    assert [(s["kind"], s["status"], s["items"]) for s in row["slots"]] == [
+        ("industry_direction", "landed", 1),
+        ("platform", "not_started", 0),
+        ("leading_talent", "not_started", 0),
+        ("conversion_fund", "not_started", 0),
+        ("benchmark_projects", "in_progress", 2),
+    ]
+    assert [s["status"] for s in body[1]["slots"]] == ["not_started"] * 5
+    only_2026 = client.get("/api/v1/pilot_boards", params={"batch": "expansion_2026"}).json()
+    assert [r["pairing_id"] for r in only_2026] == [b.id]
+    zone_client = client_for(zone_admin(b.zone_id))
+    assert [r["pairing_id"] for r in zone_client.get("/api/v1/pilot_boards").json()] == [b.id]

@@ -5,8 +5,9 @@ import datetime as dt
 from fastapi import APIRouter, Path, Query
 
 from shuanggao.pairings import service
-from shuanggao.pairings.schemas import BoardRead, CoverageRead
+from shuanggao.pairings.schemas import BoardRead, BoardSummary, CoverageRead
 from shuanggao.pairings.service import today
+from shuanggao.programme.enums import Batch
 from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["结对"])
@@ -29,3 +30,12 @@ def pairing_coverage(
     as_of: dt.date | None = Query(default=None, description="统计截止日期，默认今天"),
 ) -> CoverageRead:
     return service.coverage(session, actor, as_of or today())
+
+
+@router.get("/pilot_boards", response_model=list[BoardSummary], summary="各结对“五个一”进展")
+def pilot_boards(
+    session: SessionDep,
+    actor: ActorDep,
+    batch: Batch | None = Query(default=None, description="只看该批次"),
+) -> list[BoardSummary]:
+    return service.list_boards(session, actor, batch)

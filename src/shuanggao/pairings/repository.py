@@ -135,6 +135,25 @@ def elements_of_pairing(session: Session, pairing_id: int) -> list[PilotElement]
     return list(session.scalars(stmt))
 
 
+def pairings_in_scope(
+    session: Session, scope: ColumnElement[bool] | None, batch: str | None
+) -> list[Pairing]:
+    stmt = select(Pairing).options(*PAIRING_LOAD).order_by(Pairing.id)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if batch is not None:
+        stmt = stmt.where(Pairing.batch == batch)
+    return list(session.scalars(stmt))
+
+
+def element_statuses(session: Session, pairing_ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """(pairing id, kind, status) of every 五个一 item of the given pairings."""
+    stmt = select(PilotElement.pairing_id, PilotElement.kind, PilotElement.status).where(
+        PilotElement.pairing_id.in_(list(pairing_ids))
+    )
+    return [(int(pid), str(kind), str(status)) for pid, kind, status in session.execute(stmt)]
+
+
 def zones_in_levels(session: Session, levels: Sequence[str]) -> list[Zone]:
     stmt = select(Zone).where(Zone.level.in_(list(levels))).order_by(Zone.city, Zone.name)
     return list(session.scalars(stmt))

@@ -188,6 +188,25 @@ class BoardRead(CleanModel):
     landed: int = Field(description="已落地的“五个一”数量（0–5）")
 
 
+class BoardSummarySlot(CleanModel):
+    kind: FiveOneKind
+    status: ProgressStatus
+    items: int
+
+
+class BoardSummary(CleanModel):
+    """One pairing's row of the 五个一 progress matrix."""
+
+    pairing_id: int
+    title: str
+    zone_id: int
+    zone_name: str
+    batch: Batch
+    status: PairingStatus
+    slots: list[BoardSummarySlot]
+    landed: int
+
+
 class CoverageZone(CleanModel):
     id: int
     name: str

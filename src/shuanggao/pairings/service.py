@@ -13,10 +13,13 @@ from shuanggao.accounts.actor import Actor
 from shuanggao.kit import service as kit
 from shuanggao.pairings import repository as repo
 from shuanggao.pairings.models import Pairing
+from shuanggao.pairings.policy import PAIRING_POLICY
 from shuanggao.pairings.registers import pairings as pairing_register
 from shuanggao.pairings.schemas import (
     BoardRead,
     BoardSlot,
+    BoardSummary,
+    BoardSummarySlot,
     CoverageGroup,
     CoverageRead,
     CoverageZone,
@@ -141,6 +144,40 @@ def get_board(session: Session, actor: Actor, pairing_id: int) -> BoardRead:
         slots=slots,
         landed=sum(1 for s in slots if s.status is ProgressStatus.LANDED),
     )
+
+
+def list_boards(
+    session: Session, actor: Actor, batch: Batch | str | None = None
+) -> list[BoardSummary]:
+    """The 五个一 progress of every pairing the actor may read (two queries, however many)."""
+    batch_value = Batch(Batch.parse(batch)).value if batch else None
+    pairings = repo.pairings_in_scope(session, PAIRING_POLICY.read_filter(actor), batch_value)
+    statuses: dict[tuple[int, str], list[ProgressStatus]] = {}
+    for pairing_id, kind, status in repo.element_statuses(session, [p.id for p in pairings]):
+        statuses.setdefault((pairing_id, kind), []).append(ProgressStatus(status))
+    out: list[BoardSummary] = []
+    for pairing in pairings:
+        slots = [
+            BoardSummarySlot(
+                kind=kind,
+                status=_slot_status(statuses.get((pairing.id, kind.value), [])),
+                items=len(statuses.get((pairing.id, kind.value), [])),
+            )
+            for kind in FiveOneKind
+        ]
+        out.append(
+            BoardSummary(
+                pairing_id=pairing.id,
+                title=pairing.title,
+                zone_id=pairing.zone_id,
+                zone_name=pairing.zone_name,
+                batch=Batch(pairing.batch),
+                status=PairingStatus(pairing.status),
+                slots=slots,
+                landed=sum(1 for s in slots if s.status is ProgressStatus.LANDED),
+            )
+        )
+    return out
 
 
 def _slot_status(statuses: list[ProgressStatus]) -> ProgressStatus:
