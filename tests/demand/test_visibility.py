@@ -54,9 +54,18 @@ def _check_anonymous(who: str, world: World, client_for: ClientFor) -> None:
         # Errors must not leak it either: a bad update and a forbidden triage.
         client.patch(f"/api/v1/demands/{anon.id}", json={"budget_min": -1}).text,
         client.post(f"/api/v1/demands/{anon.id}/triage", json={"state": "长期攻关"}).text,
+        # Exports (API and page), the register pages, the edit form.
+        client.get("/api/v1/exports/demands", params={"format": "csv"}).content.decode("utf-8-sig"),
+        client.get("/r/demands/export.csv").content.decode("utf-8-sig"),
+        client.get("/r/demands").text,
+        client.get(f"/r/demands/{anon.id}").text,
+        client.get(f"/r/demands/{anon.id}/edit").text,
     ]
     body = client.get(f"/api/v1/demands/{anon.id}").json()
     if who in INSIDERS:
+        # The same pages and exports do show it to those who may see it.
+        for text in texts[6:10]:
+            assert CANARY in text or world.ent_secret.credit_code in text, who
         assert body["enterprise_name"] == f"{CANARY}储能有限公司"
         assert body["enterprise_id"] == world.ent_secret.id
         assert body["phone"] == "13912345678"

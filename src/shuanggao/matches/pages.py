@@ -33,8 +33,9 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _add_links(register_name: str, label: str, path: str) -> None:
-    """Add a button to the register's detail page, keeping any hooks already set."""
+def _extend_hooks(register_name: str, label: str, path: str, list_fields: tuple[str, ...]) -> None:
+    """Add a button to the register's detail page and choose its list columns, keeping any
+    other hooks already set."""
     hooks = page_hooks(register_name)
     previous = hooks.detail_links
 
@@ -44,11 +45,30 @@ def _add_links(register_name: str, label: str, path: str) -> None:
 
     fields = {k: getattr(hooks, k) for k in hooks.__dataclass_fields__}
     fields["detail_links"] = links
+    fields["list_fields"] = hooks.list_fields or list_fields
     set_page_hooks(register_name, PageHooks(**fields))
 
 
-_add_links("demands", "匹配结果", "/demands/{id}/matches")
-_add_links("supply_items", "匹配需求", "/supply_items/{id}/matches")
+_extend_hooks(
+    "demands",
+    "匹配结果",
+    "/demands/{id}/matches",
+    (
+        "title",
+        "enterprise_id",
+        "zone_id",
+        "cooperation_mode",
+        "visibility",
+        "triage_state",
+        "deadline_date",
+    ),
+)
+_extend_hooks(
+    "supply_items",
+    "匹配需求",
+    "/supply_items/{id}/matches",
+    ("title", "university_id", "kind", "owner_name", "maturity", "is_public"),
+)
 
 
 def _opts(params: Mapping[str, Any], multi: list[str]) -> SearchOptions:
