@@ -25,8 +25,29 @@ from shuanggao.web.templating import PageActor, render
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
+# Actions other domains record that the audit module does not name (yet).
+EXTRA_ACTIONS = {
+    "submit": "提交",
+    "approve": "审核通过",
+    "return": "退回",
+    "triage": "需求梳理",
+    "match": "匹配",
+    "match_feedback": "匹配反馈",
+    "reference_load": "载入参考数据",
+}
 # Audit entities that are not registers.
-OTHER_ENTITIES = {"users": "账号", "audit": "审计日志", "matches": "匹配结果"}
+OTHER_ENTITIES = {
+    "users": "账号",
+    "audit": "审计日志",
+    "matches": "匹配结果",
+    "api_tokens": "API 令牌",
+}
+
+
+def action_label(action: str) -> str:
+    label = audit.action_label(action)
+    return EXTRA_ACTIONS.get(action, label) if label == action else label
+
 
 add_nav_item(
     NavItem(
@@ -82,7 +103,7 @@ def audit_log(request: Request, session: SessionDep, actor: PageActor) -> Respon
     rows: list[dict[str, Any]] = [
         {
             "event": e,
-            "action": audit.action_label(e.action),
+            "action": action_label(e.action),
             "entity": labels.get(e.entity, e.entity),
             "role": ROLE_LABELS.get(Role(e.actor_role), e.actor_role)
             if e.actor_role in {r.value for r in Role}
@@ -103,7 +124,9 @@ def audit_log(request: Request, session: SessionDep, actor: PageActor) -> Respon
             "page_size": PAGE_SIZE,
             "params": filters,
             "errors": errors,
-            "actions": sorted(audit.ACTION_LABELS.items(), key=lambda kv: kv[1]),
+            "actions": sorted(
+                {**EXTRA_ACTIONS, **audit.ACTION_LABELS}.items(), key=lambda kv: kv[1]
+            ),
             "entities": sorted(labels.items(), key=lambda kv: kv[1]),
             "export_query": urlencode(filters),
             "breadcrumbs": [("审计日志", None)],
