@@ -135,3 +135,22 @@ def test_supply_page_suggests_disciplines_when_missing(
     resp = client.get(f"/supply_items/{item.id}/matches/codes")
     assert resp.status_code == 200
     assert "建议一级学科" in resp.text
+
+
+def test_home_lists_new_recommendations_of_ones_own_side(
+    world: World, client_for: ClientFor, session: Session
+) -> None:
+    hidden = world.demands["admins"]
+    hidden.description = "储能电站电池热失控安全预警"
+    session.flush()
+    province = client_for(world.actors["province"])
+    province.get(f"/api/v1/matches/demands/{world.demands['public'].id}")
+    province.get(f"/api/v1/matches/demands/{hidden.id}")
+    home = client_for(world.actors["zone_a"]).get("/").text
+    assert "新的匹配推荐" in home
+    assert "公开需求：储能安全 ← 储能电池热失控预警算法" in home
+    assert "内部需求：产线改造 ← 储能电池热失控预警算法" in home
+    # The item's university sees the recommendation of the public demand, not the hidden one.
+    home = client_for(world.actors["uni_paired_admin"]).get("/").text
+    assert "储能电池热失控预警算法 → 公开需求：储能安全" in home
+    assert "内部需求：产线改造" not in home

@@ -133,3 +133,36 @@ def paired_zones(session: Session) -> list[Zone]:
         .order_by(Zone.city, Zone.name)
     )
     return list(session.scalars(stmt))
+
+
+def recent_recommended(
+    session: Session,
+    demand_scope: ColumnElement[bool] | None,
+    supply_scope: ColumnElement[bool] | None,
+    side: ColumnElement[bool],
+    limit: int,
+) -> tuple[int, list[tuple[Match, Demand, SupplyItem]]]:
+    """Recommendations not yet looked at on ``side`` (the actor's demands or items), newest
+    first, with both records; and how many there are."""
+    conds = [
+        Match.state == "recommended",
+        side,
+        *_conditions(demand_scope, supply_scope, None, None),
+    ]
+    total = session.scalar(
+        select(func.count())
+        .select_from(Match)
+        .join(Demand, Demand.id == Match.demand_id)
+        .join(SupplyItem, SupplyItem.id == Match.supply_item_id)
+        .where(*conds)
+    )
+    stmt = (
+        select(Match, Demand, SupplyItem)
+        .join(Demand, Demand.id == Match.demand_id)
+        .join(SupplyItem, SupplyItem.id == Match.supply_item_id)
+        .where(*conds)
+        .order_by(Match.updated_at.desc(), Match.id.desc())
+        .limit(limit)
+    )
+    rows = [(m, d, s) for m, d, s in session.execute(stmt).all()]
+    return int(total or 0), rows

@@ -986,3 +986,30 @@ def change_state_view(
 def paired_zones(session: Session) -> list[Zone]:
     """Zones with at least one (not terminated) pairing: the zones a map can be drawn for."""
     return repo.paired_zones(session)
+
+
+@dataclass
+class NewMatches:
+    total: int
+    rows: list[tuple[Match, Demand, SupplyItem]]
+    side: str  # "demand" or "supply"
+
+
+def new_matches(session: Session, actor: Actor, limit: int = 6) -> NewMatches | None:
+    """Recommendations for the actor's own demands or items that nobody on their side has
+    looked at yet (None for roles that own neither)."""
+    side: Any
+    if actor.role is Role.ZONE_ADMIN and actor.zone_id is not None:
+        side, which = Demand.zone_id == actor.zone_id, "demand"
+    elif actor.role is Role.ENTERPRISE_USER and actor.enterprise_id is not None:
+        side, which = Demand.enterprise_id == actor.enterprise_id, "demand"
+    elif actor.role is Role.UNIVERSITY_ADMIN and actor.university_id is not None:
+        side, which = SupplyItem.university_id == actor.university_id, "supply"
+    elif actor.role is Role.RESEARCHER and actor.user_id is not None:
+        side, which = SupplyItem.owner_user_id == actor.user_id, "supply"
+    else:
+        return None
+    total, rows = repo.recent_recommended(
+        session, DEMAND_POLICY.read_filter(actor), SUPPLY_POLICY.read_filter(actor), side, limit
+    )
+    return NewMatches(total, rows, which)
