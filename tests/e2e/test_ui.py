@@ -190,3 +190,18 @@ def test_zone_admin_sees_their_zone_only(
     assert page.locator(".user-tenant").inner_text() == "南京建邺高新区"
     assert page.locator("#panel-demands_to_triage").is_visible()
     screenshot(page, "10-home-zone")
+
+
+def test_auditor_reads_the_audit_log_of_sign_ins(page: Any, sign_in: SignIn) -> None:
+    sign_in(page, "demo.auditor", next_path="/")
+    page.click(".sidenav a >> text=审计日志")
+    page.wait_for_url(re.compile(r"/audit$"))
+    page.fill("#audit-filters input[name=actor]", "demo.auditor")
+    page.select_option("#audit-filters select[name=action]", "sign_in")
+    page.wait_for_url(re.compile(r"action=sign_in"))
+    page.wait_for_function(
+        "document.querySelectorAll('#audit-table tbody > tr').length >= 1 && "
+        "Array.from(document.querySelectorAll('#audit-table tbody > tr')).every("
+        "r => r.innerText.includes('demo.auditor') && r.innerText.includes('登录成功'))"
+    )
+    screenshot(page, "11-audit-log")
