@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.accounts.actor import Actor, Role
 from shuanggao.config import Settings
+from shuanggao.errors import Forbidden
 from shuanggao.kit import service as kit
 from shuanggao.matches import service
 from shuanggao.matches.index import SyncReport, forget_index, get_index
@@ -129,3 +131,43 @@ def test_missing_model_gives_lexical_results_with_a_message(
     assert run.method == "lexical"
     assert run.note is not None and "只按关键词匹配" in run.note
     assert [h.obj.id for h in run.hits] == [item.id]
+
+
+def test_discipline_suggestions_use_the_labelled_examples(
+    session: Session, settings: Settings
+) -> None:
+    from shuanggao.matches.classifiers import _examples
+
+    examples = _examples("discipline")
+    assert len(examples) == 1104
+    assert examples[0][1] == "0826"
+    uni = create_university(session)
+    item = create_supply_item(
+        session,
+        uni,
+        title="抗肿瘤药物缓释制剂",
+        abstract="基于纳米载体的抗肿瘤药物缓释制剂处方与工艺研究",
+        keywords=["药物制剂", "缓释", "纳米载体"],
+    )
+    found = service.suggest_codes_for_supply(session, settings, Actor.system(), item.id)
+    assert found.method == "lexical"
+    assert "1007" in [s.code for s in found.discipline_codes]
+
+
+def test_reindex_prepares_hybrid_classifiers(
+    session: Session, settings: Settings, encoder: CountingEncoder
+) -> None:
+    uni = create_university(session)
+    item = create_supply_item(session, uni, title="储能电池热失控预警", abstract="储能安全")
+    _, report = service.reindex(session, settings, Actor.system(), with_classifiers=True)
+    assert report == SyncReport(added=1)
+    assert (settings.var_dir / "index" / "classifiers.json").exists()
+    embedded = len(encoder.passages)
+    found = service.suggest_codes_for_supply(session, settings, Actor.system(), item.id)
+    assert found.method == "hybrid"
+    assert len(found.discipline_codes) == 3
+    # The label profiles were embedded by the reindex; a suggestion embeds only its own text.
+    assert len(encoder.passages) - embedded <= 1
+    other = Actor(role=Role.ZONE_ADMIN, user_id=5)
+    with pytest.raises(Forbidden):
+        service.reindex(session, settings, other)

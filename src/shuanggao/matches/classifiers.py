@@ -8,9 +8,12 @@ Classification is lexical until ``shuanggao matching reindex`` has embedded the 
 
 from __future__ import annotations
 
+import csv
 import json
 import threading
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from shuanggao_matching import Classifier, Label
@@ -19,6 +22,7 @@ from shuanggao.matches.index import MatchIndex, shared_tokenizer
 from shuanggao.reference import service as reference
 
 MARKER = "classifiers.json"
+DISCIPLINE_EXAMPLES = Path(__file__).resolve().parent / "data" / "discipline_examples.csv"
 
 LabelSource = Callable[[], list[Any]]
 LABEL_SETS: dict[str, LabelSource] = {
@@ -33,6 +37,17 @@ _LOCK = threading.Lock()
 
 def _labels(name: str) -> list[Label]:
     return [Label(code=lab.code, name=lab.name, description=lab.text) for lab in LABEL_SETS[name]()]
+
+
+@cache
+def _examples(name: str) -> tuple[tuple[str, str], ...]:
+    """Labelled example texts of a label set (the 一级学科 ones: CSL dev papers, see
+    ``data/PROVENANCE.md``); only examples of known labels are kept."""
+    if name != "discipline":
+        return ()
+    known = {lab.code for lab in LABEL_SETS[name]()}
+    with DISCIPLINE_EXAMPLES.open(encoding="utf-8", newline="") as fh:
+        return tuple((r["text"], r["code"]) for r in csv.DictReader(fh) if r["code"] in known)
 
 
 def _ready_models(index: MatchIndex) -> set[str]:
@@ -55,6 +70,7 @@ def classifier(index: MatchIndex, name: str) -> Classifier:
         if found is None:
             found = Classifier(
                 _labels(name),
+                examples=_examples(name),
                 tokenizer=shared_tokenizer(),
                 encoder=encoder if dense else None,
                 embedding_cache=index.cache,
@@ -73,6 +89,7 @@ def prepare(index: MatchIndex, progress: Callable[[str], None] | None = None) ->
             progress(name)
         built = Classifier(
             _labels(name),
+            examples=_examples(name),
             tokenizer=shared_tokenizer(),
             encoder=encoder,
             embedding_cache=index.cache,
