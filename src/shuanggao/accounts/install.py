@@ -376,6 +376,33 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, wrapped)
 
 
+def _out_of_range(exc: BaseException) -> bool:
+    """An integer the database cannot hold (SQLite: OverflowError; PostgreSQL: 22003)."""
+    if isinstance(exc, OverflowError):
+        return True
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) == "22003"
+
+
+def install_range_guard(app: FastAPI) -> None:
+    """An id beyond the database's integer range names no record: answer 404, not 500.
+
+    Path and query integers are unbounded in the API; rather than every endpoint bounding its
+    ids, a value the database cannot even compare is reported as ``not_found``.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    from shuanggao.errors import NotFound
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        if not _out_of_range(exc):
+            raise exc
+        return _error(request, NotFound())
+
+    app.add_exception_handler(OverflowError, handler)
+    app.add_exception_handler(DBAPIError, handler)
+
+
 def install(app: FastAPI) -> None:
     settings: Settings = app.state.settings
     app.state.login_limiter = SlidingWindowLimiter(
@@ -384,6 +411,7 @@ def install(app: FastAPI) -> None:
     app.state.csrf_token = csrf_token
     app.state.current_account = current_account
     ensure_append_only(app.state.engine)
+    install_range_guard(app)
     app.add_middleware(AccountsMiddleware)
     # Added last, so it is outermost: headers go on every response, errors included.
     app.add_middleware(SecurityHeadersMiddleware)

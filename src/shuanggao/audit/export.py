@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from shuanggao.audit.models import AuditEvent
 from shuanggao.audit.service import action_label
@@ -37,6 +38,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _safe(value: Any) -> str:
     text = "" if value is None else str(value)
+    # Control characters (other than tab/newline) cannot be stored in a worksheet or shown.
+    text = str(ILLEGAL_CHARACTERS_RE.sub("", text))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
