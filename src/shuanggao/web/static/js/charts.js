@@ -65,22 +65,18 @@
     },
 
     "coverage-cities": function (el, data) {
-      var groups = data.by_city || [];
+      var groups = (data.by_city || []).slice().reverse();
       return {
         color: [PALETTE[1], "#d5dbe3"],
         textStyle: { fontFamily: FONT },
-        tooltip: { trigger: "axis", renderMode: "richText" },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
         legend: { top: 0 },
-        grid: { left: 36, right: 12, top: 30, bottom: 48 },
-        xAxis: {
-          type: "category",
-          data: groups.map(function (g) { return g.key; }),
-          axisLabel: { interval: 0, rotate: groups.length > 8 ? 40 : 0 }
-        },
-        yAxis: { type: "value", minInterval: 1 },
+        grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+        xAxis: { type: "value", minInterval: 1 },
+        yAxis: { type: "category", data: groups.map(function (g) { return g.key; }) },
         series: [
-          { name: "已结对", type: "bar", stack: "zones", data: groups.map(function (g) { return g.paired; }) },
-          { name: "未结对", type: "bar", stack: "zones", data: groups.map(function (g) { return g.unpaired; }) }
+          { name: "已结对", type: "bar", stack: "zones", barMaxWidth: 16, data: groups.map(function (g) { return g.paired; }) },
+          { name: "未结对", type: "bar", stack: "zones", barMaxWidth: 16, data: groups.map(function (g) { return g.unpaired; }) }
         ]
       };
     }
@@ -103,9 +99,10 @@
       })
       .then(function (data) {
         var chart = window.echarts.init(el, null, { renderer: "canvas" });
+        // "Drawn" once the first rendering (and its animation) has finished.
+        chart.on("finished", function () { el.setAttribute("data-rendered", "true"); });
         chart.setOption(build(el, data));
         charts.push(chart);
-        el.setAttribute("data-rendered", "true");
       })
       .catch(function () {
         el.setAttribute("data-rendered", "error");
