@@ -7,11 +7,18 @@
     return el ? el.getAttribute("content") : "";
   }
 
-  // Every htmx request carries the CSRF token in a header.
+  // Every htmx request carries the CSRF token in a header; GET requests drop empty filters so
+  // the pushed URL stays short and readable.
   document.addEventListener("htmx:configRequest", function (event) {
     var token = meta("csrf-token");
     if (token) {
       event.detail.headers[meta("csrf-header") || "X-CSRF-Token"] = token;
+    }
+    if (event.detail.verb === "get") {
+      var params = event.detail.parameters;
+      Object.keys(params).forEach(function (key) {
+        if (params[key] === "") { delete params[key]; }
+      });
     }
   });
 
