@@ -287,3 +287,9 @@ def totp_page_submit(
         add_flash(request, response, "身份验证器已绑定。今后登录时需要输入动态验证码。")
         return response
     return render(request, "accounts/totp.html", _totp_context(request, user))
+
+
+# 账号管理 (administrators) lives in its own module; mounted with these pages.
+from shuanggao.accounts.admin_pages import router as admin_router  # noqa: E402
+
+router.include_router(admin_router)
