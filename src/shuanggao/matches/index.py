@@ -22,8 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shuanggao_matching import ChineseTokenizer, EmbeddingCache, Encoder, Matcher, load_encoder
-from sqlalchemy.orm import Session
+from shuanggao_matching import (
+    ChineseTokenizer,
+    EmbeddingCache,
+    Encoder,
+    HashingEncoder,
+    Matcher,
+    load_encoder,
+)
+from sqlalchemy.orm import Session, sessionmaker
 
 from shuanggao.config import Settings
 from shuanggao.demand import repository as demand_repo
@@ -99,6 +106,26 @@ class SyncReport:
         )
 
 
+@dataclass
+class BuildProgress:
+    """A background index build: what it is doing and how far it got."""
+
+    side: str = ""
+    done: int = 0
+    total: int = 0
+    running: bool = True
+    error: str | None = None
+
+    @property
+    def percent(self) -> int | None:
+        return None if not self.total else min(100, round(self.done * 100 / self.total))
+
+
+# From this many rows to (re-)embed with a real model, a page builds the index in the background
+# and shows its progress instead of keeping the browser waiting.
+BACKGROUND_FROM = 60
+
+
 class MatchIndex:
     """Both matchers, their fingerprints and the embedding cache. Thread-safe."""
 
@@ -110,6 +137,7 @@ class MatchIndex:
         self.cache = EmbeddingCache()
         self.matchers: dict[str, Matcher] = {}
         self.fingerprints: dict[str, dict[str, str]] = {side: {} for side in SIDES}
+        self.build: BuildProgress | None = None
         self._load()
 
     # -- persistence ---------------------------------------------------------------------------
@@ -236,6 +264,46 @@ class MatchIndex:
         if progress is not None and total == 0:
             progress(side, 0, 0)
         return report
+
+    def pending(self, session: Session, side: str) -> int:
+        """How many rows of ``side`` a sync would (re-)index now."""
+        repo = supply_repo if side == "supply" else demand_repo
+        known = self.fingerprints[side]
+        current = repo.fingerprints(session)
+        changed = sum(1 for i, fp in current.items() if known.get(str(i)) != fp)
+        return changed + sum(1 for k in known if int(k) not in current)
+
+    def needs_background(self, session: Session, side: str) -> bool:
+        """Would bringing ``side`` up to date keep a page waiting (many texts, a real model)?"""
+        if self.encoder is None or isinstance(self.encoder, HashingEncoder):
+            return False
+        return self.pending(session, side) >= BACKGROUND_FROM
+
+    def build_in_background(
+        self, factory: sessionmaker[Session], sides: tuple[str, ...] = SIDES
+    ) -> BuildProgress:
+        """Start a sync of ``sides`` in a thread with its own session (once at a time)."""
+        with self.lock:
+            if self.build is not None and self.build.running:
+                return self.build
+            progress = BuildProgress()
+            self.build = progress
+
+        def report(side: str, done: int, total: int) -> None:
+            progress.side, progress.done, progress.total = side, done, total
+
+        def run() -> None:
+            try:
+                with factory() as session:
+                    self.sync(session, report, sides=sides)
+            except Exception as exc:  # shown on the progress page; the next page retries
+                log.exception("background index build failed")
+                progress.error = f"建立索引失败：{exc}"
+            finally:
+                progress.running = False
+
+        threading.Thread(target=run, name="match-index-build", daemon=True).start()
+        return progress
 
     # -- inspection ----------------------------------------------------------------------------
     @property

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import HTMLResponse, Response
 
 from shuanggao.accounts.actor import Role
@@ -31,6 +32,26 @@ DISMISS_REASONS = ("技术方向不符", "成熟度不够", "合作方式不符"
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def _factory(request: Request) -> sessionmaker[Session]:
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    return factory
+
+
+def _building(request: Request, exc: service.IndexBuilding) -> HTMLResponse:
+    """The page shown while the index is built in the background; it polls, then reloads."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return render(
+        request,
+        "matches/building.html",
+        {"progress": exc.progress, "next": here, "breadcrumbs": [("供需匹配", None)]},
+        status_code=202,
+    )
+
+
+def _safe_next(raw: str) -> str:
+    return raw if raw.startswith("/") and not raw.startswith("//") else "/"
 
 
 def _extend_hooks(register_name: str, label: str, path: str, list_fields: tuple[str, ...]) -> None:
@@ -105,7 +126,12 @@ def demand_matches(
     demand_id: int, request: Request, session: SessionDep, actor: PageActor
 ) -> HTMLResponse:
     opts = _opts(request.query_params, request.query_params.getlist("kinds"))
-    view = service.demand_matches_view(session, _settings(request), actor, demand_id, opts)
+    try:
+        view = service.demand_matches_view(
+            session, _settings(request), actor, demand_id, opts, factory=_factory(request)
+        )
+    except service.IndexBuilding as exc:
+        return _building(request, exc)
     hits = [views.supply_hit_view(h, view.judge.get(h.obj.id, False)) for h in view.run.hits]
     demand = view.read
     return render(
@@ -149,7 +175,12 @@ def supply_matches(
     item_id: int, request: Request, session: SessionDep, actor: PageActor
 ) -> HTMLResponse:
     opts = _opts(request.query_params, [])
-    view = service.supply_matches_view(session, _settings(request), actor, item_id, opts)
+    try:
+        view = service.supply_matches_view(
+            session, _settings(request), actor, item_id, opts, factory=_factory(request)
+        )
+    except service.IndexBuilding as exc:
+        return _building(request, exc)
     hits = [views.demand_hit_view(h, view.judge.get(h.obj.id, False)) for h in view.run.hits]
     item = view.item
     return render(
@@ -189,9 +220,7 @@ def match_state(
     reason = str(form.get("reason") or "").strip() or str(form.get("reason_choice") or "")
     judged = service.change_state_view(session, actor, match_id, state, reason=reason or None)
     if request.headers.get("HX-Request") != "true":
-        back = str(form.get("next") or f"/demands/{judged.match.demand_id}/matches")
-        if not back.startswith("/") or back.startswith("//"):
-            back = "/"
+        back = _safe_next(str(form.get("next") or f"/demands/{judged.match.demand_id}/matches"))
         return RedirectResponse(back, status_code=303)
     match = judged.match
     return render(
@@ -226,7 +255,12 @@ def map_index(request: Request, session: SessionDep, actor: PageActor) -> Respon
 
 @router.get("/zones/{zone_id}/map", response_class=HTMLResponse)
 def zone_map(zone_id: int, request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
-    result = service.zone_map(session, _settings(request), actor, zone_id)
+    try:
+        result = service.zone_map(
+            session, _settings(request), actor, zone_id, factory=_factory(request)
+        )
+    except service.IndexBuilding as exc:
+        return _building(request, exc)
     return render(
         request,
         "matches/zone_map.html",
@@ -239,3 +273,13 @@ def zone_map(zone_id: int, request: Request, session: SessionDep, actor: PageAct
             "breadcrumbs": [("供需匹配图谱", "/matches/map"), (result.zone_name, None)],
         },
     )
+
+
+@router.get("/matches/index/progress", response_class=HTMLResponse)
+def index_progress(request: Request, actor: PageActor, next: str = "/") -> Response:
+    """The polled progress of a background index build; when it is done, go to ``next``."""
+    progress = service.index_progress(_settings(request))
+    target = _safe_next(next)
+    if progress is None or (not progress.running and progress.error is None):
+        return Response(status_code=200, headers={"HX-Redirect": target})
+    return render(request, "matches/_building.html", {"progress": progress, "next": target})

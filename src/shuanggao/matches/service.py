@@ -25,7 +25,7 @@ from shuanggao_matching import (
 from shuanggao_matching import (
     Match as LibMatch,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from shuanggao.accounts.actor import ROLE_TENANT, Actor, Role
 from shuanggao.audit import service as audit
@@ -42,7 +42,13 @@ from shuanggao.matches import classifiers
 from shuanggao.matches import repository as repo
 from shuanggao.matches.documents import demand_query, supply_query, text_query
 from shuanggao.matches.errors import BadStateChange
-from shuanggao.matches.index import MatchIndex, Progress, SyncReport, get_index
+from shuanggao.matches.index import (
+    BuildProgress,
+    MatchIndex,
+    Progress,
+    SyncReport,
+    get_index,
+)
 from shuanggao.matches.models import Match
 from shuanggao.matches.schemas import (
     STATE_TRANSITIONS,
@@ -640,13 +646,21 @@ def experts_for_demand(
 
 
 def zone_map(
-    session: Session, settings: Settings, actor: Actor, zone_id: int, *, top: int = 3
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    zone_id: int,
+    *,
+    top: int = 3,
+    factory: sessionmaker[Session] | None = None,
 ) -> ZoneMap:
     """A zone's demands × its paired universities' supply: each demand's best answers, the
     coverage, and the gaps — demands no paired supply answers well (卡脖子 candidates)."""
     zone = session.get(Zone, zone_id)
     if zone is None:
         raise NotFound()
+    if factory is not None:
+        ensure_index_ready(session, settings, factory, "supply")
     opts = SearchOptions(top=top).checked()
     universities = repo.paired_universities(session, zone_id)
     demands = demand_repo.list_for_zone(session, zone_id, DEMAND_POLICY.read_filter(actor))
@@ -918,12 +932,17 @@ def demand_matches_view(
     actor: Actor,
     demand_id: int,
     opts: SearchOptions | None = None,
+    *,
+    factory: sessionmaker[Session] | None = None,
 ) -> DemandMatchesView:
     """A demand's matches page: ranked supply items (recorded; seen by the demand's side they
-    become 已查看), the experts behind them and the feedback so far."""
+    become 已查看), the experts behind them and the feedback so far. With ``factory``, a large
+    index build runs in the background (``IndexBuilding``)."""
     opts = (opts or SearchOptions()).checked()
-    run = match_demand(session, settings, actor, demand_id, opts)
     demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
+    if factory is not None:
+        ensure_index_ready(session, settings, factory, "supply")
+    run = match_demand(session, settings, actor, demand_id, opts)
     mark_viewed(session, actor, run.hits)
     _, experts = experts_for_demand(session, settings, actor, demand_id, SearchOptions(top=5))
     return DemandMatchesView(
@@ -951,11 +970,15 @@ def supply_matches_view(
     actor: Actor,
     item_id: int,
     opts: SearchOptions | None = None,
+    *,
+    factory: sessionmaker[Session] | None = None,
 ) -> SupplyMatchesView:
     """A supply item's matching demands page (anonymous demands without their enterprise)."""
     opts = (opts or SearchOptions()).checked()
-    run = match_supply(session, settings, actor, item_id, opts)
     item: SupplyItem = kit.get_record(session, actor, supply_register, item_id)
+    if factory is not None:
+        ensure_index_ready(session, settings, factory, "demand")
+    run = match_supply(session, settings, actor, item_id, opts)
     mark_viewed(session, actor, run.hits)
     return SupplyMatchesView(
         item=item,
@@ -1013,3 +1036,32 @@ def new_matches(session: Session, actor: Actor, limit: int = 6) -> NewMatches | 
         session, DEMAND_POLICY.read_filter(actor), SUPPLY_POLICY.read_filter(actor), side, limit
     )
     return NewMatches(total, rows, which)
+
+
+class IndexBuilding(Exception):
+    """The index is being built in the background; the page shows ``progress`` meanwhile."""
+
+    def __init__(self, progress: BuildProgress) -> None:
+        super().__init__("index building")
+        self.progress = progress
+
+
+def ensure_index_ready(
+    session: Session,
+    settings: Settings,
+    factory: sessionmaker[Session],
+    side: str,
+) -> None:
+    """For pages: when ``side`` has many texts to embed with a real model, build it in the
+    background and raise ``IndexBuilding`` (the page shows the progress) instead of making the
+    browser wait; otherwise return and let the search bring the index up to date."""
+    index = get_index(settings)
+    build = index.build
+    if build is not None and build.running:
+        raise IndexBuilding(build)
+    if index.needs_background(session, side):
+        raise IndexBuilding(index.build_in_background(factory, (side,)))
+
+
+def index_progress(settings: Settings) -> BuildProgress | None:
+    return get_index(settings).build
