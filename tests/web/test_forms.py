@@ -194,3 +194,54 @@ def test_zone_admin_new_enterprise_form_defaults_to_their_zone(
     response = client_for(admin).get("/r/enterprises/new")
     assert response.status_code == 200
     assert f'<option value="{own.id}" selected>{own.name}</option>' in response.text
+
+
+def test_form_inputs_follow_the_field_kinds(client_for: ClientFor, province: Actor) -> None:
+    client = client_for(province)
+    zones = client.get("/r/zones/new").text
+    # An enum is a select of Chinese labels; a date a date input; a yes/no a checkbox.
+    assert '<option value="provincial">省级</option>' in zones
+    assert re.search(r'<input id="f-source_date" name="source_date" type="date"', zones)
+    assert re.search(r'<input type="checkbox" id="f-is_pilot" name="is_pilot" value="true"', zones)
+    funds = client.get("/r/conversion_funds/new").text
+    # Money: a number to the fen.
+    money = r'<input id="f-size" name="size" type="number"\s+value=""\s+step="0.01"'
+    assert re.search(money, funds)
+    pairings = client.get("/r/pairings/new").text
+    # A few universities: a multiple select.
+    assert '<input type="hidden" name="_mode.university_ids" value="id">' in pairings
+    multiple = r'<select id="f-university_ids" name="university_ids" required multiple'
+    assert re.search(multiple, pairings)
+
+
+def test_many_references_are_typed_by_name_and_checked(
+    session: Session, client_for: ClientFor, province: Actor
+) -> None:
+    from shuanggao.pairings.models import Pairing
+
+    zone = factories.create_zone(session)
+    named = [factories.create_university(session, name=f"键入大学{n:03d}") for n in range(201)]
+    client = client_for(province)
+    page = client.get("/r/pairings/new").text
+    assert '<input type="hidden" name="_mode.university_ids" value="text">' in page
+    form = {
+        "zone_id": str(zone.id),
+        "_mode.zone_id": "id",
+        "university_ids": "键入大学007；没有这所大学",
+        "_mode.university_ids": "text",
+        "batch": "pilot_2025",
+        "status": "preparing",
+    }
+    response = client.post("/r/pairings/new", data=form)
+    assert response.status_code == 422
+    assert field_error(response.text, "university_ids") == (
+        "未找到高校“没有这所大学”，请填写已登记的名称或代码"
+    )
+    form["university_ids"] = "键入大学007；键入大学012"
+    response = client.post("/r/pairings/new", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    pairing_id = int(response.headers["location"].rsplit("/", 1)[1])
+    created = session.get(Pairing, pairing_id)
+    assert created is not None and created.zone_id == zone.id
+    detail = client.get(response.headers["location"]).text
+    assert f"{named[7].name}、{named[12].name}" in detail
