@@ -15,35 +15,36 @@ from shuanggao.config import Settings
 from shuanggao.main import create_app
 from tests import factories
 
-# One way to make a record of each register. A register without an entry here fails the page
-# tests loudly: add its factory (tests/factories.py) to this table.
-MAKERS: dict[str, Callable[[Session], Any]] = {
-    "zones": factories.create_zone,
-    "universities": factories.create_university,
-    "enterprises": factories.create_enterprise,
-    "enterprise_services": factories.create_enterprise_service,
-    "pairings": factories.create_pairing,
-    "pilot_elements": factories.create_pilot_element,
-    "projects": factories.create_project,
-    "platforms": factories.create_platform,
-    "residents": factories.create_resident,
-    "conversion_funds": factories.create_conversion_fund,
-    "fund_investments": factories.create_fund_investment,
-    "fundings": factories.create_funding,
-    "reports": factories.create_report,
-    "industries": factories.create_industry,
-    "disciplines": factories.create_discipline,
-    "programme_facts": factories.create_programme_fact,
-    "policy_items": factories.create_policy_item,
-    "supply_items": factories.create_supply_item,
-    "demands": factories.create_demand,
-}
+
+def _singular(name: str) -> str:
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    if name.endswith("s"):
+        return name[:-1]
+    return name
+
+
+# Registers whose factory is not ``tests.factories.create_<singular of the register name>``.
+MAKER_OVERRIDES: dict[str, Callable[[Session], Any]] = {}
+
+
+def maker_for(register_name: str) -> Callable[[Session], Any] | None:
+    if register_name in MAKER_OVERRIDES:
+        return MAKER_OVERRIDES[register_name]
+    maker: Callable[[Session], Any] | None = getattr(
+        factories, f"create_{_singular(register_name)}", None
+    )
+    return maker
 
 
 def make_record(session: Session, register_name: str) -> Any:
-    maker = MAKERS.get(register_name)
+    """A record of any register, by its factory (``create_<singular>`` in tests/factories.py)."""
+    maker = maker_for(register_name)
     if maker is None:
-        pytest.fail(f"no factory for register {register_name!r}: add one to tests/web MAKERS")
+        pytest.fail(
+            f"no factory for register {register_name!r}: add create_{_singular(register_name)} "
+            "to tests/factories.py (or an entry to MAKER_OVERRIDES in tests/web/conftest.py)"
+        )
     return maker(session)
 
 
