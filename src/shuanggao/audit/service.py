@@ -42,8 +42,13 @@ def _clean(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_clean(v) for v in value]
     if isinstance(value, str):
-        return _LONG_DIGITS.sub(lambda m: _mask(m.group(0)), value)
+        return _LONG_DIGITS.sub(lambda m: _mask(m.group(0)), _text(value))
     return value
+
+
+def _text(value: str) -> str:
+    """NUL cannot be stored in PostgreSQL text; it is never meaningful in the trail."""
+    return value.replace("\x00", "")
 
 
 def sanitize(data: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -75,13 +80,13 @@ def record(
 ) -> AuditEvent:
     event = AuditEvent(
         actor_user_id=actor.user_id,
-        actor_name=actor.username,
+        actor_name=_text(actor.username)[:100],
         actor_role=str(actor.role),
         ip=actor.ip,
         action=action,
         entity=entity,
-        entity_id=None if entity_id is None else str(entity_id),
-        summary=summary[:500],
+        entity_id=None if entity_id is None else _text(str(entity_id))[:60],
+        summary=_text(summary)[:500],
         before=sanitize(before),
         after=sanitize(after),
     )
