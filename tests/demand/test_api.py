@@ -221,3 +221,27 @@ def test_triage_state_is_not_set_by_plain_edits(world: World, client_for: Client
     resp = client.patch(f"/api/v1/demands/{demand.id}", json={"triage_state": "long_term"})
     assert resp.status_code == 200
     assert resp.json()["triage_state"] == "pending"
+
+
+def test_text_with_nul_and_huge_ids_are_field_errors(world: World, client_for: ClientFor) -> None:
+    client = client_for(world.actors["zone_a"])
+    resp = client.post(
+        "/api/v1/demands",
+        json={
+            "enterprise_id": world.ent_a.id,
+            "title": "空\x00字符",
+            "cooperation_mode": "技术开发",
+        },
+    )
+    assert resp.status_code == 422
+    assert set(resp.json()["fields"]) == {"title"}
+    resp = client.post(
+        "/api/v1/demands",
+        json={"enterprise_id": 2**40, "title": "大编号", "cooperation_mode": "技术开发"},
+    )
+    assert resp.status_code == 422
+    assert set(resp.json()["fields"]) == {"enterprise_id"}
+    assert (
+        client.post(f"/api/v1/demands/{2**40}/triage", json={"state": "refined"}).status_code == 422
+    )
+    assert client.get(f"/api/v1/matches/demands/{2**40}").status_code == 422

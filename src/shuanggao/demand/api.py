@@ -1,6 +1,8 @@
 """Demand endpoints beyond CRUD: the triage action."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from shuanggao.demand import service
 from shuanggao.demand.schemas import DemandRead, TriageRequest
@@ -8,10 +10,12 @@ from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["产业需求"])
 
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
 
 @router.post("/demands/{demand_id}/triage", response_model=DemandRead, summary="梳理产业需求")
 def triage(
-    demand_id: int, payload: TriageRequest, session: SessionDep, actor: ActorDep
+    demand_id: Id, payload: TriageRequest, session: SessionDep, actor: ActorDep
 ) -> DemandRead:
     demand = service.triage_demand(
         session,

@@ -7,9 +7,10 @@ import re
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from shuanggao.kit.enums import LabeledEnum, labeled
+from shuanggao.supply.schemas import CleanInput, DbId
 
 
 class CooperationMode(LabeledEnum):
@@ -101,7 +102,7 @@ Keywords = Annotated[list[str], AfterValidator(_clean_list)]
 Budget = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
 
-class DemandBase(BaseModel):
+class DemandBase(CleanInput):
     title: str = Field(min_length=2, max_length=200)
     description: str = Field(default="", max_length=20000)
     technical_indicators: str | None = Field(default=None, max_length=5000)
@@ -119,14 +120,14 @@ class DemandBase(BaseModel):
 
 
 class DemandCreate(DemandBase):
-    enterprise_id: int
+    enterprise_id: DbId
     # Filled from the enterprise when omitted; must be the enterprise's zone when given.
-    zone_id: int | None = None
+    zone_id: DbId | None = None
 
 
-class DemandUpdate(BaseModel):
-    enterprise_id: int | None = None
-    zone_id: int | None = None
+class DemandUpdate(CleanInput):
+    enterprise_id: DbId | None = None
+    zone_id: DbId | None = None
     title: str | None = Field(default=None, min_length=2, max_length=200)
     description: str | None = Field(default=None, max_length=20000)
     technical_indicators: str | None = Field(default=None, max_length=5000)
@@ -163,7 +164,7 @@ class DemandRead(DemandBase):
     is_demo: bool
 
 
-class TriageRequest(BaseModel):
+class TriageRequest(CleanInput):
     state: TriageField
     note: str | None = Field(default=None, max_length=2000)
     version: int | None = None

@@ -3,7 +3,7 @@ zone's batch map, feedback on stored recommendations, code suggestions."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from shuanggao.config import Settings
 from shuanggao.matches import service
@@ -19,6 +19,10 @@ from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(prefix="/matches", tags=["匹配"])
 
+# Ids fit the database's integer column (a larger one is a 422, not a driver error).
+MAX_INT = 2_147_483_647
+Id = Annotated[int, Path(ge=1, le=MAX_INT)]
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_INT)]
 Top = Annotated[int, Query(ge=1, le=service.MAX_TOP, description="返回条数")]
 PairedOnly = Annotated[bool, Query(description="只在结对范围内匹配")]
 ModeCompatible = Annotated[bool, Query(description="只要与合作方式相符的供给")]
@@ -45,7 +49,7 @@ def _opts(
 
 @router.get("/demands/{demand_id}", response_model=MatchResults, summary="需求匹配的技术供给")
 def match_demand(
-    demand_id: int,
+    demand_id: Id,
     request: Request,
     session: SessionDep,
     actor: ActorDep,
@@ -61,7 +65,7 @@ def match_demand(
 
 @router.get("/demands/{demand_id}/experts", response_model=MatchResults, summary="需求匹配的专家")
 def match_experts(
-    demand_id: int,
+    demand_id: Id,
     request: Request,
     session: SessionDep,
     actor: ActorDep,
@@ -85,7 +89,7 @@ def match_experts(
     summary="为需求建议行业代码与产业链节点",
 )
 def demand_codes(
-    demand_id: int, request: Request, session: SessionDep, actor: ActorDep
+    demand_id: Id, request: Request, session: SessionDep, actor: ActorDep
 ) -> CodeSuggestions:
     return service.suggest_codes_for_demand(session, _settings(request), actor, demand_id)
 
@@ -108,7 +112,7 @@ def match_text(
     "/supply_items/{item_id}", response_model=MatchResults, summary="技术供给匹配的产业需求"
 )
 def match_supply(
-    item_id: int,
+    item_id: Id,
     request: Request,
     session: SessionDep,
     actor: ActorDep,
@@ -125,14 +129,14 @@ def match_supply(
     summary="为技术供给建议一级学科",
 )
 def supply_codes(
-    item_id: int, request: Request, session: SessionDep, actor: ActorDep
+    item_id: Id, request: Request, session: SessionDep, actor: ActorDep
 ) -> CodeSuggestions:
     return service.suggest_codes_for_supply(session, _settings(request), actor, item_id)
 
 
 @router.get("/zones/{zone_id}/map", response_model=ZoneMap, summary="高新区供需匹配图谱")
 def zone_map(
-    zone_id: int,
+    zone_id: Id,
     request: Request,
     session: SessionDep,
     actor: ActorDep,
@@ -145,20 +149,20 @@ def zone_map(
 def feedback(
     session: SessionDep,
     actor: ActorDep,
-    zone_id: int | None = None,
-    demand_id: int | None = None,
+    zone_id: OptionalId = None,
+    demand_id: OptionalId = None,
 ) -> FeedbackCounts:
     return service.feedback_counts(session, actor, zone_id=zone_id, demand_id=demand_id)
 
 
 @router.get("/{match_id}", response_model=MatchRead, summary="查看匹配记录")
-def get_match(match_id: int, session: SessionDep, actor: ActorDep) -> MatchRead:
+def get_match(match_id: Id, session: SessionDep, actor: ActorDep) -> MatchRead:
     return MatchRead.model_validate(service.get_match(session, actor, match_id))
 
 
 @router.post("/{match_id}/state", response_model=MatchRead, summary="反馈匹配结果")
 def change_state(
-    match_id: int, payload: StateChange, session: SessionDep, actor: ActorDep
+    match_id: Id, payload: StateChange, session: SessionDep, actor: ActorDep
 ) -> MatchRead:
     match = service.change_state(session, actor, match_id, payload.state, reason=payload.reason)
     return MatchRead.model_validate(match)

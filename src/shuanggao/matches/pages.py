@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import HTMLResponse, Response
@@ -24,6 +24,8 @@ from shuanggao.web.pages import FormDep
 from shuanggao.web.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
+
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 TOP_CHOICES = (5, 10, 20, 50)
 DISMISS_REASONS = ("技术方向不符", "成熟度不够", "合作方式不符", "已有合作方", "价格或预算不符")
@@ -123,7 +125,7 @@ def _opts(params: Mapping[str, Any], multi: list[str]) -> SearchOptions:
 
 @router.get("/demands/{demand_id}/matches", response_class=HTMLResponse)
 def demand_matches(
-    demand_id: int, request: Request, session: SessionDep, actor: PageActor
+    demand_id: Id, request: Request, session: SessionDep, actor: PageActor
 ) -> HTMLResponse:
     opts = _opts(request.query_params, request.query_params.getlist("kinds"))
     try:
@@ -164,7 +166,7 @@ def demand_matches(
 
 @router.get("/demands/{demand_id}/matches/codes", response_class=HTMLResponse)
 def demand_codes(
-    demand_id: int, request: Request, session: SessionDep, actor: PageActor
+    demand_id: Id, request: Request, session: SessionDep, actor: PageActor
 ) -> HTMLResponse:
     suggestions = service.suggest_codes_for_demand(session, _settings(request), actor, demand_id)
     return render(request, "matches/_codes.html", {"suggestions": suggestions})
@@ -172,7 +174,7 @@ def demand_codes(
 
 @router.get("/supply_items/{item_id}/matches", response_class=HTMLResponse)
 def supply_matches(
-    item_id: int, request: Request, session: SessionDep, actor: PageActor
+    item_id: Id, request: Request, session: SessionDep, actor: PageActor
 ) -> HTMLResponse:
     opts = _opts(request.query_params, [])
     try:
@@ -206,7 +208,7 @@ def supply_matches(
 
 @router.get("/supply_items/{item_id}/matches/codes", response_class=HTMLResponse)
 def supply_codes(
-    item_id: int, request: Request, session: SessionDep, actor: PageActor
+    item_id: Id, request: Request, session: SessionDep, actor: PageActor
 ) -> HTMLResponse:
     suggestions = service.suggest_codes_for_supply(session, _settings(request), actor, item_id)
     return render(request, "matches/_codes.html", {"suggestions": suggestions})
@@ -214,7 +216,7 @@ def supply_codes(
 
 @router.post("/matches/{match_id}/state", response_class=HTMLResponse)
 def match_state(
-    match_id: int, request: Request, session: SessionDep, actor: PageActor, form: FormDep
+    match_id: Id, request: Request, session: SessionDep, actor: PageActor, form: FormDep
 ) -> Response:
     state = str(form.get("state") or "")
     reason = str(form.get("reason") or "").strip() or str(form.get("reason_choice") or "")
@@ -254,7 +256,7 @@ def map_index(request: Request, session: SessionDep, actor: PageActor) -> Respon
 
 
 @router.get("/zones/{zone_id}/map", response_class=HTMLResponse)
-def zone_map(zone_id: int, request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
+def zone_map(zone_id: Id, request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
     try:
         result = service.zone_map(
             session, _settings(request), actor, zone_id, factory=_factory(request)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shuanggao.kit.enums import LabeledEnum, labeled
+from shuanggao.supply.schemas import CleanInput
 
 
 class MatchState(LabeledEnum):
@@ -66,7 +67,7 @@ class MatchRead(BaseModel):
     version: int
 
 
-class StateChange(BaseModel):
+class StateChange(CleanInput):
     state: StateField
     reason: str | None = Field(default=None, max_length=1000)
 

@@ -6,11 +6,33 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
 
 from shuanggao.kit.enums import LabeledEnum, labeled
 from shuanggao.universities.schemas import DisciplineCodes
 from shuanggao.zones.schemas import IndustryCodes
+
+# A database id: a larger number is refused as a field error, not passed to the driver.
+DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+
+class CleanInput(BaseModel):
+    """Input schemas: no text may contain NUL (PostgreSQL cannot store it)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and "\x00" in item for item in items):
+            raise ValueError("不能包含空字符")
+        return value
 
 
 class SupplyKind(LabeledEnum):
@@ -132,9 +154,9 @@ Patents = Annotated[list[str], AfterValidator(_check_patents)]
 Price = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
 
-class SupplyItemBase(BaseModel):
+class SupplyItemBase(CleanInput):
     kind: Kind
-    university_id: int
+    university_id: DbId
     owner_name: str | None = Field(default=None, max_length=50)
     title: str = Field(min_length=2, max_length=200)
     abstract: str = Field(default="", max_length=20000)
@@ -158,14 +180,14 @@ class SupplyItemBase(BaseModel):
 
 class SupplyItemCreate(SupplyItemBase):
     # Set for a researcher's own item (the service sets it to the researcher creating it).
-    owner_user_id: int | None = None
+    owner_user_id: DbId | None = None
 
 
-class SupplyItemUpdate(BaseModel):
+class SupplyItemUpdate(CleanInput):
     kind: Kind | None = None
-    university_id: int | None = None
+    university_id: DbId | None = None
     owner_name: str | None = Field(default=None, max_length=50)
-    owner_user_id: int | None = None
+    owner_user_id: DbId | None = None
     title: str | None = Field(default=None, min_length=2, max_length=200)
     abstract: str | None = Field(default=None, max_length=20000)
     keywords: Keywords | None = None
