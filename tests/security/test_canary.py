@@ -132,6 +132,7 @@ DEMAND_URLS = (
 )
 
 
+@pytest.mark.slow
 def test_canaries_never_leak(app: FastAPI, session: Session, client_for: ClientFor) -> None:
     world = plant(session)
     templates = get_paths(app)

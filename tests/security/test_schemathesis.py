@@ -4,7 +4,8 @@ In-process (ASGI), signed in as a province administrator through the real sign-i
 cookie + CSRF header), on the migrated test database holding two tenant groups of data (the
 isolation matrix's world, with demands and supply items). Examples per operation are bounded
 (``EXAMPLES``) and the run is derandomised, so it is reproducible and takes about a minute or
-two on a loaded 2-core machine.
+two on a loaded 2-core machine. Marked ``slow``: it runs in the SQLite leg of ``make test``
+(the PostgreSQL leg skips slow tests; the API's answers do not depend on the engine).
 
 Operations that would end the administrator's own session or credentials (sign-out, own
 password change, resetting an account's password, revoking tokens) are left out so that the
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -73,6 +75,7 @@ def run_operation(operation: Any, auth: dict[str, str], failures: list[str]) -> 
     check()
 
 
+@pytest.mark.slow
 def test_no_server_errors(app: FastAPI, session: Session) -> None:
     world = build_world(session)
     for group in (world.a, world.b):
