@@ -64,7 +64,11 @@ test-browser: install
 	fi
 
 ## Every test: lint, types, import contracts, the matching library, SQLite, PostgreSQL, browser.
-test: lint test-matching test-sqlite test-postgres test-browser
+## The legs are independent (each builds its own databases), so they run two at a time.
+test: install
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-matching test-browser
 
 bench: install
 	$(BIN)/shuanggao bench matching --dataset var/bench/topical
