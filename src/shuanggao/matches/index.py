@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import threading
 from collections.abc import Callable
@@ -181,24 +182,27 @@ class MatchIndex:
         self.fingerprints = {side: {} for side in SIDES}
 
     def save(self) -> None:
+        """Write both matchers, the cache and the fingerprints; each file is replaced whole
+        (written under a name of this process and thread, then renamed), so a reader — or
+        another server process saving at the same time — never sees a half-written index."""
         with self.lock:
             self.directory.mkdir(parents=True, exist_ok=True)
+            tag = f"{os.getpid()}-{threading.get_ident()}"
             for side, matcher in self.matchers.items():
-                tmp = self.directory / f"{side}.tmp"
-                if tmp.exists():
-                    shutil.rmtree(tmp)
+                tmp = self.directory / f"{side}.tmp-{tag}"
+                old = self.directory / f"{side}.old-{tag}"
+                for leftover in (tmp, old):
+                    if leftover.exists():
+                        shutil.rmtree(leftover)
                 matcher.save(tmp)
                 target = self.directory / side
-                old = self.directory / f"{side}.old"
                 if target.exists():
-                    if old.exists():
-                        shutil.rmtree(old)
                     target.rename(old)
                 tmp.rename(target)
                 if old.exists():
                     shutil.rmtree(old)
             self.cache.save(self.directory / CACHE_FILE)
-            state_tmp = self.directory / f"{STATE_FILE}.tmp"
+            state_tmp = self.directory / f"{STATE_FILE}.tmp-{tag}"
             state_tmp.write_text(json.dumps(self.fingerprints), encoding="utf-8")
             state_tmp.replace(self.directory / STATE_FILE)
 
