@@ -3,6 +3,8 @@ an API client acting as any role, and the factories in ``tests/factories.py``.""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +20,10 @@ from shuanggao.db.session import build_engine
 from shuanggao.main import create_app
 from shuanggao.web import deps
 from tests.dbs import fresh_database
+
+# CLI commands run in-process read settings from the environment; give every test run its own
+# data directory (secret key, search index, uploads) so parallel runs never share ./var.
+os.environ.setdefault("SHUANGGAO_VAR_DIR", tempfile.mkdtemp(prefix="shuanggao-test-var-"))
 
 
 @pytest.fixture(scope="session")
