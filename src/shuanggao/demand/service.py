@@ -73,3 +73,15 @@ def triage_demand(
         after={"triage_state": target.value, "triage_note": demand.triage_note},
     )
     return demand
+
+
+def triage_choices(
+    session: Session, actor: Actor, demand_id: int
+) -> tuple[Demand, list[TriageState]]:
+    """The states ``actor`` may move the demand to now (none when they may not triage it)."""
+    demand = get_demand(session, actor, demand_id)
+    if actor.role is Role.AUDITOR or not POLICY.can_triage(actor, demand):
+        return demand, []
+    current = TriageState(demand.triage_state)
+    order = list(TriageState)
+    return demand, sorted(TRIAGE_TRANSITIONS[current], key=order.index)

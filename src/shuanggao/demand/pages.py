@@ -1,0 +1,64 @@
+"""Demand pages beyond the generic register pages: the triage form on a demand's detail page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import HTMLResponse, Response
+
+from shuanggao.demand import service
+from shuanggao.demand.schemas import TriageState
+from shuanggao.web.deps import SessionDep
+from shuanggao.web.flash import add_flash
+from shuanggao.web.hooks import PageHooks, page_hooks, set_page_hooks
+from shuanggao.web.pages import FormDep
+from shuanggao.web.templating import PageActor, render
+
+router = APIRouter(include_in_schema=False)
+
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def _with_triage_panel() -> None:
+    hooks = page_hooks("demands")
+    fields: dict[str, Any] = {k: getattr(hooks, k) for k in hooks.__dataclass_fields__}
+    fields["detail_template"] = hooks.detail_template or "demand/_detail_extra.html"
+    set_page_hooks("demands", PageHooks(**fields))
+
+
+_with_triage_panel()
+
+
+@router.get("/demands/{demand_id}/triage", response_class=HTMLResponse)
+def triage_form(
+    demand_id: Id, request: Request, session: SessionDep, actor: PageActor
+) -> HTMLResponse:
+    demand, choices = service.triage_choices(session, actor, demand_id)
+    return render(
+        request,
+        "demand/_triage.html",
+        {
+            "demand": demand,
+            "current": TriageState(demand.triage_state),
+            "choices": choices,
+        },
+    )
+
+
+@router.post("/demands/{demand_id}/triage", response_class=HTMLResponse)
+def triage_submit(
+    demand_id: Id, request: Request, session: SessionDep, actor: PageActor, form: FormDep
+) -> Response:
+    demand = service.triage_demand(
+        session,
+        actor,
+        demand_id,
+        str(form.get("state") or ""),
+        note=str(form.get("note") or ""),
+    )
+    response = RedirectResponse(f"/r/demands/{demand.id}", status_code=303)
+    label = TriageState(demand.triage_state).label
+    add_flash(request, response, f"已将需求“{demand.title}”标记为“{label}”。")
+    return response

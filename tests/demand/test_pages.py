@@ -1,0 +1,56 @@
+"""The triage form on a demand's detail page."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.orm import Session
+
+from tests.conftest import ClientFor
+from tests.demand.world import World, build_world
+
+
+@pytest.fixture
+def world(session: Session, app: FastAPI) -> World:
+    return build_world(session)
+
+
+def test_zone_admin_triages_from_the_detail_page(
+    world: World, client_for: ClientFor, session: Session
+) -> None:
+    demand = world.demands["public"]
+    client = client_for(world.actors["zone_a"])
+    detail = client.get(f"/r/demands/{demand.id}")
+    assert detail.status_code == 200
+    assert f'hx-get="/demands/{demand.id}/triage"' in detail.text
+    assert f'href="/demands/{demand.id}/matches"' in detail.text
+    form = client.get(f"/demands/{demand.id}/triage").text
+    assert '<option value="refined">已凝练</option>' in form
+    assert '<option value="pending">' not in form
+    resp = client.post(
+        f"/demands/{demand.id}/triage",
+        data={"state": "refined", "note": "指标已明确"},
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303
+    assert resp.headers["location"] == f"/r/demands/{demand.id}"
+    session.refresh(demand)
+    assert (demand.triage_state, demand.triage_note) == ("refined", "指标已明确")
+
+
+def test_others_get_no_triage_form(world: World, client_for: ClientFor, session: Session) -> None:
+    demand = world.demands["public"]
+    for who in ("ent_a", "zone_b", "auditor", "uni_paired_admin"):
+        client = client_for(world.actors[who])
+        form = client.get(f"/demands/{demand.id}/triage")
+        assert form.status_code == 200
+        assert "<form" not in form.text, who
+        resp = client.post(
+            f"/demands/{demand.id}/triage", data={"state": "refined"}, follow_redirects=False
+        )
+        assert resp.status_code == 403, who
+    hidden = world.demands["admins"]
+    resp = client_for(world.actors["zone_b"]).get(f"/demands/{hidden.id}/triage")
+    assert resp.status_code == 404
+    session.refresh(demand)
+    assert demand.triage_state == "pending"
