@@ -9,7 +9,6 @@ without its enterprise to everyone outside its zone; enterprise names are never 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -904,10 +903,6 @@ def reindex(
     if with_classifiers:
         classifiers.prepare(index, prepare_classifiers)
     return index, report
-
-
-def results_json(run: MatchRun) -> str:
-    return json.dumps(run.results().model_dump(mode="json"), ensure_ascii=False, indent=2)
 
 
 # ---------------------------------------------------------------------------------------------
