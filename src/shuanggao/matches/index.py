@@ -68,20 +68,29 @@ def register_encoder(name: str, factory: EncoderFactory) -> None:
     _FACTORIES[name] = factory
 
 
+# Loaded models, shared by every index of the process (a model is stateless once loaded).
+_LOADED: dict[tuple[str, str], Encoder] = {}
+
+
 def build_encoder(settings: Settings) -> tuple[Encoder | None, str | None]:
     """The configured encoder, or ``(None, note)`` explaining why matching is lexical only."""
     name = settings.encoder.strip()
     if name.lower() in ("none", "", "lexical"):
         return None, "未启用语义模型（encoder=none），当前只按关键词匹配。"
     try:
+        key = (name, settings.encoder_model_path)
         if name in _FACTORIES:
             encoder = _FACTORIES[name](settings)
+        elif key in _LOADED:
+            return _LOADED[key], None
         else:
             encoder = load_encoder(name, path=settings.encoder_model_path or None)
         if encoder is None:
             return None, "未启用语义模型，当前只按关键词匹配。"
         # Load the model now, so a missing model is reported here and not mid-search.
         encoder.encode_queries(["模型加载检查"])
+        if name not in _FACTORIES:
+            _LOADED[key] = encoder
     except Exception as exc:  # any failure to load a model degrades to lexical matching
         log.warning("encoder %r unavailable: %s", name, exc)
         return None, (
