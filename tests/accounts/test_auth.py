@@ -311,3 +311,20 @@ def test_hsts_and_secure_host_cookie_when_cookie_secure(app: FastAPI, session: S
         cookie = resp.headers["set-cookie"]
         assert cookie.startswith("__Host-sg_session=") and "Secure" in cookie
         assert client.get("/api/v1/auth/me").status_code == 200
+
+
+def test_login_csrf_uses_fetch_metadata_then_origin(client: TestClient, session: Session) -> None:
+    user = create_user(session, "enterprise_user")
+    body = {"username": user.username, "password": TEST_PASSWORD}
+    cross = client.post("/api/v1/auth/login", json=body, headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross.status_code == 403
+    # Behind a proxy that rewrites Host, a same-origin browser request still signs in.
+    same = client.post(
+        "/api/v1/auth/login",
+        json=body,
+        headers={"Sec-Fetch-Site": "same-origin", "Origin": "https://platform.example"},
+    )
+    assert same.status_code == 200
+    client.cookies.clear()
+    null_origin = client.post("/api/v1/auth/login", json=body, headers={"Origin": "null"})
+    assert null_origin.status_code == 403

@@ -179,14 +179,20 @@ def _bearer(request: Request) -> str | None:
 
 
 def _same_origin(request: Request) -> bool:
-    """Cookie-less unsafe requests: refuse those a browser marks as coming from another site."""
-    if request.headers.get("sec-fetch-site", "") == "cross-site":
-        return False
+    """Cookie-less unsafe requests: refuse those a browser marks as coming from another site.
+
+    Browsers send ``Sec-Fetch-Site``; when they do, it decides. Otherwise a present ``Origin``
+    must name this host (a reverse proxy must pass the original ``Host`` header).
+    """
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "same-site", "none")
     origin = request.headers.get("origin")
-    if not origin or origin == "null":
-        return origin is None
-    host = request.headers.get("host", "")
-    return urlsplit(origin).netloc == host
+    if origin is None:
+        return True
+    if origin == "null":
+        return False
+    return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
 def _error(request: Request, exc: AppError, headers: dict[str, str] | None = None) -> Response:
