@@ -28,6 +28,7 @@ run: install
 	$(BIN)/shuanggao db upgrade
 	$(BIN)/shuanggao reference load
 	$(BIN)/shuanggao demo load --if-empty
+	$(BIN)/shuanggao matching reindex --incremental
 	$(BIN)/shuanggao user demo-accounts
 	$(BIN)/shuanggao serve --host 127.0.0.1 --port 8000
 
