@@ -328,3 +328,19 @@ def test_login_csrf_uses_fetch_metadata_then_origin(client: TestClient, session:
     client.cookies.clear()
     null_origin = client.post("/api/v1/auth/login", json=body, headers={"Origin": "null"})
     assert null_origin.status_code == 403
+
+
+def test_wrong_totp_codes_count_towards_the_lockout(client: TestClient, session: Session) -> None:
+    secret = pyotp.random_base32()
+    user = create_user(session, "university_admin", totp_secret=secret)
+    for _ in range(4):
+        resp = login(client, user.username, totp="000000")
+        assert resp.status_code == 401 and resp.json()["error"] == "second_factor_required"
+    fifth = login(client, user.username, totp="000000")
+    assert fifth.status_code == 401
+    session.expire_all()
+    stored = session.get(User, user.id)
+    assert stored is not None and stored.locked_until is not None
+    locked = login(client, user.username, totp=pyotp.TOTP(secret).now())
+    assert locked.status_code == 401 and locked.json()["error"] == "bad_credentials"
+    assert actions(session, user.id).count("lockout") == 1
