@@ -51,7 +51,8 @@ RECORD_SQL = {
         SELECT pu.university_id AS u FROM pairing_university pu
           JOIN pairing p ON p.id = pu.pairing_id WHERE p.start_date <= :d
         UNION SELECT id FROM university WHERE is_pilot) AS t""",
-    "pairings": "SELECT COUNT(*) FROM pairing WHERE start_date <= :d",
+    "pairings": """SELECT COUNT(*) FROM pairing_university pu
+        JOIN pairing p ON p.id = pu.pairing_id WHERE p.start_date <= :d""",
     "projects": "SELECT COUNT(*) FROM project WHERE start_date <= :d",
     "platforms": "SELECT COUNT(*) FROM platform WHERE established_date <= :d",
     "residents": """SELECT COUNT(*) FROM resident

@@ -69,7 +69,7 @@ def test_records_only(session: Session, province: Actor, world: dict[str, Any]) 
     assert _values(stats) == {
         "zones": (1, "records", 1),
         "universities": (2, "records", 2),
-        "pairings": (1, "records", 1),
+        "pairings": (2, "records", 2),
         "projects": (1, "records", 1),
         "platforms": (1, "records", 1),
         "residents": (2, "records", 2),
@@ -80,7 +80,7 @@ def test_records_only(session: Session, province: Actor, world: dict[str, Any]) 
     assert {n: f.records for n, f in later.figures.items()} == {
         "zones": 2,
         "universities": 3,
-        "pairings": 2,
+        "pairings": 4,
         "projects": 2,
         "platforms": 1,
         "residents": 2,

@@ -73,8 +73,24 @@ def _started_pairings(day: dt.date, scope: Scope, zone_id: int | None) -> Column
     return cond
 
 
-def count_pairings(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> int:
-    stmt = select(func.count(Pairing.id)).where(_started_pairings(day, scope, zone_id))
+def count_pairings(
+    session: Session,
+    day: dt.date,
+    scope: Scope,
+    zone_id: int | None,
+    university_id: int | None = None,
+) -> int:
+    """Zone–university pairs (结对), as the programme counts them: 一区多校 counts each school.
+
+    The article's "18 家高新区与 37 所高校结成 51 个对子" counts links, not pairing records.
+    """
+    stmt = (
+        select(func.count(PairingUniversity.university_id))
+        .join(Pairing, Pairing.id == PairingUniversity.pairing_id)
+        .where(_started_pairings(day, scope, zone_id))
+    )
+    if university_id is not None:
+        stmt = stmt.where(PairingUniversity.university_id == university_id)
     return int(session.scalar(stmt) or 0)
 
 

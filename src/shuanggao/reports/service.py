@@ -234,7 +234,14 @@ def record_figures(
         "universities": repo.count_universities(
             session, as_of, pairing_scope, zone_id, with_pilot_flag=pilot_flags
         ),
-        "pairings": repo.count_pairings(session, as_of, pairing_scope, zone_id),
+        # A university's own users count the pairs their university is in.
+        "pairings": repo.count_pairings(
+            session,
+            as_of,
+            pairing_scope,
+            zone_id,
+            None if actor.sees_everything else actor.university_id,
+        ),
         "projects": repo.count_projects(session, as_of, _scope("projects", actor), zone_id),
         "platforms": repo.count_platforms(session, as_of, _scope("platforms", actor), zone_id),
         "residents": talent_repo.count_present(
