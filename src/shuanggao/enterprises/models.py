@@ -11,19 +11,19 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    extract,
     select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shuanggao.db.base import Base, RecordMixin
+from shuanggao.db.hybrids import year_of
 from shuanggao.pairings.models import Pairing
-from shuanggao.universities.models import University
-from shuanggao.zones.models import Zone
+from shuanggao.universities.models import University, UniversityNamed
+from shuanggao.zones.models import Zone, ZoneNamed
 
 
-class Enterprise(RecordMixin, Base):
+class Enterprise(ZoneNamed, RecordMixin, Base):
     """An enterprise, identified by its 统一社会信用代码 (GB 32100-2015, 18 characters)."""
 
     __tablename__ = "enterprise"
@@ -44,17 +44,8 @@ class Enterprise(RecordMixin, Base):
 
     zone: Mapped[Zone] = relationship(lazy="raise")
 
-    @hybrid_property
-    def zone_name(self) -> str:
-        return self.zone.name
 
-    @zone_name.inplace.expression
-    @classmethod
-    def _zone_name_expression(cls) -> ColumnElement[str]:
-        return select(Zone.name).where(Zone.id == cls.zone_id).scalar_subquery()
-
-
-class EnterpriseService(RecordMixin, Base):
+class EnterpriseService(ZoneNamed, UniversityNamed, RecordMixin, Base):
     """A service a university gave an enterprise (技术咨询, 检测服务 ...) on a date."""
 
     __tablename__ = "enterprise_service"
@@ -99,35 +90,10 @@ class EnterpriseService(RecordMixin, Base):
     def credit_code(self) -> str:
         return self.enterprise.credit_code
 
-    @hybrid_property
-    def zone_name(self) -> str:
-        return self.zone.name
-
-    @zone_name.inplace.expression
-    @classmethod
-    def _zone_name_expression(cls) -> ColumnElement[str]:
-        return select(Zone.name).where(Zone.id == cls.zone_id).scalar_subquery()
-
-    @hybrid_property
-    def university_name(self) -> str:
-        return self.university.name
-
-    @university_name.inplace.expression
-    @classmethod
-    def _university_name_expression(cls) -> ColumnElement[str]:
-        return select(University.name).where(University.id == cls.university_id).scalar_subquery()
-
     @property
     def title(self) -> str:
         return (
             f"{self.university.name}服务{self.enterprise.name}（{self.service_date.isoformat()}）"
         )
 
-    @hybrid_property
-    def service_year(self) -> int:
-        return self.service_date.year
-
-    @service_year.inplace.expression
-    @classmethod
-    def _service_year_expression(cls) -> ColumnElement[int]:
-        return extract("year", cls.service_date)
+    service_year = year_of("service_date")

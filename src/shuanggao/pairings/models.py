@@ -7,22 +7,20 @@ import datetime as dt
 from sqlalchemy import (
     JSON,
     Boolean,
-    ColumnElement,
     ForeignKey,
     Integer,
     String,
     Text,
     UniqueConstraint,
-    extract,
-    select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shuanggao.db.base import Base, RecordMixin, SourceMixin
+from shuanggao.db.hybrids import year_of
 from shuanggao.pairings.membership import MemberOf
 from shuanggao.universities.models import University
-from shuanggao.zones.models import Zone
+from shuanggao.zones.models import Zone, ZoneNamed
 
 
 class PairingUniversity(Base):
@@ -43,7 +41,7 @@ class PairingUniversity(Base):
     university: Mapped[University] = relationship(lazy="raise")
 
 
-class Pairing(RecordMixin, SourceMixin, Base):
+class Pairing(ZoneNamed, RecordMixin, SourceMixin, Base):
     """A zone's pairing in one batch. A zone has at most one pairing per batch."""
 
     __tablename__ = "pairing"
@@ -73,15 +71,6 @@ class Pairing(RecordMixin, SourceMixin, Base):
     elements: Mapped[list[PilotElement]] = relationship(
         lazy="raise", cascade="all, delete-orphan", passive_deletes=True, back_populates="pairing"
     )
-
-    @hybrid_property
-    def zone_name(self) -> str:
-        return self.zone.name
-
-    @zone_name.inplace.expression
-    @classmethod
-    def _zone_name_expression(cls) -> ColumnElement[str]:
-        return select(Zone.name).where(Zone.id == cls.zone_id).scalar_subquery()
 
     @property
     def zone_city(self) -> str:
@@ -117,14 +106,7 @@ class Pairing(RecordMixin, SourceMixin, Base):
     def _member_university_comparator(cls) -> MemberOf:
         return MemberOf(cls.id, PairingUniversity.pairing_id, PairingUniversity.university_id)
 
-    @hybrid_property
-    def start_year(self) -> int | None:
-        return self.start_date.year if self.start_date is not None else None
-
-    @start_year.inplace.expression
-    @classmethod
-    def _start_year_expression(cls) -> ColumnElement[int]:
-        return extract("year", cls.start_date)
+    start_year = year_of("start_date")
 
 
 class PilotElement(RecordMixin, Base):

@@ -6,23 +6,21 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
-    ColumnElement,
     ForeignKey,
     Integer,
     String,
     Text,
     UniqueConstraint,
-    extract,
-    select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shuanggao.db.base import Base, RecordMixin, SourceMixin
+from shuanggao.db.hybrids import year_of
 from shuanggao.pairings.membership import MemberOf
 from shuanggao.pairings.models import Pairing
 from shuanggao.universities.models import University
-from shuanggao.zones.models import Zone
+from shuanggao.zones.models import Zone, ZoneNamed
 
 
 class PlatformUniversity(Base):
@@ -41,7 +39,7 @@ class PlatformUniversity(Base):
     university: Mapped[University] = relationship(lazy="raise")
 
 
-class Platform(RecordMixin, SourceMixin, Base):
+class Platform(ZoneNamed, RecordMixin, SourceMixin, Base):
     """A platform a zone co-builds with one or more universities."""
 
     __tablename__ = "platform"
@@ -77,15 +75,6 @@ class Platform(RecordMixin, SourceMixin, Base):
         order_by=(PlatformUniversity.position, PlatformUniversity.university_id),
     )
 
-    @hybrid_property
-    def zone_name(self) -> str:
-        return self.zone.name
-
-    @zone_name.inplace.expression
-    @classmethod
-    def _zone_name_expression(cls) -> ColumnElement[str]:
-        return select(Zone.name).where(Zone.id == cls.zone_id).scalar_subquery()
-
     @property
     def university_ids(self) -> list[int]:
         return [m.university_id for m in self.members]
@@ -105,11 +94,4 @@ class Platform(RecordMixin, SourceMixin, Base):
     def _member_university_comparator(cls) -> MemberOf:
         return MemberOf(cls.id, PlatformUniversity.platform_id, PlatformUniversity.university_id)
 
-    @hybrid_property
-    def established_year(self) -> int | None:
-        return self.established_date.year if self.established_date is not None else None
-
-    @established_year.inplace.expression
-    @classmethod
-    def _established_year_expression(cls) -> ColumnElement[int]:
-        return extract("year", cls.established_date)
+    established_year = year_of("established_date")

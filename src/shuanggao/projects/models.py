@@ -7,24 +7,22 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
-    ColumnElement,
     ForeignKey,
     String,
     Text,
     UniqueConstraint,
-    extract,
-    select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shuanggao.db.base import Base, RecordMixin, SourceMixin
+from shuanggao.db.hybrids import year_of
 from shuanggao.db.types import Money
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.pairings.membership import MemberOf
 from shuanggao.pairings.models import Pairing
-from shuanggao.universities.models import University
-from shuanggao.zones.models import Zone
+from shuanggao.universities.models import University, UniversityNamed
+from shuanggao.zones.models import Zone, ZoneNamed
 
 
 class ProjectEnterprise(Base):
@@ -42,7 +40,7 @@ class ProjectEnterprise(Base):
     enterprise: Mapped[Enterprise] = relationship(lazy="raise")
 
 
-class Project(RecordMixin, SourceMixin, Base):
+class Project(ZoneNamed, UniversityNamed, RecordMixin, SourceMixin, Base):
     """A joint R&D project of a zone and a university, optionally with enterprises."""
 
     __tablename__ = "project"
@@ -84,24 +82,6 @@ class Project(RecordMixin, SourceMixin, Base):
         order_by=ProjectEnterprise.enterprise_id,
     )
 
-    @hybrid_property
-    def zone_name(self) -> str:
-        return self.zone.name
-
-    @zone_name.inplace.expression
-    @classmethod
-    def _zone_name_expression(cls) -> ColumnElement[str]:
-        return select(Zone.name).where(Zone.id == cls.zone_id).scalar_subquery()
-
-    @hybrid_property
-    def university_name(self) -> str:
-        return self.university.name
-
-    @university_name.inplace.expression
-    @classmethod
-    def _university_name_expression(cls) -> ColumnElement[str]:
-        return select(University.name).where(University.id == cls.university_id).scalar_subquery()
-
     @property
     def enterprise_ids(self) -> list[int]:
         return [p.enterprise_id for p in self.participants]
@@ -121,11 +101,4 @@ class Project(RecordMixin, SourceMixin, Base):
     def _member_enterprise_comparator(cls) -> MemberOf:
         return MemberOf(cls.id, ProjectEnterprise.project_id, ProjectEnterprise.enterprise_id)
 
-    @hybrid_property
-    def start_year(self) -> int | None:
-        return self.start_date.year if self.start_date is not None else None
-
-    @start_year.inplace.expression
-    @classmethod
-    def _start_year_expression(cls) -> ColumnElement[int]:
-        return extract("year", cls.start_date)
+    start_year = year_of("start_date")

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, String, Text
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Boolean, ColumnElement, String, Text, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shuanggao.db.base import Base, RecordMixin
@@ -22,3 +25,23 @@ class University(RecordMixin, Base):
     discipline_codes: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     is_pilot: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class UniversityNamed:
+    """Mixin for a model with ``university_id`` and a ``university`` relationship.
+
+    Adds the ``university_name`` hybrid: in SQL a scalar subquery on ``university``.
+    """
+
+    if TYPE_CHECKING:
+        university_id: Mapped[int]
+        university: Mapped[University]
+
+    @hybrid_property
+    def university_name(self) -> str:
+        return self.university.name
+
+    @university_name.inplace.expression
+    @classmethod
+    def _university_name_expression(cls) -> ColumnElement[str]:
+        return select(University.name).where(University.id == cls.university_id).scalar_subquery()

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, String, Text
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Boolean, ColumnElement, String, Text, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shuanggao.db.base import Base, RecordMixin, SourceMixin
@@ -23,3 +26,23 @@ class Zone(RecordMixin, SourceMixin, Base):
     emerging_codes: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     is_pilot: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ZoneNamed:
+    """Mixin for a model with ``zone_id`` and a ``zone`` relationship: the ``zone_name`` hybrid.
+
+    In SQL it is a scalar subquery on ``zone``, so registers can search and sort on it.
+    """
+
+    if TYPE_CHECKING:
+        zone_id: Mapped[int]
+        zone: Mapped[Zone]
+
+    @hybrid_property
+    def zone_name(self) -> str:
+        return self.zone.name
+
+    @zone_name.inplace.expression
+    @classmethod
+    def _zone_name_expression(cls) -> ColumnElement[str]:
+        return select(Zone.name).where(Zone.id == cls.zone_id).scalar_subquery()
