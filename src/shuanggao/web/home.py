@@ -121,34 +121,28 @@ def record_list(
 ADMINS = frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR})
 
 
-def _reports_to_approve(session: Session, actor: Actor) -> dict[str, Any] | None:
-    reg = _register("reports", actor)
-    if reg is None:
-        return None
-    return record_list(
-        session,
-        actor,
-        "reports",
-        {"status": "submitted"},
-        empty="没有待审核的填报。",
-        meta=lambda r: f"截至 {r.as_of_date:%Y-%m-%d}",
-        badge=lambda r: _enum_label(reg, "status", r.status),
-    )
+def _reports_with_status(status: str, empty: str) -> PanelBuilder:
+    """A panel of the periodic reports in ``status`` (submitted: to approve; draft: to submit)."""
+
+    def build(session: Session, actor: Actor) -> dict[str, Any] | None:
+        reg = _register("reports", actor)
+        if reg is None:
+            return None
+        return record_list(
+            session,
+            actor,
+            "reports",
+            {"status": status},
+            empty=empty,
+            meta=lambda r: f"截至 {r.as_of_date:%Y-%m-%d}",
+            badge=lambda r: _enum_label(reg, "status", r.status),
+        )
+
+    return build
 
 
-def _reports_to_submit(session: Session, actor: Actor) -> dict[str, Any] | None:
-    reg = _register("reports", actor)
-    if reg is None:
-        return None
-    return record_list(
-        session,
-        actor,
-        "reports",
-        {"status": "draft"},
-        empty="没有未提交的填报草稿。",
-        meta=lambda r: f"截至 {r.as_of_date:%Y-%m-%d}",
-        badge=lambda r: _enum_label(reg, "status", r.status),
-    )
+_reports_to_approve = _reports_with_status("submitted", "没有待审核的填报。")
+_reports_to_submit = _reports_with_status("draft", "没有未提交的填报草稿。")
 
 
 def _elements_not_started(session: Session, actor: Actor) -> dict[str, Any] | None:
