@@ -23,7 +23,7 @@ from typing import Any, TextIO
 import numpy as np
 import numpy.typing as npt
 
-from .classify import Classifier, Label
+from .classify import DEFAULT_LEXICAL_WEIGHT, Classifier, Label
 from .evaluate import BeirDataset, evaluate_run, load_beir
 from .fusion import FusionConfig, rrf
 from .lexical import FieldWeights
@@ -289,7 +289,7 @@ def _bench_routing(
 ) -> dict[str, Any]:
     labels = [Label(code=i, name=t or i, description=b) for i, (t, b) in ds.corpus.items()]
     examples = ds.examples or []
-    weight = (fusion or FusionConfig(lexical_weight=0.3)).lexical_weight
+    weight = fusion.lexical_weight if fusion is not None else DEFAULT_LEXICAL_WEIGHT
     tok = tokenizer or ChineseTokenizer()
     tok.warm_up()
     with _timer() as t_lex:

@@ -27,7 +27,11 @@ from .text import passage_text
 from .tokenize import Tokenizer
 from .types import Document, Method
 
-__all__ = ["Classifier", "Label", "LabelScore"]
+__all__ = ["DEFAULT_LEXICAL_WEIGHT", "Classifier", "Label", "LabelScore"]
+
+# Tuned on the FewCLUE CSLDCP dev split (routing data set): accuracy 0.616 at 0.1 against 0.608
+# for dense alone (0.0) and 0.509 for lexical alone (1.0).
+DEFAULT_LEXICAL_WEIGHT = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +61,7 @@ class Classifier:
         tokenizer: Tokenizer | None = None,
         encoder: Encoder | None = None,
         embedding_cache: EmbeddingCache | None = None,
-        lexical_weight: float = 0.5,
+        lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
         max_example_chars: int = 400,
     ) -> None:
         if not labels:
