@@ -382,6 +382,17 @@ def _note(index: MatchIndex, results: SearchResults) -> str | None:
     return None
 
 
+def _match_run(index: MatchIndex, results: SearchResults, hits: list[Hit]) -> MatchRun:
+    """One search's outcome: its method, note, applied filters and query terms, with ``hits``."""
+    return MatchRun(
+        method=results.method,
+        note=_note(index, results),
+        filters_applied=list(results.filters_applied),
+        hits=hits,
+        query_terms=list(results.query_terms),
+    )
+
+
 def supply_owner(item: SupplyItem) -> str:
     if item.owner_name:
         return f"{item.owner_name}（{item.university.name}）"
@@ -529,13 +540,7 @@ def match_demand(
             demand.id,
             summary=f"为产业需求生成匹配推荐：{demand.title}（{len(hits)} 条）",
         )
-    return MatchRun(
-        method=results.method,
-        note=_note(index, results),
-        filters_applied=list(results.filters_applied),
-        hits=hits,
-        query_terms=list(results.query_terms),
-    )
+    return _match_run(index, results, hits)
 
 
 def match_text(
@@ -556,13 +561,7 @@ def match_text(
     if opts.kinds:
         preds.append(_kinds_predicate(opts.kinds))
     results = _search(index, "supply", text_query(text), preds, opts.top)
-    return MatchRun(
-        method=results.method,
-        note=_note(index, results),
-        filters_applied=list(results.filters_applied),
-        hits=_supply_hits(session, actor, results, opts.top),
-        query_terms=list(results.query_terms),
-    )
+    return _match_run(index, results, _supply_hits(session, actor, results, opts.top))
 
 
 def match_supply(
@@ -593,13 +592,7 @@ def match_supply(
             item.id,
             summary=f"为技术供给清单条目生成需求推荐：{item.title}（{len(hits)} 条）",
         )
-    return MatchRun(
-        method=results.method,
-        note=_note(index, results),
-        filters_applied=list(results.filters_applied),
-        hits=hits,
-        query_terms=list(results.query_terms),
-    )
+    return _match_run(index, results, hits)
 
 
 def experts_for_demand(
@@ -634,13 +627,7 @@ def experts_for_demand(
                 items=items,
             )
         )
-    run = MatchRun(
-        method=results.method,
-        note=_note(index, results),
-        filters_applied=list(results.filters_applied),
-        hits=hits[: opts.top],
-        query_terms=list(results.query_terms),
-    )
+    run = _match_run(index, results, hits[: opts.top])
     return run, experts
 
 
