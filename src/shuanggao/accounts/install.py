@@ -47,6 +47,7 @@ from shuanggao.errors import AppError, Unauthenticated
 
 log = logging.getLogger("shuanggao.accounts")
 
+STATIC_PREFIX = "/static/"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
@@ -215,7 +216,8 @@ class AccountsMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path", "").startswith(STATIC_PREFIX):
+            # Static files carry nobody's data: no session lookup (no database hit) for them.
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
