@@ -4,11 +4,14 @@ No ``from __future__ import annotations``: FastAPI reads these signatures at run
 """
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import APIRouter, Path, Query
+from sqlalchemy.orm import Session
 
+from shuanggao.accounts.actor import Actor
 from shuanggao.reports import service
+from shuanggao.reports.models import PeriodicReport
 from shuanggao.reports.registers import reports
 from shuanggao.reports.schemas import ReportAction, ReportRead, SeriesOut, StatsOut
 from shuanggao.web.deps import ActorDep, SessionDep
@@ -24,6 +27,28 @@ def _read(obj: Any) -> ReportRead:
     return ReportRead.model_validate(obj, from_attributes=True)
 
 
+class _Action(Protocol):
+    def __call__(
+        self,
+        session: Session,
+        actor: Actor,
+        report_id: int,
+        *,
+        expected_version: int | None = None,
+        comment: str | None = None,
+    ) -> PeriodicReport: ...
+
+
+def _act(
+    action: _Action, session: Session, actor: Actor, report_id: int, body: ReportAction | None
+) -> ReportRead:
+    """Run a workflow action with the version the editor read and the optional comment."""
+    body = body or ReportAction()
+    return _read(
+        action(session, actor, report_id, expected_version=body.version, comment=body.comment)
+    )
+
+
 @router.post(
     "/reports/{report_id}/submit",
     response_model=ReportRead,
@@ -33,12 +58,7 @@ def _read(obj: Any) -> ReportRead:
 def submit(
     report_id: ReportId, session: SessionDep, actor: ActorDep, body: ReportAction | None = None
 ) -> ReportRead:
-    body = body or ReportAction()
-    return _read(
-        service.submit_report(
-            session, actor, report_id, expected_version=body.version, comment=body.comment
-        )
-    )
+    return _act(service.submit_report, session, actor, report_id, body)
 
 
 @router.post(
@@ -50,12 +70,7 @@ def submit(
 def approve(
     report_id: ReportId, session: SessionDep, actor: ActorDep, body: ReportAction | None = None
 ) -> ReportRead:
-    body = body or ReportAction()
-    return _read(
-        service.approve_report(
-            session, actor, report_id, expected_version=body.version, comment=body.comment
-        )
-    )
+    return _act(service.approve_report, session, actor, report_id, body)
 
 
 @router.post(
@@ -67,12 +82,7 @@ def approve(
 def return_(
     report_id: ReportId, session: SessionDep, actor: ActorDep, body: ReportAction | None = None
 ) -> ReportRead:
-    body = body or ReportAction()
-    return _read(
-        service.return_report(
-            session, actor, report_id, expected_version=body.version, comment=body.comment
-        )
-    )
+    return _act(service.return_report, session, actor, report_id, body)
 
 
 @router.get(
