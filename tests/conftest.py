@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,10 +16,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shuanggao.accounts.actor import Actor, Role
 from shuanggao.config import Settings
-from shuanggao.db.session import build_engine
-from shuanggao.main import create_app
-from shuanggao.web import deps
 from tests.dbs import fresh_database
+from tests.harness import (
+    ClientFor,
+    app_on,
+    clients_for,
+    engine_for,
+    open_session,
+    rolled_back_sessions,
+    settings_for,
+)
 
 # CLI commands run in-process read settings from the environment; give every test run its own
 # data directory (secret key, search index, uploads) so parallel runs never share ./var.
@@ -34,48 +40,31 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def engine(db_url: str) -> Iterator[Engine]:
-    eng = build_engine(db_url)
-    yield eng
-    eng.dispose()
+    with engine_for(db_url) as eng:
+        yield eng
 
 
 @pytest.fixture
 def session_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
     """Sessions that join one outer transaction, rolled back after the test."""
-    conn = engine.connect()
-    outer = conn.begin()
-    factory = sessionmaker(
-        bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
-    )
-    try:
+    with rolled_back_sessions(engine) as factory:
         yield factory
-    finally:
-        outer.rollback()
-        conn.close()
 
 
 @pytest.fixture
 def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
-    s = session_factory()
-    try:
+    with open_session(session_factory) as s:
         yield s
-    finally:
-        s.close()
 
 
 @pytest.fixture
 def settings(tmp_path: Path, db_url: str) -> Settings:
-    return Settings(var_dir=tmp_path, database_url=db_url, secret_key="test-secret-key-" + "x" * 32)
+    return settings_for(tmp_path, db_url)
 
 
 @pytest.fixture
 def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
-    application = create_app(settings)
-    application.state.session_factory = session_factory
-    return application
-
-
-ClientFor = Callable[[Actor], TestClient]
+    return app_on(settings, session_factory)
 
 
 @pytest.fixture
@@ -85,18 +74,8 @@ def client_for(app: FastAPI) -> Iterator[ClientFor]:
     Overrides only *who* is signed in; scoping, permissions and audit run for real. Sign-in
     itself is tested through the real login in ``tests/accounts``.
     """
-    clients: list[TestClient] = []
-
-    def make(actor: Actor) -> TestClient:
-        app.dependency_overrides[deps.get_actor] = lambda: actor
-        client = TestClient(app, raise_server_exceptions=False)
-        clients.append(client)
-        return client
-
-    yield make
-    app.dependency_overrides.clear()
-    for c in clients:
-        c.close()
+    with clients_for(app) as make:
+        yield make
 
 
 @pytest.fixture

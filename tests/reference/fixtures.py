@@ -12,23 +12,28 @@ not write to it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from shuanggao.accounts.actor import Actor
-from shuanggao.config import Settings
 from shuanggao.db.session import build_engine, make_session_factory, session_scope
 from shuanggao.kit.discovery import load_domains
-from shuanggao.main import create_app
-from shuanggao.web import deps
 from tests.dbs import fresh_database
+from tests.harness import (
+    ClientFor,
+    app_on,
+    clients_for,
+    engine_for,
+    open_session,
+    rolled_back_sessions,
+    settings_for,
+)
 
 if TYPE_CHECKING:
     from shuanggao.reference.load import LoadReport
@@ -57,57 +62,30 @@ def reference_db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def reference_engine(reference_db_url: str) -> Iterator[Engine]:
-    engine = build_engine(reference_db_url)
-    yield engine
-    engine.dispose()
+    with engine_for(reference_db_url) as engine:
+        yield engine
 
 
 @pytest.fixture
 def reference_session_factory(reference_engine: Engine) -> Iterator[sessionmaker[Session]]:
-    conn = reference_engine.connect()
-    outer = conn.begin()
-    factory = sessionmaker(
-        bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
-    )
-    try:
+    with rolled_back_sessions(reference_engine) as factory:
         yield factory
-    finally:
-        outer.rollback()
-        conn.close()
 
 
 @pytest.fixture
 def reference_session(reference_session_factory: sessionmaker[Session]) -> Iterator[Session]:
-    session = reference_session_factory()
-    try:
+    with open_session(reference_session_factory) as session:
         yield session
-    finally:
-        session.close()
 
 
 @pytest.fixture
 def reference_app(
     tmp_path: Path, reference_db_url: str, reference_session_factory: sessionmaker[Session]
 ) -> FastAPI:
-    settings = Settings(
-        var_dir=tmp_path, database_url=reference_db_url, secret_key="test-secret-key-" + "x" * 32
-    )
-    application = create_app(settings)
-    application.state.session_factory = reference_session_factory
-    return application
+    return app_on(settings_for(tmp_path, reference_db_url), reference_session_factory)
 
 
 @pytest.fixture
-def reference_client_for(reference_app: FastAPI) -> Iterator[Callable[[Actor], TestClient]]:
-    clients: list[TestClient] = []
-
-    def make(actor: Actor) -> TestClient:
-        reference_app.dependency_overrides[deps.get_actor] = lambda: actor
-        client = TestClient(reference_app, raise_server_exceptions=False)
-        clients.append(client)
-        return client
-
-    yield make
-    reference_app.dependency_overrides.clear()
-    for client in clients:
-        client.close()
+def reference_client_for(reference_app: FastAPI) -> Iterator[ClientFor]:
+    with clients_for(reference_app) as make:
+        yield make
