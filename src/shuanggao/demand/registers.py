@@ -20,6 +20,7 @@ from shuanggao.errors import Forbidden, ValidationFailed
 from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Register, register
 from shuanggao.zones.models import Zone
+from shuanggao.zones.refs import zone_ref
 
 
 def _validate(
@@ -68,7 +69,7 @@ demands = register(
                 "所在高新区",
                 example="南京建邺高新区",
                 help="可不填，默认为企业所在高新区",
-                ref=ref_by(Zone, "name", "zones", "zone", "full_name"),
+                ref=zone_ref(),
             ),
             Column("title", "需求名称", required=True, example="锂电池储能系统安全预测与预警"),
             Column("description", "需求描述", example="为大型储能场站提供更精准的安全预测和预警"),

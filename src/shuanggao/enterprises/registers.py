@@ -20,14 +20,11 @@ from shuanggao.enterprises.schemas import (
     EnterpriseUpdate,
     ServiceKind,
 )
-from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Register, register
 from shuanggao.pairings.refs import pairing_ref, university_ref
 from shuanggao.pairings.schemas import one_of
 from shuanggao.programme.enums import TaskArea
-from shuanggao.zones.models import Zone
-
-ZONE_HELP = "高新区简称，须已在高新区名录中"
+from shuanggao.zones.refs import ZONE_HELP, zone_ref
 
 enterprises = register(
     Register(
@@ -52,7 +49,7 @@ enterprises = register(
                 required=True,
                 example="南京建邺高新区",
                 help=ZONE_HELP,
-                ref=ref_by(Zone, "name", "zones", "zone", "full_name"),
+                ref=zone_ref(),
             ),
             Column(
                 "industry_code",
@@ -107,7 +104,7 @@ enterprise_services = register(
                 required=True,
                 example="南京建邺高新区",
                 help="企业所属高新区简称",
-                ref=ref_by(Zone, "name", "zones", "zone", "full_name"),
+                ref=zone_ref(),
             ),
             Column(
                 "university_id",

@@ -33,6 +33,7 @@ from shuanggao.projects.models import Project
 from shuanggao.talent.checks import check_place, normalize
 from shuanggao.universities.models import University
 from shuanggao.zones.models import Zone
+from shuanggao.zones.refs import zone_ref
 
 
 def yuan_text(value: Any) -> str:
@@ -103,7 +104,7 @@ conversion_funds = register(
                 "高新区",
                 required=True,
                 example="江阴高新区",
-                ref=ref_by(Zone, "name", "zones", "zone"),
+                ref=zone_ref(full_name=False),
             ),
             Column(
                 "pairing_id",
@@ -272,7 +273,7 @@ fundings = register(
                 "高新区",
                 required=True,
                 example="南京建邺高新区",
-                ref=ref_by(Zone, "name", "zones", "zone"),
+                ref=zone_ref(full_name=False),
             ),
             Column(
                 "university_id",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Register, register
 from shuanggao.pairings import repository as repo
 from shuanggao.pairings.models import Pairing, PilotElement
@@ -19,7 +18,7 @@ from shuanggao.pairings.schemas import (
     one_of,
 )
 from shuanggao.programme.enums import FiveOneKind
-from shuanggao.zones.models import Zone
+from shuanggao.zones.refs import ZONE_HELP, zone_ref
 
 pairings = register(
     Register(
@@ -35,8 +34,8 @@ pairings = register(
                 "高新区",
                 required=True,
                 example="无锡高新区",
-                help="高新区简称，须已在高新区名录中",
-                ref=ref_by(Zone, "name", "zones", "zone", "full_name"),
+                help=ZONE_HELP,
+                ref=zone_ref(),
             ),
             Column(
                 "university_ids",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Register, register
 from shuanggao.pairings.refs import pairing_ref, universities_ref
 from shuanggao.pairings.schemas import one_of
@@ -18,7 +17,7 @@ from shuanggao.platforms.schemas import (
     PlatformUpdate,
 )
 from shuanggao.programme.enums import TaskArea
-from shuanggao.zones.models import Zone
+from shuanggao.zones.refs import ZONE_HELP, zone_ref
 
 platforms = register(
     Register(
@@ -41,8 +40,8 @@ platforms = register(
                 "高新区",
                 required=True,
                 example="江阴高新区",
-                help="高新区简称，须已在高新区名录中",
-                ref=ref_by(Zone, "name", "zones", "zone", "full_name"),
+                help=ZONE_HELP,
+                ref=zone_ref(),
             ),
             Column(
                 "university_ids",

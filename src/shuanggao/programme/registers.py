@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from shuanggao.accounts.actor import Actor
 from shuanggao.errors import ValidationFailed
 from shuanggao.kit.policy import PublicRead
-from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Register, register
 from shuanggao.programme.models import PolicyItem, ProgrammeFact, ProgrammeFactUniversity
 from shuanggao.programme.repository import FACT_LOAD_OPTIONS, ProgrammeRepository
@@ -25,7 +24,7 @@ from shuanggao.programme.schemas import (
     ProgrammeFactRead,
     ProgrammeFactUpdate,
 )
-from shuanggao.zones.models import Zone
+from shuanggao.zones.refs import zone_ref
 
 
 def _validate_fact(
@@ -72,7 +71,7 @@ programme_facts = register(
                 "关联高新区",
                 example="无锡高新区",
                 help="登记在册的高新区名称；“全省”等范围留空",
-                ref=ref_by(Zone, "name", "zones", "zone"),
+                ref=zone_ref(full_name=False),
             ),
             Column("universities", "涉及高校", example="江南大学", help="按报道原文填写"),
             Column("kind", "类别", required=True, example="基金与资金"),

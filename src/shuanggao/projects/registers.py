@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from shuanggao.enterprises.refs import enterprises_ref
-from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Register, register
 from shuanggao.pairings.refs import pairing_ref, university_ref
 from shuanggao.pairings.schemas import one_of
@@ -13,7 +12,7 @@ from shuanggao.projects.models import Project
 from shuanggao.projects.policy import PROJECT_POLICY
 from shuanggao.projects.rules import apply_project_enterprises, validate_project
 from shuanggao.projects.schemas import ProjectCreate, ProjectKind, ProjectRead, ProjectUpdate
-from shuanggao.zones.models import Zone
+from shuanggao.zones.refs import ZONE_HELP, zone_ref
 
 TASK_AREAS = one_of(TaskArea)
 
@@ -38,8 +37,8 @@ projects = register(
                 "高新区",
                 required=True,
                 example="南京建邺高新区",
-                help="高新区简称，须已在高新区名录中",
-                ref=ref_by(Zone, "name", "zones", "zone", "full_name"),
+                help=ZONE_HELP,
+                ref=zone_ref(),
             ),
             Column(
                 "university_id",

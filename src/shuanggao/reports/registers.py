@@ -6,7 +6,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from shuanggao.accounts.actor import Actor
 from shuanggao.errors import ValidationFailed
-from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Register, register
 from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.pairings.refs import pairing_ref
@@ -21,7 +20,7 @@ from shuanggao.reports.schemas import (
     ReportUpdate,
 )
 from shuanggao.talent.checks import check_place, normalize
-from shuanggao.zones.models import Zone
+from shuanggao.zones.refs import zone_ref
 
 
 def _validate(session: Session, actor: Actor, values: dict[str, Any], current: Any) -> None:
@@ -83,7 +82,7 @@ reports = register(
         read_schema=ReportRead,
         columns=[
             Column("scope", "填报范围", required=True, example="全省", help="全省、高新区或结对"),
-            Column("zone_id", "高新区", example="", ref=ref_by(Zone, "name", "zones", "zone")),
+            Column("zone_id", "高新区", example="", ref=zone_ref(full_name=False)),
             Column("pairing_id", "所属结对", example="", ref=pairing_ref()),
             Column("period_start", "填报期起", required=True, example="2025-07-01"),
             Column("period_end", "填报期止", required=True, example="2025-11-30"),

@@ -21,7 +21,7 @@ from shuanggao.talent.schemas import (
     ResidentUpdate,
 )
 from shuanggao.universities.models import University
-from shuanggao.zones.models import Zone
+from shuanggao.zones.refs import zone_ref
 
 
 def _validate(session: Session, actor: Actor, values: dict[str, Any], current: Any) -> None:
@@ -60,7 +60,7 @@ residents = register(
                 "驻在高新区",
                 required=True,
                 example="南京建邺高新区",
-                ref=ref_by(Zone, "name", "zones", "zone"),
+                ref=zone_ref(full_name=False),
             ),
             Column(
                 "pairing_id",
