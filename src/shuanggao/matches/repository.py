@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import QueryableAttribute, Session, joinedload
 
 from shuanggao.demand.models import Demand
 from shuanggao.matches.models import Match
@@ -79,14 +80,8 @@ def state_counts(
     zone_id: int | None = None,
     demand_id: int | None = None,
 ) -> dict[str, int]:
-    stmt = (
-        select(Match.state, func.count())
-        .join(Demand, Demand.id == Match.demand_id)
-        .join(SupplyItem, SupplyItem.id == Match.supply_item_id)
-        .group_by(Match.state)
-    )
-    stmt = stmt.where(*_conditions(demand_scope, supply_scope, zone_id, demand_id))
-    return {state: int(n) for state, n in session.execute(stmt).all()}
+    conditions = _conditions(demand_scope, supply_scope, zone_id, demand_id)
+    return dict(_counts_by(session, Match.state, conditions))
 
 
 def dismiss_reason_counts(
@@ -97,15 +92,25 @@ def dismiss_reason_counts(
     zone_id: int | None = None,
     demand_id: int | None = None,
 ) -> dict[str, int]:
+    conditions = [
+        Match.state == "dismissed",
+        *_conditions(demand_scope, supply_scope, zone_id, demand_id),
+    ]
+    return {reason or "": n for reason, n in _counts_by(session, Match.state_reason, conditions)}
+
+
+def _counts_by(
+    session: Session, column: QueryableAttribute[Any], conditions: Iterable[ColumnElement[bool]]
+) -> list[tuple[Any, int]]:
+    """Matches counted by ``column`` (their demand and supply item joined for the scopes)."""
     stmt = (
-        select(Match.state_reason, func.count())
+        select(column, func.count())
         .join(Demand, Demand.id == Match.demand_id)
         .join(SupplyItem, SupplyItem.id == Match.supply_item_id)
-        .where(Match.state == "dismissed")
-        .group_by(Match.state_reason)
+        .where(*conditions)
+        .group_by(column)
     )
-    stmt = stmt.where(*_conditions(demand_scope, supply_scope, zone_id, demand_id))
-    return {reason or "": int(n) for reason, n in session.execute(stmt).all()}
+    return [(value, int(n)) for value, n in session.execute(stmt).all()]
 
 
 def _conditions(

@@ -143,9 +143,46 @@ def _state(hit: Hit) -> tuple[int | None, str | None, str, str | None]:
     return hit.match.id, state.value, state.label, hit.match.state_reason
 
 
+def _hit_view(
+    hit: Hit,
+    may_judge: bool,
+    kind: str,
+    href: str,
+    title: str,
+    text: str,
+    badges: list[str],
+    codes: list[str],
+    *,
+    extra: dict[str, str] | None = None,
+) -> HitView:
+    """A hit on a ``kind`` record (``supply_item`` or ``demand``) at ``href``: its shared terms
+    highlighted, its scores and the feedback state of its stored recommendation."""
+    terms = shared_terms(hit.reasons)
+    match_id, state, label, reason = _state(hit)
+    return HitView(
+        rank=hit.rank,
+        kind=kind,
+        id=hit.obj.id,
+        href=href,
+        title=highlight(title, terms),
+        owner=hit.owner or "",
+        badges=badges,
+        snippet=snippet(text, terms),
+        codes=_codes(codes, hit.reasons),
+        terms=[t["term"] for t in hit.reasons.get("shared_terms", [])],
+        scores=_scores(hit.reasons),
+        filters=list(hit.reasons.get("filters_applied", [])),
+        match_id=match_id,
+        state=state,
+        state_label=label,
+        state_reason=reason,
+        may_judge=may_judge and match_id is not None,
+        extra=extra if extra is not None else {},
+    )
+
+
 def supply_hit_view(hit: Hit, may_judge: bool) -> HitView:
     item: SupplyItem = hit.obj
-    terms = shared_terms(hit.reasons)
     text = "\n".join(
         p
         for p in (
@@ -160,56 +197,35 @@ def supply_hit_view(hit: Hit, may_judge: bool) -> HitView:
     badges = [SupplyKind(item.kind).label]
     if item.maturity:
         badges.append(Maturity(item.maturity).label)
-    match_id, state, label, reason = _state(hit)
-    return HitView(
-        rank=hit.rank,
-        kind="supply_item",
-        id=item.id,
-        href=f"/r/supply_items/{item.id}",
-        title=highlight(item.title, terms),
-        owner=hit.owner or "",
-        badges=badges,
-        snippet=snippet(text, terms),
-        codes=_codes([*item.discipline_codes, *item.industry_codes], hit.reasons),
-        terms=[t["term"] for t in hit.reasons.get("shared_terms", [])],
-        scores=_scores(hit.reasons),
-        filters=list(hit.reasons.get("filters_applied", [])),
-        match_id=match_id,
-        state=state,
-        state_label=label,
-        state_reason=reason,
-        may_judge=may_judge and match_id is not None,
+    return _hit_view(
+        hit,
+        may_judge,
+        "supply_item",
+        f"/r/supply_items/{item.id}",
+        item.title,
+        text,
+        badges,
+        [*item.discipline_codes, *item.industry_codes],
     )
 
 
 def demand_hit_view(hit: Hit, may_judge: bool) -> HitView:
     demand: Demand = hit.obj
-    terms = shared_terms(hit.reasons)
     text = "\n".join(p for p in (demand.description, demand.technical_indicators) if p)
     badges = [
         CooperationMode(demand.cooperation_mode).label,
         Visibility(demand.visibility).label,
         TriageState(demand.triage_state).label,
     ]
-    match_id, state, label, reason = _state(hit)
-    return HitView(
-        rank=hit.rank,
-        kind="demand",
-        id=demand.id,
-        href=f"/r/demands/{demand.id}",
-        title=highlight(demand.title, terms),
-        owner=hit.owner or "",
-        badges=badges,
-        snippet=snippet(text, terms),
-        codes=_codes([c for c in (demand.industry_code,) if c], hit.reasons),
-        terms=[t["term"] for t in hit.reasons.get("shared_terms", [])],
-        scores=_scores(hit.reasons),
-        filters=list(hit.reasons.get("filters_applied", [])),
-        match_id=match_id,
-        state=state,
-        state_label=label,
-        state_reason=reason,
-        may_judge=may_judge and match_id is not None,
+    return _hit_view(
+        hit,
+        may_judge,
+        "demand",
+        f"/r/demands/{demand.id}",
+        demand.title,
+        text,
+        badges,
+        [c for c in (demand.industry_code,) if c],
         extra={"zone": demand.zone.name},
     )
 
