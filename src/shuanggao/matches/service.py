@@ -405,31 +405,34 @@ def demand_owner(demand: Demand, actor: Actor) -> str:
     return demand.enterprise.name
 
 
+def _hits(
+    results: SearchResults,
+    rows: dict[int, Any],
+    kind: str,
+    owner: Callable[[Any], str],
+    top: int,
+) -> list[Hit]:
+    """The first ``top`` results whose record is among ``rows`` (those the actor may read), in
+    rank order; ``owner`` names each record's owner to the actor."""
+    hits: list[Hit] = []
+    for m in results.matches:
+        obj = rows.get(int(m.id))
+        if obj is None:
+            continue
+        hits.append(
+            Hit(kind, obj, obj.title, owner(obj), round(m.score, 4), len(hits) + 1, _reasons(m), m)
+        )
+        if len(hits) == top:
+            break
+    return hits
+
+
 def _supply_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
     ids = [int(m.id) for m in results.matches]
     rows = {
         r.id: r for r in supply_repo.list_by_ids(session, ids, SUPPLY_POLICY.read_filter(actor))
     }
-    hits: list[Hit] = []
-    for m in results.matches:
-        item = rows.get(int(m.id))
-        if item is None:
-            continue
-        hits.append(
-            Hit(
-                "supply_item",
-                item,
-                item.title,
-                supply_owner(item),
-                round(m.score, 4),
-                len(hits) + 1,
-                _reasons(m),
-                m,
-            )
-        )
-        if len(hits) == top:
-            break
-    return hits
+    return _hits(results, rows, "supply_item", supply_owner, top)
 
 
 def _demand_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
@@ -437,26 +440,7 @@ def _demand_hits(session: Session, actor: Actor, results: SearchResults, top: in
     rows = {
         r.id: r for r in demand_repo.list_by_ids(session, ids, DEMAND_POLICY.read_filter(actor))
     }
-    hits: list[Hit] = []
-    for m in results.matches:
-        demand = rows.get(int(m.id))
-        if demand is None:
-            continue
-        hits.append(
-            Hit(
-                "demand",
-                demand,
-                demand.title,
-                demand_owner(demand, actor),
-                round(m.score, 4),
-                len(hits) + 1,
-                _reasons(m),
-                m,
-            )
-        )
-        if len(hits) == top:
-            break
-    return hits
+    return _hits(results, rows, "demand", lambda d: demand_owner(d, actor), top)
 
 
 def _synced_index(session: Session, settings: Settings, side: str) -> MatchIndex:
