@@ -13,20 +13,13 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor
+from shuanggao.db.session import session_scope
 from shuanggao.errors import Unauthenticated
 
 
 def _session(request: Request) -> Iterator[Session]:
-    factory = request.app.state.session_factory
-    session: Session = factory()
-    try:
+    with session_scope(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 get_session = Depends(_session, scope="function")
