@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import ColumnElement, func, select, union
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from shuanggao.enterprises.models import EnterpriseService
 from shuanggao.pairings.models import Pairing, PairingUniversity
@@ -137,24 +137,27 @@ def count_universities(
 
 
 def count_projects(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> int:
-    stmt = select(func.count(Project.id)).where(
-        Project.start_date.is_not(None), Project.start_date <= day
-    )
-    if scope is not None:
-        stmt = stmt.where(scope)
-    if zone_id is not None:
-        stmt = stmt.where(Project.zone_id == zone_id)
-    return int(session.scalar(stmt) or 0)
+    return _count_dated(session, Project, Project.start_date, day, scope, zone_id)
 
 
 def count_platforms(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> int:
-    stmt = select(func.count(Platform.id)).where(
-        Platform.established_date.is_not(None), Platform.established_date <= day
-    )
+    return _count_dated(session, Platform, Platform.established_date, day, scope, zone_id)
+
+
+def _count_dated(
+    session: Session,
+    model: type[Project] | type[Platform],
+    date: InstrumentedAttribute[dt.date | None],
+    day: dt.date,
+    scope: Scope,
+    zone_id: int | None,
+) -> int:
+    """Rows of ``model`` whose ``date`` is known and on or before ``day`` (in scope, in a zone)."""
+    stmt = select(func.count(model.id)).where(date.is_not(None), date <= day)
     if scope is not None:
         stmt = stmt.where(scope)
     if zone_id is not None:
-        stmt = stmt.where(Platform.zone_id == zone_id)
+        stmt = stmt.where(model.zone_id == zone_id)
     return int(session.scalar(stmt) or 0)
 
 
