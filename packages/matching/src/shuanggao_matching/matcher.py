@@ -446,7 +446,8 @@ class Matcher:
 
         with single_blas_thread():
             pos, fused, comps = self._rank(chosen, q_ids, None, qv, mask, depth)
-            if chosen == "hybrid" and cfg.prf_docs > 0 and len(pos) > 0:
+            diffuse = len(pos) < 2 or float(fused[0] - fused[1]) < cfg.prf_gap
+            if chosen == "hybrid" and cfg.prf_docs > 0 and len(pos) > 0 and diffuse:
                 fb = pos[: cfg.prf_docs]
                 terms, weights = self._prf_terms(fb, cfg.prf_terms, set(q_ids))
                 ids2 = q_ids + terms
