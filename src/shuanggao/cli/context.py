@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor
@@ -16,6 +17,18 @@ from shuanggao.kit.discovery import load_domains
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def progress_bar(out: Console, *, bold: bool = False) -> Progress:
+    """A transient progress display on ``out``: description, bar, done/total, time elapsed."""
+    return Progress(
+        TextColumn("[bold]{task.description}" if bold else "{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=out,
+        transient=True,
+    )
 
 
 def cli_actor() -> Actor:

@@ -6,10 +6,9 @@ import time
 from types import ModuleType
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from shuanggao.cli.context import cli_actor, console, err_console, open_session
+from shuanggao.cli.context import cli_actor, console, err_console, open_session, progress_bar
 from shuanggao.demo.context import DemoContext
 from shuanggao.demo.loader import demo_modules, load_demo_data, module_label
 from shuanggao.errors import AppError
@@ -28,14 +27,7 @@ def load(
     written: list[tuple[str, int]] = []
     try:
         with (
-            Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            ) as progress,
+            progress_bar(console, bold=True) as progress,
             open_session() as session,
         ):
             task = progress.add_task("载入演示数据", total=len(demo_modules()))

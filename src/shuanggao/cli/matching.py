@@ -14,10 +14,9 @@ from enum import StrEnum
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from shuanggao.cli.context import cli_actor, console, err_console, open_session
+from shuanggao.cli.context import cli_actor, console, err_console, open_session, progress_bar
 from shuanggao.config import get_settings
 from shuanggao.errors import AppError
 from shuanggao.matches import service
@@ -87,14 +86,8 @@ def reindex(
 ) -> None:
     """重建供需匹配索引（未变化文本的向量取自缓存，不会重复计算）。"""
     settings = get_settings()
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
     try:
-        with Progress(*columns, console=err_console, transient=True) as bar:
+        with progress_bar(err_console) as bar:
             tasks: dict[str, Any] = {}
 
             def progress(side: str, done: int, total: int) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from shuanggao.cli.context import cli_actor, console, err_console, open_session
+from shuanggao.cli.context import cli_actor, console, err_console, open_session, progress_bar
 from shuanggao.reference.errors import ReferenceLoadFailed
 from shuanggao.reference.load import STEPS, Counts, Step, load_reference
 
@@ -23,14 +22,7 @@ def load() -> None:
     started = time.perf_counter()
     try:
         with (
-            Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            ) as progress,
+            progress_bar(console, bold=True) as progress,
             open_session() as session,
         ):
             task = progress.add_task("载入参考数据", total=len(STEPS))

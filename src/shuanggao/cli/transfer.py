@@ -12,10 +12,9 @@ from typing import Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from shuanggao.cli.context import cli_actor, console, err_console, open_session
+from shuanggao.cli.context import cli_actor, console, err_console, open_session, progress_bar
 from shuanggao.config import get_settings
 from shuanggao.errors import AppError
 from shuanggao.imports import exports
@@ -69,14 +68,8 @@ def _import(kind: str, path: Path, dry_run: bool) -> None:
         raise typer.Exit(1)
     data = path.read_bytes()
     actor = cli_actor()
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
     try:
-        with Progress(*columns, console=err_console, transient=True) as bar:
+        with progress_bar(err_console) as bar:
             tasks: dict[str, Any] = {}
 
             def progress(phase: str, done: int, total: int) -> None:
