@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from shuanggao.accounts.actor import Actor, Role
 from shuanggao.config import Settings
 from tests.dbs import fresh_database
+from tests.harness import ClientFor as ClientFor  # re-exported: tests annotate with it
 from tests.harness import (
-    ClientFor,
     app_on,
     clients_for,
     engine_for,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from shuanggao.accounts.actor import Actor, Role
 from shuanggao.audit.models import AuditEvent
 from shuanggao.enterprises.models import Enterprise, EnterpriseService
+from tests.actors import enterprise_user, university_admin, zone_admin
 from tests.conftest import ClientFor
 from tests.factories import (
     create_enterprise,
@@ -19,20 +20,6 @@ from tests.factories import (
     create_zone,
     valid_credit_code,
 )
-
-
-def zone_admin(zone_id: int) -> Actor:
-    return Actor(role=Role.ZONE_ADMIN, user_id=21, username="zone", zone_id=zone_id)
-
-
-def university_admin(university_id: int) -> Actor:
-    return Actor(
-        role=Role.UNIVERSITY_ADMIN, user_id=22, username="uni", university_id=university_id
-    )
-
-
-def enterprise_user(enterprise_id: int) -> Actor:
-    return Actor(role=Role.ENTERPRISE_USER, user_id=23, username="ent", enterprise_id=enterprise_id)
 
 
 def count(session: Session, model: type) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from shuanggao.accounts.actor import Actor, Role
 from shuanggao.audit.models import AuditEvent
 from shuanggao.pairings.models import Pairing, PairingUniversity, PilotElement
+from tests.actors import university_admin, zone_admin
 from tests.conftest import ClientFor
 from tests.factories import (
     create_enterprise,
@@ -17,16 +18,6 @@ from tests.factories import (
     create_university,
     create_zone,
 )
-
-
-def zone_admin(zone_id: int) -> Actor:
-    return Actor(role=Role.ZONE_ADMIN, user_id=11, username="zone", zone_id=zone_id)
-
-
-def university_admin(university_id: int) -> Actor:
-    return Actor(
-        role=Role.UNIVERSITY_ADMIN, user_id=12, username="uni", university_id=university_id
-    )
 
 
 def links(session: Session, pairing_id: int) -> list[tuple[int, bool, int]]:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor, Role
 from shuanggao.platforms.models import Platform, PlatformUniversity
+from tests.actors import university_admin, zone_admin
 from tests.conftest import ClientFor
 from tests.factories import (
     create_enterprise,
@@ -16,16 +17,6 @@ from tests.factories import (
     create_university,
     create_zone,
 )
-
-
-def zone_admin(zone_id: int) -> Actor:
-    return Actor(role=Role.ZONE_ADMIN, user_id=41, username="zone", zone_id=zone_id)
-
-
-def university_admin(university_id: int) -> Actor:
-    return Actor(
-        role=Role.UNIVERSITY_ADMIN, user_id=42, username="uni", university_id=university_id
-    )
 
 
 def members(session: Session, platform_id: int) -> list[int]:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor, Role
 from shuanggao.projects.models import Project, ProjectEnterprise
+from tests.actors import university_admin, zone_admin
 from tests.conftest import ClientFor
 from tests.factories import (
     create_enterprise,
@@ -18,16 +19,6 @@ from tests.factories import (
 )
 
 PROVINCE = Actor(role=Role.PROVINCE_ADMIN, user_id=1, username="province")
-
-
-def zone_admin(zone_id: int) -> Actor:
-    return Actor(role=Role.ZONE_ADMIN, user_id=31, username="zone", zone_id=zone_id)
-
-
-def university_admin(university_id: int) -> Actor:
-    return Actor(
-        role=Role.UNIVERSITY_ADMIN, user_id=32, username="uni", university_id=university_id
-    )
 
 
 def participants(session: Session, project_id: int) -> list[int]:
