@@ -10,7 +10,8 @@ from typing import Annotated
 from pydantic import AfterValidator, ConfigDict, Field
 
 from shuanggao.kit.enums import LabeledEnum, labeled
-from shuanggao.supply.schemas import CleanInput, DbId
+from shuanggao.kit.validation import CleanInput
+from shuanggao.supply.schemas import DbId
 
 
 class CooperationMode(LabeledEnum):

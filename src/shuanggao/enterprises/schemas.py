@@ -10,7 +10,8 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from shuanggao.enterprises.credit_code import credit_code_error, normalize_credit_code
 from shuanggao.kit.enums import LabeledEnum, labeled
-from shuanggao.pairings.schemas import CleanModel, RefId
+from shuanggao.kit.validation import CleanInput
+from shuanggao.pairings.schemas import RefId
 from shuanggao.programme.enums import TaskArea
 
 _INDUSTRY_CODE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
@@ -65,7 +66,7 @@ ServiceKindField = Annotated[ServiceKind, labeled(ServiceKind)]
 TaskAreaField = Annotated[TaskArea | None, BeforeValidator(_empty_to_none), labeled(TaskArea)]
 
 
-class EnterpriseBase(CleanModel):
+class EnterpriseBase(CleanInput):
     name: str = Field(min_length=2, max_length=200)
     credit_code: CreditCode
     zone_id: RefId
@@ -81,7 +82,7 @@ class EnterpriseCreate(EnterpriseBase):
     pass
 
 
-class EnterpriseUpdate(CleanModel):
+class EnterpriseUpdate(CleanInput):
     name: str | None = Field(default=None, min_length=2, max_length=200)
     credit_code: CreditCode | None = None
     zone_id: RefId | None = None
@@ -103,7 +104,7 @@ class EnterpriseRead(EnterpriseBase):
     zone_name: str
 
 
-class EnterpriseServiceBase(CleanModel):
+class EnterpriseServiceBase(CleanInput):
     enterprise_id: RefId
     zone_id: RefId
     university_id: RefId
@@ -119,7 +120,7 @@ class EnterpriseServiceCreate(EnterpriseServiceBase):
     pass
 
 
-class EnterpriseServiceUpdate(CleanModel):
+class EnterpriseServiceUpdate(CleanInput):
     enterprise_id: RefId | None = None
     zone_id: RefId | None = None
     university_id: RefId | None = None
@@ -145,7 +146,7 @@ class EnterpriseServiceRead(EnterpriseServiceBase):
     university_name: str
 
 
-class EnterprisesServed(CleanModel):
+class EnterprisesServed(CleanInput):
     as_of: dt.date
     zone_id: int | None
     enterprises_served: int = Field(description="截至该日期服务过的企业数（按企业去重）")

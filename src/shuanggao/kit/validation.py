@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError, field_validator
 
 _MESSAGES: dict[str, str] = {
     "missing": "必填项，不能为空",
@@ -76,3 +76,15 @@ def field_errors(exc: ValidationError | Sequence[Mapping[str, Any]]) -> dict[str
     for err in errors:
         out.setdefault(field_of(err.get("loc", ())), message_for(err))
     return out
+
+
+class CleanInput(BaseModel):
+    """Base of input schemas: no text may contain NUL (PostgreSQL cannot store it)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and "\x00" in item for item in items):
+            raise ValueError("不能包含空字符")
+        return value

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shuanggao.kit.enums import LabeledEnum, labeled
-from shuanggao.supply.schemas import CleanInput
+from shuanggao.kit.validation import CleanInput
 
 
 class MatchState(LabeledEnum):

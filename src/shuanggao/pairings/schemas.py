@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -15,20 +14,9 @@ from pydantic import (
 )
 
 from shuanggao.kit.enums import LabeledEnum, labeled
+from shuanggao.kit.validation import CleanInput
 from shuanggao.programme.enums import Batch, FiveOneKind, ProgressStatus
 from shuanggao.zones.schemas import EmergingCodes, IndustryCodes
-
-
-class CleanModel(BaseModel):
-    """Input schemas of these registers: no text may contain NUL (PostgreSQL cannot store it)."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        items = value if isinstance(value, list) else [value]
-        if any(isinstance(item, str) and "\x00" in item for item in items):
-            raise ValueError("不能包含空字符")
-        return value
 
 
 def one_of(enum_cls: type[LabeledEnum]) -> str:
@@ -74,7 +62,7 @@ def _check_unknown(unknown: bool | None, info: ValidationInfo) -> bool | None:
     return unknown
 
 
-class PairingBase(CleanModel):
+class PairingBase(CleanInput):
     zone_id: RefId
     batch: BatchField
     start_date: dt.date | None = None
@@ -98,7 +86,7 @@ class PairingCreate(PairingBase):
     _unknown_without_lead = field_validator("lead_unknown")(_check_unknown)
 
 
-class PairingUpdate(CleanModel):
+class PairingUpdate(CleanInput):
     zone_id: RefId | None = None
     university_ids: UniqueIds | None = Field(default=None, min_length=1)
     lead_university_id: RefId | None = None
@@ -132,7 +120,7 @@ class PairingRead(PairingBase):
     lead_university_id: int | None
 
 
-class PilotElementBase(CleanModel):
+class PilotElementBase(CleanInput):
     pairing_id: RefId
     kind: KindField
     title: str = Field(min_length=1, max_length=200)
@@ -148,7 +136,7 @@ class PilotElementCreate(PilotElementBase):
     pass
 
 
-class PilotElementUpdate(CleanModel):
+class PilotElementUpdate(CleanInput):
     pairing_id: RefId | None = None
     kind: KindField | None = None
     title: str | None = Field(default=None, min_length=1, max_length=200)
@@ -172,7 +160,7 @@ class PilotElementRead(PilotElementBase):
     zone_name: str
 
 
-class BoardSlot(CleanModel):
+class BoardSlot(CleanInput):
     """One of the five 五个一 slots with its items; an empty slot is 未启动."""
 
     kind: FiveOneKind
@@ -182,19 +170,19 @@ class BoardSlot(CleanModel):
     items: list[PilotElementRead]
 
 
-class BoardRead(CleanModel):
+class BoardRead(CleanInput):
     pairing: PairingRead
     slots: list[BoardSlot]
     landed: int = Field(description="已落地的“五个一”数量（0–5）")
 
 
-class BoardSummarySlot(CleanModel):
+class BoardSummarySlot(CleanInput):
     kind: FiveOneKind
     status: ProgressStatus
     items: int
 
 
-class BoardSummary(CleanModel):
+class BoardSummary(CleanInput):
     """One pairing's row of the 五个一 progress matrix."""
 
     pairing_id: int
@@ -207,21 +195,21 @@ class BoardSummary(CleanModel):
     landed: int
 
 
-class CoverageZone(CleanModel):
+class CoverageZone(CleanInput):
     id: int
     name: str
     city: str
     level: str
 
 
-class CoverageGroup(CleanModel):
+class CoverageGroup(CleanInput):
     key: str
     total: int
     paired: int
     unpaired: int
 
 
-class CoverageRead(CleanModel):
+class CoverageRead(CleanInput):
     as_of: dt.date
     target_year: int
     zones_total: int

@@ -8,7 +8,8 @@ from typing import Annotated
 from pydantic import BeforeValidator, ConfigDict, Field
 
 from shuanggao.kit.enums import LabeledEnum, labeled
-from shuanggao.pairings.schemas import CleanModel, RefId, UniqueIds
+from shuanggao.kit.validation import CleanInput
+from shuanggao.pairings.schemas import RefId, UniqueIds
 from shuanggao.programme.enums import TaskArea
 from shuanggao.zones.schemas import IndustryCodes
 
@@ -42,7 +43,7 @@ LevelField = Annotated[
 TaskAreaField = Annotated[TaskArea | None, BeforeValidator(_empty_to_none), labeled(TaskArea)]
 
 
-class PlatformBase(CleanModel):
+class PlatformBase(CleanInput):
     name: str = Field(min_length=2, max_length=200)
     zone_id: RefId
     pairing_id: RefId | None = None
@@ -64,7 +65,7 @@ class PlatformCreate(PlatformBase):
     university_ids: UniqueIds = Field(min_length=1)
 
 
-class PlatformUpdate(CleanModel):
+class PlatformUpdate(CleanInput):
     name: str | None = Field(default=None, min_length=2, max_length=200)
     zone_id: RefId | None = None
     university_ids: UniqueIds | None = Field(default=None, min_length=1)

@@ -9,7 +9,8 @@ from typing import Annotated
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from shuanggao.kit.enums import LabeledEnum, labeled
-from shuanggao.pairings.schemas import CleanModel, RefId, UniqueIds
+from shuanggao.kit.validation import CleanInput
+from shuanggao.pairings.schemas import RefId, UniqueIds
 from shuanggao.programme.enums import TaskArea
 
 
@@ -49,7 +50,7 @@ def _check_end(end: dt.date | None, info: ValidationInfo) -> dt.date | None:
     return end
 
 
-class ProjectBase(CleanModel):
+class ProjectBase(CleanInput):
     title: str = Field(min_length=2, max_length=300)
     zone_id: RefId
     university_id: RefId
@@ -75,7 +76,7 @@ class ProjectCreate(ProjectBase):
     _end_after_start = field_validator("end_date")(_check_end)
 
 
-class ProjectUpdate(CleanModel):
+class ProjectUpdate(CleanInput):
     title: str | None = Field(default=None, min_length=2, max_length=300)
     zone_id: RefId | None = None
     university_id: RefId | None = None

@@ -8,31 +8,18 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    field_validator,
 )
 
 from shuanggao.kit.enums import LabeledEnum, labeled
+from shuanggao.kit.validation import CleanInput
 from shuanggao.universities.schemas import DisciplineCodes
 from shuanggao.zones.schemas import IndustryCodes
 
 # A database id: a larger number is refused as a field error, not passed to the driver.
 DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
-
-
-class CleanInput(BaseModel):
-    """Input schemas: no text may contain NUL (PostgreSQL cannot store it)."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        items = value if isinstance(value, list) else [value]
-        if any(isinstance(item, str) and "\x00" in item for item in items):
-            raise ValueError("不能包含空字符")
-        return value
 
 
 class SupplyKind(LabeledEnum):
