@@ -445,7 +445,10 @@ class Matcher:
                     qv = self.encoder.encode_queries([text])[0]
 
         with single_blas_thread():
-            pos, fused, comps = self._rank(chosen, q_ids, None, qv, mask, depth)
+            first_dense: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] = []
+            pos, fused, comps = self._rank(
+                chosen, q_ids, None, qv, mask, depth, dense_out=first_dense
+            )
             diffuse = len(pos) < 2 or float(fused[0] - fused[1]) < cfg.prf_gap
             if chosen == "hybrid" and cfg.prf_docs > 0 and len(pos) > 0 and diffuse:
                 fb = pos[: cfg.prf_docs]
@@ -457,7 +460,9 @@ class Matcher:
                     centroid = self._dense.vectors(fb).mean(axis=0)
                     qv2 = qv + cfg.prf_dense_weight * centroid
                     qv2 = (qv2 / max(float(np.linalg.norm(qv2)), 1e-9)).astype(np.float32)
-                pos, fused, comps = self._rank(chosen, ids2, w2, qv2, mask, depth)
+                # The dense query is unchanged without dense feedback: reuse its hits.
+                reuse = first_dense[0] if first_dense and qv2 is qv else None
+                pos, fused, comps = self._rank(chosen, ids2, w2, qv2, mask, depth, reuse)
         n = min(top_k, len(pos))
         matches: list[Match] = []
         for rank in range(n):
@@ -513,6 +518,8 @@ class Matcher:
         qv: npt.NDArray[np.float32] | None,
         mask: npt.NDArray[np.bool_] | None,
         depth: int,
+        dense_hits: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]] | None = None,
+        dense_out: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] | None = None,
     ) -> tuple[
         npt.NDArray[np.int64],
         npt.NDArray[np.float32],
@@ -523,7 +530,11 @@ class Matcher:
             pos, s, _ = self._bm25.search(q_ids, depth, weights=q_weights, mask=mask)
             return pos, s, [(float(x), None, None, None) for x in s]
         assert qv is not None and self._dense is not None
-        d_pos, d_s = self._dense.search(qv, depth, mask=mask)
+        if dense_hits is None:
+            dense_hits = self._dense.search(qv, depth, mask=mask)
+        d_pos, d_s = dense_hits
+        if dense_out is not None:
+            dense_out.append(dense_hits)
         if method == "dense":
             return d_pos, d_s, [(None, float(x), None, None) for x in d_s]
         l_pos, l_s, all_lex = self._bm25.search(q_ids, depth, weights=q_weights, mask=mask)
