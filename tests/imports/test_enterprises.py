@@ -5,7 +5,6 @@ Also enterprise tenancy: a zone administrator imports and exports only their zon
 from __future__ import annotations
 
 import io
-import time
 from typing import Any
 
 import pytest
@@ -22,7 +21,6 @@ from shuanggao.imports import exports
 from shuanggao.imports import service as imports
 from shuanggao.kit.register import get_register
 from tests.conftest import ClientFor
-from tests.dbs import backend
 from tests.factories import create_enterprise, create_zone
 from tests.imports.sheets import csv_bytes, read_xlsx, xlsx
 
@@ -113,12 +111,10 @@ def test_bad_rows_refused_then_written_then_unchanged(
     events_before = session.scalar(select(func.count()).select_from(AuditEvent))
 
     # The bad file as Chinese Excel saves CSV (GB18030); the corrected one as a workbook.
-    started = time.monotonic()
     resp = admin_client.post(
         "/api/v1/imports/enterprises",
         files={"file": ("企业.csv", csv_bytes(HEADER, bad, encoding="gb18030"))},
     )
-    refused_in = time.monotonic() - started
     assert resp.status_code == 422, resp.text
     body = resp.json()
     assert body["error"] == "import_rejected"
@@ -139,11 +135,9 @@ def test_bad_rows_refused_then_written_then_unchanged(
     assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before
 
     good_file = _xlsx_fast(HEADER, good)
-    started = time.monotonic()
     resp = admin_client.post(
         "/api/v1/imports/enterprises", files={"file": ("企业.xlsx", good_file)}
     )
-    written_in = time.monotonic() - started
     assert resp.status_code == 200, resp.text[:2000]
     assert (resp.json()["created"], resp.json()["updated"], resp.json()["unchanged"]) == (
         rows,
@@ -174,9 +168,6 @@ def test_bad_rows_refused_then_written_then_unchanged(
         select(AuditEvent).where(AuditEvent.entity == "enterprises", AuditEvent.action == "import")
     ).all()
     assert len(imports_logged) == 2
-    if backend() == "sqlite":
-        # Well under a minute each, even on a shared, busy two-core machine.
-        assert refused_in < 60 and written_in < 60, (refused_in, written_in)
 
 
 def test_zone_admin_imports_only_their_zone(session: Session) -> None:

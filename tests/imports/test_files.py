@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -98,7 +97,6 @@ def test_zip_bomb_is_refused_before_openpyxl(
     row = b'<row r="2"><c r="A2" t="inlineStr"><is><t>4900000000</t></is></c></row>'
     chunk = row * 16384
     out = io.BytesIO()
-    started = time.monotonic()
     with (
         zipfile.ZipFile(io.BytesIO(base)) as src,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst,
@@ -114,13 +112,10 @@ def test_zip_bomb_is_refused_before_openpyxl(
                 written += len(chunk)
     bomb = out.getvalue()
     assert len(bomb) < 3 * 1024 * 1024
-    refused = time.monotonic()
     with pytest.raises(BadFile) as info:
         imports.preview_import(session, SYSTEM, get_register("universities"), "bomb.xlsx", bomb)
     assert info.value.code == "bad_file"
     assert "压缩炸弹" in info.value.detail
-    assert time.monotonic() - refused < 1.0
-    assert time.monotonic() - started < 20
     assert session.scalar(select(func.count()).select_from(ImportJob)) == 0
 
 
