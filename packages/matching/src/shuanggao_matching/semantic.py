@@ -570,7 +570,8 @@ class DenseIndex:
     ) -> None:
         """Bulk-load ``vectors`` at positions ``0..n-1`` directly into a graph (large corpora)."""
         n = vectors.shape[0]
-        capacity = max(n + 1024, int(n * 1.1))
+        # hnswlib allocates the whole capacity up front: keep 1% headroom (it grows on demand).
+        capacity = n + max(1024, n // 100)
         graph = self._new_graph(capacity)
         for start in range(0, n, chunk):
             stop = min(n, start + chunk)
