@@ -609,12 +609,20 @@ class DenseIndex:
         if self._graph is not None and not exact:
             return self._graph_search(q, k, allowed, filtered=mask is not None)
         if self._graph is not None:
+            # Exact search over a graph: read the vectors back in bounded chunks.
             live = np.flatnonzero(allowed)
-            matrix = np.asarray(self._graph.get_items(live.tolist()), dtype=np.float32)
-            scores_live = matrix @ q
-            top = np.argpartition(-scores_live, k - 1)[:k]
-            order = top[np.argsort(-scores_live[top], kind="stable")]
-            return live[order].astype(np.int64), scores_live[order].astype(np.float32)
+            best_pos = np.zeros(0, dtype=np.int64)
+            best_s = np.zeros(0, dtype=np.float32)
+            for start in range(0, len(live), 20_000):
+                ids = live[start : start + 20_000]
+                chunk = np.asarray(self._graph.get_items(ids.tolist()), dtype=np.float32)
+                best_pos = np.concatenate([best_pos, ids.astype(np.int64)])
+                best_s = np.concatenate([best_s, (chunk @ q).astype(np.float32)])
+                if len(best_s) > k:
+                    keep = np.argpartition(-best_s, k - 1)[:k]
+                    best_pos, best_s = best_pos[keep], best_s[keep]
+            order = np.argsort(-best_s, kind="stable")[:k]
+            return best_pos[order], best_s[order]
         scores = self._matrix[: self._size] @ q
         scores = np.where(allowed, scores, -np.inf).astype(np.float32)
         top = np.argpartition(-scores, k - 1)[:k]
