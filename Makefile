@@ -41,7 +41,7 @@ lint: install
 	$(BIN)/lint-imports
 
 test-matching: install
-	$(BIN)/pytest -q packages/matching/tests
+	$(BIN)/pytest packages/matching/tests
 
 test-sqlite: install
 	SHUANGGAO_TEST_DB=sqlite $(BIN)/pytest -q -m "not browser" tests
