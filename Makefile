@@ -71,8 +71,12 @@ test: install
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-matching test-browser
 
+## Benchmarks (figures next to same-process baselines). Needs ../shared/data beside the clone.
+BENCH_SOURCE ?= ../shared/data
 bench: install
-	$(BIN)/shuanggao bench matching --dataset var/bench/topical
+	test -d var/bench/topical || $(BIN)/shuanggao bench build-datasets --source $(BENCH_SOURCE) --out var/bench
+	for ds in topical known_item routing; do $(BIN)/shuanggao bench matching --dataset var/bench/$$ds; done
+	$(BIN)/shuanggao bench scale --sizes 10000,100000
 
 migration: install
 	$(BIN)/python scripts/regen_initial_migration.py
