@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from shuanggao_matching.lexical import BM25Index, FieldWeights, Vocabulary, field_tokens
+from shuanggao_matching.lexical import (
+    BM25Index,
+    FieldWeights,
+    Vocabulary,
+    bag_counts,
+    bag_expand,
+    bag_ids,
+    field_tokens,
+)
 from shuanggao_matching.tokenize import ChineseTokenizer
 
 # A toy corpus where every query term occurs in fewer than half of the documents, so that
@@ -106,3 +114,39 @@ def test_field_weights_repeat_tokens(tokenizer: ChineseTokenizer) -> None:
     tokens = field_tokens(tokenizer, "芯片", ("测试",), "平台", FieldWeights(3, 2, 1))
     assert tokens.count("芯片") == 3 and tokens.count("测试") == 2 and tokens.count("平台") == 1
     assert field_tokens(tokenizer, "芯片", (), "平台", FieldWeights(1, 1, 0)) == ["芯片"]
+
+
+@pytest.mark.parametrize("method", ["lucene", "robertson"])
+def test_array_build_equals_bm25s(method: str) -> None:
+    """The array build of the score matrix gives bm25s' matrix (random corpus, removed and
+    empty documents, counts above the 255 cap)."""
+    import bm25s
+
+    rng = np.random.default_rng(7)
+    vocab_size = 300
+    docs: list[list[str]] = [
+        [f"t{int(x)}" for x in rng.zipf(1.3, size=int(rng.integers(0, 80))) % vocab_size]
+        for _ in range(400)
+    ]
+    docs[5] = ["t1"] * 300
+    vocab = Vocabulary()
+    bags = [vocab.encode_bag(d) for d in docs]
+    live = [None if i % 17 == 0 else b for i, b in enumerate(bags)]
+    index = BM25Index(k1=1.5, b=0.5, method=method, dtype="float32")
+    index.build(live, len(vocab))
+    corpus = [[] if b is None else bag_expand(b) for b in live]
+    reference = bm25s.BM25(k1=1.5, b=0.5, method=method).build_index_from_ids(
+        unique_token_ids=list(range(len(vocab))), corpus_token_ids=corpus, show_progress=False
+    )
+    state = index.state()
+    np.testing.assert_array_equal(state["indptr"], reference["indptr"])
+    np.testing.assert_array_equal(state["indices"], reference["indices"])
+    np.testing.assert_allclose(state["data"], reference["data"], rtol=1e-6)
+
+
+def test_bag_counts_each_distinct_token_once() -> None:
+    vocab = Vocabulary(["b"])
+    bag = vocab.encode_bag(["a", "b", "a", "c", "a"] + ["d"] * 300)
+    assert [vocab.term(i) for i in bag_ids(bag)] == ["b", "a", "c", "d"]
+    assert bag_counts(bag).tolist() == [1, 3, 1, 255]
+    assert bag_expand(vocab.encode_bag([])) == []

@@ -13,7 +13,8 @@ expansion) and a document mask (filters).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = [
     "bag_counts",
     "bag_expand",
     "bag_ids",
+    "field_counts",
     "field_tokens",
 ]
 
@@ -87,6 +89,33 @@ def field_tokens(
     return tokens
 
 
+def field_counts(
+    tokenizer: Tokenizer,
+    title: str,
+    keywords: Sequence[str],
+    body: str,
+    weights: FieldWeights,
+) -> Counter[str]:
+    """The term counts of :func:`field_tokens` (what a document's bag is built from), without
+    materialising the repeated token list."""
+    counts: Counter[str] = Counter()
+    if title and weights.title:
+        tokens = tokenizer.tokenize(title)
+        for _ in range(weights.title):
+            counts.update(tokens)
+    if keywords and weights.keywords:
+        kw: list[str] = []
+        for k in keywords:
+            kw.extend(tokenizer.tokenize(k))
+        for _ in range(weights.keywords):
+            counts.update(kw)
+    if body and weights.body:
+        tokens = tokenizer.tokenize(body)
+        for _ in range(weights.body):
+            counts.update(tokens)
+    return counts
+
+
 class Vocabulary:
     """Term → id, growing only (ids are never reused)."""
 
@@ -111,15 +140,27 @@ class Vocabulary:
         add = self.add
         return np.fromiter((add(t) for t in tokens), dtype=np.int32, count=len(tokens))
 
-    def encode_bag(self, tokens: Sequence[str]) -> Bag:
-        """A document's tokens as a compact bag: one uint32 per distinct token, holding the
-        token id (24 bits) and its count (8 bits, capped at 255)."""
-        ids = self.encode(tokens)
+    def encode_bag(self, tokens: Iterable[str] | Mapping[str, int]) -> Bag:
+        """A document's tokens (or term counts) as a compact bag: one uint32 per distinct token
+        (ascending ids), holding the token id (24 bits) and its count (8 bits, capped at 255)."""
+        counted: Mapping[str, int] = (
+            tokens if isinstance(tokens, dict | Mapping) else Counter(tokens)
+        )
+        ids = self._ids
+        # (A view intersection iterates over the smaller side: O(distinct terms of the doc).)
+        if len(counted.keys() & ids.keys()) != len(counted):
+            add = self.add
+            for term in counted:
+                if term not in ids:
+                    add(term)
         if len(self._terms) > _ID_MASK:
             raise OverflowError("vocabulary larger than 16.7M terms")
-        uniq, counts = np.unique(ids, return_counts=True)
-        counts = np.minimum(counts, _MAX_COUNT)
-        return (uniq.astype(np.uint32) | (counts.astype(np.uint32) << _ID_BITS)).astype(np.uint32)
+        n = len(counted)
+        tids = np.fromiter(map(ids.__getitem__, counted), dtype=np.uint32, count=n)
+        counts = np.fromiter(counted.values(), dtype=np.uint32, count=n)
+        np.minimum(counts, _MAX_COUNT, out=counts)
+        order = np.argsort(tids)
+        return tids[order] | (counts[order] << np.uint32(_ID_BITS))
 
     def lookup(self, tokens: Iterable[str]) -> list[int]:
         """Ids of the known tokens (unknown ones are skipped)."""
@@ -176,12 +217,48 @@ class BM25Index:
 
     def build(self, docs: Sequence[Bag | None], n_vocab: int) -> None:
         """Index ``docs`` (token bags over a vocabulary of ``n_vocab`` terms)."""
+        n_vocab = max(n_vocab, 1)
+        self._n_docs = len(docs)
+        self._n_vocab = n_vocab
+        if self.method in ("lucene", "robertson"):
+            self._build_numpy(docs, n_vocab)
+        else:
+            self._build_bm25s(docs, n_vocab)
+
+    def _build_numpy(self, docs: Sequence[Bag | None], n_vocab: int) -> None:
+        """The score matrix bm25s builds for the Lucene and Robertson variants (same formula,
+        same float32 rounding), computed from the bags with array operations."""
+        n_docs = self._n_docs
+        lens = np.fromiter((0 if d is None else len(d) for d in docs), dtype=np.int64, count=n_docs)
+        parts = [d for d in docs if d is not None and len(d)]
+        if not parts:
+            self._data = np.zeros(0, dtype=self.dtype)
+            self._indices = np.zeros(0, dtype=np.int32)
+            self._indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+            self._idf = np.zeros(n_vocab, dtype=np.float32)
+            return
+        bags = np.concatenate(parts)
+        tids = (bags & _ID_MASK).astype(np.int64)
+        tf = (bags >> _ID_BITS).astype(np.float64)
+        doc_of = np.repeat(np.arange(n_docs, dtype=np.int32), lens)
+        doc_len = np.bincount(doc_of, weights=tf, minlength=n_docs)
+        avg_len = float(doc_len.mean())
+        df = np.bincount(tids, minlength=n_vocab)
+        self._idf = self._idf_from_df(df.astype(np.float64), float(n_docs))
+        length_norm = self.k1 * ((1 - self.b) + self.b * doc_len / avg_len)
+        tfc = tf / (length_norm[doc_of] + tf)
+        scores = (self._idf[tids].astype(np.float64) * tfc).astype(np.float32)
+        order = np.argsort(tids, kind="stable")
+        self._data = scores[order].astype(self.dtype)
+        self._indices = doc_of[order]
+        indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+        np.cumsum(df, out=indptr[1:])
+        self._indptr = indptr
+
+    def _build_bm25s(self, docs: Sequence[Bag | None], n_vocab: int) -> None:
         import bm25s
 
-        n_vocab = max(n_vocab, 1)
         corpus_ids: list[list[int]] = [[] if d is None else bag_expand(d) for d in docs]
-        self._n_docs = len(corpus_ids)
-        self._n_vocab = n_vocab
         if self._n_docs == 0:
             self._data = np.zeros(0, dtype=self.dtype)
             self._indices = np.zeros(0, dtype=np.int32)
@@ -205,11 +282,9 @@ class BM25Index:
         self._indptr = np.asarray(scores["indptr"], dtype=np.int64)
         if empty:
             self._data[:] = 0.0
-        self._idf = self._compute_idf(corpus_ids, n_vocab)
+        self._idf = self._idf_from_df(np.diff(self._indptr).astype(np.float64), float(self._n_docs))
 
-    def _compute_idf(self, corpus_ids: list[list[int]], n_vocab: int) -> npt.NDArray[np.float32]:
-        df = np.diff(self._indptr).astype(np.float64)
-        n = float(self._n_docs)
+    def _idf_from_df(self, df: npt.NDArray[np.float64], n: float) -> npt.NDArray[np.float32]:
         if self.method == "lucene":
             idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
         else:

@@ -19,7 +19,8 @@ import json
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ import numpy.typing as npt
 
 from .explain import build_reasons, query_coverage
 from .fusion import FusionConfig, fuse
-from .lexical import BM25Index, FieldWeights, Vocabulary, bag_counts, bag_ids, field_tokens
+from .lexical import BM25Index, FieldWeights, Vocabulary, bag_counts, bag_ids, field_counts
 from .semantic import (
     DenseIndex,
     EmbeddingCache,
@@ -77,8 +78,8 @@ class IndexStats:
 _WORKER_STATE: dict[str, Any] = {}
 
 
-def _tokenize_worker(item: tuple[str, tuple[str, ...], str]) -> list[str]:
-    return field_tokens(
+def _tokenize_worker(item: tuple[str, tuple[str, ...], str]) -> Counter[str]:
+    return field_counts(
         _WORKER_STATE["tokenizer"], item[0], item[1], item[2], _WORKER_STATE["weights"]
     )
 
@@ -170,7 +171,10 @@ class Matcher:
     def _passage(self, doc: Document) -> str:
         return passage_text(doc.title, doc.keywords, doc.body, self.max_passage_chars)
 
-    def _tokenize_docs(self, docs: Sequence[Document], n_jobs: int) -> list[list[str]]:
+    def _tokenize_docs(self, docs: Sequence[Document], n_jobs: int) -> Iterator[Counter[str]]:
+        """The field-weighted term counts of ``docs``, in order. With ``n_jobs > 1`` and a large
+        batch they are computed in forked worker processes and yielded as they arrive, so the
+        caller's encoding overlaps the workers' tokenising."""
         items = [(d.title, d.keywords, d.body) for d in docs]
         if n_jobs > 1 and len(items) >= 2000 and hasattr(os, "fork"):
             if isinstance(self.tokenizer, ChineseTokenizer):
@@ -179,8 +183,10 @@ class Matcher:
             _WORKER_STATE["weights"] = self.field_weights
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(n_jobs) as pool:
-                return pool.map(_tokenize_worker, items, chunksize=256)
-        return [field_tokens(self.tokenizer, t, k, b, self.field_weights) for t, k, b in items]
+                yield from pool.imap(_tokenize_worker, items, chunksize=256)
+            return
+        for t, k, b in items:
+            yield field_counts(self.tokenizer, t, k, b, self.field_weights)
 
     def add(
         self,
@@ -200,11 +206,14 @@ class Matcher:
             return
         last: dict[str, Document] = {d.id: d for d in batch}
         batch = list(last.values())
-        token_lists = self._tokenize_docs(batch, n_jobs)
+        # Encoded as the counts arrive (overlapping forked workers); the documents are only
+        # touched once every one is tokenised (a failure leaves at most unused vocabulary).
+        encode = self._vocab.encode_bag
+        bags = [encode(counts) for counts in self._tokenize_docs(batch, n_jobs)]
         embed_pos: list[int] = []
         embed_texts: list[str] = []
         embed_hashes: list[str] = []
-        for doc, tokens in zip(batch, token_lists, strict=True):
+        for doc, bag in zip(batch, bags, strict=True):
             pos = self._pos.get(doc.id)
             if pos is None:
                 pos = len(self._docs)
@@ -213,7 +222,7 @@ class Matcher:
                 self._hashes.append(None)
                 self._pos[doc.id] = pos
             self._docs[pos] = doc
-            self._tokens[pos] = self._vocab.encode_bag(tokens)
+            self._tokens[pos] = bag
             if self.encoder is not None:
                 text = self._passage(doc)
                 h = content_hash(text)
@@ -692,8 +701,8 @@ class Matcher:
         else:
             matcher._tokens = [None] * len(docs)
             live = [d for d in docs if d is not None]
-            for doc, toks in zip(live, matcher._tokenize_docs(live, 1), strict=True):
-                matcher._tokens[matcher._pos[doc.id]] = matcher._vocab.encode_bag(toks)
+            for doc, counts in zip(live, matcher._tokenize_docs(live, 1), strict=True):
+                matcher._tokens[matcher._pos[doc.id]] = matcher._vocab.encode_bag(counts)
             matcher._lex_dirty = True
         saved_model = manifest.get("encoder")
         if encoder is not None:
