@@ -74,7 +74,7 @@ class IndexStats:
         return self.lexical_bytes + self.token_bytes + self.dense_bytes
 
 
-# Set in the parent before forking tokenizer workers (fork shares the warmed-up jieba).
+# Set in the parent before forking tokenizer workers (fork shares the loaded segmenter).
 _WORKER_STATE: dict[str, Any] = {}
 
 
@@ -87,7 +87,7 @@ def _tokenize_worker(item: tuple[str, tuple[str, ...], str]) -> Counter[str]:
 class Matcher:
     """Hybrid (BM25 + dense) index of :class:`Document` objects with incremental updates.
 
-    * ``tokenizer`` defaults to :class:`ChineseTokenizer` (jieba + domain dictionary);
+    * ``tokenizer`` defaults to :class:`ChineseTokenizer` (rjieba + domain dictionary);
     * ``encoder`` is any :class:`~shuanggao_matching.semantic.Encoder` or ``None`` (lexical
       only; every result says so);
     * ``embedding_cache`` (optional) is consulted before embedding and filled afterwards; the
