@@ -13,6 +13,8 @@ from shuanggao_matching.lexical import (
     bag_counts,
     bag_expand,
     bag_ids,
+    count_chunk,
+    field_counts,
     field_tokens,
 )
 from shuanggao_matching.tokenize import ChineseTokenizer
@@ -150,3 +152,24 @@ def test_bag_counts_each_distinct_token_once() -> None:
     assert [vocab.term(i) for i in bag_ids(bag)] == ["b", "a", "c", "d"]
     assert bag_counts(bag).tolist() == [1, 3, 1, 255]
     assert bag_expand(vocab.encode_bag([])) == []
+
+
+def test_chunk_encoding_equals_document_by_document(tokenizer: ChineseTokenizer) -> None:
+    items = [
+        ("锂电池储能系统", ("储能安全", "热失控"), "大型储能电站热失控预测与预警，储能系统安全。"),
+        ("", (), ""),
+        ("集成电路芯片测试", (), "芯片测试平台，芯片可靠性。" * 200),
+        ("锂电池回收", ("梯次利用",), "退役锂电池的梯次利用与回收"),
+    ]
+    weights = FieldWeights(3, 2, 1)
+    one = Vocabulary(["芯片"])
+    expected = [one.encode_bag(field_counts(tokenizer, t, k, b, weights)) for t, k, b in items]
+    assert bag_counts(expected[2]).max() == 255
+    chunked = Vocabulary(["芯片"])
+    chunk = count_chunk(tokenizer, items, weights)
+    got = chunked.encode_chunk(chunk)
+    assert chunked.terms == one.terms
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert got[1].dtype == np.uint32 and len(got[1]) == 0

@@ -250,3 +250,19 @@ def test_changing_the_encoder_reembeds_everything(
     m.add([Document(id="s9", title="储能电池管理系统")])
     assert len(other.passages) == 5
     assert m.search(DEMAND, top_k=1).ids() == ["s1"]
+
+
+def test_forked_tokenising_gives_the_same_index(tokenizer: ChineseTokenizer) -> None:
+    from shuanggao_matching.bench import _generate_items, _sentences
+
+    docs = list(_generate_items(2500, _sentences(None), seed=3))
+    one = Matcher(tokenizer=tokenizer)
+    one.add(docs, n_jobs=1)
+    two = Matcher(tokenizer=tokenizer)
+    two.add(docs, n_jobs=2)
+    assert one._vocab.terms == two._vocab.terms
+    for a, b in zip(one._tokens, two._tokens, strict=True):
+        assert a is not None and b is not None
+        np.testing.assert_array_equal(a, b)
+    query = docs[7].title
+    assert one.search(query, top_k=5).ids() == two.search(query, top_k=5).ids()

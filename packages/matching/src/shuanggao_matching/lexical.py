@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -25,11 +25,13 @@ from .tokenize import Tokenizer
 
 __all__ = [
     "BM25Index",
+    "CountsChunk",
     "FieldWeights",
     "Vocabulary",
     "bag_counts",
     "bag_expand",
     "bag_ids",
+    "count_chunk",
     "field_counts",
     "field_tokens",
 ]
@@ -116,6 +118,46 @@ def field_counts(
     return counts
 
 
+class CountsChunk(NamedTuple):
+    """The term counts of consecutive documents, compact to send between processes: the
+    chunk's distinct terms (first-seen order) and, per document, ``sizes[i]`` entries of
+    ``(term_idx, counts)`` (an index into ``terms`` and the count)."""
+
+    terms: list[str]
+    term_idx: npt.NDArray[np.int32]
+    counts: npt.NDArray[np.int32]
+    sizes: npt.NDArray[np.int32]
+
+
+class _LocalIds(dict[str, int]):
+    def __missing__(self, term: str) -> int:
+        tid = self[term] = len(self)
+        return tid
+
+
+def count_chunk(
+    tokenizer: Tokenizer,
+    items: Sequence[tuple[str, Sequence[str], str]],
+    weights: FieldWeights,
+) -> CountsChunk:
+    """:func:`field_counts` of ``(title, keywords, body)`` items, as one :class:`CountsChunk`."""
+    local = _LocalIds()
+    idx: list[int] = []
+    cnt: list[int] = []
+    sizes: list[int] = []
+    for title, keywords, body in items:
+        counts = field_counts(tokenizer, title, keywords, body, weights)
+        sizes.append(len(counts))
+        idx.extend(map(local.__getitem__, counts))
+        cnt.extend(counts.values())
+    return CountsChunk(
+        terms=list(local),
+        term_idx=np.asarray(idx, dtype=np.int32),
+        counts=np.asarray(cnt, dtype=np.int32),
+        sizes=np.asarray(sizes, dtype=np.int32),
+    )
+
+
 class Vocabulary:
     """Term → id, growing only (ids are never reused)."""
 
@@ -161,6 +203,26 @@ class Vocabulary:
         np.minimum(counts, _MAX_COUNT, out=counts)
         order = np.argsort(tids)
         return tids[order] | (counts[order] << np.uint32(_ID_BITS))
+
+    def encode_chunk(self, chunk: CountsChunk) -> list[Bag]:
+        """The bags (as :meth:`encode_bag` makes them) of the documents of ``chunk``."""
+        ids = self._ids
+        add = self.add
+        for term in chunk.terms:  # first-seen order: the same ids as document by document
+            if term not in ids:
+                add(term)
+        if len(self._terms) > _ID_MASK:
+            raise OverflowError("vocabulary larger than 16.7M terms")
+        n_terms = len(chunk.terms)
+        mapping = np.fromiter(map(ids.__getitem__, chunk.terms), dtype=np.uint32, count=n_terms)
+        tids = mapping[chunk.term_idx]
+        doc = np.repeat(np.arange(len(chunk.sizes)), chunk.sizes)
+        order = np.lexsort((tids, doc))
+        counts = np.minimum(chunk.counts, _MAX_COUNT).astype(np.uint32)
+        packed = tids[order] | (counts[order] << np.uint32(_ID_BITS))
+        ends = np.cumsum(chunk.sizes).tolist()
+        starts = [0, *ends[:-1]]
+        return [packed[a:b].copy() for a, b in zip(starts, ends, strict=True)]
 
     def lookup(self, tokens: Iterable[str]) -> list[int]:
         """Ids of the known tokens (unknown ones are skipped)."""

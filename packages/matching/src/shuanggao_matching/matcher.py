@@ -19,7 +19,6 @@ import json
 import multiprocessing
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,7 +29,15 @@ import numpy.typing as npt
 
 from .explain import build_reasons, query_coverage
 from .fusion import FusionConfig, fuse
-from .lexical import BM25Index, FieldWeights, Vocabulary, bag_counts, bag_ids, field_counts
+from .lexical import (
+    BM25Index,
+    CountsChunk,
+    FieldWeights,
+    Vocabulary,
+    bag_counts,
+    bag_ids,
+    count_chunk,
+)
 from .semantic import (
     DenseIndex,
     EmbeddingCache,
@@ -78,10 +85,11 @@ class IndexStats:
 _WORKER_STATE: dict[str, Any] = {}
 
 
-def _tokenize_worker(item: tuple[str, tuple[str, ...], str]) -> Counter[str]:
-    return field_counts(
-        _WORKER_STATE["tokenizer"], item[0], item[1], item[2], _WORKER_STATE["weights"]
-    )
+def _count_worker(items: list[tuple[str, tuple[str, ...], str]]) -> CountsChunk:
+    return count_chunk(_WORKER_STATE["tokenizer"], items, _WORKER_STATE["weights"])
+
+
+_CHUNK = 256
 
 
 class Matcher:
@@ -171,11 +179,12 @@ class Matcher:
     def _passage(self, doc: Document) -> str:
         return passage_text(doc.title, doc.keywords, doc.body, self.max_passage_chars)
 
-    def _tokenize_docs(self, docs: Sequence[Document], n_jobs: int) -> Iterator[Counter[str]]:
-        """The field-weighted term counts of ``docs``, in order. With ``n_jobs > 1`` and a large
-        batch they are computed in forked worker processes and yielded as they arrive, so the
-        caller's encoding overlaps the workers' tokenising."""
+    def _tokenize_docs(self, docs: Sequence[Document], n_jobs: int) -> Iterator[CountsChunk]:
+        """The field-weighted term counts of ``docs``, in order, by chunks of 256 documents.
+        With ``n_jobs > 1`` and a large batch they are computed in forked worker processes and
+        yielded as they arrive, so the caller's encoding overlaps the workers' tokenising."""
         items = [(d.title, d.keywords, d.body) for d in docs]
+        chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
         if n_jobs > 1 and len(items) >= 2000 and hasattr(os, "fork"):
             if isinstance(self.tokenizer, ChineseTokenizer):
                 self.tokenizer.warm_up()
@@ -183,10 +192,10 @@ class Matcher:
             _WORKER_STATE["weights"] = self.field_weights
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(n_jobs) as pool:
-                yield from pool.imap(_tokenize_worker, items, chunksize=256)
+                yield from pool.imap(_count_worker, chunks)
             return
-        for t, k, b in items:
-            yield field_counts(self.tokenizer, t, k, b, self.field_weights)
+        for chunk in chunks:
+            yield count_chunk(self.tokenizer, chunk, self.field_weights)
 
     def add(
         self,
@@ -208,8 +217,9 @@ class Matcher:
         batch = list(last.values())
         # Encoded as the counts arrive (overlapping forked workers); the documents are only
         # touched once every one is tokenised (a failure leaves at most unused vocabulary).
-        encode = self._vocab.encode_bag
-        bags = [encode(counts) for counts in self._tokenize_docs(batch, n_jobs)]
+        bags: list[npt.NDArray[np.uint32]] = []
+        for chunk in self._tokenize_docs(batch, n_jobs):
+            bags.extend(self._vocab.encode_chunk(chunk))
         embed_pos: list[int] = []
         embed_texts: list[str] = []
         embed_hashes: list[str] = []
@@ -701,8 +711,13 @@ class Matcher:
         else:
             matcher._tokens = [None] * len(docs)
             live = [d for d in docs if d is not None]
-            for doc, counts in zip(live, matcher._tokenize_docs(live, 1), strict=True):
-                matcher._tokens[matcher._pos[doc.id]] = matcher._vocab.encode_bag(counts)
+            bags = [
+                bag
+                for chunk in matcher._tokenize_docs(live, 1)
+                for bag in matcher._vocab.encode_chunk(chunk)
+            ]
+            for doc, bag in zip(live, bags, strict=True):
+                matcher._tokens[matcher._pos[doc.id]] = bag
             matcher._lex_dirty = True
         saved_model = manifest.get("encoder")
         if encoder is not None:
