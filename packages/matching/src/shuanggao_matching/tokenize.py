@@ -47,7 +47,7 @@ _USER_DICT_LINE = re.compile(r"^(.+?)( [0-9]+)?( [a-z]+)?$")
 # total to the one jieba computes. See ``ChineseTokenizer._load_rjieba``.
 _TOTAL_PAD_WORD = "\ue000\ue001"
 # Cached word -> kept term decisions before the cache is emptied.
-_KEEP_CACHE_MAX = 500_000
+_KEEP_CACHE_MAX = 200_000
 
 _KEEP = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 _NUMBER = re.compile(r"^[0-9]+([.,][0-9]+)?%?$")
