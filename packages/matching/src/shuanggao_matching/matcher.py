@@ -85,7 +85,9 @@ class IndexStats:
 _WORKER_STATE: dict[str, Any] = {}
 
 
-def _count_worker(items: list[tuple[str, tuple[str, ...], str]]) -> CountsChunk:
+def _count_worker(span: tuple[int, int]) -> CountsChunk:
+    # The items are read from the memory shared at fork time, not sent through the pipe.
+    items = _WORKER_STATE["items"][span[0] : span[1]]
     return count_chunk(_WORKER_STATE["tokenizer"], items, _WORKER_STATE["weights"])
 
 
@@ -184,18 +186,20 @@ class Matcher:
         With ``n_jobs > 1`` and a large batch they are computed in forked worker processes and
         yielded as they arrive, so the caller's encoding overlaps the workers' tokenising."""
         items = [(d.title, d.keywords, d.body) for d in docs]
-        chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+        spans = [(i, min(i + _CHUNK, len(items))) for i in range(0, len(items), _CHUNK)]
         if n_jobs > 1 and len(items) >= 2000 and hasattr(os, "fork"):
             if isinstance(self.tokenizer, ChineseTokenizer):
                 self.tokenizer.warm_up()
-            _WORKER_STATE["tokenizer"] = self.tokenizer
-            _WORKER_STATE["weights"] = self.field_weights
-            ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(n_jobs) as pool:
-                yield from pool.imap(_count_worker, chunks)
+            _WORKER_STATE.update(tokenizer=self.tokenizer, weights=self.field_weights, items=items)
+            try:
+                ctx = multiprocessing.get_context("fork")
+                with ctx.Pool(n_jobs) as pool:
+                    yield from pool.imap(_count_worker, spans)
+            finally:
+                _WORKER_STATE.clear()
             return
-        for chunk in chunks:
-            yield count_chunk(self.tokenizer, chunk, self.field_weights)
+        for a, b in spans:
+            yield count_chunk(self.tokenizer, items[a:b], self.field_weights)
 
     def add(
         self,
