@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -100,22 +101,17 @@ def field_counts(
 ) -> Counter[str]:
     """The term counts of :func:`field_tokens` (what a document's bag is built from), without
     materialising the repeated token list."""
-    counts: Counter[str] = Counter()
+    tokens: list[str] = []
     if title and weights.title:
-        tokens = tokenizer.tokenize(title)
-        for _ in range(weights.title):
-            counts.update(tokens)
+        tokens.extend(tokenizer.tokenize(title) * weights.title)
     if keywords and weights.keywords:
         kw: list[str] = []
         for k in keywords:
             kw.extend(tokenizer.tokenize(k))
-        for _ in range(weights.keywords):
-            counts.update(kw)
+        tokens.extend(kw * weights.keywords)
     if body and weights.body:
-        tokens = tokenizer.tokenize(body)
-        for _ in range(weights.body):
-            counts.update(tokens)
-    return counts
+        tokens.extend(tokenizer.tokenize(body) * weights.body)
+    return Counter(tokens)
 
 
 class CountsChunk(NamedTuple):
@@ -129,32 +125,25 @@ class CountsChunk(NamedTuple):
     sizes: npt.NDArray[np.int32]
 
 
-class _LocalIds(dict[str, int]):
-    def __missing__(self, term: str) -> int:
-        tid = self[term] = len(self)
-        return tid
-
-
 def count_chunk(
     tokenizer: Tokenizer,
     items: Sequence[tuple[str, Sequence[str], str]],
     weights: FieldWeights,
 ) -> CountsChunk:
     """:func:`field_counts` of ``(title, keywords, body)`` items, as one :class:`CountsChunk`."""
-    local = _LocalIds()
-    idx: list[int] = []
-    cnt: list[int] = []
-    sizes: list[int] = []
-    for title, keywords, body in items:
-        counts = field_counts(tokenizer, title, keywords, body, weights)
-        sizes.append(len(counts))
-        idx.extend(map(local.__getitem__, counts))
-        cnt.extend(counts.values())
+    per_doc = [field_counts(tokenizer, t, k, b, weights) for t, k, b in items]
+    terms = list(dict.fromkeys(chain.from_iterable(per_doc)))
+    local = {term: i for i, term in enumerate(terms)}
+    n = sum(map(len, per_doc))
     return CountsChunk(
-        terms=list(local),
-        term_idx=np.asarray(idx, dtype=np.int32),
-        counts=np.asarray(cnt, dtype=np.int32),
-        sizes=np.asarray(sizes, dtype=np.int32),
+        terms=terms,
+        term_idx=np.fromiter(
+            map(local.__getitem__, chain.from_iterable(per_doc)), dtype=np.int32, count=n
+        ),
+        counts=np.fromiter(
+            chain.from_iterable(c.values() for c in per_doc), dtype=np.int32, count=n
+        ),
+        sizes=np.fromiter(map(len, per_doc), dtype=np.int32, count=len(per_doc)),
     )
 
 
