@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -266,3 +267,50 @@ def test_forked_tokenising_gives_the_same_index(tokenizer: ChineseTokenizer) -> 
         np.testing.assert_array_equal(a, b)
     query = docs[7].title
     assert one.search(query, top_k=5).ids() == two.search(query, top_k=5).ids()
+
+
+class _FailingTokenizer(ChineseTokenizer):
+    def tokenize(self, text: str) -> list[str]:
+        if "BOOM" in text:
+            raise ValueError("cannot tokenise")
+        return super().tokenize(text)
+
+
+def test_a_failing_tokenizer_worker_fails_the_add_and_changes_nothing() -> None:
+    import multiprocessing
+
+    from shuanggao_matching.bench import _generate_items, _sentences
+
+    docs = list(_generate_items(3000, _sentences(None), seed=4))
+    for i in (5, 2900):  # one in the first chunks, one in the last
+        docs[i] = Document(id=docs[i].id, title="BOOM", body="x")
+    m = Matcher(tokenizer=_FailingTokenizer())
+    with pytest.raises((ValueError, RuntimeError), match="cannot tokenise"):
+        m.add(docs, n_jobs=2)
+    assert len(m) == 0 and len(m.search("锂电池", top_k=5).matches) == 0
+    assert multiprocessing.active_children() == []
+
+
+class _FailingInWorkers(ChineseTokenizer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parent_pid = os.getpid()
+
+    def tokenize(self, text: str) -> list[str]:
+        if os.getpid() != self.parent_pid:
+            raise ValueError("worker cannot tokenise")
+        return super().tokenize(text)
+
+
+def test_an_error_in_a_forked_worker_reaches_the_caller() -> None:
+    import multiprocessing
+
+    from shuanggao_matching.bench import _generate_items, _sentences
+
+    # Enough chunks that the worker claims one before this process has counted them all.
+    docs = list(_generate_items(20000, _sentences(None), seed=5))
+    m = Matcher(tokenizer=_FailingInWorkers())
+    with pytest.raises(RuntimeError, match="worker cannot tokenise"):
+        m.add(docs, n_jobs=2)
+    assert len(m) == 0
+    assert multiprocessing.active_children() == []

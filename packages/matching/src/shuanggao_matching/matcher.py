@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import queue
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -81,17 +82,89 @@ class IndexStats:
         return self.lexical_bytes + self.token_bytes + self.dense_bytes
 
 
-# Set in the parent before forking tokenizer workers (fork shares the loaded segmenter).
-_WORKER_STATE: dict[str, Any] = {}
-
-
-def _count_worker(span: tuple[int, int]) -> CountsChunk:
-    # The items are read from the memory shared at fork time, not sent through the pipe.
-    items = _WORKER_STATE["items"][span[0] : span[1]]
-    return count_chunk(_WORKER_STATE["tokenizer"], items, _WORKER_STATE["weights"])
-
-
 _CHUNK = 256
+Item = tuple[str, tuple[str, ...], str]
+
+
+def _claim(counter: Any) -> int:
+    with counter.get_lock():
+        i = int(counter.value)
+        counter.value = i + 1
+    return i
+
+
+def _count_loop(
+    tokenizer: Tokenizer,
+    weights: FieldWeights,
+    items: list[Item],
+    spans: list[tuple[int, int]],
+    counter: Any,
+    out: Any,
+) -> None:
+    """A forked worker: count the chunks it claims until none is left."""
+    try:
+        while (i := _claim(counter)) < len(spans):
+            a, b = spans[i]
+            out.put((i, count_chunk(tokenizer, items[a:b], weights)))
+    except BaseException as exc:  # reported to the parent, which raises it
+        out.put((-1, f"{type(exc).__name__}: {exc}"))
+
+
+def _parallel_counts(
+    tokenizer: Tokenizer, weights: FieldWeights, items: list[Item], n_jobs: int
+) -> Iterator[CountsChunk]:
+    """The :class:`CountsChunk` of every 256 items, in order, counted by this process and
+    ``n_jobs - 1`` forked workers, which claim chunks from a shared counter (so a busy core
+    slows nobody down). The items reach the workers through the memory shared at fork."""
+    spans = [(i, min(i + _CHUNK, len(items))) for i in range(0, len(items), _CHUNK)]
+    ctx = multiprocessing.get_context("fork")
+    counter = ctx.Value("q", 0)
+    out = ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_count_loop,
+            args=(tokenizer, weights, items, spans, counter, out),
+            daemon=True,
+        )
+        for _ in range(n_jobs - 1)
+    ]
+    for proc in procs:
+        proc.start()
+    done: dict[int, CountsChunk] = {}
+
+    def receive(block: bool) -> None:
+        while True:
+            try:
+                i, chunk = out.get(block=block, timeout=1.0 if block else None)
+            except queue.Empty:
+                if block and not any(p.is_alive() for p in procs):
+                    raise RuntimeError("a tokenizer worker died") from None
+                return
+            if i < 0:
+                raise RuntimeError(f"a tokenizer worker failed: {chunk}")
+            done[i] = chunk
+            block = False
+
+    try:
+        for nxt in range(len(spans)):
+            while nxt not in done:
+                receive(block=False)
+                if nxt in done:
+                    break
+                i = _claim(counter)
+                if i < len(spans):
+                    a, b = spans[i]
+                    done[i] = count_chunk(tokenizer, items[a:b], weights)
+                else:
+                    receive(block=True)
+            yield done.pop(nxt)
+        for proc in procs:
+            proc.join()
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
 
 
 class Matcher:
@@ -183,23 +256,16 @@ class Matcher:
 
     def _tokenize_docs(self, docs: Sequence[Document], n_jobs: int) -> Iterator[CountsChunk]:
         """The field-weighted term counts of ``docs``, in order, by chunks of 256 documents.
-        With ``n_jobs > 1`` and a large batch they are computed in forked worker processes and
-        yielded as they arrive, so the caller's encoding overlaps the workers' tokenising."""
+        With ``n_jobs > 1`` and a large batch, ``n_jobs - 1`` forked workers count chunks too,
+        and chunks are yielded as they are ready, so the caller's encoding overlaps them."""
         items = [(d.title, d.keywords, d.body) for d in docs]
-        spans = [(i, min(i + _CHUNK, len(items))) for i in range(0, len(items), _CHUNK)]
         if n_jobs > 1 and len(items) >= 2000 and hasattr(os, "fork"):
             if isinstance(self.tokenizer, ChineseTokenizer):
                 self.tokenizer.warm_up()
-            _WORKER_STATE.update(tokenizer=self.tokenizer, weights=self.field_weights, items=items)
-            try:
-                ctx = multiprocessing.get_context("fork")
-                with ctx.Pool(n_jobs) as pool:
-                    yield from pool.imap(_count_worker, spans)
-            finally:
-                _WORKER_STATE.clear()
+            yield from _parallel_counts(self.tokenizer, self.field_weights, items, n_jobs)
             return
-        for a, b in spans:
-            yield count_chunk(self.tokenizer, items[a:b], self.field_weights)
+        for i in range(0, len(items), _CHUNK):
+            yield count_chunk(self.tokenizer, items[i : i + _CHUNK], self.field_weights)
 
     def add(
         self,
@@ -212,7 +278,8 @@ class Matcher:
         """Add or replace documents (by id). Embeds only texts not seen before for the model.
 
         ``progress`` is called with the number of documents embedded after each batch;
-        ``n_jobs > 1`` tokenises large batches in forked worker processes.
+        ``n_jobs > 1`` tokenises large batches in ``n_jobs`` processes (this one and
+        ``n_jobs - 1`` forked workers).
         """
         batch = list(docs)
         if not batch:
