@@ -15,6 +15,7 @@ encoding, BM25 matrix) in one process. Compare ratios within one run, not figure
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -31,6 +32,7 @@ from shuanggao_matching.types import Document
 
 def _build(docs: list[Document], backend: str, n_jobs: int) -> tuple[float, float]:
     """Wall seconds and CPU seconds (this process and its workers) of one lexical build."""
+    gc.collect()  # nothing of the previous build is left in the heap that workers fork
     tok = ChineseTokenizer(backend=backend)  # type: ignore[arg-type]
     tok.warm_up()
     matcher = Matcher(tokenizer=tok, encoder=None)

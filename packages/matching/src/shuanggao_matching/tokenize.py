@@ -21,7 +21,7 @@ import hashlib
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -87,17 +87,26 @@ def default_stopwords() -> frozenset[str]:
     return frozenset(w.strip().lower() for w in text.splitlines() if w.strip())
 
 
+def _keep_term(term: str, stopwords: frozenset[str]) -> str | None:
+    term = term.strip().lower()
+    if not term or not _KEEP.search(term):
+        return None
+    if term in stopwords or _NUMBER.match(term):
+        return None
+    return term
+
+
 class _KeepCache(dict[str, str]):
     """Raw segmenter word -> kept term (``""``: dropped), filled on first sight of a word."""
 
-    def __init__(self, keep: Callable[[str], str | None]) -> None:
+    def __init__(self, stopwords: frozenset[str]) -> None:
         super().__init__()
-        self._keep = keep
+        self._stopwords = stopwords
 
     def __missing__(self, word: str) -> str:
         if len(self) >= _KEEP_CACHE_MAX:
             self.clear()
-        term = self._keep(word) or ""
+        term = _keep_term(word, self._stopwords) or ""
         self[word] = term
         return term
 
@@ -171,7 +180,7 @@ class ChineseTokenizer:
         self._seg: Any = None
         self._lock = threading.Lock()
         self._fingerprint: str | None = None
-        self._kept = _KeepCache(self._keep)
+        self._kept = _KeepCache(self._stopwords)
 
     # -- configuration -----------------------------------------------------------------------
     @property
@@ -267,12 +276,7 @@ class ChineseTokenizer:
 
     # -- tokenising --------------------------------------------------------------------------
     def _keep(self, term: str) -> str | None:
-        term = term.strip().lower()
-        if not term or not _KEEP.search(term):
-            return None
-        if term in self._stopwords or _NUMBER.match(term):
-            return None
-        return term
+        return _keep_term(term, self._stopwords)
 
     def _words(self, norm: str) -> Iterable[str]:
         tk = self._tk()
