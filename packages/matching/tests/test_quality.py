@@ -65,3 +65,18 @@ def test_bench_result_has_the_documented_shape(result: dict[str, object]) -> Non
     }
     for values in methods.values():
         assert keys <= set(values)
+
+
+def test_comparisons_are_the_ratios_of_this_runs_figures(result: dict[str, object]) -> None:
+    methods = result["methods"]
+    baselines = result["baselines"]
+    comp = result["comparisons"]
+    assert isinstance(methods, dict) and isinstance(baselines, dict) and isinstance(comp, dict)
+    best = max(("lexical", "dense"), key=lambda m: methods[m]["ndcg@10"])
+    assert comp["metric"] == "ndcg@10" and comp["best_single"] == best
+    assert comp["hybrid_over_best_single"] == pytest.approx(
+        methods["hybrid"]["ndcg@10"] / methods[best]["ndcg@10"], abs=1e-4
+    )
+    assert comp["hybrid_over_plain_bm25"] == pytest.approx(
+        methods["hybrid"]["ndcg@10"] / baselines["bm25_plain"]["ndcg@10"], abs=1e-4
+    )
