@@ -73,6 +73,10 @@ class IndexStats:
         return self.lexical_bytes + self.token_bytes + self.dense_bytes
 
 
+def _add_time(timings: dict[str, float], stage: str, seconds: float) -> None:
+    timings[stage] = timings.get(stage, 0.0) + seconds
+
+
 # Set in the parent before forking tokenizer workers (fork shares the warmed-up jieba).
 _WORKER_STATE: dict[str, Any] = {}
 
@@ -92,7 +96,10 @@ class Matcher:
     * ``embedding_cache`` (optional) is consulted before embedding and filled afterwards; the
       vectors of indexed documents are also reused by content hash on update and persisted with
       the index, so nothing is embedded twice;
-    * ``graph_threshold``: from this many documents on, vectors live in an hnswlib graph.
+    * ``graph_threshold``: from this many documents on, vectors live in an hnswlib graph
+      (default 50,000: above it the exact product dominates the query time);
+    * ``stage_timings``: set it to a dict and every search adds the seconds it spent per stage
+      (``query``, ``embedding``, ``dense``, ``lexical``, ``fusion``, ``reasons``) to it.
     """
 
     def __init__(
@@ -105,7 +112,7 @@ class Matcher:
         bm25_k1: float = 1.5,
         bm25_b: float = 0.5,
         bm25_dtype: str = "float16",
-        graph_threshold: int = 200_000,
+        graph_threshold: int = 50_000,
         embedding_cache: EmbeddingCache | None = None,
         max_passage_chars: int = 512,
     ) -> None:
@@ -128,6 +135,7 @@ class Matcher:
         self._version = 0
         self._mask_cache: dict[tuple[Any, ...], npt.NDArray[np.bool_]] = {}
         self._note: str | None = None
+        self.stage_timings: dict[str, float] | None = None
 
     # -- inspection ----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -427,12 +435,17 @@ class Matcher:
             chosen = method
             if chosen in ("hybrid", "dense") and not self.has_dense:
                 raise ValueError(f"method {chosen!r} needs an encoder and indexed vectors")
+        timings = self.stage_timings
+        clock = time.perf_counter
+        started = clock()
         filters = tuple(filters)
         filters_applied = tuple(f.describe() for f in filters)
         mask = self._mask(filters, exclude_ids)
         q_ids, q_terms = self._query_terms(q)
         cfg = self.fusion
         depth = max(cfg.candidates, top_k)
+        if timings is not None:
+            _add_time(timings, "query", clock() - started)
 
         qv: npt.NDArray[np.float32] | None = None
         if chosen != "lexical":
@@ -440,17 +453,31 @@ class Matcher:
             if query_vector is not None:
                 qv = np.asarray(query_vector, dtype=np.float32).reshape(-1)
             else:
+                embed_start = clock()
                 text = "\n".join(p for p in (q.text, " ".join(q.keywords)) if p)
                 with single_blas_thread():
                     qv = self.encoder.encode_queries([text])[0]
+                if timings is not None:
+                    _add_time(timings, "embedding", clock() - embed_start)
 
         with single_blas_thread():
             first_dense: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] = []
+            # Dense scores of candidates, by position, for the query vector ``qv``: the
+            # feedback pass below scores only candidates the first pass did not.
+            dense_cache: dict[int, float] = {}
             pos, fused, comps = self._rank(
-                chosen, q_ids, None, qv, mask, depth, dense_out=first_dense
+                chosen,
+                q_ids,
+                None,
+                qv,
+                mask,
+                depth,
+                dense_out=first_dense,
+                dense_cache=dense_cache,
             )
             diffuse = len(pos) < 2 or float(fused[0] - fused[1]) < cfg.prf_gap
             if chosen == "hybrid" and cfg.prf_docs > 0 and len(pos) > 0 and diffuse:
+                fb_start = clock()
                 fb = pos[: cfg.prf_docs]
                 terms, weights = self._prf_terms(fb, cfg.prf_terms, set(q_ids))
                 ids2 = q_ids + terms
@@ -460,9 +487,22 @@ class Matcher:
                     centroid = self._dense.vectors(fb).mean(axis=0)
                     qv2 = qv + cfg.prf_dense_weight * centroid
                     qv2 = (qv2 / max(float(np.linalg.norm(qv2)), 1e-9)).astype(np.float32)
-                # The dense query is unchanged without dense feedback: reuse its hits.
+                if timings is not None:
+                    _add_time(timings, "fusion", clock() - fb_start)
+                # The dense query is unchanged without dense feedback: reuse its hits and the
+                # dense scores already computed.
                 reuse = first_dense[0] if first_dense and qv2 is qv else None
-                pos, fused, comps = self._rank(chosen, ids2, w2, qv2, mask, depth, reuse)
+                pos, fused, comps = self._rank(
+                    chosen,
+                    ids2,
+                    w2,
+                    qv2,
+                    mask,
+                    depth,
+                    reuse,
+                    dense_cache=dense_cache if qv2 is qv else {},
+                )
+        reasons_start = clock()
         n = min(top_k, len(pos))
         matches: list[Match] = []
         for rank in range(n):
@@ -502,6 +542,8 @@ class Matcher:
                     reasons=reasons,
                 )
             )
+        if timings is not None:
+            _add_time(timings, "reasons", clock() - reasons_start)
         return SearchResults(
             method=chosen,
             matches=tuple(matches),
@@ -520,29 +562,46 @@ class Matcher:
         depth: int,
         dense_hits: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]] | None = None,
         dense_out: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] | None = None,
+        dense_cache: dict[int, float] | None = None,
     ) -> tuple[
         npt.NDArray[np.int64],
         npt.NDArray[np.float32],
         list[tuple[float | None, float | None, float | None, float | None]],
     ]:
+        timings = self.stage_timings
+        clock = time.perf_counter
         empty = np.zeros(0, dtype=np.int64)
         if method == "lexical":
+            start = clock()
             pos, s, _ = self._bm25.search(q_ids, depth, weights=q_weights, mask=mask)
+            if timings is not None:
+                _add_time(timings, "lexical", clock() - start)
             return pos, s, [(float(x), None, None, None) for x in s]
         assert qv is not None and self._dense is not None
+        start = clock()
         if dense_hits is None:
             dense_hits = self._dense.search(qv, depth, mask=mask)
+            if dense_cache is not None and self._dense.is_graph:
+                # The graph computed the inner products of its hits already (exact ones for
+                # these vectors, in float32); only other candidates need their vectors read.
+                dense_cache.update(zip(dense_hits[0].tolist(), dense_hits[1].tolist(), strict=True))
         d_pos, d_s = dense_hits
         if dense_out is not None:
             dense_out.append(dense_hits)
+        if timings is not None:
+            _add_time(timings, "dense", clock() - start)
         if method == "dense":
             return d_pos, d_s, [(None, float(x), None, None) for x in d_s]
+        start = clock()
         l_pos, l_s, all_lex = self._bm25.search(q_ids, depth, weights=q_weights, mask=mask)
+        fusion_start = clock()
+        if timings is not None:
+            _add_time(timings, "lexical", fusion_start - start)
         union: npt.NDArray[np.int64] = np.unique(np.concatenate([l_pos, d_pos])).astype(np.int64)
         if len(union) == 0:
             return empty, np.zeros(0, dtype=np.float32), []
         lex_u = all_lex[union]
-        den_u = self._dense.scores_for(qv, union)
+        den_u = self._dense_scores(qv, union, dense_cache)
         cfg = self.fusion
         fused, lex_n, den_n = fuse(
             lex_u,
@@ -553,10 +612,36 @@ class Matcher:
             method=cfg.normalization,
         )
         order = np.argsort(-fused, kind="stable")
-        comps: list[tuple[float | None, float | None, float | None, float | None]] = [
-            (float(lex_u[i]), float(den_u[i]), float(lex_n[i]), float(den_n[i])) for i in order
-        ]
+        comps: list[tuple[float | None, float | None, float | None, float | None]] = list(
+            zip(
+                lex_u[order].tolist(),
+                den_u[order].tolist(),
+                lex_n[order].tolist(),
+                den_n[order].tolist(),
+                strict=True,
+            )
+        )
+        if timings is not None:
+            _add_time(timings, "fusion", clock() - fusion_start)
         return union[order], fused[order], comps
+
+    def _dense_scores(
+        self,
+        qv: npt.NDArray[np.float32],
+        positions: npt.NDArray[np.int64],
+        cache: dict[int, float] | None,
+    ) -> npt.NDArray[np.float32]:
+        """Exact inner products of ``qv`` with the vectors at ``positions``, computing only
+        those not in ``cache`` (reading vectors back from the graph is the costly part)."""
+        assert self._dense is not None
+        if cache is None:
+            return self._dense.scores_for(qv, positions)
+        wanted = positions.tolist()
+        missing = [p for p in wanted if p not in cache]
+        if missing:
+            fresh = self._dense.scores_for(qv, np.asarray(missing, dtype=np.int64))
+            cache.update(zip(missing, fresh.tolist(), strict=True))
+        return np.asarray([cache[p] for p in wanted], dtype=np.float32)
 
     def search_many(
         self, queries: Sequence[str | Query | Document], **kwargs: Any

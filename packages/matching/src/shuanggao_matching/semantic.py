@@ -16,6 +16,7 @@ weights on first use.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import threading
 import zlib
@@ -421,13 +422,17 @@ class DenseIndex:
     (``M=16``, ``ef_construction=200``, ``ef_search=max(ef, 2k)``), which keeps well above 95%
     of the exact top 10 (measured by ``shuanggao bench scale``). Positions are the caller's
     integer ids; removal is a tombstone.
+
+    The default threshold (50,000) is where the exact product starts to dominate a query:
+    at 100k vectors it reads 154 MB per query (~14 ms on one idle core) against ~1 ms for the
+    graph. The graph's capacity keeps 1% headroom (at least 1,024 slots) and grows by 2%.
     """
 
     def __init__(
         self,
         dim: int,
         *,
-        graph_threshold: int = 200_000,
+        graph_threshold: int = 50_000,
         ef_search: int = 128,
         hnsw_m: int = 16,
         ef_construction: int = 200,
@@ -458,9 +463,19 @@ class DenseIndex:
 
     def memory_bytes(self) -> int:
         if self._graph is not None:
-            per_item = self.dim * 4 + self.hnsw_m * 2 * 4 + 4 + 8 + 16
-            return self._graph_capacity * per_item + self._alive.nbytes
+            return self._graph_capacity * self.graph_bytes_per_slot() + self._alive.nbytes
         return int(self._matrix[: self._size].nbytes + self._alive.nbytes)
+
+    def graph_bytes_per_slot(self) -> int:
+        """hnswlib's memory per capacity slot: the vector, the level-0 links (``2M`` ids and a
+        count) and the label (allocated for every slot), ~72 bytes of per-slot bookkeeping
+        (lock, level, link-list pointer, visited list; measured), ~48 bytes per label-map entry
+        and the upper levels (about ``1/(M-1)`` of the elements hold ``M + 1`` ids per level,
+        plus the allocation). At 100k vectors (dim 384, M 16) this is 1,802 bytes per slot;
+        the process's resident memory grew by 1,824 bytes per item with 1% headroom."""
+        level0 = self.dim * 4 + (2 * self.hnsw_m + 1) * 4 + 8
+        upper = math.ceil(((self.hnsw_m + 1) * 4 + 16) / max(self.hnsw_m - 1, 1))
+        return level0 + 72 + 48 + upper
 
     # -- updates -----------------------------------------------------------------------------
     def _ensure_rows(self, needed: int) -> None:
@@ -535,7 +550,7 @@ class DenseIndex:
 
     def _build_graph(self, num_threads: int = -1) -> None:
         live = np.flatnonzero(self._alive[: self._size])
-        capacity = max(self._size + 1024, int(self._size * 1.25))
+        capacity = self._size + max(1024, self._size // 100)
         graph = self._new_graph(capacity)
         graph.add_items(self._matrix[live], live, num_threads=num_threads)
         self._graph = graph
@@ -545,7 +560,8 @@ class DenseIndex:
     def _graph_add(self, positions: npt.NDArray[np.int64], vectors: FloatMatrix) -> None:
         top = int(positions.max()) + 1
         if top > self._graph_capacity:
-            capacity = max(top, int(self._graph_capacity * 1.5))
+            # Grow by 2% (at least 1,024 slots): hnswlib allocates every slot up front.
+            capacity = max(top, self._graph_capacity + max(1024, self._graph_capacity // 50))
             self._graph.resize_index(capacity)
             self._graph_capacity = capacity
         for pos in positions:
@@ -623,8 +639,9 @@ class DenseIndex:
                     best_pos, best_s = best_pos[keep], best_s[keep]
             order = np.argsort(-best_s, kind="stable")[:k]
             return best_pos[order], best_s[order]
-        scores = self._matrix[: self._size] @ q
-        scores = np.where(allowed, scores, -np.inf).astype(np.float32)
+        scores = (self._matrix[: self._size] @ q).astype(np.float32, copy=False)
+        if n_allowed < self._size:
+            scores = np.where(allowed, scores, -np.inf).astype(np.float32)
         top = np.argpartition(-scores, k - 1)[:k]
         order = top[np.argsort(-scores[top], kind="stable")]
         return order.astype(np.int64), scores[order]
