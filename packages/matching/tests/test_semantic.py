@@ -136,3 +136,20 @@ def test_graph_bytes_per_slot_counts_vector_and_links() -> None:
     per_slot = index.graph_bytes_per_slot()
     # vector (1,536) + 33 link ids (132) + label (8) + bookkeeping and label map (120) + upper
     assert 1536 + 132 + 8 + 120 < per_slot < 1536 + 132 + 8 + 120 + 16
+
+
+def test_selective_filter_on_a_graph_is_searched_exactly() -> None:
+    rng = np.random.default_rng(4)
+    vecs = rng.normal(size=(3000, 16)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    index = DenseIndex(16, graph_threshold=2000)
+    index.set(np.arange(3000, dtype=np.int64), vecs)
+    assert index.is_graph
+    mask = np.zeros(3000, dtype=bool)
+    mask[rng.choice(3000, size=40, replace=False)] = True
+    allowed = np.flatnonzero(mask)
+    for q in vecs[:20]:
+        pos, scores = index.search(q, 10, mask=mask)
+        expected = allowed[np.argsort(-(vecs[allowed] @ q), kind="stable")[:10]]
+        assert pos.tolist() == expected.tolist()
+        assert np.allclose(scores, vecs[expected] @ q, atol=1e-5)
