@@ -106,24 +106,3 @@ def test_field_weights_repeat_tokens(tokenizer: ChineseTokenizer) -> None:
     tokens = field_tokens(tokenizer, "芯片", ("测试",), "平台", FieldWeights(3, 2, 1))
     assert tokens.count("芯片") == 3 and tokens.count("测试") == 2 and tokens.count("平台") == 1
     assert field_tokens(tokenizer, "芯片", (), "平台", FieldWeights(1, 1, 0)) == ["芯片"]
-
-
-def test_search_selects_the_top_k_of_all_scores_ties_by_position() -> None:
-    rng = np.random.default_rng(3)
-    vocab = Vocabulary()
-    terms = [f"t{i}" for i in range(30)]
-    # Many identical documents give equal scores: ties are ordered by position.
-    docs = [list(rng.choice(terms, size=6)) for _ in range(300)] + [["t1", "t2"]] * 20
-    bags = [vocab.encode_bag(d) for d in docs]
-    index = BM25Index(k1=1.5, b=0.5)
-    index.build(bags, len(vocab))
-    query = vocab.lookup(["t1", "t2", "t7"])
-    for k in (1, 5, 40, 1000):
-        pos, scores, all_scores = index.search(query, k)
-        positive = np.flatnonzero(all_scores > 0)
-        expected = positive[np.lexsort((positive, -all_scores[positive]))][:k]
-        assert scores.tolist() == all_scores[expected].tolist()
-        assert set(pos.tolist()) <= set(positive.tolist()) and len(pos) == min(k, len(positive))
-        # The same scores in the same order; equal scores by position.
-        for a, b in zip(pos.tolist(), pos[1:].tolist(), strict=False):
-            assert all_scores[a] > all_scores[b] or (all_scores[a] == all_scores[b] and a < b)

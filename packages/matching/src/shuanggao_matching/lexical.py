@@ -270,14 +270,12 @@ class BM25Index:
         """Top ``k`` positions with a positive score, their scores, and all scores."""
         scores = self.scores(token_ids, weights)
         candidates = scores if mask is None else np.where(mask[: self._n_docs], scores, 0.0)
-        # Select among the matching documents only (usually a small part of the corpus).
-        positive = np.flatnonzero(candidates > 0)
-        k = min(k, len(positive))
+        positive = int(np.count_nonzero(candidates > 0))
+        k = min(k, positive)
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), scores
-        values = candidates[positive]
-        top = np.sort(np.argpartition(-values, k - 1)[:k])
-        order = positive[top[np.argsort(-values[top], kind="stable")]]
+        top = np.argpartition(-candidates, k - 1)[:k]
+        order = top[np.argsort(-candidates[top], kind="stable")]
         return order.astype(np.int64), candidates[order].astype(np.float32), scores
 
     # -- persistence -------------------------------------------------------------------------
