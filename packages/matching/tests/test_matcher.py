@@ -269,9 +269,10 @@ def _corpus(n: int) -> list[Document]:
 def test_graph_index_gives_the_exact_hybrid_ranking_when_it_visits_everything(
     tokenizer: ChineseTokenizer, encoder: HashingEncoder
 ) -> None:
-    # 300 vectors and ef_search >= 200 > n/2: the graph search is exhaustive here, so the
-    # graph path (hit scores from the graph, other candidates' vectors read back, shared
-    # across the feedback pass) must give the exact path's ranking and scores.
+    # 300 vectors and ef_search 400 > n: the graph search is exhaustive here, so the graph
+    # path (hit scores from the graph, other candidates' vectors read back and shared across
+    # the feedback pass, candidates that cannot reach the top k left out) must give the
+    # exact path's ranking and scores.
     docs = _corpus(300)
     exact = Matcher(tokenizer=tokenizer, encoder=encoder)
     exact.add(docs)
@@ -279,9 +280,10 @@ def test_graph_index_gives_the_exact_hybrid_ranking_when_it_visits_everything(
     graph.add(docs)
     assert graph.stats().dense_kind == "hnsw" and exact.stats().dense_kind == "exact"
     graph._dense.ef_search = 400  # type: ignore[union-attr]
-    for text in ("锂电池储能安全预警", "芯片测试算法", "水稻育种数据平台", "光伏材料"):
-        a = exact.search(text, top_k=20)
-        b = graph.search(text, top_k=20)
+    queries = ("锂电池储能安全预警", "芯片测试算法", "水稻育种数据平台", "光伏材料")
+    for text, top_k in [(q, k) for q in queries for k in (3, 20)]:
+        a = exact.search(text, top_k=top_k)
+        b = graph.search(text, top_k=top_k)
         assert a.ids() == b.ids()
         for ma, mb in zip(a.matches, b.matches, strict=True):
             assert mb.score == pytest.approx(ma.score, abs=1e-4)

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .explain import build_reasons, query_coverage
-from .fusion import FusionConfig, fuse
+from .fusion import FusionConfig, fuse, normalization_stats
 from .lexical import BM25Index, FieldWeights, Vocabulary, bag_counts, bag_ids, field_tokens
 from .semantic import (
     DenseIndex,
@@ -465,6 +465,7 @@ class Matcher:
             # Dense scores of candidates, by position, for the query vector ``qv``: the
             # feedback pass below scores only candidates the first pass did not.
             dense_cache: dict[int, float] = {}
+            keep = max(top_k, cfg.prf_docs, 2)
             pos, fused, comps = self._rank(
                 chosen,
                 q_ids,
@@ -474,6 +475,7 @@ class Matcher:
                 depth,
                 dense_out=first_dense,
                 dense_cache=dense_cache,
+                keep=keep,
             )
             diffuse = len(pos) < 2 or float(fused[0] - fused[1]) < cfg.prf_gap
             if chosen == "hybrid" and cfg.prf_docs > 0 and len(pos) > 0 and diffuse:
@@ -501,6 +503,7 @@ class Matcher:
                     depth,
                     reuse,
                     dense_cache=dense_cache if qv2 is qv else {},
+                    keep=keep,
                 )
         reasons_start = clock()
         n = min(top_k, len(pos))
@@ -563,11 +566,15 @@ class Matcher:
         dense_hits: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]] | None = None,
         dense_out: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] | None = None,
         dense_cache: dict[int, float] | None = None,
+        keep: int | None = None,
     ) -> tuple[
         npt.NDArray[np.int64],
         npt.NDArray[np.float32],
         list[tuple[float | None, float | None, float | None, float | None]],
     ]:
+        """Candidates ranked by fused score. With ``keep`` on a graph index, candidates that
+        provably cannot reach the first ``keep`` places are left out (their vectors are not
+        read back); the first ``keep`` places are the same as without it."""
         timings = self.stage_timings
         clock = time.perf_counter
         empty = np.zeros(0, dtype=np.int64)
@@ -601,6 +608,8 @@ class Matcher:
         if len(union) == 0:
             return empty, np.zeros(0, dtype=np.float32), []
         lex_u = all_lex[union]
+        if dense_cache is not None and keep is not None and self._dense.is_graph:
+            union, lex_u = self._prune_candidates(union, lex_u, l_s, d_s, qv, dense_cache, keep)
         den_u = self._dense_scores(qv, union, dense_cache)
         cfg = self.fusion
         fused, lex_n, den_n = fuse(
@@ -624,6 +633,52 @@ class Matcher:
         if timings is not None:
             _add_time(timings, "fusion", clock() - fusion_start)
         return union[order], fused[order], comps
+
+    def _prune_candidates(
+        self,
+        union: npt.NDArray[np.int64],
+        lex_u: npt.NDArray[np.float32],
+        l_s: npt.NDArray[np.float32],
+        d_s: npt.NDArray[np.float32],
+        qv: npt.NDArray[np.float32],
+        cache: dict[int, float],
+        keep: int,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """Drop candidates without a dense score yet whose fused score cannot reach the
+        ``keep``-th best even with the highest possible dense score (1 for unit vectors).
+
+        The fused score is increasing in the dense score (``0 <= w <= 1``), so the bound uses
+        that maximum; the ``keep``-th best is taken over candidates with known scores after
+        scoring the ``keep`` most promising unknown ones. Exact: the first ``keep`` places
+        are unchanged."""
+        cfg = self.fusion
+        w = cfg.lexical_weight
+        wanted = union.tolist()
+        unknown = np.asarray([i for i, p in enumerate(wanted) if p not in cache], dtype=np.int64)
+        if len(unknown) <= keep or not 0.0 <= w <= 1.0 or len(d_s) == 0:
+            return union, lex_u
+        l_shift, l_scale = normalization_stats(l_s, cfg.normalization)
+        d_shift, d_scale = normalization_stats(d_s, cfg.normalization)
+        lex_part = w * (lex_u.astype(np.float64) - l_shift) / l_scale
+        best_dense = max(1.0, float(d_s.max()))
+        upper = lex_part[unknown] + (1.0 - w) * (best_dense - d_shift) / d_scale
+        order = unknown[np.argsort(-upper, kind="stable")]
+        self._dense_scores(qv, union[order[:keep]], cache)  # the most promising ones
+        rest = order[keep:]
+        scored = np.asarray([i for i, p in enumerate(wanted) if p in cache], dtype=np.int64)
+        dense_known = np.asarray([cache[wanted[i]] for i in scored.tolist()], dtype=np.float64)
+        fused_known = lex_part[scored] + (1.0 - w) * (dense_known - d_shift) / d_scale
+        if len(fused_known) < keep:
+            return union, lex_u
+        threshold = float(np.partition(fused_known, len(fused_known) - keep)[-keep])
+        # A margin for the float32 arithmetic of the fusion itself.
+        rest_upper = lex_part[rest] + (1.0 - w) * (best_dense - d_shift) / d_scale
+        dropped = rest[rest_upper < threshold - 1e-3]
+        if len(dropped) == 0:
+            return union, lex_u
+        kept = np.ones(len(union), dtype=bool)
+        kept[dropped] = False
+        return union[kept], lex_u[kept]
 
     def _dense_scores(
         self,
