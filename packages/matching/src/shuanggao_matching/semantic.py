@@ -422,7 +422,7 @@ class DenseIndex:
 
     Below ``graph_threshold`` live items the search is exact (one float32 matrix-vector product,
     one BLAS thread on the query path); at or above it the vectors move into an hnswlib graph
-    (``M=16``, ``ef_construction=200``, ``ef_search=max(ef, 2k)``), which keeps well above 95%
+    (``M=16``, ``ef_construction=200``, ``ef_search=max(256, 2k)``), which keeps above 95%
     of the exact top 10 (measured by ``shuanggao bench scale``). Positions are the caller's
     integer ids; removal is a tombstone.
 
@@ -436,7 +436,7 @@ class DenseIndex:
         dim: int,
         *,
         graph_threshold: int = 50_000,
-        ef_search: int = 128,
+        ef_search: int = 256,
         hnsw_m: int = 16,
         ef_construction: int = 200,
     ) -> None:
