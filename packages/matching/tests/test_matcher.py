@@ -314,3 +314,53 @@ def test_an_error_in_a_forked_worker_reaches_the_caller() -> None:
         m.add(docs, n_jobs=2)
     assert len(m) == 0
     assert multiprocessing.active_children() == []
+
+
+def _corpus(n: int) -> list[Document]:
+    words = ["锂电池", "储能", "安全", "预警", "芯片", "测试", "水稻", "育种", "机器人", "视觉"]
+    words += ["检测", "光伏", "组件", "氢能", "催化", "材料", "算法", "模型", "数据", "平台"]
+    rng = np.random.default_rng(5)
+    return [
+        Document(
+            id=f"d{i}",
+            title="".join(rng.choice(words, size=3)),
+            body="，".join("".join(rng.choice(words, size=3)) for _ in range(4)),
+        )
+        for i in range(n)
+    ]
+
+
+def test_graph_index_gives_the_exact_hybrid_ranking_when_it_visits_everything(
+    tokenizer: ChineseTokenizer, encoder: HashingEncoder
+) -> None:
+    # 300 vectors and ef_search 400 > n: the graph search is exhaustive here, so the graph
+    # path (hit scores from the graph, other candidates' vectors read back and shared across
+    # the feedback pass, candidates that cannot reach the top k left out) must give the
+    # exact path's ranking and scores.
+    docs = _corpus(300)
+    exact = Matcher(tokenizer=tokenizer, encoder=encoder)
+    exact.add(docs)
+    graph = Matcher(tokenizer=tokenizer, encoder=encoder, graph_threshold=100)
+    graph.add(docs)
+    assert graph.stats().dense_kind == "hnsw" and exact.stats().dense_kind == "exact"
+    graph._dense.ef_search = 400  # type: ignore[union-attr]
+    queries = ("锂电池储能安全预警", "芯片测试算法", "水稻育种数据平台", "光伏材料")
+    for text, top_k in [(q, k) for q in queries for k in (3, 20)]:
+        a = exact.search(text, top_k=top_k)
+        b = graph.search(text, top_k=top_k)
+        assert a.ids() == b.ids()
+        for ma, mb in zip(a.matches, b.matches, strict=True):
+            assert mb.score == pytest.approx(ma.score, abs=1e-4)
+            assert mb.reasons.scores.dense == pytest.approx(ma.reasons.scores.dense, abs=1e-5)
+
+
+def test_stage_timings_are_collected_when_asked(matcher: Matcher) -> None:
+    assert matcher.stage_timings is None
+    timings: dict[str, float] = {}
+    matcher.stage_timings = timings
+    matcher.search(DEMAND, top_k=3)
+    assert set(timings) == {"query", "embedding", "dense", "lexical", "fusion", "reasons"}
+    assert all(v >= 0 for v in timings.values())
+    timings.clear()
+    matcher.search(DEMAND, top_k=3, method="lexical")
+    assert set(timings) == {"query", "lexical", "reasons"}

@@ -112,3 +112,44 @@ def test_dense_index_switches_to_graph_and_keeps_recall(tmp_path: Path) -> None:
     assert loaded.is_graph
     assert loaded.search(vecs[5], 1)[0].tolist() == [5]
     assert 0 not in loaded.search(vecs[0], 5)[0].tolist()
+
+
+def test_graph_capacity_headroom_and_growth() -> None:
+    rng = np.random.default_rng(2)
+    vecs = rng.normal(size=(3100, 16)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    index = DenseIndex(16, graph_threshold=2000)
+    index.set(np.arange(1999, dtype=np.int64), vecs[:1999])
+    assert not index.is_graph
+    index.set(np.asarray([1999], dtype=np.int64), vecs[1999:2000])
+    assert index.is_graph
+    # 1% headroom, at least 1,024 slots; memory is counted per allocated slot.
+    assert index._graph_capacity == 2000 + 1024
+    assert index.memory_bytes() == 3024 * index.graph_bytes_per_slot() + index._alive.nbytes
+    index.set(np.arange(2000, 3100, dtype=np.int64), vecs[2000:])
+    assert index._graph_capacity == 3024 + 1024
+    assert index.search(vecs[2100], 1)[0].tolist() == [2100]
+
+
+def test_graph_bytes_per_slot_counts_vector_and_links() -> None:
+    index = DenseIndex(384)
+    per_slot = index.graph_bytes_per_slot()
+    # vector (1,536) + 33 link ids (132) + label (8) + bookkeeping and label map (120) + upper
+    assert 1536 + 132 + 8 + 120 < per_slot < 1536 + 132 + 8 + 120 + 16
+
+
+def test_selective_filter_on_a_graph_is_searched_exactly() -> None:
+    rng = np.random.default_rng(4)
+    vecs = rng.normal(size=(3000, 16)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    index = DenseIndex(16, graph_threshold=2000)
+    index.set(np.arange(3000, dtype=np.int64), vecs)
+    assert index.is_graph
+    mask = np.zeros(3000, dtype=bool)
+    mask[rng.choice(3000, size=40, replace=False)] = True
+    allowed = np.flatnonzero(mask)
+    for q in vecs[:20]:
+        pos, scores = index.search(q, 10, mask=mask)
+        expected = allowed[np.argsort(-(vecs[allowed] @ q), kind="stable")[:10]]
+        assert pos.tolist() == expected.tolist()
+        assert np.allclose(scores, vecs[expected] @ q, atol=1e-5)

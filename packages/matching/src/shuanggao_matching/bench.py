@@ -44,6 +44,8 @@ DEFAULT_CACHE = Path("var/bench/cache/embeddings.npz")
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
 METHODS: tuple[Method, ...] = ("lexical", "dense", "hybrid")
 MB = 1024 * 1024
+# Stages of a hybrid query reported by the scale bench (Matcher.stage_timings + embedding).
+STAGES = ("embedding", "query", "dense", "lexical", "fusion", "reasons")
 
 
 def _noop_progress(_desc: str, _total: int) -> Callable[[int], None]:
@@ -652,7 +654,7 @@ def _scale_one(
     advance = prog(f"{n:,} vectors", n)
     vectors = _synthetic_vectors(base, n, seed=n)
     start = time.perf_counter()
-    dense = DenseIndex(enc.dim, graph_threshold=200_000)
+    dense = DenseIndex(enc.dim, graph_threshold=matcher.graph_threshold)
     if n >= dense.graph_threshold:
         dense.build_graph_from(vectors, progress=advance)
     else:
@@ -666,21 +668,46 @@ def _scale_one(
     rss1 = _rss_bytes()
     stats = matcher.stats()
 
+    # Baseline in the same run when the graph is used: the same hybrid search over an exact
+    # index of the same vectors (a view of the matrix, no copy), interleaved query by query.
+    exact_index: DenseIndex | None = None
+    if dense.is_graph:
+        exact_index = DenseIndex(enc.dim, graph_threshold=n + 1)
+        exact_index._matrix = vectors
+        exact_index._alive = np.ones(n, dtype=bool)
+        exact_index._size = n
+
     load_at_start = _wait_for_quiet(quiet_wait_s, quiet_load)
     lat_h: list[float] = []
+    lat_h_exact: list[float] = []
     lat_l: list[float] = []
     lat_exact: list[float] = []
     recalls: list[float] = []
+    recalls100: list[float] = []
     embed_ms: list[float] = []
+    stages: dict[str, list[float]] = {}
     matcher.search(titles[0], top_k=20)  # warm-up
     for title in titles:
         # Hybrid latency = embedding the query with the real model + the search with reasons.
+        timings: dict[str, float] = {}
+        matcher.stage_timings = timings
         start = time.perf_counter()
         qv = matcher.encode_query(title)
         embedded = time.perf_counter()
         res = matcher.search(title, top_k=20, query_vector=qv)
         lat_h.append(time.perf_counter() - start)
+        matcher.stage_timings = None
         embed_ms.append((embedded - start) * 1000)
+        timings["embedding"] = embedded - start
+        for stage in STAGES:
+            stages.setdefault(stage, []).append(timings.get(stage, 0.0) * 1000)
+        if exact_index is not None:
+            matcher._dense = exact_index
+            start = time.perf_counter()
+            qv_again = matcher.encode_query(title)
+            matcher.search(title, top_k=20, query_vector=qv_again)
+            lat_h_exact.append(time.perf_counter() - start)
+            matcher._dense = dense
         start = time.perf_counter()
         matcher.search(title, top_k=20, method="lexical")
         lat_l.append(time.perf_counter() - start)
@@ -693,7 +720,13 @@ def _scale_one(
             top = np.argpartition(-scores, 9)[:10]
             exact = top[np.argsort(-scores[top])]
             lat_exact.append(time.perf_counter() - start)
+            # The hybrid's dense candidate list (depth 100) against the exact top 100.
+            depth = min(100, n)
+            approx100, _ = dense.search(qv, depth)
+            exact100 = np.argpartition(-scores, depth - 1)[:depth]
         recalls.append(len(set(approx.tolist()) & set(exact.tolist())) / max(len(exact), 1))
+        recalls100.append(len(set(approx100.tolist()) & set(exact100.tolist())) / depth)
+    load_at_end = os.getloadavg()[0]
     per_item = stats.index_bytes / n
     return {
         "items": n,
@@ -704,7 +737,21 @@ def _scale_one(
         "lexical_latency_ms_p95": round(_pct(lat_l, 0.95) * 1000, 2),
         "query_embedding_ms_p50": round(statistics.median(embed_ms), 2),
         "exact_dense_search_ms_p50": round(statistics.median(lat_exact) * 1000, 2),
+        "hybrid_exact_index_latency_ms_p50": (
+            round(statistics.median(lat_h_exact) * 1000, 2) if lat_h_exact else None
+        ),
+        "hybrid_exact_index_latency_ms_p95": (
+            round(_pct(lat_h_exact, 0.95) * 1000, 2) if lat_h_exact else None
+        ),
+        "stage_ms": {
+            stage: {
+                "p50": round(statistics.median(values), 2),
+                "p95": round(_pct(values, 0.95), 2),
+            }
+            for stage, values in stages.items()
+        },
         "graph_recall_at_10_vs_exact": round(float(np.mean(recalls)), 4),
+        "graph_recall_at_100_vs_exact": round(float(np.mean(recalls100)), 4),
         "index_bytes_per_item": round(per_item, 1),
         "index_bytes_per_item_by_part": {
             "bm25": round(stats.lexical_bytes / n, 1),
@@ -718,5 +765,6 @@ def _scale_one(
         "dense_build_s": round(dense_build, 2),
         "tokenizer_jobs": n_jobs,
         "load_avg_1m_when_measuring": round(load_at_start, 2),
+        "load_avg_1m_after_measuring": round(load_at_end, 2),
         "python": sys.version.split()[0],
     }

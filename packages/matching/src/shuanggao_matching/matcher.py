@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .explain import build_reasons, query_coverage
-from .fusion import FusionConfig, fuse
+from .fusion import FusionConfig, fuse, normalization_stats
 from .lexical import (
     BM25Index,
     CountsChunk,
@@ -84,6 +84,10 @@ class IndexStats:
 
 _CHUNK = 256
 Item = tuple[str, tuple[str, ...], str]
+
+
+def _add_time(timings: dict[str, float], stage: str, seconds: float) -> None:
+    timings[stage] = timings.get(stage, 0.0) + seconds
 
 
 def _claim(counter: Any) -> int:
@@ -176,7 +180,10 @@ class Matcher:
     * ``embedding_cache`` (optional) is consulted before embedding and filled afterwards; the
       vectors of indexed documents are also reused by content hash on update and persisted with
       the index, so nothing is embedded twice;
-    * ``graph_threshold``: from this many documents on, vectors live in an hnswlib graph.
+    * ``graph_threshold``: from this many documents on, vectors live in an hnswlib graph
+      (default 50,000: above it the exact product dominates the query time);
+    * ``stage_timings``: set it to a dict and every search adds the seconds it spent per stage
+      (``query``, ``embedding``, ``dense``, ``lexical``, ``fusion``, ``reasons``) to it.
     """
 
     def __init__(
@@ -189,7 +196,7 @@ class Matcher:
         bm25_k1: float = 1.5,
         bm25_b: float = 0.5,
         bm25_dtype: str = "float16",
-        graph_threshold: int = 200_000,
+        graph_threshold: int = 50_000,
         embedding_cache: EmbeddingCache | None = None,
         max_passage_chars: int = 512,
     ) -> None:
@@ -212,6 +219,7 @@ class Matcher:
         self._version = 0
         self._mask_cache: dict[tuple[Any, ...], npt.NDArray[np.bool_]] = {}
         self._note: str | None = None
+        self.stage_timings: dict[str, float] | None = None
 
     # -- inspection ----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -517,12 +525,17 @@ class Matcher:
             chosen = method
             if chosen in ("hybrid", "dense") and not self.has_dense:
                 raise ValueError(f"method {chosen!r} needs an encoder and indexed vectors")
+        timings = self.stage_timings
+        clock = time.perf_counter
+        started = clock()
         filters = tuple(filters)
         filters_applied = tuple(f.describe() for f in filters)
         mask = self._mask(filters, exclude_ids)
         q_ids, q_terms = self._query_terms(q)
         cfg = self.fusion
         depth = max(cfg.candidates, top_k)
+        if timings is not None:
+            _add_time(timings, "query", clock() - started)
 
         qv: npt.NDArray[np.float32] | None = None
         if chosen != "lexical":
@@ -530,17 +543,33 @@ class Matcher:
             if query_vector is not None:
                 qv = np.asarray(query_vector, dtype=np.float32).reshape(-1)
             else:
+                embed_start = clock()
                 text = "\n".join(p for p in (q.text, " ".join(q.keywords)) if p)
                 with single_blas_thread():
                     qv = self.encoder.encode_queries([text])[0]
+                if timings is not None:
+                    _add_time(timings, "embedding", clock() - embed_start)
 
         with single_blas_thread():
             first_dense: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] = []
+            # Dense scores of candidates, by position, for the query vector ``qv``: the
+            # feedback pass below scores only candidates the first pass did not.
+            dense_cache: dict[int, float] = {}
+            keep = max(top_k, cfg.prf_docs, 2)
             pos, fused, comps = self._rank(
-                chosen, q_ids, None, qv, mask, depth, dense_out=first_dense
+                chosen,
+                q_ids,
+                None,
+                qv,
+                mask,
+                depth,
+                dense_out=first_dense,
+                dense_cache=dense_cache,
+                keep=keep,
             )
             diffuse = len(pos) < 2 or float(fused[0] - fused[1]) < cfg.prf_gap
             if chosen == "hybrid" and cfg.prf_docs > 0 and len(pos) > 0 and diffuse:
+                fb_start = clock()
                 fb = pos[: cfg.prf_docs]
                 terms, weights = self._prf_terms(fb, cfg.prf_terms, set(q_ids))
                 ids2 = q_ids + terms
@@ -550,9 +579,23 @@ class Matcher:
                     centroid = self._dense.vectors(fb).mean(axis=0)
                     qv2 = qv + cfg.prf_dense_weight * centroid
                     qv2 = (qv2 / max(float(np.linalg.norm(qv2)), 1e-9)).astype(np.float32)
-                # The dense query is unchanged without dense feedback: reuse its hits.
+                if timings is not None:
+                    _add_time(timings, "fusion", clock() - fb_start)
+                # The dense query is unchanged without dense feedback: reuse its hits and the
+                # dense scores already computed.
                 reuse = first_dense[0] if first_dense and qv2 is qv else None
-                pos, fused, comps = self._rank(chosen, ids2, w2, qv2, mask, depth, reuse)
+                pos, fused, comps = self._rank(
+                    chosen,
+                    ids2,
+                    w2,
+                    qv2,
+                    mask,
+                    depth,
+                    reuse,
+                    dense_cache=dense_cache if qv2 is qv else {},
+                    keep=keep,
+                )
+        reasons_start = clock()
         n = min(top_k, len(pos))
         matches: list[Match] = []
         for rank in range(n):
@@ -592,6 +635,8 @@ class Matcher:
                     reasons=reasons,
                 )
             )
+        if timings is not None:
+            _add_time(timings, "reasons", clock() - reasons_start)
         return SearchResults(
             method=chosen,
             matches=tuple(matches),
@@ -610,29 +655,52 @@ class Matcher:
         depth: int,
         dense_hits: tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]] | None = None,
         dense_out: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] | None = None,
+        dense_cache: dict[int, float] | None = None,
+        keep: int | None = None,
     ) -> tuple[
         npt.NDArray[np.int64],
         npt.NDArray[np.float32],
         list[tuple[float | None, float | None, float | None, float | None]],
     ]:
+        """Candidates ranked by fused score. With ``keep`` on a graph index, candidates that
+        provably cannot reach the first ``keep`` places are left out (their vectors are not
+        read back); the first ``keep`` places are the same as without it."""
+        timings = self.stage_timings
+        clock = time.perf_counter
         empty = np.zeros(0, dtype=np.int64)
         if method == "lexical":
+            start = clock()
             pos, s, _ = self._bm25.search(q_ids, depth, weights=q_weights, mask=mask)
+            if timings is not None:
+                _add_time(timings, "lexical", clock() - start)
             return pos, s, [(float(x), None, None, None) for x in s]
         assert qv is not None and self._dense is not None
+        start = clock()
         if dense_hits is None:
             dense_hits = self._dense.search(qv, depth, mask=mask)
+            if dense_cache is not None and self._dense.is_graph:
+                # The graph computed the inner products of its hits already (exact ones for
+                # these vectors, in float32); only other candidates need their vectors read.
+                dense_cache.update(zip(dense_hits[0].tolist(), dense_hits[1].tolist(), strict=True))
         d_pos, d_s = dense_hits
         if dense_out is not None:
             dense_out.append(dense_hits)
+        if timings is not None:
+            _add_time(timings, "dense", clock() - start)
         if method == "dense":
             return d_pos, d_s, [(None, float(x), None, None) for x in d_s]
+        start = clock()
         l_pos, l_s, all_lex = self._bm25.search(q_ids, depth, weights=q_weights, mask=mask)
+        fusion_start = clock()
+        if timings is not None:
+            _add_time(timings, "lexical", fusion_start - start)
         union: npt.NDArray[np.int64] = np.unique(np.concatenate([l_pos, d_pos])).astype(np.int64)
         if len(union) == 0:
             return empty, np.zeros(0, dtype=np.float32), []
         lex_u = all_lex[union]
-        den_u = self._dense.scores_for(qv, union)
+        if dense_cache is not None and keep is not None and self._dense.is_graph:
+            union, lex_u = self._prune_candidates(union, lex_u, l_s, d_s, qv, dense_cache, keep)
+        den_u = self._dense_scores(qv, union, dense_cache)
         cfg = self.fusion
         fused, lex_n, den_n = fuse(
             lex_u,
@@ -643,10 +711,84 @@ class Matcher:
             method=cfg.normalization,
         )
         order = np.argsort(-fused, kind="stable")
-        comps: list[tuple[float | None, float | None, float | None, float | None]] = [
-            (float(lex_u[i]), float(den_u[i]), float(lex_n[i]), float(den_n[i])) for i in order
-        ]
+        comps: list[tuple[float | None, float | None, float | None, float | None]] = list(
+            zip(
+                lex_u[order].tolist(),
+                den_u[order].tolist(),
+                lex_n[order].tolist(),
+                den_n[order].tolist(),
+                strict=True,
+            )
+        )
+        if timings is not None:
+            _add_time(timings, "fusion", clock() - fusion_start)
         return union[order], fused[order], comps
+
+    def _prune_candidates(
+        self,
+        union: npt.NDArray[np.int64],
+        lex_u: npt.NDArray[np.float32],
+        l_s: npt.NDArray[np.float32],
+        d_s: npt.NDArray[np.float32],
+        qv: npt.NDArray[np.float32],
+        cache: dict[int, float],
+        keep: int,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """Drop candidates without a dense score yet whose fused score cannot reach the
+        ``keep``-th best even with the highest possible dense score (``|q|`` for unit vectors).
+
+        The fused score is increasing in the dense score (``0 <= w <= 1``), so the bound uses
+        that maximum; the ``keep``-th best is taken over candidates with known scores after
+        scoring the ``keep`` most promising unknown ones. Exact: the first ``keep`` places
+        are unchanged."""
+        cfg = self.fusion
+        w = cfg.lexical_weight
+        wanted = union.tolist()
+        unknown = np.asarray([i for i, p in enumerate(wanted) if p not in cache], dtype=np.int64)
+        if len(unknown) <= keep or not 0.0 <= w <= 1.0 or len(d_s) == 0:
+            return union, lex_u
+        l_shift, l_scale = normalization_stats(l_s, cfg.normalization)
+        d_shift, d_scale = normalization_stats(d_s, cfg.normalization)
+        lex_part = w * (lex_u.astype(np.float64) - l_shift) / l_scale
+        # Stored vectors are unit vectors (float16-cached ones up to ~0.1% off): an inner
+        # product is at most |q| (1% slack), and never below the best hit's.
+        best_dense = max(float(np.linalg.norm(qv)) * 1.01, float(d_s.max()))
+        upper = lex_part[unknown] + (1.0 - w) * (best_dense - d_shift) / d_scale
+        order = unknown[np.argsort(-upper, kind="stable")]
+        self._dense_scores(qv, union[order[:keep]], cache)  # the most promising ones
+        rest = order[keep:]
+        scored = np.asarray([i for i, p in enumerate(wanted) if p in cache], dtype=np.int64)
+        dense_known = np.asarray([cache[wanted[i]] for i in scored.tolist()], dtype=np.float64)
+        fused_known = lex_part[scored] + (1.0 - w) * (dense_known - d_shift) / d_scale
+        if len(fused_known) < keep:
+            return union, lex_u
+        threshold = float(np.partition(fused_known, len(fused_known) - keep)[-keep])
+        # A margin for the float32 arithmetic of the fusion itself.
+        rest_upper = lex_part[rest] + (1.0 - w) * (best_dense - d_shift) / d_scale
+        dropped = rest[rest_upper < threshold - 1e-3]
+        if len(dropped) == 0:
+            return union, lex_u
+        kept = np.ones(len(union), dtype=bool)
+        kept[dropped] = False
+        return union[kept], lex_u[kept]
+
+    def _dense_scores(
+        self,
+        qv: npt.NDArray[np.float32],
+        positions: npt.NDArray[np.int64],
+        cache: dict[int, float] | None,
+    ) -> npt.NDArray[np.float32]:
+        """Exact inner products of ``qv`` with the vectors at ``positions``, computing only
+        those not in ``cache`` (reading vectors back from the graph is the costly part)."""
+        assert self._dense is not None
+        if cache is None:
+            return self._dense.scores_for(qv, positions)
+        wanted = positions.tolist()
+        missing = [p for p in wanted if p not in cache]
+        if missing:
+            fresh = self._dense.scores_for(qv, np.asarray(missing, dtype=np.int64))
+            cache.update(zip(missing, fresh.tolist(), strict=True))
+        return np.asarray([cache[p] for p in wanted], dtype=np.float32)
 
     def search_many(
         self, queries: Sequence[str | Query | Document], **kwargs: Any
