@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -173,3 +174,14 @@ def test_chunk_encoding_equals_document_by_document(tokenizer: ChineseTokenizer)
     for a, b in zip(got, expected, strict=True):
         np.testing.assert_array_equal(a, b)
     assert got[1].dtype == np.uint32 and len(got[1]) == 0
+
+
+def test_field_counts_are_the_counts_of_field_tokens_in_first_seen_order(
+    tokenizer: ChineseTokenizer,
+) -> None:
+    weights = FieldWeights(title=3, keywords=2, body=1)
+    title, keywords = "锂电池储能安全", ("储能安全", "热失控")
+    body = "储能电站锂电池热失控预警，储能"
+    counts = field_counts(tokenizer, title, keywords, body, weights)
+    expected = Counter(field_tokens(tokenizer, title, keywords, body, weights))
+    assert list(counts.items()) == list(expected.items())

@@ -101,17 +101,17 @@ def field_counts(
 ) -> Counter[str]:
     """The term counts of :func:`field_tokens` (what a document's bag is built from), without
     materialising the repeated token list."""
-    tokens: list[str] = []
+    counts: Counter[str] = Counter()
     if title and weights.title:
-        tokens.extend(tokenizer.tokenize(title) * weights.title)
+        for term in tokenizer.tokenize(title):
+            counts[term] += weights.title
     if keywords and weights.keywords:
-        kw: list[str] = []
         for k in keywords:
-            kw.extend(tokenizer.tokenize(k))
-        tokens.extend(kw * weights.keywords)
+            for term in tokenizer.tokenize(k):
+                counts[term] += weights.keywords
     if body and weights.body:
-        tokens.extend(tokenizer.tokenize(body) * weights.body)
-    return Counter(tokens)
+        counts.update(tokenizer.tokenize(body) * weights.body)
+    return counts
 
 
 class CountsChunk(NamedTuple):
