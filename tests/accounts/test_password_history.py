@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -54,7 +55,7 @@ def test_change_password_refuses_current_and_last_five_and_accepts_the_sixth_old
         "/api/v1/auth/login", json={"username": user.username, "password": TEST_PASSWORD}
     )
     csrf = resp.json()["csrf_token"]
-    for current, new in zip(CHAIN, CHAIN[1:], strict=False):
+    for current, new in itertools.pairwise(CHAIN):
         resp = change(client, csrf, current, new)
         assert resp.status_code == 200, resp.text
         csrf = resp.json()["csrf_token"]
