@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     CSRF = "csrf_failed"
     SECOND_FACTOR = "second_factor_required"
     WEAK_PASSWORD = "weak_password"
+    PASSWORD_REUSED = "password_reused"
     MODEL_MISSING = "model_missing"
     PASSWORD_CHANGE_REQUIRED = "password_change_required"
     TOTP_ENROLMENT_REQUIRED = "totp_enrolment_required"

@@ -23,6 +23,9 @@ from shuanggao.accounts.schemas import (
     LoginIn,
     PasswordChangeIn,
     PasswordResetIn,
+    RecoveryCodesIn,
+    RecoveryCodesOut,
+    RecoveryCodesStatus,
     SessionOut,
     TokenCreate,
     TokenCreated,
@@ -133,6 +136,7 @@ def login(payload: LoginIn, request: Request, response: Response, session: Sessi
         payload.password,
         payload.totp,
         ip=client_ip(request.scope),
+        recovery_code=payload.recovery_code,
     )
     if result.error is not None or result.user is None:
         session.commit()  # keep the failure count, lockout and audit rows
@@ -196,6 +200,30 @@ def totp_confirm(
     user = current_user(session, actor.user_id)
     accounts.confirm_totp_enrolment(session, settings, user, payload.code, ip=actor.ip)
     return session_out(settings, user, getattr(request.state, "session_token", None))
+
+
+@router.get("/auth/recovery-codes", response_model=RecoveryCodesStatus, summary="恢复码剩余数量")
+def recovery_codes_status(session: SessionDep, actor: ActorDep) -> RecoveryCodesStatus:
+    user = current_user(session, actor.user_id)
+    return RecoveryCodesStatus(
+        totp_enabled=user.totp_enabled, remaining=accounts.recovery_codes_left(session, user)
+    )
+
+
+@router.post(
+    "/auth/recovery-codes",
+    response_model=RecoveryCodesOut,
+    status_code=201,
+    summary="生成恢复码（原有恢复码作废）",
+)
+def recovery_codes_generate(
+    payload: RecoveryCodesIn, request: Request, session: SessionDep, actor: ActorDep
+) -> RecoveryCodesOut:
+    user = current_user(session, actor.user_id)
+    codes = accounts.generate_recovery_codes(
+        session, _settings(request), user, payload.password, ip=actor.ip
+    )
+    return RecoveryCodesOut(totp_enabled=True, remaining=len(codes), codes=codes)
 
 
 @router.get("/auth/tokens", response_model=list[TokenRead], summary="我的 API 令牌")

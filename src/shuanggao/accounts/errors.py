@@ -28,6 +28,12 @@ class BadSecondFactor(AppError):
     message = "动态验证码不正确或已使用过，请等待下一个验证码后重试。"
 
 
+class BadRecoveryCode(AppError):
+    code = ErrorCode.SECOND_FACTOR
+    status = 401
+    message = "恢复码不正确或已使用过。每个恢复码只能使用一次。"
+
+
 class RateLimited(AppError):
     code = ErrorCode.RATE_LIMITED
     status = 429

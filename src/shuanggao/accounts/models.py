@@ -2,7 +2,9 @@
 
 Secrets are never stored in clear: passwords as argon2id hashes, session and API tokens as
 SHA-256 digests (they are 256-bit random values, so a fast digest is enough), the TOTP secret
-encrypted with AES-GCM under a key derived from ``Settings.secret_key``.
+encrypted with AES-GCM under a key derived from ``Settings.secret_key``. Earlier password
+hashes are kept (``password_history``, the last ``passwords.HISTORY_SIZE``) to refuse reuse;
+recovery codes are stored as salted HMAC-SHA256 digests (see ``RecoveryCode``).
 """
 
 from __future__ import annotations
@@ -105,3 +107,39 @@ class ApiToken(IdMixin, Base):
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class PasswordHistory(IdMixin, Base):
+    """An earlier argon2id hash of a user's password (the current one is on ``User``).
+
+    Written when a password is replaced; only the newest ``passwords.HISTORY_SIZE`` are kept.
+    """
+
+    __tablename__ = "password_history"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    # When this password stopped being the current one.
+    replaced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class RecoveryCode(IdMixin, Base):
+    """A single-use TOTP recovery code, stored as HMAC-SHA256(key, salt ‖ code).
+
+    The codes are 80-bit random values (not chosen by people), so a fast keyed digest is enough,
+    as for session and API tokens; the per-code salt keeps equal codes from giving equal rows,
+    and the key (derived from ``Settings.secret_key``) means a database dump alone cannot be
+    searched. ``used_at`` is set when the code is consumed; a used code never works again.
+    """
+
+    __tablename__ = "recovery_code"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    salt: Mapped[str] = mapped_column(String(32), nullable=False)
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

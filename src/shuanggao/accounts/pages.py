@@ -1,5 +1,6 @@
-"""Sign-in pages: /login (password), /login/totp (second factor), /logout, /account/password,
-/account/totp (enrolment). After signing in the browser goes to ``next`` (a local path) or ``/``.
+"""Sign-in pages: /login (password), /login/totp (second factor: a TOTP code or a recovery
+code), /logout, /account/password, /account/totp (enrolment), /account/recovery-codes. After
+signing in the browser goes to ``next`` (a local path) or ``/``.
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ def totp_submit(
     request: Request,
     session: SessionDep,
     code: Annotated[str, Form(max_length=10)] = "",
+    recovery_code: Annotated[str, Form(max_length=40)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     user = _pending_user(request, session)
@@ -145,7 +147,12 @@ def totp_submit(
             headers={"Retry-After": str(wait)},
         )
     result = accounts.second_step(
-        session, _settings(request), user.id, code, ip=client_ip(request.scope)
+        session,
+        _settings(request),
+        user.id,
+        code,
+        ip=client_ip(request.scope),
+        recovery_code=recovery_code.strip() or None,
     )
     if result.error is not None or result.user is None:
         session.commit()
@@ -287,6 +294,54 @@ def totp_page_submit(
         add_flash(request, response, "身份验证器已绑定。今后登录时需要输入动态验证码。")
         return response
     return render(request, "accounts/totp.html", _totp_context(request, user))
+
+
+def _recovery_context(session: SessionDep, request: Request, user: User, **extra: Any) -> Any:
+    ctx: dict[str, Any] = {
+        "enabled": user.totp_enabled,
+        "remaining": accounts.recovery_codes_left(session, user),
+        "total": accounts.RECOVERY_CODE_COUNT,
+        "codes": [],
+        "errors": {},
+        "restriction": _restriction(request),
+    }
+    ctx.update(extra)
+    return ctx
+
+
+@router.get("/account/recovery-codes", response_class=HTMLResponse)
+def recovery_codes_page(request: Request, session: SessionDep, actor: PageActor) -> Response:
+    user = _me(session, actor.user_id)
+    return render(
+        request, "accounts/recovery_codes.html", _recovery_context(session, request, user)
+    )
+
+
+@router.post("/account/recovery-codes", response_class=HTMLResponse)
+def recovery_codes_submit(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    password: Annotated[str, Form(max_length=256)] = "",
+) -> Response:
+    user = _me(session, actor.user_id)
+    try:
+        codes = accounts.generate_recovery_codes(
+            session, _settings(request), user, password, ip=actor.ip
+        )
+    except AppError as exc:
+        errors = exc.fields or {"password": exc.detail}
+        return render(
+            request,
+            "accounts/recovery_codes.html",
+            _recovery_context(session, request, user, errors=errors),
+            status_code=422,
+        )
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        _recovery_context(session, request, user, codes=codes),
+    )
 
 
 # 账号管理 (administrators) lives in its own module; mounted with these pages.

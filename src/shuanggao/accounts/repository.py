@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.models import ApiToken, User, UserSession
+from shuanggao.accounts.models import (
+    ApiToken,
+    PasswordHistory,
+    RecoveryCode,
+    User,
+    UserSession,
+)
 
 
 def user_by_username(session: Session, username: str) -> User | None:
@@ -200,3 +206,55 @@ def all_tenant_names(session: Session) -> dict[tuple[str, int], str]:
         for ident, name in session.execute(select(model.id, model.name).where(model.id.in_(used))):
             out[(kind, ident)] = name
     return out
+
+
+# --------------------------------------------------------------------------- password history
+
+
+def password_history(session: Session, user_id: int) -> Sequence[PasswordHistory]:
+    """A user's earlier password hashes, newest first."""
+    return session.scalars(
+        select(PasswordHistory)
+        .where(PasswordHistory.user_id == user_id)
+        .order_by(PasswordHistory.id.desc())
+    ).all()
+
+
+# --------------------------------------------------------------------------- recovery codes
+
+
+def unused_recovery_codes(session: Session, user_id: int) -> Sequence[RecoveryCode]:
+    return session.scalars(
+        select(RecoveryCode)
+        .where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
+        .order_by(RecoveryCode.id)
+    ).all()
+
+
+def count_unused_recovery_codes(session: Session, user_id: int) -> int:
+    stmt = select(func.count(RecoveryCode.id)).where(
+        RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None)
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+def consume_recovery_code(session: Session, code_id: int, now: dt.datetime) -> bool:
+    """Mark a code used, atomically: False when another request consumed it first."""
+    result = session.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.id == code_id, RecoveryCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+def delete_recovery_codes(session: Session, user_id: int) -> None:
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+
+
+def trim_password_history(session: Session, user_id: int, keep: int) -> None:
+    """Delete all but the newest ``keep`` earlier hashes of a user."""
+    old = [row.id for row in password_history(session, user_id)[keep:]]
+    if old:
+        session.execute(delete(PasswordHistory).where(PasswordHistory.id.in_(old)))

@@ -32,6 +32,8 @@ class LoginIn(_In):
     username: Annotated[str, Field(min_length=1, max_length=100)]
     password: Password
     totp: Annotated[str | None, Field(max_length=10)] = None
+    # One of the user's recovery codes, instead of ``totp`` (single use).
+    recovery_code: Annotated[str | None, Field(max_length=40)] = None
 
 
 class UserRead(BaseModel):
@@ -78,6 +80,21 @@ class TotpEnrolOut(BaseModel):
 
 class TotpCodeIn(_In):
     code: Annotated[str, Field(min_length=6, max_length=10)]
+
+
+class RecoveryCodesIn(_In):
+    # Re-authentication, as for TOTP enrolment.
+    password: Password
+
+
+class RecoveryCodesStatus(BaseModel):
+    totp_enabled: bool
+    remaining: int
+
+
+class RecoveryCodesOut(RecoveryCodesStatus):
+    # Shown once; only salted keyed digests are stored. Any earlier codes no longer work.
+    codes: list[str]
 
 
 class UserCreate(_In):

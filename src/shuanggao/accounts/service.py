@@ -15,7 +15,10 @@ Who administers whom (decision, documented in docs/accounts.md):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import re
+import secrets
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,8 +31,13 @@ from sqlalchemy.orm import Session
 from shuanggao.accounts import crypto, passwords
 from shuanggao.accounts import repository as repo
 from shuanggao.accounts.actor import ROLE_LABELS, ROLE_TENANT, Actor, Role
-from shuanggao.accounts.errors import BadCredentials, BadSecondFactor, SecondFactorRequired
-from shuanggao.accounts.models import ApiToken, User, UserSession
+from shuanggao.accounts.errors import (
+    BadCredentials,
+    BadRecoveryCode,
+    BadSecondFactor,
+    SecondFactorRequired,
+)
+from shuanggao.accounts.models import ApiToken, PasswordHistory, RecoveryCode, User, UserSession
 from shuanggao.accounts.schemas import UserCreate, UserRead, UserUpdate
 from shuanggao.audit import service as audit
 from shuanggao.config import Settings
@@ -45,6 +53,11 @@ TOTP_ISSUER = "双高协同平台"
 _USERNAME = re.compile(r"^[\w.@\-]{3,60}$")
 TOTP_PURPOSE = "totp-secret"
 API_TOKEN_PREFIX = "sg_"
+RECOVERY_PURPOSE = "recovery-code"
+RECOVERY_CODE_COUNT = 10
+# 16 symbols of base32 (80 bits), shown as four groups of four: ABCD-EFGH-JKLM-NPQR.
+RECOVERY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+RECOVERY_LENGTH = 16
 
 
 def now_utc() -> dt.datetime:
@@ -149,8 +162,9 @@ def authenticate(
     ip: str | None,
     now: dt.datetime | None = None,
     require_totp_now: bool = True,
+    recovery_code: str | None = None,
 ) -> SignInResult:
-    """Check a username and password (and TOTP when enrolled).
+    """Check a username and password (and TOTP when enrolled, or one recovery code instead).
 
     Unknown users, disabled and locked accounts and wrong passwords all give ``BadCredentials``
     after one argon2 verification. ``require_totp_now=False`` lets the page flow accept the
@@ -180,11 +194,15 @@ def authenticate(
         return SignInResult(None, _fail(session, settings, user, actor, moment, "密码错误"))
     rehash_if_needed(user, password)
     if user.totp_enabled:
-        if not totp:
+        if recovery_code:
+            if not use_recovery_code(session, settings, user, recovery_code, actor, moment):
+                _fail(session, settings, user, actor, moment, "恢复码错误")
+                return SignInResult(None, BadRecoveryCode())
+        elif not totp:
             if require_totp_now:
                 return SignInResult(None, SecondFactorRequired())
             return SignInResult(user, None, pending_totp=True)
-        if not verify_totp(settings, user, totp, moment):
+        elif not verify_totp(settings, user, totp, moment):
             _fail(session, settings, user, actor, moment, "动态验证码错误")
             return SignInResult(None, BadSecondFactor())
     complete_sign_in(session, user, actor, moment)
@@ -244,18 +262,30 @@ def second_step(
     *,
     ip: str | None,
     now: dt.datetime | None = None,
+    recovery_code: str | None = None,
 ) -> SignInResult:
-    """The TOTP step of the page flow, for a user whose password was already accepted."""
+    """The TOTP step of the page flow, for a user whose password was already accepted.
+
+    ``recovery_code`` (instead of ``code``) uses one of the user's recovery codes; wrong ones
+    count towards the lockout exactly like wrong TOTP codes.
+    """
     moment = now or now_utc()
     user = repo.user_by_id(session, user_id)
     if user is None or not user.is_active or user.is_locked(moment):
         return SignInResult(None, BadCredentials())
     actor = user.actor(ip)
-    if not verify_totp(settings, user, code, moment):
-        _fail(session, settings, user, actor, moment, "动态验证码错误")
+    error: AppError
+    if recovery_code:
+        ok = use_recovery_code(session, settings, user, recovery_code, actor, moment)
+        why, error = "恢复码错误", BadRecoveryCode()
+    else:
+        ok = verify_totp(settings, user, code, moment)
+        why, error = "动态验证码错误", BadSecondFactor()
+    if not ok:
+        _fail(session, settings, user, actor, moment, why)
         if user.is_locked(moment):
             return SignInResult(None, BadCredentials())
-        return SignInResult(None, BadSecondFactor())
+        return SignInResult(None, error)
     complete_sign_in(session, user, actor, moment)
     return SignInResult(user, None)
 
@@ -336,6 +366,100 @@ def confirm_totp_enrolment(
         after={"totp_enabled": True},
     )
     session.flush()
+
+
+# --------------------------------------------------------------------------- recovery codes
+
+
+def normalise_recovery_code(raw: str) -> str:
+    """Upper case, without spaces or hyphens (people copy them in groups)."""
+    return re.sub(r"[\s\-]+", "", unicodedata.normalize("NFKC", raw)).upper()
+
+
+def _recovery_digest(settings: Settings, salt: str, code: str) -> str:
+    key = crypto.derive_key(settings.resolved_secret_key(), RECOVERY_PURPOSE)
+    return hmac.new(key, f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _new_recovery_code() -> str:
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, RECOVERY_LENGTH, 4))
+
+
+def recovery_codes_left(session: Session, user: User) -> int:
+    return repo.count_unused_recovery_codes(session, user.id)
+
+
+def generate_recovery_codes(
+    session: Session, settings: Settings, user: User, password: str, *, ip: str | None
+) -> list[str]:
+    """Re-authenticate with the password, replace all the user's recovery codes with
+    ``RECOVERY_CODE_COUNT`` new ones and return them (the only time they are shown)."""
+    if not passwords.verify_password(user.password_hash, password):
+        raise ValidationFailed("当前密码不正确。", fields={"password": "当前密码不正确"})
+    if not user.totp_enabled:
+        raise ValidationFailed(
+            "请先绑定身份验证器，然后再生成恢复码。", fields={"password": "尚未绑定身份验证器"}
+        )
+    before = repo.count_unused_recovery_codes(session, user.id)
+    repo.delete_recovery_codes(session, user.id)
+    moment = now_utc()
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    for code in codes:
+        salt = secrets.token_hex(16)
+        session.add(
+            RecoveryCode(
+                user_id=user.id,
+                salt=salt,
+                code_hash=_recovery_digest(settings, salt, normalise_recovery_code(code)),
+                created_at=moment,
+            )
+        )
+    audit.record(
+        session,
+        user.actor(ip),
+        "recovery_codes_generate",
+        "users",
+        user.id,
+        summary=(
+            f"生成 {RECOVERY_CODE_COUNT} 个恢复码（原有未使用的 {before} 个作废）：{user.username}"
+        ),
+        before={"recovery_codes_left": before},
+        after={"recovery_codes_left": RECOVERY_CODE_COUNT},
+    )
+    session.flush()
+    return codes
+
+
+def use_recovery_code(
+    session: Session,
+    settings: Settings,
+    user: User,
+    raw: str,
+    actor: Actor,
+    now: dt.datetime,
+) -> bool:
+    """Consume one unused recovery code matching ``raw``; False when none matches."""
+    code = normalise_recovery_code(raw)
+    if len(code) != RECOVERY_LENGTH:
+        return False
+    for row in repo.unused_recovery_codes(session, user.id):
+        if crypto.same(_recovery_digest(settings, row.salt, code), row.code_hash):
+            if not repo.consume_recovery_code(session, row.id, now):
+                return False  # a concurrent request used it first
+            session.expire(row)
+            left = repo.count_unused_recovery_codes(session, user.id)
+            audit.record(
+                session,
+                actor,
+                "recovery_code_use",
+                "users",
+                user.id,
+                summary=f"使用恢复码登录（剩余 {left} 个）：{user.username}",
+                after={"recovery_codes_left": left},
+            )
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- sessions
@@ -443,13 +567,9 @@ def change_password(
     moment = now or now_utc()
     if not passwords.verify_password(user.password_hash, current):
         raise ValidationFailed("当前密码不正确。", fields={"current_password": "当前密码不正确"})
-    passwords.check_policy(new, user.username)
-    if passwords.normalise(new) == passwords.normalise(current):
-        raise passwords.WeakPassword(
-            "密码强度不够：新密码不能与当前密码相同。",
-            fields={"password": "新密码不能与当前密码相同"},
-        )
-    _set_password(user, new, moment)
+    passwords.check_policy(new, user.username, password_context(session, user))
+    _check_not_reused(session, user, new)
+    _set_password(session, user, new, moment)
     user.must_change_password = False
     _revoke_tokens(session, user, moment)
     audit.record(
@@ -463,7 +583,45 @@ def change_password(
     session.flush()
 
 
-def _set_password(user: User, password: str, now: dt.datetime) -> None:
+def password_context(session: Session, user: User) -> list[str]:
+    """Words about the account a new password may not contain: display and organisation name."""
+    return [
+        user.display_name,
+        *_tenant_names(session, user.zone_id, user.university_id, user.enterprise_id),
+    ]
+
+
+def _tenant_names(
+    session: Session, zone_id: int | None, university_id: int | None, enterprise_id: int | None
+) -> list[str]:
+    from shuanggao.enterprises.models import Enterprise
+    from shuanggao.universities.models import University
+    from shuanggao.zones.models import Zone
+
+    names: list[str] = []
+    models: tuple[tuple[type[Any], int | None], ...] = (
+        (Zone, zone_id),
+        (University, university_id),
+        (Enterprise, enterprise_id),
+    )
+    for model, ident in models:
+        obj = session.get(model, ident) if ident is not None else None
+        if obj is not None and getattr(obj, "name", None):
+            names.append(str(obj.name))
+    return names
+
+
+def _check_not_reused(session: Session, user: User, new: str) -> None:
+    """The current password and the last ``HISTORY_SIZE`` may not be chosen again."""
+    history = repo.password_history(session, user.id)[: passwords.HISTORY_SIZE]
+    passwords.check_not_reused(new, [user.password_hash, *(h.password_hash for h in history)])
+
+
+def _set_password(session: Session, user: User, password: str, now: dt.datetime) -> None:
+    """Replace the password; the old hash goes to the history (trimmed to ``HISTORY_SIZE``)."""
+    session.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash, replaced_at=now))
+    session.flush()
+    repo.trim_password_history(session, user.id, passwords.HISTORY_SIZE)
     user.password_hash = passwords.hash_password(password)
     user.password_changed_at = now
 
@@ -663,7 +821,11 @@ def create_user(
             fields={"username": "用户名须为 3–60 个字母、数字、汉字或 . _ - @ 字符"}
         )
     _check_tenant(session, data.role, values)
-    passwords.check_policy(data.password, name)
+    context = [
+        data.display_name,
+        *_tenant_names(session, data.zone_id, data.university_id, data.enterprise_id),
+    ]
+    passwords.check_policy(data.password, name, context)
     if repo.user_by_username(session, name) is not None:
         raise Duplicate(f"用户名“{name}”已被使用。", fields={"username": "用户名已被使用"})
     moment = now_utc()
@@ -740,6 +902,8 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate) 
         user.totp_enabled = False
         user.totp_secret_enc = None
         user.totp_last_step = None
+        # Recovery codes belong to the removed authenticator.
+        repo.delete_recovery_codes(session, user.id)
     after = _snapshot(user)
     diff_before = {k: before[k] for k in after if before[k] != after[k]}
     diff_after = {k: after[k] for k in diff_before}
@@ -793,8 +957,9 @@ def unlock_user(session: Session, actor: Actor, user_id: int) -> User:
 def reset_password(session: Session, actor: Actor, user_id: int, new_password: str) -> User:
     """An administrator sets a one-time password; the user must change it at next sign-in."""
     user = get_user(session, actor, user_id)
-    passwords.check_policy(new_password, user.username)
-    _set_password(user, new_password, now_utc())
+    passwords.check_policy(new_password, user.username, password_context(session, user))
+    _check_not_reused(session, user, new_password)
+    _set_password(session, user, new_password, now_utc())
     user.must_change_password = True
     user.failed_count = 0
     user.locked_until = None

@@ -733,6 +733,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_match_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_match_supply_item_id'), ['supply_item_id'], unique=False)
 
+    op.create_table('password_history',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('replaced_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_password_history_user_id_app_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_history'))
+    )
+    with op.batch_alter_table('password_history', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_history_user_id'), ['user_id'], unique=False)
+
     op.create_table('platform_university',
     sa.Column('platform_id', sa.Integer(), nullable=False),
     sa.Column('university_id', sa.Integer(), nullable=False),
@@ -753,6 +764,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('project_enterprise', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_enterprise_enterprise_id'), ['enterprise_id'], unique=False)
+
+    op.create_table('recovery_code',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('salt', sa.String(length=32), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_recovery_code_user_id_app_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_code'))
+    )
+    with op.batch_alter_table('recovery_code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_code_user_id'), ['user_id'], unique=False)
 
     op.create_table('user_session',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -780,6 +804,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
 
     op.drop_table('user_session')
+    with op.batch_alter_table('recovery_code', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_code_user_id'))
+
+    op.drop_table('recovery_code')
     with op.batch_alter_table('project_enterprise', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_enterprise_enterprise_id'))
 
@@ -788,6 +816,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_platform_university_university_id'))
 
     op.drop_table('platform_university')
+    with op.batch_alter_table('password_history', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_history_user_id'))
+
+    op.drop_table('password_history')
     with op.batch_alter_table('match', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_match_supply_item_id'))
         batch_op.drop_index(batch_op.f('ix_match_state'))
