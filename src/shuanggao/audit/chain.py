@@ -15,7 +15,7 @@ rather than fork the chain.
 Verifying (``verify``): walk the rows in ``seq`` order in batches and report each row whose stored
 hash does not match its content (altered), whose ``prev_hash`` does not match the previous row's
 hash (re-linked), or whose ``seq`` skips (rows deleted). Deleting the newest rows leaves a shorter
-valid chain: compare the reported head with one recorded elsewhere (docs/accounts.md).
+valid chain: compare the reported head with one recorded elsewhere (``audit/README.md``).
 """
 
 from __future__ import annotations
