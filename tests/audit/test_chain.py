@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -306,5 +308,41 @@ def test_cli_verify_passes_then_fails_naming_the_row(url: str) -> None:
             assert (runs[1].after or {})["problem_ids"] == [ids[3]]
             assert (runs[0].after or {})["checked"] == 5 and (runs[1].after or {})["checked"] == 6
             assert runs[0].actor_name.startswith("cli:") and runs[0].entity == "audit"
+    finally:
+        engine.dispose()
+
+
+def test_concurrent_appenders_do_not_fork_the_chain(url: str) -> None:
+    """PostgreSQL: transactions that append at the same time wait for each other (advisory lock)
+    instead of chaining onto the same row (which the unique ``seq`` would refuse)."""
+    if not url.startswith("postgresql"):
+        pytest.skip("SQLite has a single writer")
+    engine = build_engine(url, pool_size=4)
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def worker(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(5):
+                with Session(engine) as s:
+                    audit.record(s, SYSTEM, "create", "zones", n * 100 + i)
+                    s.flush()
+                    time.sleep(0.005)  # hold the transaction open while others try to append
+                    audit.record(s, SYSTEM, "update", "zones", n * 100 + i)
+                    s.commit()
+        except BaseException as exc:  # collected and re-raised below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert errors == []
+        with Session(engine) as s:
+            report = audit.verify_chain(s, AUDITOR)
+        assert report.ok and report.checked == 40 and report.head_seq == 40
     finally:
         engine.dispose()
