@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shuanggao import __version__
+from shuanggao import __version__, logsafe
 from shuanggao.config import Settings, get_settings
 from shuanggao.db.session import build_engine, make_session_factory
 from shuanggao.errors import AppError, ErrorCode
@@ -84,6 +84,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    logsafe.install()
     load_domains()
     app = FastAPI(
         title="shuanggao 双高协同平台 API",

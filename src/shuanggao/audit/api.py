@@ -1,4 +1,5 @@
-"""``GET /api/v1/audit`` (filtered, paged) and ``GET /api/v1/audit/export`` (CSV or xlsx).
+"""``GET /api/v1/audit`` (filtered, paged), ``GET /api/v1/audit/export`` (CSV or xlsx) and
+``GET /api/v1/audit/verify`` (check the hash chain; names the rows that were tampered with).
 
 Readable by 审计员 and 省级管理员 only; everyone else gets 403. Dates are calendar days in
 Beijing time; ``to`` is inclusive. Exporting is itself audited.
@@ -17,7 +18,12 @@ from shuanggao.audit import export
 from shuanggao.audit import service as audit
 from shuanggao.audit.models import AuditEvent
 from shuanggao.audit.repository import AuditQuery
-from shuanggao.audit.schemas import AuditEventRead, AuditPage
+from shuanggao.audit.schemas import (
+    AuditEventRead,
+    AuditPage,
+    ChainProblemRead,
+    ChainReportRead,
+)
 from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(prefix="/audit", tags=["审计日志"])
@@ -57,6 +63,8 @@ def event_read(e: AuditEvent) -> AuditEventRead:
         summary=e.summary,
         before=e.before,
         after=e.after,
+        seq=e.seq,
+        row_hash=e.row_hash,
     )
 
 
@@ -105,3 +113,26 @@ def export_audit(
         body, media = export.to_xlsx(events), export.XLSX_TYPE
     disposition = f"attachment; filename=\"audit-{stamp}.{format}\"; filename*=UTF-8''{quote(name)}"
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+
+
+@router.get("/verify", response_model=ChainReportRead, summary="校验审计日志哈希链")
+def verify_audit(session: SessionDep, actor: ActorDep) -> ChainReportRead:
+    report = audit.verify_chain(session, actor)
+    return ChainReportRead(
+        ok=report.ok,
+        checked=report.checked,
+        head_id=report.head_id,
+        head_seq=report.head_seq,
+        head_hash=report.head_hash,
+        problems=[
+            ChainProblemRead(
+                id=p.id,
+                seq=p.seq,
+                expected_seq=p.expected_seq,
+                reasons=list(p.reasons),
+                label=p.label,
+            )
+            for p in report.problems
+        ],
+        truncated=report.truncated,
+    )

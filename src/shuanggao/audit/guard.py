@@ -4,7 +4,9 @@ Two layers:
 
 1. ORM guard (always on, importing this module installs it): a flush that would UPDATE or
    DELETE an ``AuditEvent``, or an ORM-enabled ``update(AuditEvent)`` / ``delete(AuditEvent)``
-   statement, raises ``AuditImmutable``.
+   statement, raises ``AuditImmutable``; so does ``insert(AuditEvent)`` run through a session,
+   which would bypass the hash chain (``audit.chain``). Tampering below the ORM is caught by
+   the chain verifier (``shuanggao audit verify``).
 2. Database triggers, installed idempotently by ``ensure_append_only(engine)`` at application
    start (``accounts.install``) and by the ``shuanggao user`` CLI: on SQLite ``BEFORE UPDATE`` /
    ``BEFORE DELETE`` triggers that ``RAISE(ABORT)``; on PostgreSQL a trigger function raising an
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Delete, Engine, Update, event, inspect, text
+from sqlalchemy import Delete, Engine, Insert, Update, event, inspect, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from shuanggao.audit.models import AuditEvent
@@ -41,9 +43,12 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
 
 def _on_execute(state: ORMExecuteState) -> None:
     stmt = state.statement
-    if isinstance(stmt, Update | Delete):
+    if isinstance(stmt, Update | Delete | Insert):
         table = getattr(stmt, "table", None)
         if getattr(table, "name", None) == TABLE:
+            if isinstance(stmt, Insert):
+                # A bulk insert would bypass the hash chain (audit.chain chains at flush).
+                raise AuditImmutable("audit events are written only by audit.service.record")
             raise AuditImmutable("audit events cannot be changed or deleted")
 
 

@@ -11,7 +11,12 @@ from shuanggao.db.types import UTCDateTime, utcnow
 
 
 class AuditEvent(Base):
-    """One audited action. Rows are only ever inserted (no update, no delete path exists)."""
+    """One audited action. Rows are only ever inserted (no update, no delete path exists).
+
+    The rows form a hash chain (``audit.chain``): ``seq`` numbers them 1, 2, 3 … without gaps,
+    ``prev_hash`` is the ``row_hash`` of row ``seq - 1`` (a fixed genesis value for the first) and
+    ``row_hash`` is the SHA-256 of the row's content and ``prev_hash``. All three are set at flush.
+    """
 
     __tablename__ = "audit_event"
 
@@ -28,3 +33,7 @@ class AuditEvent(Base):
     summary: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # The hash chain (set by audit.chain before the row is inserted).
+    seq: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    row_hash: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -63,3 +64,44 @@ def all_matching(session: Session, query: AuditQuery, limit: int) -> Sequence[Au
 def distinct_values(session: Session, column: str) -> list[str]:
     col = getattr(AuditEvent, column)
     return [v for v in session.scalars(select(col).distinct().order_by(col)) if v]
+
+
+# --------------------------------------------------------------------------- the hash chain
+
+_CHAIN_COLUMNS = (
+    "id",
+    "seq",
+    "prev_hash",
+    "row_hash",
+    "at",
+    "actor_user_id",
+    "actor_name",
+    "actor_role",
+    "ip",
+    "action",
+    "entity",
+    "entity_id",
+    "summary",
+    "before",
+    "after",
+)
+
+
+def chain_head(session: Session) -> tuple[int, str] | None:
+    """``(seq, row_hash)`` of the newest row (one index lookup), or None when the trail is empty."""
+    row = session.execute(
+        select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def chain_batch(session: Session, after_seq: int | None, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` rows after ``after_seq`` in chain order, as plain values (no ORM objects)."""
+    stmt = select(*(getattr(AuditEvent, c) for c in _CHAIN_COLUMNS)).order_by(AuditEvent.seq)
+    if after_seq is not None:
+        stmt = stmt.where(AuditEvent.seq > after_seq)
+    return [dict(row._mapping) for row in session.execute(stmt.limit(limit))]
+
+
+def count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)

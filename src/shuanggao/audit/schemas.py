@@ -24,6 +24,8 @@ class AuditEventRead(BaseModel):
     summary: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    seq: int
+    row_hash: str
 
 
 class AuditPage(BaseModel):
@@ -31,3 +33,21 @@ class AuditPage(BaseModel):
     total: int
     page: int
     page_size: int
+
+
+class ChainProblemRead(BaseModel):
+    id: int
+    seq: int
+    expected_seq: int
+    reasons: list[str]  # gap / prev_hash / row_hash
+    label: str
+
+
+class ChainReportRead(BaseModel):
+    ok: bool
+    checked: int
+    head_id: int | None
+    head_seq: int
+    head_hash: str
+    problems: list[ChainProblemRead]
+    truncated: bool

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -12,11 +13,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor, Role
+from shuanggao.audit import chain  # importing it installs the hash-chain appender
 from shuanggao.audit import guard as _guard  # noqa: F401  (installs the append-only ORM guard)
 from shuanggao.audit import repository as audit_repo
 from shuanggao.audit.models import AuditEvent
 from shuanggao.audit.repository import AuditQuery
+from shuanggao.db.types import utcnow
 from shuanggao.errors import Forbidden, ValidationFailed
+from shuanggao.logsafe import escape_controls
 
 # Never logged in clear: secrets, and personal identifiers beyond a masked form.
 SECRET_KEYS = frozenset({"password", "password_hash", "token", "totp_secret", "secret", "csrf"})
@@ -51,6 +55,11 @@ def _text(value: str) -> str:
     return value.replace("\x00", "")
 
 
+def _line(value: str, limit: int) -> str:
+    """A text column of the trail: one line, control characters escaped (no log injection)."""
+    return escape_controls(value)[:limit]
+
+
 def sanitize(data: dict[str, Any] | None) -> dict[str, Any] | None:
     """Drop secrets and mask personal identifiers before anything reaches the log."""
     if data is None:
@@ -79,14 +88,15 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     event = AuditEvent(
+        at=utcnow(),
         actor_user_id=actor.user_id,
-        actor_name=_text(actor.username)[:100],
-        actor_role=str(actor.role),
-        ip=actor.ip,
-        action=action,
-        entity=entity,
-        entity_id=None if entity_id is None else _text(str(entity_id))[:60],
-        summary=_text(summary)[:500],
+        actor_name=_line(actor.username, 100),
+        actor_role=_line(str(actor.role), 40),
+        ip=None if actor.ip is None else _line(actor.ip, 64),
+        action=_line(action, 40),
+        entity=_line(entity, 60),
+        entity_id=None if entity_id is None else _line(str(entity_id), 60),
+        summary=_line(summary, 500),
         before=sanitize(before),
         after=sanitize(after),
     )
@@ -112,6 +122,7 @@ ACTION_LABELS: dict[str, str] = {
     "totp_enrol": "绑定身份验证器",
     "token_create": "创建 API 令牌",
     "token_revoke": "吊销 API 令牌",
+    "verify": "校验审计日志",
 }
 
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.PROVINCE_ADMIN})
@@ -175,3 +186,39 @@ def events_for_export(session: Session, actor: Actor, query: AuditQuery) -> list
         },
     )
     return rows
+
+
+def verify_chain(
+    session: Session,
+    actor: Actor,
+    *,
+    batch_size: int = chain.BATCH_SIZE,
+    on_batch: Callable[[int], None] | None = None,
+) -> chain.ChainReport:
+    """Check the hash chain of the whole trail (a read: not itself recorded)."""
+    check_reader(actor)
+    return chain.walk(session, batch_size=max(batch_size, 1), on_batch=on_batch)
+
+
+def record_verification(session: Session, actor: Actor, report: chain.ChainReport) -> AuditEvent:
+    """Record a verification run (the CLI does, as an operator action outside the web sign-in)."""
+    if report.ok:
+        summary = f"校验审计日志：{report.checked} 条，完整"
+    else:
+        ids = "、".join(str(p.id) for p in report.problems[:10])
+        summary = f"校验审计日志：{report.checked} 条，{len(report.problems)} 条异常（编号 {ids}）"
+    return record(
+        session,
+        actor,
+        "verify",
+        "audit",
+        None,
+        summary=summary,
+        after={
+            "ok": report.ok,
+            "checked": report.checked,
+            "head_seq": report.head_seq,
+            "head_hash": report.head_hash,
+            "problem_ids": [p.id for p in report.problems],
+        },
+    )

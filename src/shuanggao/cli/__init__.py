@@ -37,5 +37,8 @@ def _load_areas() -> None:
 
 
 def main() -> None:
+    from shuanggao import logsafe
+
+    logsafe.install()
     _load_areas()
     root()
