@@ -31,7 +31,7 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Session
 
 from shuanggao.audit import repository as audit_repo
-from shuanggao.audit.models import AuditEvent
+from shuanggao.audit.models import CONTENT_FIELDS, AuditEvent
 from shuanggao.db.types import utcnow
 
 GENESIS = "0" * 64
@@ -39,21 +39,6 @@ GENESIS = "0" * 64
 PG_LOCK_KEY = 0x7367_6175_6469_74
 BATCH_SIZE = 1000
 MAX_PROBLEMS = 100
-
-# The content fields, in no particular order (the JSON keys are sorted).
-CONTENT_FIELDS = (
-    "at",
-    "actor_user_id",
-    "actor_name",
-    "actor_role",
-    "ip",
-    "action",
-    "entity",
-    "entity_id",
-    "summary",
-    "before",
-    "after",
-)
 
 
 def _stamp(value: dt.datetime) -> str:

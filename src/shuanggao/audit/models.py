@@ -9,6 +9,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shuanggao.db.base import Base
 from shuanggao.db.types import UTCDateTime, utcnow
 
+# The fields the hash chain covers (with seq and prev_hash), in no particular order: the
+# canonical JSON sorts its keys. See ``shuanggao.audit.chain``.
+CONTENT_FIELDS = (
+    "at",
+    "actor_user_id",
+    "actor_name",
+    "actor_role",
+    "ip",
+    "action",
+    "entity",
+    "entity_id",
+    "summary",
+    "before",
+    "after",
+)
+
 
 class AuditEvent(Base):
     """One audited action. Rows are only ever inserted (no update, no delete path exists).

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from shuanggao.audit.models import AuditEvent
+from shuanggao.audit.models import CONTENT_FIELDS, AuditEvent
 
 
 @dataclass(frozen=True)
@@ -68,23 +68,7 @@ def distinct_values(session: Session, column: str) -> list[str]:
 
 # --------------------------------------------------------------------------- the hash chain
 
-_CHAIN_COLUMNS = (
-    "id",
-    "seq",
-    "prev_hash",
-    "row_hash",
-    "at",
-    "actor_user_id",
-    "actor_name",
-    "actor_role",
-    "ip",
-    "action",
-    "entity",
-    "entity_id",
-    "summary",
-    "before",
-    "after",
-)
+_CHAIN_COLUMNS = ("id", "seq", "prev_hash", "row_hash", *CONTENT_FIELDS)
 
 
 def chain_head(session: Session) -> tuple[int, str] | None:
