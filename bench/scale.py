@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds to wait for a load average below --quiet-load before measuring latency",
     )
     parser.add_argument("--quiet-load", type=float, default=1.5)
+    parser.add_argument(
+        "--real-lexical-max",
+        type=int,
+        default=100_000,
+        help="items tokenised for real; above it the token bags are replicated",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.replace("_", "").split(",") if s.strip()]
     run_scale_bench(
@@ -37,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         n_jobs=args.jobs,
         quiet_wait_s=args.quiet_wait,
         quiet_load=args.quiet_load,
+        real_lexical_max=args.real_lexical_max,
         out=sys.stdout,
         fmt=args.format,
     )
