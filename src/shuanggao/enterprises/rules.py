@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from shuanggao.accounts.actor import Actor, Role
 from shuanggao.enterprises import repository as repo
 from shuanggao.enterprises.models import Enterprise, EnterpriseService
-from shuanggao.enterprises.policy import ENTERPRISE_POLICY, SERVICE_POLICY
+from shuanggao.enterprises.policy import ENTERPRISE_POLICY
 from shuanggao.errors import Forbidden, ValidationFailed
-from shuanggao.pairings.rules import check_keep, check_universities, check_zone
+from shuanggao.pairings.rules import check_universities, check_zone
 
 # What an enterprise user may not change on its own profile: the zone registers these.
 _ZONE_KEPT = {"credit_code": "统一社会信用代码", "zone_id": "所属高新区"}
@@ -20,7 +20,6 @@ _ZONE_KEPT = {"credit_code": "统一社会信用代码", "zone_id": "所属高�
 def validate_enterprise(
     session: Session, actor: Actor, values: dict[str, Any], current: Enterprise | None
 ) -> None:
-    check_keep(ENTERPRISE_POLICY, actor, values, current)
     check_zone(session, values.get("zone_id"))
     if current is not None and actor.role is Role.ENTERPRISE_USER:
         changed = {
@@ -35,7 +34,6 @@ def validate_enterprise(
 def validate_service(
     session: Session, actor: Actor, values: dict[str, Any], current: EnterpriseService | None
 ) -> None:
-    check_keep(SERVICE_POLICY, actor, values, current)
     enterprise = repo.enterprise_in_scope(
         session, values.get("enterprise_id"), ENTERPRISE_POLICY.read_filter(actor)
     )

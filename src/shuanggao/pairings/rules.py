@@ -7,18 +7,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor
-from shuanggao.errors import Forbidden, ValidationFailed
-from shuanggao.kit.policy import Policy
+from shuanggao.errors import ValidationFailed
 from shuanggao.pairings import repository as repo
 from shuanggao.pairings.models import Pairing, PairingUniversity, PilotElement
 from shuanggao.pairings.policy import PAIRING_POLICY, may_maintain_pairing_items
-
-
-def check_keep(policy: Policy, actor: Actor, values: dict[str, Any], current: Any) -> None:
-    """Refuse moving a row out of the actor's tenancy before any other check runs, so the
-    natural-key check cannot tell a tenant what exists in another tenant's scope."""
-    if current is not None and not policy.can_keep(actor, values):
-        raise Forbidden()
 
 
 def check_zone(session: Session, zone_id: Any, field: str = "zone_id") -> None:
@@ -39,7 +31,6 @@ def check_universities(session: Session, ids: list[int] | None, field: str) -> N
 def validate_pairing(
     session: Session, actor: Actor, values: dict[str, Any], current: Pairing | None
 ) -> None:
-    check_keep(PAIRING_POLICY, actor, values, current)
     check_zone(session, values.get("zone_id"))
     check_universities(session, values.get("university_ids"), "university_ids")
     lead = values.get("lead_university_id")

@@ -119,7 +119,9 @@ def create_or_update_pairing(
             changes[key] = value
     if not changes:
         return existing
-    return kit.update_record(session, actor, pairing_register, existing.id, changes)
+    return kit.update_record(
+        session, actor, pairing_register, existing.id, changes, expected_version=existing.version
+    )
 
 
 def get_board(session: Session, actor: Actor, pairing_id: int) -> BoardRead:

@@ -8,16 +8,14 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor
 from shuanggao.pairings import repository as pairing_repo
-from shuanggao.pairings.rules import check_keep, check_universities, check_zone
+from shuanggao.pairings.rules import check_universities, check_zone
 from shuanggao.platforms.models import Platform, PlatformUniversity
-from shuanggao.platforms.policy import PLATFORM_POLICY
 from shuanggao.projects.rules import check_pairing
 
 
 def validate_platform(
     session: Session, actor: Actor, values: dict[str, Any], current: Platform | None
 ) -> None:
-    check_keep(PLATFORM_POLICY, actor, values, current)
     check_zone(session, values.get("zone_id"))
     university_ids = values.get("university_ids") or []
     check_universities(session, university_ids, "university_ids")

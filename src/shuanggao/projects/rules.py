@@ -11,10 +11,9 @@ from shuanggao.accounts.actor import Actor
 from shuanggao.enterprises.policy import ENTERPRISE_POLICY
 from shuanggao.errors import ValidationFailed
 from shuanggao.pairings import repository as pairing_repo
-from shuanggao.pairings.rules import check_keep, check_universities, check_zone
+from shuanggao.pairings.rules import check_universities, check_zone
 from shuanggao.projects import repository as repo
 from shuanggao.projects.models import Project, ProjectEnterprise
-from shuanggao.projects.policy import PROJECT_POLICY
 from shuanggao.projects.schemas import END_BEFORE_START
 
 
@@ -55,7 +54,6 @@ def check_enterprises(session: Session, actor: Actor, ids: list[int] | None) -> 
 def validate_project(
     session: Session, actor: Actor, values: dict[str, Any], current: Project | None
 ) -> None:
-    check_keep(PROJECT_POLICY, actor, values, current)
     check_zone(session, values.get("zone_id"))
     university_id = values.get("university_id")
     if university_id is None:
