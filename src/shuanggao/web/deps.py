@@ -16,9 +16,13 @@ from shuanggao.accounts.actor import Actor
 from shuanggao.db.session import session_scope
 from shuanggao.errors import Unauthenticated
 
+# Requests that may write; on SQLite their unit of work takes the write lock at its start.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
 
 def _session(request: Request) -> Iterator[Session]:
-    with session_scope(request.app.state.session_factory) as session:
+    write = request.method in WRITE_METHODS
+    with session_scope(request.app.state.session_factory, write=write) as session:
         yield session
 
 
