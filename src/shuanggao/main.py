@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shuanggao import __version__, logsafe
+from shuanggao.bodylimit import BodyLimitMiddleware
 from shuanggao.config import Settings, get_settings
 from shuanggao.db.session import build_engine, make_session_factory
 from shuanggao.errors import AppError, ErrorCode
@@ -62,6 +63,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             body = {"error": str(ErrorCode.NOT_FOUND), "detail": "页面不存在。"}
+        elif exc.status_code == 413:
+            body = {"error": str(ErrorCode.BODY_TOO_LARGE), "detail": str(exc.detail)}
         elif exc.status_code == 405:
             body = {"error": "method_not_allowed", "detail": "不支持该请求方法。"}
         else:
@@ -114,6 +117,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         router = getattr(mod, "router", None)
         if router is not None:
             app.include_router(router)
+    # Inside the accounts middleware (added below): body caps for every route.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     # Domains that wire middleware, static files or state (accounts, web) expose install(app).
     for mod in domain_modules("install"):
         mod.install(app)

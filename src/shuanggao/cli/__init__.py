@@ -38,7 +38,15 @@ def _load_areas() -> None:
 
 def main() -> None:
     from shuanggao import logsafe
+    from shuanggao.db.errors import DatabaseUnavailable
 
     logsafe.install()
     _load_areas()
-    root()
+    try:
+        root()
+    except DatabaseUnavailable as exc:
+        # One line saying what failed and where, not the driver's traceback.
+        from shuanggao.cli.context import err_console
+
+        err_console.print(exc.detail, markup=False, highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None

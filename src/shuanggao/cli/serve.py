@@ -15,6 +15,19 @@ def register(root: typer.Typer) -> None:
         """启动 Web 界面与 API 服务。"""
         import uvicorn
 
+        from shuanggao.config import get_settings
+        from shuanggao.db.errors import check_connection
+        from shuanggao.db.session import build_engine
+
+        # Refuse to start on a database that does not answer: one line, not a traceback per
+        # request (``shuanggao.cli.main`` prints ``DatabaseUnavailable``).
+        url = get_settings().resolved_database_url()
+        engine = build_engine(url)
+        try:
+            check_connection(engine, url)
+        finally:
+            engine.dispose()
+
         uvicorn.run(
             "shuanggao.main:create_app",
             factory=True,
