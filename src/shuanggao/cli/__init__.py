@@ -37,8 +37,11 @@ def _load_areas() -> None:
 
 
 def main() -> None:
+    from sqlalchemy.exc import DBAPIError
+
     from shuanggao import logsafe
-    from shuanggao.db.errors import DatabaseUnavailable
+    from shuanggao.config import get_settings
+    from shuanggao.db.errors import DatabaseUnavailable, reason_of, unavailable
 
     logsafe.install()
     _load_areas()
@@ -46,7 +49,15 @@ def main() -> None:
         root()
     except DatabaseUnavailable as exc:
         # One line saying what failed and where, not the driver's traceback.
-        from shuanggao.cli.context import err_console
+        _fail(exc.detail)
+    except DBAPIError as exc:
+        if exc.statement is not None:  # a query failed, not the connection: a real bug
+            raise
+        _fail(unavailable(get_settings().resolved_database_url(), reason_of(exc)).detail)
 
-        err_console.print(exc.detail, markup=False, highlight=False, soft_wrap=True)
-        raise SystemExit(2) from None
+
+def _fail(line: str) -> None:
+    from shuanggao.cli.context import err_console
+
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
+    raise SystemExit(2)

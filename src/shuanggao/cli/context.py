@@ -17,7 +17,8 @@ from shuanggao.db.session import build_engine, make_session_factory, session_sco
 from shuanggao.kit.discovery import load_domains
 
 console = Console()
-err_console = Console(stderr=True)
+# Errors are one line each: never hard-wrapped to the terminal width.
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def progress_bar(out: Console, *, bold: bool = False) -> Progress:

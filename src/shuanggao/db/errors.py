@@ -34,37 +34,60 @@ def masked_url(url: str) -> str:
         return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
-# (pattern in the driver's message, the reason in Chinese), first match wins.
-_REASONS: tuple[tuple[str, str], ...] = (
-    (r"password authentication failed|authentication failed|no password supplied",
-     "用户名或密码被拒绝"),
-    (r'role "[^"]*" does not exist', "数据库用户不存在"),
-    (r'database "[^"]*" does not exist', "数据库不存在"),
-    (r"connection refused", "连接被拒绝（数据库服务未启动，或主机、端口有误）"),
-    (r"timeout expired|timed out", "连接超时（主机不可达）"),
-    (r"no route to host|network is unreachable", "主机不可达"),
-    (r"could not translate host name|name or service not known|failed to resolve host|"
-     r"nodename nor servname", "主机名无法解析"),
-    (r"unable to open database file", "无法打开数据库文件"),
-    (r"file is not a database|file is encrypted", "文件不是 SQLite 数据库"),
-    (r"permission denied|readonly database", "没有读写权限"),
-    (r"too many connections|remaining connection slots", "数据库连接数已满"),
-    (r"the database system is starting up|shutting down", "数据库正在启动或关闭"),
+# Why a connection failed, by stable key (the key goes in the error's ``reason``).
+REASONS: dict[str, str] = {
+    "credentials": "用户名或密码被拒绝",
+    "no_role": "数据库用户不存在",
+    "no_database": "数据库不存在",
+    "refused": "连接被拒绝（数据库服务未启动，或主机、端口有误）",
+    "timeout": "连接超时（主机不可达）",
+    "unreachable": "主机不可达",
+    "unknown_host": "主机名无法解析",
+    "cannot_open": "无法打开数据库文件",
+    "not_a_database": "文件不是 SQLite 数据库",
+    "permission": "没有读写权限",
+    "too_many": "数据库连接数已满",
+    "starting": "数据库正在启动或关闭",
+    "missing_directory": "目录 {folder} 不存在",
+    "other": "连接失败",
+}
+
+# (pattern in the driver's message, reason key), first match wins.
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"password authentication failed|authentication failed|no password supplied", "credentials"),
+    (r'role "[^"]*" does not exist', "no_role"),
+    (r'database "[^"]*" does not exist', "no_database"),
+    (r"connection refused", "refused"),
+    (r"timeout expired|timed out", "timeout"),
+    (r"no route to host|network is unreachable", "unreachable"),
+    (
+        r"could not translate host name|name or service not known|failed to resolve host|"
+        r"nodename nor servname",
+        "unknown_host",
+    ),
+    (r"unable to open database file", "cannot_open"),
+    (r"file is not a database|file is encrypted", "not_a_database"),
+    (r"permission denied|readonly database", "permission"),
+    (r"too many connections|remaining connection slots", "too_many"),
+    (r"the database system is starting up|shutting down", "starting"),
 )
 
 
 def reason_of(exc: BaseException) -> str:
+    """The reason key of a driver error raised while connecting."""
     text = str(getattr(exc, "orig", None) or exc).lower()
-    for pattern, reason in _REASONS:
+    for pattern, key in _PATTERNS:
         if re.search(pattern, text):
-            return reason
-    return "连接失败"
+            return key
+    return "other"
 
 
-def unavailable(url: str, reason: str) -> DatabaseUnavailable:
+def unavailable(url: str, reason: str, **details: str) -> DatabaseUnavailable:
+    address = masked_url(url)
     return DatabaseUnavailable(
-        f"无法连接数据库 {masked_url(url)}：{reason}。请检查 SHUANGGAO_DATABASE_URL。",
-        extra={"database": masked_url(url)},
+        f"无法连接数据库 {address}：{REASONS[reason].format(**details)}。"
+        "请检查 SHUANGGAO_DATABASE_URL。",
+        extra={"database": address, "reason": reason},
     )
 
 
@@ -81,7 +104,7 @@ def check_sqlite_directory(url: str) -> None:
         return
     folder = Path(database).expanduser().parent
     if not folder.is_dir():
-        raise unavailable(url, f"目录 {folder} 不存在")
+        raise unavailable(url, "missing_directory", folder=str(folder))
 
 
 def check_connection(engine: Engine, url: str | None = None) -> None:
@@ -92,4 +115,3 @@ def check_connection(engine: Engine, url: str | None = None) -> None:
             pass
     except DBAPIError as exc:
         raise unavailable(address, reason_of(exc)) from exc
-

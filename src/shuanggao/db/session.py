@@ -28,7 +28,10 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("postgresql") and "connect_timeout" not in url:
         # An unreachable host fails in seconds instead of the operating system's TCP timeout.
-        connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
+        connect_args = {
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            **kwargs.pop("connect_args", {}),
+        }
         return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
