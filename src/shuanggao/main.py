@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shuanggao import __version__, logsafe
+from shuanggao import __version__, logsafe, production
 from shuanggao.config import Settings, get_settings
 from shuanggao.db.session import build_engine, make_session_factory
 from shuanggao.errors import AppError, ErrorCode
@@ -85,15 +85,25 @@ def install_error_handlers(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logsafe.install()
+    # Settings-only refusals first: never open a database the settings already refuse.
+    unsafe = production.settings_refusals(settings)
+    if unsafe:
+        raise production.UnsafeProduction(unsafe)
     load_domains()
     app = FastAPI(
         title="shuanggao 双高协同平台 API",
         version=__version__,
-        openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # No interactive docs or schema on a production server (ASVS 13.4.5).
+        openapi_url=None if settings.is_production else f"{API_PREFIX}/openapi.json",
+        docs_url=None if settings.is_production else f"{API_PREFIX}/docs",
         redoc_url=None,
     )
     engine = build_engine(settings.resolved_database_url())
+    try:
+        production.check(settings, engine)
+    except production.UnsafeProduction:
+        engine.dispose()
+        raise
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
