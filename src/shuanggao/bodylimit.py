@@ -58,7 +58,7 @@ class BodyLimitMiddleware:
 
     @staticmethod
     def _refuse(request: Request, limit: int) -> ASGIApp:
-        from shuanggao.main import render_error
+        from shuanggao.kit.http.errors import render_error
 
         error = BodyTooLarge(too_large_message(limit), extra={"max_bytes": limit})
         return render_error(request, error.status, error.to_dict())

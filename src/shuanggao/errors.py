@@ -32,6 +32,7 @@ class ErrorCode(StrEnum):
     MODEL_MISSING = "model_missing"
     PASSWORD_CHANGE_REQUIRED = "password_change_required"
     TOTP_ENROLMENT_REQUIRED = "totp_enrolment_required"
+    UNSAFE_PRODUCTION = "unsafe_production_settings"
     DATABASE_UNAVAILABLE = "database_unavailable"
     BODY_TOO_LARGE = "body_too_large"
 
