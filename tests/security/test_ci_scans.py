@@ -81,7 +81,7 @@ def test_ruff_security_rules_flag_unsafe_code(tmp_path: Path) -> None:
         "import pickle\n"
         "import subprocess\n\n\n"
         "def run(cmd: str, blob: bytes) -> object:\n"
-        '    password = "hunter2-hunter2"\n'
+        '    password = "hunter2-hunter2"\n'  # pragma: allowlist secret
         "    subprocess.call(cmd, shell=True)\n"
         "    return pickle.loads(blob), password\n",
         encoding="utf-8",
