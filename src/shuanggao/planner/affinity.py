@@ -24,7 +24,6 @@ import numpy as np
 import numpy.typing as npt
 from shuanggao_matching import Filter, Query, is_good_answer
 
-from shuanggao.matches.documents import demand_query
 from shuanggao.matches.index import MatchIndex
 from shuanggao.planner.geography import closeness
 from shuanggao.planner.repository import DemandRow, ItemCodes, UniversityRow, ZoneRow
@@ -122,8 +121,11 @@ def build_table(index: MatchIndex, data: Inputs, *, use_cooperation: bool) -> Af
     fit = _fit(data, zi, uj, details)
     cooperation = np.zeros(shape)
     if use_cooperation:
-        for source, attr in ((data.projects, "projects"), (data.residents, "residents"),
-                             (data.facts, "facts")):
+        for source, attr in (
+            (data.projects, "projects"),
+            (data.residents, "residents"),
+            (data.facts, "facts"),
+        ):
             for (z, u), n in source.items():
                 if z in zi and u in uj:
                     setattr(details[(z, u)], attr, n)
@@ -209,13 +211,18 @@ def _matching(
                 answered = [e for e in evs if e.answered]
                 value = 0.5 * len(answered) / n + 0.5 * sum(e.coverage for e in evs) / n
                 out[zi[zone_id], uj[uid]] = value
-                d = details[(zone_id, uid)]
-                d.answered, d.demands = len(answered), n
-                d.chain_nodes = tuple(
-                    sorted({nodes[zone_id][e.demand_id] for e in answered
-                            if e.demand_id in nodes[zone_id]})
+                pair = details[(zone_id, uid)]
+                pair.answered, pair.demands = len(answered), n
+                pair.chain_nodes = tuple(
+                    sorted(
+                        {
+                            nodes[zone_id][e.demand_id]
+                            for e in answered
+                            if e.demand_id in nodes[zone_id]
+                        }
+                    )
                 )
-                d.evidence = sorted(evs, key=lambda e: (-e.coverage, e.item_id))[:EVIDENCE_PAIRS]
+                pair.evidence = sorted(evs, key=lambda e: (-e.coverage, e.item_id))[:EVIDENCE_PAIRS]
     return out, method
 
 

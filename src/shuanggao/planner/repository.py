@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from shuanggao.demand.models import Demand
@@ -63,7 +63,7 @@ class ItemCodes:
     is_public: bool
 
 
-def zones(session: Session, levels: Sequence[str]) -> list[ZoneRow]:
+def zones(session: Session) -> list[ZoneRow]:
     stmt = select(
         Zone.id,
         Zone.name,
@@ -72,7 +72,7 @@ def zones(session: Session, levels: Sequence[str]) -> list[ZoneRow]:
         Zone.industry_codes,
         Zone.leading_industries,
         Zone.future_industries,
-    ).where(Zone.level.in_(list(levels)))
+    ).order_by(Zone.id)
     return [
         ZoneRow(
             r.id,
@@ -94,9 +94,12 @@ def zone(session: Session, zone_id: int) -> ZoneRow | None:
     return ZoneRow(row.id, row.name, row.city, row.level, tuple(row.industry_codes or ()), profile)
 
 
-def universities_of_province(session: Session, province: str) -> list[UniversityRow]:
+def candidate_universities(session: Session, province: str) -> list[UniversityRow]:
+    """The province's universities and any university already in a pairing."""
+    members = select(PairingUniversity.university_id)
     stmt = select(University.id, University.name, University.city, University.discipline_codes)
-    stmt = stmt.where(University.province == province)
+    stmt = stmt.where(or_(University.province == province, University.id.in_(members)))
+    stmt = stmt.order_by(University.id)
     return [
         UniversityRow(r.id, r.name, r.city, tuple(r.discipline_codes or ()))
         for r in session.execute(stmt)
@@ -116,7 +119,10 @@ def demands(session: Session, zone_ids: Sequence[int]) -> list[DemandRow]:
         .where(Demand.zone_id.in_(list(zone_ids)))
         .order_by(Demand.id)
     )
-    return [DemandRow(r.id, r.zone_id, r.title, r.industry_code, r.chain_node) for r in session.execute(stmt)]
+    return [
+        DemandRow(r.id, r.zone_id, r.title, r.industry_code, r.chain_node)
+        for r in session.execute(stmt)
+    ]
 
 
 def demands_by_id(session: Session, ids: Sequence[int]) -> list[Demand]:
@@ -196,7 +202,7 @@ def fact_counts(session: Session) -> dict[tuple[int, int], int]:
         .where(ProgrammeFact.zone_id.is_not(None))
         .group_by(ProgrammeFact.zone_id, ProgrammeFactUniversity.university_id)
     )
-    return {(int(z), int(u)): int(n) for z, u, n in session.execute(stmt)}
+    return {(int(z or 0), int(u)): int(n) for z, u, n in session.execute(stmt)}
 
 
 def industry_names(session: Session, codes: Sequence[str]) -> dict[str, str]:
@@ -226,7 +232,25 @@ def data_version(session: Session) -> tuple[Any, ...]:
     return tuple(str(v) for v in out)
 
 
-def readable_ids(session: Session, stmt: Any) -> set[int]:
+def visible_item_ids(
+    session: Session, ids: Sequence[int], scope: ColumnElement[bool] | None
+) -> set[int]:
+    if not ids:
+        return set()
+    stmt = select(SupplyItem.id).where(SupplyItem.id.in_(list(ids)))
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return {int(i) for i in session.scalars(stmt)}
+
+
+def visible_demand_ids(
+    session: Session, ids: Sequence[int], scope: ColumnElement[bool] | None
+) -> set[int]:
+    if not ids:
+        return set()
+    stmt = select(Demand.id).where(Demand.id.in_(list(ids)))
+    if scope is not None:
+        stmt = stmt.where(scope)
     return {int(i) for i in session.scalars(stmt)}
 
 

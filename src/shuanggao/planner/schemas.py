@@ -116,7 +116,9 @@ class UniversityLoad(BaseModel):
 
 class PlanRead(BaseModel):
     as_of: dt.date
-    target_total: int = Field(description="规划目标：全省省级及以上高新区数（来源见 target_source）")
+    target_total: int = Field(
+        description="规划目标：全省省级及以上高新区数（来源见 target_source）"
+    )
     target_source: str | None
     registered: int
     unregistered: int
