@@ -89,6 +89,8 @@ class AffinityTable:
     details: dict[tuple[int, int], PairDetail]
     method: str
     use_cooperation: bool
+    # How many queries (demands, or the stated industries) each zone was searched with.
+    zone_queries: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.zone_index = {z.id: i for i, z in enumerate(self.zones)}
@@ -117,7 +119,7 @@ def build_table(index: MatchIndex, data: Inputs, *, use_cooperation: bool) -> Af
     uj = {u.id: j for j, u in enumerate(unis)}
     shape = (len(zones), len(unis))
     details: dict[tuple[int, int], PairDetail] = defaultdict(PairDetail)
-    matching, method = _matching(index, data, zi, uj, details)
+    matching, method, zone_queries = _matching(index, data, zi, uj, details)
     fit = _fit(data, zi, uj, details)
     cooperation = np.zeros(shape)
     if use_cooperation:
@@ -149,6 +151,7 @@ def build_table(index: MatchIndex, data: Inputs, *, use_cooperation: bool) -> Af
         details=dict(details),
         method=method,
         use_cooperation=use_cooperation,
+        zone_queries=zone_queries,
     )
 
 
@@ -158,7 +161,7 @@ def _matching(
     zi: dict[int, int],
     uj: dict[int, int],
     details: dict[tuple[int, int], PairDetail],
-) -> tuple[npt.NDArray[np.float64], str]:
+) -> tuple[npt.NDArray[np.float64], str, dict[int, int]]:
     """Each demand searched once; per (zone, university) the answered share and mean coverage."""
     out = np.zeros((len(zi), len(uj)))
     item_university = {i.id: i.university_id for i in data.items}
@@ -191,6 +194,9 @@ def _matching(
                     if uid is None or uid not in uj:
                         continue
                     cov = float(m.reasons.scores.coverage)
+                    if cov <= 0:
+                        # A dense-only neighbour sharing no term of the demand is no evidence.
+                        continue
                     key = (demand_id, uid)
                     if key in best and best[key].coverage >= cov:
                         continue
@@ -223,7 +229,7 @@ def _matching(
                     )
                 )
                 pair.evidence = sorted(evs, key=lambda e: (-e.coverage, e.item_id))[:EVIDENCE_PAIRS]
-    return out, method
+    return out, method, {z: len(q) for z, q in queries.items() if z in zi}
 
 
 def learn_links(

@@ -39,7 +39,9 @@ def reasons(
     for link in detail.links[:2]:
         ind = industry_names.get(link.industry, "")
         dis = discipline_names.get(link.discipline, "")
-        out.append(f"产业—学科契合：{link.industry} {ind} ↔ {link.discipline} {dis}".strip())
+        left = f"{link.industry} {ind}".strip()
+        right = f"{link.discipline} {dis}".strip()
+        out.append(f"产业—学科契合：{left} ↔ {right}")
     parts = []
     if detail.projects:
         parts.append(f"合作项目 {detail.projects} 项")
@@ -53,7 +55,7 @@ def reasons(
     if place:
         out.append(place)
     if not out:
-        out.append("暂无可说明的依据（该区尚无需求与产业代码，且不在同城或邻市）")
+        out.append("暂无依据：该校公开供给未回应该区需求，产业与学科无关联，且不在同城或邻市")
     return out
 
 
@@ -112,7 +114,7 @@ def affinity_of(
         signals=signals_of(table, zi, uj),
         paired=paired,
         demands_answered=detail.answered,
-        demands_total=detail.demands,
+        demands_total=table.zone_queries.get(zone.id, 0),
         chain_nodes=list(detail.chain_nodes),
         answers=answers,
         links=[
