@@ -11,8 +11,8 @@ from markupsafe import Markup, escape
 
 from shuanggao.demand.models import Demand
 from shuanggao.demand.schemas import CooperationMode, TriageState, Visibility
+from shuanggao.matches.results import Hit
 from shuanggao.matches.schemas import MatchState
-from shuanggao.matches.service import Hit
 from shuanggao.reference import data as reference
 from shuanggao.supply.models import SupplyItem
 from shuanggao.supply.schemas import Maturity, SupplyKind
