@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     PASSWORD_CHANGE_REQUIRED = "password_change_required"  # noqa: S105 - an error code
     TOTP_ENROLMENT_REQUIRED = "totp_enrolment_required"
     UNSAFE_PRODUCTION = "unsafe_production_settings"
+    PLAN_INFEASIBLE = "plan_infeasible"
 
 
 class AppError(Exception):
