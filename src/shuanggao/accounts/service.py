@@ -52,7 +52,7 @@ PENDING_TOTP_MINUTES = 5
 TOTP_ISSUER = "双高协同平台"
 _USERNAME = re.compile(r"^[\w.@\-]{3,60}$")
 TOTP_PURPOSE = "totp-secret"
-API_TOKEN_PREFIX = "sg_"
+API_TOKEN_PREFIX = "sg_"  # noqa: S105 - the public prefix of every token
 RECOVERY_PURPOSE = "recovery-code"
 RECOVERY_CODE_COUNT = 10
 # 16 symbols of base32 (80 bits), shown as four groups of four: ABCD-EFGH-JKLM-NPQR.
