@@ -44,10 +44,11 @@ def test_serve_exits_within_ten_seconds_of_sigterm_under_load(tmp_path: Path) ->
         ]
         for w in workers:
             w.start()
-        deadline = time.monotonic() + 60
-        while len(seen) < 60 and time.monotonic() < deadline:
+        # Under load: answers are flowing and requests are in flight when SIGTERM arrives.
+        deadline = time.monotonic() + 120
+        while len(seen) < 24 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(seen) >= 60, "the load never got going"
+        assert len(seen) >= 24, "the load never got going"
         took = live.server.stop(limit=30)
         stop.set()
         for w in workers:

@@ -52,7 +52,7 @@ def server_env(
 
 def run_cli(args: list[str], env: Mapping[str, str], *, timeout: float = 600) -> str:
     """Run one ``shuanggao`` command to completion; its output, or an error with the output."""
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - this project's own command, fixed arguments
         [cli_path(), *args],
         env=dict(env),
         capture_output=True,
@@ -104,7 +104,7 @@ def running_server(env: Mapping[str, str], log_path: Path) -> Iterator[ServerPro
     """``shuanggao serve`` on a free loopback port; stopped (SIGTERM) on leaving."""
     port = free_port()
     log = log_path.open("wb")
-    proc = subprocess.Popen(
+    proc = subprocess.Popen(  # noqa: S603 - this project's own command, fixed arguments
         [cli_path(), "serve", "--host", LOOPBACK, "--port", str(port)],
         env=dict(env),
         stdout=log,

@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor
 from shuanggao.config import get_settings
+from shuanggao.db.errors import check_connection
 from shuanggao.db.session import build_engine, make_session_factory, session_scope
 from shuanggao.kit.discovery import load_domains
 
 console = Console()
-err_console = Console(stderr=True)
+# Errors are one line each: never hard-wrapped to the terminal width.
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def progress_bar(out: Console, *, bold: bool = False) -> Progress:
@@ -48,8 +50,10 @@ def open_session(*, write: bool = False) -> Iterator[Session]:
     (``BEGIN IMMEDIATE``) rather than fail half-way when the server writes at the same time."""
     load_domains()
     settings = get_settings()
-    engine = build_engine(settings.resolved_database_url())
+    url = settings.resolved_database_url()
+    engine = build_engine(url)
     try:
+        check_connection(engine, url)
         with session_scope(make_session_factory(engine), write=write) as session:
             yield session
     finally:
