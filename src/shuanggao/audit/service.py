@@ -20,11 +20,13 @@ from shuanggao.audit.models import AuditEvent
 from shuanggao.audit.repository import AuditQuery
 from shuanggao.db.types import utcnow
 from shuanggao.errors import Forbidden, ValidationFailed
+from shuanggao.kit.personal import masked_field_names
 from shuanggao.logsafe import escape_controls
 
 # Never logged in clear: secrets, and personal identifiers beyond a masked form.
 SECRET_KEYS = frozenset({"password", "password_hash", "token", "totp_secret", "secret", "csrf"})
-MASKED_KEYS = frozenset({"phone", "mobile", "id_number", "id_card", "email"})
+# Masked in the log: the personal fields the inventory masks, and the usual names for them.
+MASKED_KEYS = frozenset({"phone", "mobile", "id_number", "id_card", "email"}) | masked_field_names()
 _LONG_DIGITS = re.compile(r"\d{11,}")
 
 
