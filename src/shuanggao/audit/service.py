@@ -127,7 +127,9 @@ ACTION_LABELS: dict[str, str] = {
     "verify": "校验审计日志",
 }
 
-AUDIT_READERS = frozenset({Role.AUDITOR, Role.PROVINCE_ADMIN})
+# Separation of duties (等保 §8.1.5 三权分立, checklist AC-05): the audit trail is read by the
+# audit role only; the province administrator, who administers the system, does not audit it.
+AUDIT_READERS = frozenset({Role.AUDITOR})
 MAX_PAGE_SIZE = 200
 EXPORT_LIMIT = 100_000
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -138,9 +140,9 @@ def action_label(action: str) -> str:
 
 
 def check_reader(actor: Actor) -> None:
-    """Only 审计员 and 省级管理员 read the audit trail."""
+    """Only 审计员 read the audit trail (not the administrators whose actions it records)."""
     if actor.role not in AUDIT_READERS:
-        raise Forbidden("只有审计员和省级管理员可以查看审计日志。")
+        raise Forbidden("只有审计员可以查看审计日志。")
 
 
 def day_range(
