@@ -8,6 +8,7 @@ import importlib.util
 from fastapi import APIRouter, FastAPI
 
 from shuanggao import __version__, logsafe, production
+from shuanggao.bodylimit import BodyLimitMiddleware
 from shuanggao.config import Settings, get_settings
 from shuanggao.db import sealed
 from shuanggao.db.session import build_engine, make_session_factory
@@ -60,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         router = getattr(mod, "router", None)
         if router is not None:
             app.include_router(router)
+    # Inside the accounts middleware (added below): body caps for every route.
+    app.add_middleware(BodyLimitMiddleware)
     # Domains that wire middleware, static files or state (accounts, web) expose install(app).
     for mod in domain_modules("install"):
         mod.install(app)
