@@ -32,6 +32,7 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 UNIQUE_FIELDS = frozenset({"name", "title", "full_name", "credit_code", "code"})
 
 Value = str | bool | list[str]
+_TEXT_KINDS = ("text", "textarea", "number", "date", "url")
 
 
 @dataclass
@@ -215,19 +216,20 @@ class FormFiller:
 
 
 def break_one(tab: Any, reg: Register[Any], specs: list[FieldSpec], filled: Filled) -> str:
-    """Make one required field wrong (emptied); return its name."""
-    required_texts = [
-        s
-        for s in specs
-        if s.required
-        and s.column.ref is None
-        and (_kind_of(tab, s.field) or ("", False))[0] in ("text", "textarea", "number", "date")
+    """Make one required field wrong (emptied): the title, else a text, else a select."""
+    kinds = {s.field: (_kind_of(tab, s.field) or ("", False)) for s in specs if s.required}
+    texts = [
+        s for s in specs if s.required and s.column.ref is None and kinds[s.field][0] in _TEXT_KINDS
     ]
-    by_title = [s for s in required_texts if s.field == reg.title_attr]
-    candidates = by_title or required_texts
-    assert candidates, f"{reg.name}: no required text field to get wrong"
+    selects = [s for s in specs if s.required and kinds[s.field] == ("select", False)]
+    by_title = [s for s in texts if s.field == reg.title_attr]
+    candidates = by_title or texts or selects
+    assert candidates, f"{reg.name}: no required field to get wrong"
     wrong = candidates[0].field
-    tab.fill(f"#f-{wrong}", "")
+    if kinds[wrong][0] == "select":
+        tab.select_option(f"#f-{wrong}", "")
+    else:
+        tab.fill(f"#f-{wrong}", "")
     filled.values[wrong] = ""
     return wrong
 
