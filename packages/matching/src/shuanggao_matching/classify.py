@@ -107,6 +107,10 @@ class Classifier:
         self._centroids = np.asarray(rows, dtype=np.float32)
         return self._centroids
 
+    def lexical_index_bytes(self) -> int:
+        """Bytes held by the lexical side (BM25 matrix and token bags of the label profiles)."""
+        return self._lexical.stats().index_bytes
+
     def prepare(self) -> None:
         """Embed the label profiles now (otherwise done by the first dense classification)."""
         if self.encoder is not None:

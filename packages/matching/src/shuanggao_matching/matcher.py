@@ -380,6 +380,33 @@ class Matcher:
         for p, h in zip(positions, hashes, strict=True):
             self._hashes[p] = h
 
+    def use_dense_index(self, index: DenseIndex, model_id: str) -> None:
+        """Use ``index`` as the dense side: its positions are this matcher's document positions
+        (the order documents were added in) and its vectors were made by ``model_id``, which
+        must be the encoder's (queries are embedded by it). For vectors computed elsewhere,
+        e.g. the scale benchmark's."""
+        if self.encoder is None or self.encoder.model_id != model_id:
+            raise ValueError("the index's model must be the matcher's encoder")
+        if index.dim != self.encoder.dim:
+            raise ValueError(f"index dimension {index.dim} != encoder dimension {self.encoder.dim}")
+        self._dense = index
+        self._dense_model = model_id
+        self._hashes = [None] * len(self._docs)
+
+    def repeat_documents(self, n: int) -> None:
+        """Repeat the documents cyclically up to ``n`` positions, sharing their token bags (the
+        repeats have no id of their own and no vectors): a lexical index with the size per item
+        of ``n`` real ones without tokenising them, for benchmarks. Rebuilds BM25 lazily."""
+        if not self._docs:
+            raise ValueError("nothing to repeat")
+        reps = -(-n // len(self._docs))
+        self._tokens = (self._tokens * reps)[:n]
+        self._docs = (self._docs * reps)[:n]
+        self._hashes = [None] * n
+        self._lex_dirty = True
+        self._version += 1
+        self._mask_cache.clear()
+
     def update(self, docs: Iterable[Document], **kwargs: Any) -> None:
         """Replace existing documents; raises ``KeyError`` for an unknown id."""
         batch = list(docs)

@@ -451,6 +451,18 @@ class DenseIndex:
         self._graph: Any = None
         self._graph_capacity = 0
 
+    @classmethod
+    def exact_over(cls, vectors: FloatMatrix) -> DenseIndex:
+        """An exact index over ``vectors`` (positions ``0..n-1``, float32, not copied when
+        already contiguous float32) that never builds a graph: the reference of recall
+        measurements."""
+        matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+        index = cls(matrix.shape[1], graph_threshold=matrix.shape[0] + 1)
+        index._matrix = matrix
+        index._size = matrix.shape[0]
+        index._alive = np.ones(matrix.shape[0], dtype=bool)
+        return index
+
     # -- state -------------------------------------------------------------------------------
     @property
     def is_graph(self) -> bool:

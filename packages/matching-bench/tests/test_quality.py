@@ -12,9 +12,8 @@ import json
 
 import pytest
 from conftest import DATA
-
 from shuanggao_matching import ChineseTokenizer, HashingEncoder
-from shuanggao_matching.bench import run_matching_bench
+from shuanggao_matching_bench import run_matching_bench
 
 SLICE = DATA / "topical_dev_slice"
 TOLERANCE = 0.005
