@@ -185,8 +185,8 @@ class Matcher:
 
     def _tokenize_docs(self, docs: Sequence[Document], n_jobs: int) -> Iterator[CountsChunk]:
         """The field-weighted term counts of ``docs``, in order, by chunks of 256 documents.
-        With ``n_jobs > 1`` and a large batch, ``n_jobs - 1`` forked workers count chunks too,
-        and chunks are yielded as they are ready, so the caller's encoding overlaps them."""
+        With ``n_jobs > 1`` and a large batch, ``n_jobs`` forked workers count the chunks, which
+        are yielded in order as they are ready, so the caller's encoding overlaps them."""
         items = [(d.title, d.keywords, d.body) for d in docs]
         if n_jobs > 1 and len(items) >= 2000 and hasattr(os, "fork"):
             if isinstance(self.tokenizer, ChineseTokenizer):
@@ -207,15 +207,15 @@ class Matcher:
         """Add or replace documents (by id). Embeds only texts not seen before for the model.
 
         ``progress`` is called with the number of documents embedded after each batch;
-        ``n_jobs > 1`` tokenises large batches in ``n_jobs`` processes (this one and
-        ``n_jobs - 1`` forked workers).
+        ``n_jobs > 1`` tokenises large batches (2,000 documents or more) in ``n_jobs`` forked
+        worker processes (:mod:`.parallel`).
         """
         batch = list(docs)
         if not batch:
             return
         last: dict[str, Document] = {d.id: d for d in batch}
         batch = list(last.values())
-        # Encoded as the counts arrive (overlapping forked workers); the documents are only
+        # Encoded as the counts arrive (overlapping the forked workers); the documents are only
         # touched once every one is tokenised (a failure leaves at most unused vocabulary).
         bags: list[npt.NDArray[np.uint32]] = []
         for chunk in self._tokenize_docs(batch, n_jobs):

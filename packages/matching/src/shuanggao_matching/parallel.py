@@ -1,14 +1,24 @@
-"""Tokenising a large batch in several processes: this one and ``n_jobs - 1`` forked workers
-claim chunks of 256 items from a shared counter (a busy core slows nobody down) and send back
-each chunk's :class:`~shuanggao_matching.lexical.CountsChunk`; the items reach the workers
-through the memory shared at fork."""
+"""Tokenising a large batch in ``n_jobs`` forked worker processes (``concurrent.futures``).
+
+The items, the tokenizer and the field weights reach the workers through the memory shared at
+fork (the pool's initializer arguments are not pickled with the fork start method); each task
+is a span of 256 items and returns its :class:`~shuanggao_matching.lexical.CountsChunk`, in
+order, as soon as it is ready, so the caller's encoding overlaps the workers.
+
+This replaced a hand-rolled pool (``n_jobs - 1`` forked workers and this process claiming chunks
+from a shared counter, ~80 lines): on 20,000 scale-bench items with ``n_jobs=2`` both took the
+same wall time within noise (best of 3 alternating rounds under load 16–21: 46.3 s with
+``concurrent.futures``, 47.3 s hand-rolled, 49.3 s ``multiprocessing.Pool``, 71.6 s in one
+process; CPU 3.6 / 3.5 / 3.9 / 3.2 s), and this one is a third of the code with worker errors
+and deaths reported by the pool itself.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
-import queue
 from collections.abc import Iterator
-from typing import Any
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from .lexical import CountsChunk, FieldWeights, count_chunk
 from .tokenize import Tokenizer
@@ -18,83 +28,38 @@ __all__ = ["CHUNK", "Item", "parallel_counts"]
 CHUNK = 256
 Item = tuple[str, tuple[str, ...], str]
 
-
-def _claim(counter: Any) -> int:
-    with counter.get_lock():
-        i = int(counter.value)
-        counter.value = i + 1
-    return i
+# Set in each worker by the pool's initializer (a forked copy: never shared between matchers).
+_WORK: tuple[Tokenizer, FieldWeights, list[Item]] | None = None
 
 
-def _count_loop(
-    tokenizer: Tokenizer,
-    weights: FieldWeights,
-    items: list[Item],
-    spans: list[tuple[int, int]],
-    counter: Any,
-    out: Any,
-) -> None:
-    """A forked worker: count the chunks it claims until none is left."""
-    try:
-        while (i := _claim(counter)) < len(spans):
-            a, b = spans[i]
-            out.put((i, count_chunk(tokenizer, items[a:b], weights)))
-    except BaseException as exc:  # reported to the parent, which raises it
-        out.put((-1, f"{type(exc).__name__}: {exc}"))
+def _init_worker(tokenizer: Tokenizer, weights: FieldWeights, items: list[Item]) -> None:
+    global _WORK
+    _WORK = (tokenizer, weights, items)
+
+
+def _count_span(span: tuple[int, int]) -> CountsChunk:
+    assert _WORK is not None
+    tokenizer, weights, items = _WORK
+    return count_chunk(tokenizer, items[span[0] : span[1]], weights)
 
 
 def parallel_counts(
     tokenizer: Tokenizer, weights: FieldWeights, items: list[Item], n_jobs: int
 ) -> Iterator[CountsChunk]:
-    """The :class:`CountsChunk` of every 256 items, in order, counted by this process and
-    ``n_jobs - 1`` forked workers, which claim chunks from a shared counter (so a busy core
-    slows nobody down). The items reach the workers through the memory shared at fork."""
+    """The :class:`CountsChunk` of every 256 items, in order, counted by ``n_jobs`` forked
+    workers. A worker's exception is raised here as a ``RuntimeError`` naming it; the workers
+    are gone when this returns or raises."""
     spans = [(i, min(i + CHUNK, len(items))) for i in range(0, len(items), CHUNK)]
-    ctx = multiprocessing.get_context("fork")
-    counter = ctx.Value("q", 0)
-    out = ctx.Queue()
-    procs = [
-        ctx.Process(
-            target=_count_loop,
-            args=(tokenizer, weights, items, spans, counter, out),
-            daemon=True,
-        )
-        for _ in range(n_jobs - 1)
-    ]
-    for proc in procs:
-        proc.start()
-    done: dict[int, CountsChunk] = {}
-
-    def receive(block: bool) -> None:
-        while True:
-            try:
-                i, chunk = out.get(block=block, timeout=1.0 if block else None)
-            except queue.Empty:
-                if block and not any(p.is_alive() for p in procs):
-                    raise RuntimeError("a tokenizer worker died") from None
-                return
-            if i < 0:
-                raise RuntimeError(f"a tokenizer worker failed: {chunk}")
-            done[i] = chunk
-            block = False
-
-    try:
-        for nxt in range(len(spans)):
-            while nxt not in done:
-                receive(block=False)
-                if nxt in done:
-                    break
-                i = _claim(counter)
-                if i < len(spans):
-                    a, b = spans[i]
-                    done[i] = count_chunk(tokenizer, items[a:b], weights)
-                else:
-                    receive(block=True)
-            yield done.pop(nxt)
-        for proc in procs:
-            proc.join()
-    finally:
-        for proc in procs:
-            if proc.is_alive():
-                proc.terminate()
-                proc.join()
+    with ProcessPoolExecutor(
+        max_workers=n_jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_worker,
+        initargs=(tokenizer, weights, items),
+    ) as pool:
+        try:
+            yield from pool.map(_count_span, spans)
+        except BrokenProcessPool as exc:
+            raise RuntimeError("a tokenizer worker died") from exc
+        except Exception as exc:
+            pool.shutdown(cancel_futures=True)
+            raise RuntimeError(f"a tokenizer worker failed: {type(exc).__name__}: {exc}") from exc
