@@ -2,7 +2,7 @@
 
 Usage (from the repository root, after ``bench/build_datasets.py``)::
 
-    .venv/bin/python packages/matching/scripts/make_test_slice.py \
+    .venv/bin/python packages/matching-bench/scripts/make_test_slice.py \
         --dataset var/bench/topical --out packages/matching-bench/tests/data/topical_dev_slice
 
 It keeps ``--queries`` dev queries that have 2 to 8 relevant documents (chosen with a fixed seed),
