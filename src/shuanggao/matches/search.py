@@ -1,0 +1,432 @@
+"""Searching and its use cases: a demand or a free text → supply items and experts, a supply
+item → demands, a zone's batch map; recommendations are stored for feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from shuanggao_matching import (
+    Match as LibMatch,
+)
+from shuanggao_matching import (
+    Predicate,
+    Query,
+    SearchResults,
+    coverage_report,
+    rank_owners,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from shuanggao.accounts.actor import Actor, Role
+from shuanggao.audit import service as audit
+from shuanggao.config import Settings
+from shuanggao.demand import repository as demand_repo
+from shuanggao.demand.models import Demand
+from shuanggao.demand.registers import demands as demand_register
+from shuanggao.demand.schemas import ANONYMOUS_LABEL
+from shuanggao.errors import NotFound, ValidationFailed
+from shuanggao.kit import service as kit
+from shuanggao.matches import repository as repo
+from shuanggao.matches.documents import demand_query, supply_query, text_query
+from shuanggao.matches.filters import (
+    demand_visibility,
+    kinds_predicate,
+    maturity_predicate,
+    mode_predicate,
+    supply_visibility,
+    universities_predicate,
+    zones_predicate,
+)
+from shuanggao.matches.index import (
+    MatchIndex,
+    get_index,
+)
+from shuanggao.matches.models import Match
+from shuanggao.matches.results import (
+    DEMAND_POLICY,
+    MAX_TOP,
+    MIN_COVERAGE,
+    SUPPLY_POLICY,
+    ExpertHit,
+    Hit,
+    MatchRun,
+    SearchOptions,
+)
+from shuanggao.matches.schemas import (
+    MapRow,
+    MatchState,
+    ZoneMap,
+)
+from shuanggao.matches.upkeep import ensure_index_ready
+from shuanggao.supply import repository as supply_repo
+from shuanggao.supply.models import SupplyItem
+from shuanggao.supply.registers import supply_items as supply_register
+from shuanggao.zones.models import Zone
+
+# ---------------------------------------------------------------------------------------------
+# Searching and shaping results
+# ---------------------------------------------------------------------------------------------
+
+
+def _json(value: Any) -> Any:
+    """Plain JSON (tuples → lists, floats rounded to 4 places)."""
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    return value
+
+
+def _reasons(match: LibMatch) -> dict[str, Any]:
+    data: dict[str, Any] = _json(asdict(match.reasons))
+    return data
+
+
+def _search(
+    index: MatchIndex,
+    side: str,
+    query: Query,
+    predicates: Sequence[Predicate | None],
+    top: int,
+    exclude: Sequence[str] = (),
+) -> SearchResults:
+    filters = [p for p in predicates if p is not None]
+    with index.lock:
+        matcher = index.matchers[side]
+        if len(matcher) == 0 or not query.text.strip():
+            return SearchResults(
+                method=index.method,
+                matches=(),
+                filters_applied=tuple(f.describe() for f in filters),
+                note=index.note,
+            )
+        # A few extra, in case the database scope drops one the index filter let through.
+        results = matcher.search(query, top_k=top + 10, filters=filters, exclude_ids=exclude)
+    if index.note and not results.note:
+        return SearchResults(
+            results.method,
+            results.matches,
+            results.filters_applied,
+            index.note,
+            results.query_terms,
+        )
+    return results
+
+
+def _note(index: MatchIndex, results: SearchResults) -> str | None:
+    if index.note:
+        return index.note
+    if results.note:
+        return "当前只按关键词匹配（语义向量尚未建立），请运行 shuanggao matching reindex。"
+    return None
+
+
+def _match_run(index: MatchIndex, results: SearchResults, hits: list[Hit]) -> MatchRun:
+    """One search's outcome: its method, note, applied filters and query terms, with ``hits``."""
+    return MatchRun(
+        method=results.method,
+        note=_note(index, results),
+        filters_applied=list(results.filters_applied),
+        hits=hits,
+        query_terms=list(results.query_terms),
+    )
+
+
+def supply_owner(item: SupplyItem) -> str:
+    if item.owner_name:
+        return f"{item.owner_name}（{item.university.name}）"
+    return item.university.name
+
+
+def demand_owner(demand: Demand, actor: Actor) -> str:
+    if "enterprise_name" in demand_register.hidden_for(actor, demand):
+        return ANONYMOUS_LABEL
+    return demand.enterprise.name
+
+
+def _hits(
+    results: SearchResults,
+    rows: dict[int, Any],
+    kind: str,
+    owner: Callable[[Any], str],
+    top: int,
+) -> list[Hit]:
+    """The first ``top`` results whose record is among ``rows`` (those the actor may read), in
+    rank order; ``owner`` names each record's owner to the actor."""
+    hits: list[Hit] = []
+    for m in results.matches:
+        obj = rows.get(int(m.id))
+        if obj is None:
+            continue
+        hits.append(
+            Hit(kind, obj, obj.title, owner(obj), round(m.score, 4), len(hits) + 1, _reasons(m), m)
+        )
+        if len(hits) == top:
+            break
+    return hits
+
+
+def _supply_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
+    ids = [int(m.id) for m in results.matches]
+    rows = {
+        r.id: r for r in supply_repo.list_by_ids(session, ids, SUPPLY_POLICY.read_filter(actor))
+    }
+    return _hits(results, rows, "supply_item", supply_owner, top)
+
+
+def _demand_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
+    ids = [int(m.id) for m in results.matches]
+    rows = {
+        r.id: r for r in demand_repo.list_by_ids(session, ids, DEMAND_POLICY.read_filter(actor))
+    }
+    return _hits(results, rows, "demand", lambda d: demand_owner(d, actor), top)
+
+
+def _synced_index(session: Session, settings: Settings, side: str) -> MatchIndex:
+    """The index with ``side`` ("supply" or "demand") in step with the database."""
+    index = get_index(settings)
+    index.sync(session, sides=(side,))
+    return index
+
+
+def _record(session: Session, actor: Actor, pairs: list[tuple[Demand, SupplyItem, Hit]]) -> None:
+    """Store (or refresh) the recommendations; people's feedback states are kept."""
+    if actor.role is Role.AUDITOR or not pairs:
+        return
+    existing = repo.find_pairs(session, [(d.id, s.id) for d, s, _ in pairs])
+    for demand, item, hit in pairs:
+        row = existing.get((demand.id, item.id))
+        if row is None:
+            row = Match(
+                demand_id=demand.id,
+                supply_item_id=item.id,
+                score=hit.score,
+                rank=hit.rank,
+                method=hit.reasons.get("method", ""),
+                reasons=hit.reasons,
+                state=MatchState.RECOMMENDED.value,
+            )
+            session.add(row)
+        else:
+            row.score = hit.score
+            row.rank = hit.rank
+            row.method = hit.reasons.get("method", "")
+            row.reasons = hit.reasons
+        hit.match = row
+        hit.pair = (demand, item)
+    session.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Use cases
+# ---------------------------------------------------------------------------------------------
+
+
+def _demand_filters(
+    session: Session, actor: Actor, demand: Demand, opts: SearchOptions
+) -> list[Predicate | None]:
+    preds: list[Predicate | None] = [supply_visibility(actor)]
+    if opts.paired_only:
+        preds.append(universities_predicate(repo.paired_universities(session, demand.zone_id)))
+    if opts.mode_compatible:
+        preds.append(mode_predicate(demand.cooperation_mode))
+    if opts.min_maturity is not None:
+        preds.append(maturity_predicate(opts.min_maturity))
+    if opts.kinds:
+        preds.append(kinds_predicate(opts.kinds))
+    return preds
+
+
+def match_demand(
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    demand_id: int,
+    opts: SearchOptions | None = None,
+    *,
+    record: bool = True,
+) -> MatchRun:
+    """A demand → ranked supply items (stored as recommendations unless ``record=False``)."""
+    opts = (opts or SearchOptions()).checked()
+    demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
+    index = _synced_index(session, settings, "supply")
+    preds = _demand_filters(session, actor, demand, opts)
+    results = _search(index, "supply", demand_query(demand), preds, opts.top)
+    hits = _supply_hits(session, actor, results, opts.top)
+    if record and hits and actor.role is not Role.AUDITOR:
+        _record(session, actor, [(demand, h.obj, h) for h in hits])
+        audit.record(
+            session,
+            actor,
+            "match",
+            demand_register.name,
+            demand.id,
+            summary=f"为产业需求生成匹配推荐：{demand.title}（{len(hits)} 条）",
+        )
+    return _match_run(index, results, hits)
+
+
+def match_text(
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    text: str,
+    opts: SearchOptions | None = None,
+) -> MatchRun:
+    """A free text (a need not yet entered) → ranked supply items; nothing is stored."""
+    opts = (opts or SearchOptions()).checked()
+    if not text.strip():
+        raise ValidationFailed(fields={"text": "请输入需求描述"})
+    index = _synced_index(session, settings, "supply")
+    preds: list[Predicate | None] = [supply_visibility(actor)]
+    if opts.min_maturity is not None:
+        preds.append(maturity_predicate(opts.min_maturity))
+    if opts.kinds:
+        preds.append(kinds_predicate(opts.kinds))
+    results = _search(index, "supply", text_query(text), preds, opts.top)
+    return _match_run(index, results, _supply_hits(session, actor, results, opts.top))
+
+
+def match_supply(
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    item_id: int,
+    opts: SearchOptions | None = None,
+    *,
+    record: bool = True,
+) -> MatchRun:
+    """A supply item → ranked demands the actor may see (anonymous ones without owner)."""
+    opts = (opts or SearchOptions()).checked()
+    item: SupplyItem = kit.get_record(session, actor, supply_register, item_id)
+    index = _synced_index(session, settings, "demand")
+    preds: list[Predicate | None] = [demand_visibility(session, actor)]
+    if opts.paired_only:
+        preds.append(zones_predicate(session, repo.paired_zone_ids(session, item.university_id)))
+    results = _search(index, "demand", supply_query(item), preds, opts.top)
+    hits = _demand_hits(session, actor, results, opts.top)
+    if record and hits and actor.role is not Role.AUDITOR:
+        _record(session, actor, [(h.obj, item, h) for h in hits])
+        audit.record(
+            session,
+            actor,
+            "match",
+            supply_register.name,
+            item.id,
+            summary=f"为技术供给清单条目生成需求推荐：{item.title}（{len(hits)} 条）",
+        )
+    return _match_run(index, results, hits)
+
+
+def experts_for_demand(
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    demand_id: int,
+    opts: SearchOptions | None = None,
+) -> tuple[MatchRun, list[ExpertHit]]:
+    """A demand → people ranked from their matching items (their best three count)."""
+    opts = (opts or SearchOptions()).checked()
+    demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
+    index = _synced_index(session, settings, "supply")
+    preds = _demand_filters(session, actor, demand, opts)
+    depth = min(max(opts.top * 5, 50), MAX_TOP + 10)
+    results = _search(index, "supply", demand_query(demand), preds, depth)
+    hits = _supply_hits(session, actor, results, depth)
+    owned = [h for h in hits if h.lib.owner is not None]
+    by_id = {str(h.obj.id): h for h in owned}
+    experts: list[ExpertHit] = []
+    for ranked in rank_owners([h.lib for h in owned], limit=opts.top):
+        items = [by_id[i] for i in ranked.items if i in by_id]
+        if not items:
+            continue
+        first: SupplyItem = items[0].obj
+        experts.append(
+            ExpertHit(
+                name=first.owner_name or "",
+                university_id=first.university_id,
+                university_name=first.university.name,
+                score=round(ranked.score, 4),
+                items=items,
+            )
+        )
+    run = _match_run(index, results, hits[: opts.top])
+    return run, experts
+
+
+def zone_map(
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    zone_id: int,
+    *,
+    top: int = 3,
+    factory: sessionmaker[Session] | None = None,
+) -> ZoneMap:
+    """A zone's demands × its paired universities' supply: each demand's best answers, the
+    coverage, and the gaps — demands no paired supply answers well (卡脖子 candidates)."""
+    zone = session.get(Zone, zone_id)
+    if zone is None:
+        raise NotFound()
+    if factory is not None:
+        ensure_index_ready(session, settings, factory, "supply")
+    opts = SearchOptions(top=top).checked()
+    universities = repo.paired_universities(session, zone_id)
+    demands = demand_repo.list_for_zone(session, zone_id, DEMAND_POLICY.read_filter(actor))
+    index = _synced_index(session, settings, "supply")
+    preds = [supply_visibility(actor), universities_predicate(universities)]
+    per_demand: dict[str, SearchResults] = {}
+    hits_of: dict[int, list[Hit]] = {}
+    method = index.method
+    note = index.note
+    searched = {d.id: _search(index, "supply", demand_query(d), preds, opts.top) for d in demands}
+    # The answers of every demand in one query, not one per demand.
+    answer_ids = sorted({int(m.id) for res in searched.values() for m in res.matches})
+    answers = {
+        r.id: r
+        for r in supply_repo.list_by_ids(session, answer_ids, SUPPLY_POLICY.read_filter(actor))
+    }
+    for demand in demands:
+        results = searched[demand.id]
+        hits = _hits(results, answers, "supply_item", supply_owner, opts.top)
+        method = results.method
+        note = _note(index, results)
+        hits_of[demand.id] = hits
+        per_demand[str(demand.id)] = SearchResults(
+            results.method, tuple(h.lib for h in hits), results.filters_applied
+        )
+    report = coverage_report(per_demand, min_coverage=MIN_COVERAGE)
+    covered = set(report.covered)
+    rows: list[MapRow] = []
+    for demand in demands:
+        hits = hits_of[demand.id]
+        best_lib = report.best.get(str(demand.id))
+        best = next((h for h in hits if best_lib is not None and h.lib.id == best_lib.id), None)
+        rows.append(
+            MapRow(
+                demand_id=demand.id,
+                title=demand.title,
+                owner=demand_owner(demand, actor),
+                industry_code=demand.industry_code,
+                chain_node=demand.chain_node,
+                triage_state=demand.triage_state,
+                covered=str(demand.id) in covered,
+                best=best.result() if best is not None else None,
+                top=[h.result() for h in hits],
+            )
+        )
+    return ZoneMap(
+        zone_id=zone.id,
+        zone_name=zone.name,
+        universities=[{"id": u.id, "name": u.name} for u in universities],
+        method=method,
+        note=note,
+        coverage=round(report.coverage, 4),
+        covered=len(report.covered),
+        gaps=len(report.gaps),
+        rows=rows,
+    )
