@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
-from conftest import DATA
 
 from shuanggao_matching import Document, Matcher
 from shuanggao_matching.semantic import DenseIndex
 
 pytest.importorskip("hnswlib")
 
+DATA = Path(__file__).parent / "data"
 TOLERANCE = 1e-3
 FloatMatrix = npt.NDArray[np.float32]
 
