@@ -61,8 +61,10 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """Foreign keys on, WAL for concurrent readers, a busy timeout, and pysqlite's SAVEPOINT
-    workaround (SQLAlchemy emits BEGIN itself: IMMEDIATE for units of work that write)."""
+    """Foreign keys on, WAL for concurrent readers, a busy timeout, deleted rows overwritten
+    (secure_delete: anonymised or deleted personal data is not left in free pages, checklist
+    RES-02), and pysqlite's SAVEPOINT workaround (SQLAlchemy emits BEGIN itself: IMMEDIATE for
+    units of work that write)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -71,6 +73,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA secure_delete=ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
