@@ -21,9 +21,9 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from shuanggao import domains
 from shuanggao.accounts.actor import Actor
 from shuanggao.db.session import build_engine, make_session_factory, session_scope
-from shuanggao.kit.discovery import load_domains
 from tests.dbs import fresh_database
 from tests.harness import (
     ClientFor,
@@ -44,7 +44,7 @@ def load_reference_into(url: str) -> LoadReport:
     # Imported here: every test session imports this module through conftest.
     from shuanggao.reference.load import load_reference
 
-    load_domains()
+    domains.load()
     engine = build_engine(url)
     try:
         with session_scope(make_session_factory(engine)) as session:

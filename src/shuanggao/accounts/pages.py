@@ -342,9 +342,3 @@ def recovery_codes_submit(
         "accounts/recovery_codes.html",
         _recovery_context(session, request, user, codes=codes),
     )
-
-
-# 账号管理 (administrators) lives in its own module; mounted with these pages.
-from shuanggao.accounts.admin_pages import router as admin_router  # noqa: E402
-
-router.include_router(admin_router)

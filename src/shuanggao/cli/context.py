@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
 
+from shuanggao import domains
 from shuanggao.accounts.actor import Actor
 from shuanggao.config import get_settings
 from shuanggao.db.session import build_engine, make_session_factory, session_scope
-from shuanggao.kit.discovery import load_domains
 
 console = Console()
 err_console = Console(stderr=True)
@@ -43,7 +43,7 @@ def cli_actor() -> Actor:
 @contextmanager
 def open_session() -> Iterator[Session]:
     """One transaction for the whole command: commit at the end, roll back on error."""
-    load_domains()
+    domains.load()
     settings = get_settings()
     engine = build_engine(settings.resolved_database_url())
     try:

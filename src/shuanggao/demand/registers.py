@@ -18,7 +18,7 @@ from shuanggao.demand.schemas import (
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.errors import Forbidden, ValidationFailed
 from shuanggao.kit.refs import ref_by
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.zones.models import Zone
 from shuanggao.zones.refs import zone_ref
 
@@ -47,7 +47,7 @@ def _validate(
         raise Forbidden("您只能为本高新区的企业登记需求。")
 
 
-demands = register(
+demands = (
     Register(
         name="demands",
         label="产业需求",

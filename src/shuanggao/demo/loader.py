@@ -1,8 +1,7 @@
-"""Find the demo modules and run them in order inside the caller's transaction."""
+"""Run the demo modules (listed in ``DEMO_MODULES``) in order inside the caller's transaction."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -10,12 +9,23 @@ from types import ModuleType
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor
-from shuanggao.demo import repository
+from shuanggao.demand import demo as demand_demo
+from shuanggao.demo import programme_demo, repository
 from shuanggao.demo.context import DemoContext
-from shuanggao.kit.discovery import domain_modules, load_domains
+from shuanggao.funds import demo as funds_demo
+from shuanggao.reports import demo as reports_demo
+from shuanggao.supply import demo as supply_demo
+from shuanggao.talent import demo as talent_demo
 
-# Demo modules that live outside their domain's package (registered here explicitly).
-EXTRA_MODULES: tuple[str, ...] = ("shuanggao.demo.programme_demo",)
+# Every demo module: each has ``load_demo``, ``ORDER`` (run order) and ``LABEL``.
+DEMO_MODULES: tuple[ModuleType, ...] = (
+    programme_demo,
+    talent_demo,
+    funds_demo,
+    supply_demo,
+    demand_demo,
+    reports_demo,
+)
 
 
 @dataclass
@@ -30,13 +40,8 @@ class DemoResult:
 
 
 def demo_modules() -> list[ModuleType]:
-    """``shuanggao.<domain>.demo`` of every domain, plus ``EXTRA_MODULES``, sorted by ``ORDER``."""
-    load_domains()
-    found = {m.__name__: m for m in domain_modules("demo")}
-    for name in EXTRA_MODULES:
-        found[name] = importlib.import_module(name)
-    mods = [m for m in found.values() if hasattr(m, "load_demo")]
-    return sorted(mods, key=lambda m: (int(getattr(m, "ORDER", 50)), m.__name__))
+    """``DEMO_MODULES`` sorted by ``ORDER``."""
+    return sorted(DEMO_MODULES, key=lambda m: (int(getattr(m, "ORDER", 50)), m.__name__))
 
 
 def module_label(mod: ModuleType) -> str:

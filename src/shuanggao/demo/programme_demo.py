@@ -1,7 +1,7 @@
 """Demo data of the programme registers built in the pairings, enterprises, projects and platforms
 packages: the article's pairs and facts first, then generated records for all 18 pilot zones.
 
-Kept here (not in those packages) and registered with the loader in ``loader.EXTRA_MODULES``.
+Kept here (not in those packages) and listed with the others in ``loader.DEMO_MODULES``.
 Real pairings loaded by ``shuanggao reference load`` are reused, never duplicated or changed: a
 demo pairing is created only for a pilot zone that has none.
 """

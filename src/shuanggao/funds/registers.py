@@ -26,7 +26,7 @@ from shuanggao.funds.schemas import (
 )
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.refs import ref_by
-from shuanggao.kit.register import Column, Filter, Ref, Register, register
+from shuanggao.kit.register import Column, Filter, Ref, Register
 from shuanggao.pairings.models import Pairing
 from shuanggao.pairings.refs import pairing_ref
 from shuanggao.projects.models import Project
@@ -89,7 +89,7 @@ def _validate_fund(session: Session, actor: Actor, values: dict[str, Any], curre
             )
 
 
-conversion_funds = register(
+conversion_funds = (
     Register(
         name="conversion_funds",
         label="转化基金",
@@ -186,7 +186,7 @@ def _validate_investment(
         raise ValidationFailed(message, fields={"amount": message.rstrip("。")})
 
 
-fund_investments = register(
+fund_investments = (
     Register(
         name="fund_investments",
         label="基金投资",
@@ -258,7 +258,7 @@ def _validate_funding(session: Session, actor: Actor, values: dict[str, Any], cu
             raise ValidationFailed(fields={"project_id": "该项目不属于所填高新区"})
 
 
-fundings = register(
+fundings = (
     Register(
         name="fundings",
         label="合作经费",

@@ -112,25 +112,27 @@ class Register(Generic[M]):
         return data.model_copy(update={name: self.masked_value(name) for name in hidden})
 
 
+# Filled once by ``shuanggao.domains.load()`` from its explicit ``REGISTERS`` list.
 _REGISTERS: dict[str, Register[Any]] = {}
 
 
-def register(reg: Register[M]) -> Register[M]:
-    if reg.name in _REGISTERS and _REGISTERS[reg.name] is not reg:
-        raise RuntimeError(f"register {reg.name!r} defined twice")
-    _REGISTERS[reg.name] = reg
-    return reg
+def use_registers(regs: Sequence[Register[Any]]) -> None:
+    """Install the app's registers (``shuanggao.domains.load`` calls this; idempotent)."""
+    for reg in regs:
+        if reg.name in _REGISTERS and _REGISTERS[reg.name] is not reg:
+            raise RuntimeError(f"register {reg.name!r} defined twice")
+        _REGISTERS[reg.name] = reg
+
+
+def _loaded() -> dict[str, Register[Any]]:
+    if not _REGISTERS:
+        raise RuntimeError("no registers loaded: call shuanggao.domains.load() first")
+    return _REGISTERS
 
 
 def get_register(name: str) -> Register[Any]:
-    from shuanggao.kit.discovery import load_domains
-
-    load_domains()
-    return _REGISTERS[name]
+    return _loaded()[name]
 
 
 def all_registers() -> list[Register[Any]]:
-    from shuanggao.kit.discovery import load_domains
-
-    load_domains()
-    return list(_REGISTERS.values())
+    return list(_loaded().values())

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from shuanggao.accounts.actor import Actor
 from shuanggao.errors import ValidationFailed
 from shuanggao.kit.policy import PublicRead
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.programme.models import PolicyItem, ProgrammeFact, ProgrammeFactUniversity
 from shuanggao.programme.repository import FACT_LOAD_OPTIONS, ProgrammeRepository
 from shuanggao.programme.schemas import (
@@ -56,7 +56,7 @@ def _apply_fact_universities(session: Session, obj: ProgrammeFact, extra: dict[s
             obj.links.append(ProgrammeFactUniversity(university_id=uid))
 
 
-programme_facts = register(
+programme_facts = (
     Register(
         name="programme_facts",
         label="试点公开信息",
@@ -101,7 +101,7 @@ programme_facts = register(
     )
 )
 
-policy_items = register(
+policy_items = (
     Register(
         name="policy_items",
         label="政策与改革清单",

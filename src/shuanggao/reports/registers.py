@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from shuanggao.accounts.actor import Actor
 from shuanggao.errors import ValidationFailed
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.pairings.refs import pairing_ref
 from shuanggao.reports.errors import ReportStateError
@@ -72,7 +72,7 @@ _FIGURE_EXAMPLES = {
     "funding_yuan": "750000000",
 }
 
-reports = register(
+reports = (
     Register(
         name="reports",
         label="填报",

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, joinedload
 from shuanggao.accounts.actor import Actor, Role
 from shuanggao.errors import ValidationFailed
 from shuanggao.kit.refs import ref_by
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.supply.models import SupplyItem
 from shuanggao.supply.policy import SupplyPolicy
 from shuanggao.supply.schemas import (
@@ -36,7 +36,7 @@ def _validate(
         values["owner_user_id"] = actor.user_id
 
 
-supply_items = register(
+supply_items = (
     Register(
         name="supply_items",
         label="技术供给清单条目",

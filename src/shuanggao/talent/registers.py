@@ -8,7 +8,7 @@ from shuanggao.accounts.actor import Actor
 from shuanggao.errors import ValidationFailed
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.refs import ref_by
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.pairings.models import Pairing
 from shuanggao.pairings.refs import pairing_ref
 from shuanggao.talent.checks import check_place, normalize
@@ -35,7 +35,7 @@ def _validate(session: Session, actor: Actor, values: dict[str, Any], current: A
 # Exports name the pairing as “高新区（批次）”: the pairing and its zone are enough.
 PAIRING_LOAD = (joinedload(Resident.pairing).joinedload(Pairing.zone),)
 
-residents = register(
+residents = (
     Register(
         name="residents",
         label="驻园师生",

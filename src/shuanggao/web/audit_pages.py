@@ -19,7 +19,6 @@ from shuanggao.audit.repository import AuditQuery
 from shuanggao.errors import ValidationFailed
 from shuanggao.kit.register import all_registers
 from shuanggao.web.deps import SessionDep
-from shuanggao.web.nav import NavItem, add_nav_item
 from shuanggao.web.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
@@ -49,15 +48,6 @@ def action_label(action: str) -> str:
     return EXTRA_ACTIONS.get(action, label) if label == action else label
 
 
-add_nav_item(
-    NavItem(
-        "审计日志",
-        "/audit",
-        group="system",
-        roles=frozenset(audit.AUDIT_READERS),
-        order=10,
-    )
-)
 
 
 def _date(raw: str | None, name: str, errors: dict[str, str]) -> dt.date | None:

@@ -1,10 +1,8 @@
 """The left navigation, grouped by area and filtered by the actor's role.
 
-Every register gets an item (its list page) unless its policy shows the actor nothing. Domains
-with pages of their own add items with ``add_nav_item`` (e.g. in their ``install(app)``):
-
-    from shuanggao.web.nav import NavItem, add_nav_item
-    add_nav_item(NavItem("匹配结果", "/matches", group="supply", roles=frozenset({...})))
+Every register gets an item (its list page) unless its policy shows the actor nothing. Pages
+of their own (the dashboard, account pages, the matches map) are listed in ``web/routes.py``
+(``NAV_ITEMS``), which ``create_app`` puts on ``app.state.nav_items``.
 """
 
 from __future__ import annotations
@@ -37,8 +35,8 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup("other", "其他"),
 )
 
-# Which group a register's list page sits in, by register name. Unknown registers go to "other";
-# a domain may place its own with ``set_register_group``.
+# Which group a register's list page sits in, by register name. Unknown registers go by the
+# keyword hints below, else to "other".
 REGISTER_GROUPS: dict[str, str] = {
     "zones": "basics",
     "universities": "basics",
@@ -102,28 +100,6 @@ class NavItem:
         return path == prefix or path.startswith(prefix.rstrip("/") + "/")
 
 
-_BUILTIN: list[NavItem] = [
-    NavItem("首页", "/", group="work", order=0),
-    NavItem("数说双高协同", "/dashboard", group="work", order=10, prefix="/dashboard"),
-    # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
-    NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
-]
-_EXTRA: list[NavItem] = []
-
-
-def add_nav_item(item: NavItem) -> None:
-    """Add a page of a domain to the navigation (idempotent by ``href``)."""
-    for i, existing in enumerate(_EXTRA):
-        if existing.href == item.href:
-            _EXTRA[i] = item
-            return
-    _EXTRA.append(item)
-
-
-def set_register_group(register_name: str, group: str) -> None:
-    REGISTER_GROUPS[register_name] = group
-
-
 def register_group(name: str) -> str:
     if name in REGISTER_GROUPS:
         return REGISTER_GROUPS[name]
@@ -156,7 +132,8 @@ def nav_for(request: Request, actor: Actor | None) -> list[dict[str, Any]]:
     if actor is None:
         return []
     path = request.url.path
-    items = [i for i in (*_BUILTIN, *_EXTRA) if i.visible_to(actor)]
+    extra: Iterable[NavItem] = getattr(request.app.state, "nav_items", ())
+    items = [i for i in extra if i.visible_to(actor)]
     items.extend(_register_items(actor))
     # The most specific active item wins (``/r/demands/3/matches`` under a matches page).
     active = max(

@@ -19,17 +19,16 @@ from shuanggao.errors import AppError, ErrorCode, Forbidden, NotFound
 from shuanggao.imports.fields import field_specs
 from shuanggao.kit import service
 from shuanggao.kit.register import Register, get_register
-from shuanggao.web import builtin_hooks, forms, home, views
+from shuanggao.web import forms, home, views
 from shuanggao.web.deps import SessionDep
 from shuanggao.web.flash import add_flash
-from shuanggao.web.hooks import page_hooks
+from shuanggao.web.hooks import hooks_table, page_hooks
 from shuanggao.web.nav import register_visible
 from shuanggao.web.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 
 # Page tweaks of registers the web package extends are registered on import.
-_ = builtin_hooks
 
 
 async def form_data(request: Request) -> dict[str, str | list[str]]:
@@ -75,8 +74,8 @@ def _tenant_defaults(actor: Actor) -> dict[str, Any]:
     return defaults
 
 
-def _can_create(reg: Register[Any], actor: Actor) -> bool:
-    if not _can_write(actor) or not page_hooks(reg.name).allow_create:
+def _can_create(request: Request, reg: Register[Any], actor: Actor) -> bool:
+    if not _can_write(actor) or not page_hooks(hooks_table(request), reg.name).allow_create:
         return False
     return reg.policy.can_create(actor, _tenant_defaults(actor))
 
@@ -88,7 +87,7 @@ def _can_create(reg: Register[Any], actor: Actor) -> bool:
 
 @router.get("/", response_class=HTMLResponse)
 def home_page(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
-    panels = home.panels_for(session, actor)
+    panels = home.panels_for(session, actor, request.app.state.home_panels)
     return render(request, "pages/home.html", {"panels": panels})
 
 
@@ -114,7 +113,7 @@ def register_list(name: str, request: Request, session: SessionDep, actor: PageA
     page = service.list_records(
         session, actor, reg, q=q, filters=filters, sort=sort, page=page_no, page_size=page_size
     )
-    specs = views.list_specs(reg)
+    specs = views.list_specs(reg, hooks_table(request))
     rows = [
         {
             "obj": obj,
@@ -138,7 +137,7 @@ def register_list(name: str, request: Request, session: SessionDep, actor: PageA
         "page_sizes": views.PAGE_SIZES,
         "filtered": bool(q or filters),
         "bad_filters": bad_filters,
-        "can_create": _can_create(reg, actor),
+        "can_create": _can_create(request, reg, actor),
         "export_query": urlencode(
             [(k, v) for k, v in params.multi_items() if k not in ("page", "page_size") and v]
         ),
@@ -146,7 +145,7 @@ def register_list(name: str, request: Request, session: SessionDep, actor: PageA
     }
     if request.headers.get("HX-Target") == "table-region":
         return render(request, "register/_table.html", context)
-    context["filters"] = views.filter_controls(session, actor, reg, params)
+    context["filters"] = views.filter_controls(session, actor, reg, params, hooks_table(request))
     return render(request, "register/list.html", context)
 
 
@@ -171,11 +170,19 @@ def _render_form(
 ) -> HTMLResponse:
     editing = obj is not None
     schema = reg.update_schema if editing else reg.create_schema
-    exclude = page_hooks(reg.name).form_exclude
+    table = hooks_table(request)
+    exclude = page_hooks(table, reg.name).form_exclude
     fields = [
         f
         for f in forms.build_fields(
-            session, actor, reg, schema, obj=obj, submitted=submitted, defaults=defaults
+            session,
+            actor,
+            reg,
+            schema,
+            table,
+            obj=obj,
+            submitted=submitted,
+            defaults=defaults,
         )
         if f.name not in exclude
     ]
@@ -210,7 +217,7 @@ def _render_form(
 @router.get("/r/{name}/new", response_class=HTMLResponse)
 def register_new(name: str, request: Request, session: SessionDep, actor: PageActor) -> Response:
     reg = register_for(name, actor)
-    if not _can_create(reg, actor):
+    if not _can_create(request, reg, actor):
         raise Forbidden()
     defaults = _tenant_defaults(actor)
     defaults.update({k: v for k, v in request.query_params.items() if v})
@@ -275,7 +282,7 @@ def register_detail(
 ) -> Response:
     reg = register_for(name, actor)
     obj = service.get_record(session, actor, reg, obj_id)
-    hooks = page_hooks(reg.name)
+    hooks = page_hooks(hooks_table(request), reg.name)
     specs = field_specs(reg)
     fields = [
         {"label": s.header, "value": value, "wide": s.field in forms.LONG_TEXT_FIELDS}

@@ -33,7 +33,6 @@ from starlette.responses import HTMLResponse
 import shuanggao
 from shuanggao.accounts.actor import ROLE_LABELS, Actor
 from shuanggao.accounts.csrf import CSRF_FIELD, CSRF_HEADER, csrf_input, csrf_token
-from shuanggao.kit.discovery import domain_names
 from shuanggao.kit.enums import LabeledEnum
 from shuanggao.web.deps import ActorDep
 
@@ -184,13 +183,10 @@ def static_url(path: str) -> str:
 
 
 def template_dirs() -> list[Path]:
-    dirs = [TEMPLATES_DIR]
+    """``web/templates`` first, then every package's ``templates`` folder (sorted by package)."""
     root = Path(shuanggao.__file__).resolve().parent
-    for name in domain_names():
-        candidate = root / name / "templates"
-        if candidate.is_dir():
-            dirs.append(candidate)
-    return dirs
+    others = sorted(p for p in root.glob("*/templates") if p.is_dir() and p != TEMPLATES_DIR)
+    return [TEMPLATES_DIR, *others]
 
 
 def url_with(request: Request, **changes: Any) -> str:

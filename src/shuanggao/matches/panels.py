@@ -1,16 +1,14 @@
-"""Navigation entry and home panel of the matching pages."""
+"""The home panel of the matching pages: new matches for the signed-in person (``web/routes.py``
+lists it in ``HOME_PANELS``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor, Role
 from shuanggao.matches import service
-from shuanggao.web.home import HomePanel, add_panel
-from shuanggao.web.nav import NavItem, add_nav_item
 
 OWNERS = frozenset({Role.ZONE_ADMIN, Role.ENTERPRISE_USER, Role.UNIVERSITY_ADMIN, Role.RESEARCHER})
 
@@ -33,7 +31,3 @@ def new_matches_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
         "empty": "暂无新的匹配推荐。",
     }
 
-
-def install(app: FastAPI) -> None:
-    add_nav_item(NavItem("供需匹配图谱", "/matches/map", group="supply", order=30))
-    add_panel(HomePanel("new_matches", "新的匹配推荐", OWNERS, new_matches_panel, order=12))
