@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from shuanggao import domains
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.config import Settings
 from tests.dbs import fresh_database
 from tests.harness import ClientFor as ClientFor  # re-exported: tests annotate with it

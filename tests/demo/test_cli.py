@@ -23,7 +23,7 @@ from shuanggao.cli import reference as reference_cli
 from shuanggao.cli import stats as stats_cli
 from shuanggao.config import get_settings
 from shuanggao.db.session import build_engine, make_session_factory
-from shuanggao.demo.programme_demo import demo_credit_code, organisation_code
+from shuanggao.demo.programme import demo_credit_code, organisation_code
 from shuanggao.demo.repository import demo_models
 from shuanggao.enterprises.credit_code import is_valid_credit_code
 from shuanggao.enterprises.models import Enterprise

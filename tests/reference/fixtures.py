@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from shuanggao import domains
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.db.session import build_engine, make_session_factory, session_scope
 from tests.dbs import fresh_database
 from tests.harness import (

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.errors import NotFound
 from shuanggao.reports.service import compute_series, compute_stats, period_ends
 from tests.conftest import ClientFor

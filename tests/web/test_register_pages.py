@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.imports.fields import field_specs
 from shuanggao.kit import service
 from shuanggao.kit.register import all_registers, get_register

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts import passwords
 from shuanggao.accounts import repository as repo
-from shuanggao.accounts.actor import ROLE_LABELS, ROLE_TENANT, Actor, Role
 from shuanggao.accounts.core import (
     UNIVERSITY_PEOPLE,
     _snapshot,
@@ -36,6 +35,7 @@ from shuanggao.accounts.password_changes import (
 )
 from shuanggao.accounts.schemas import UserCreate, UserUpdate
 from shuanggao.accounts.sessions import end_all_sessions
+from shuanggao.actor import ROLE_LABELS, ROLE_TENANT, Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.errors import Duplicate, Forbidden, NotFound, ValidationFailed
 

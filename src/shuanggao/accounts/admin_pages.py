@@ -16,12 +16,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from shuanggao.accounts import repository as repo
 from shuanggao.accounts import service as accounts
-from shuanggao.accounts.actor import ROLE_LABELS, ROLE_TENANT, Actor, Role
 from shuanggao.accounts.schemas import UserCreate, UserUpdate
+from shuanggao.actor import ROLE_LABELS, ROLE_TENANT, Actor, Role
 from shuanggao.errors import AppError
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.flash import add_flash
-from shuanggao.web.templating import PageActor, render
+from shuanggao.kit.http.deps import SessionDep
+from shuanggao.kit.http.flash import add_flash
+from shuanggao.kit.http.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 

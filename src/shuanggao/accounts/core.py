@@ -8,9 +8,9 @@ import re
 import unicodedata
 from typing import Any
 
-from shuanggao.accounts.actor import ROLE_LABELS, Role
 from shuanggao.accounts.models import User
 from shuanggao.accounts.schemas import UserRead
+from shuanggao.actor import ROLE_LABELS, Role
 from shuanggao.config import Settings
 from shuanggao.db.types import utcnow
 

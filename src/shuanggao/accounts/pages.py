@@ -17,9 +17,9 @@ from shuanggao.accounts.install import client_ip, current_account
 from shuanggao.accounts.models import User
 from shuanggao.config import Settings
 from shuanggao.errors import AppError, Unauthenticated
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.flash import add_flash
-from shuanggao.web.templating import PageActor, render
+from shuanggao.kit.http.deps import SessionDep
+from shuanggao.kit.http.flash import add_flash
+from shuanggao.kit.http.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts import passwords
 from shuanggao.accounts import repository as repo
-from shuanggao.accounts.actor import Actor, Role
 from shuanggao.accounts.core import mask_name, normalise_username, now_utc, valid_username
 from shuanggao.accounts.errors import (
     BadCredentials,
@@ -22,6 +21,7 @@ from shuanggao.accounts.errors import (
 )
 from shuanggao.accounts.models import User
 from shuanggao.accounts.totp import use_recovery_code, verify_totp
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.config import Settings
 from shuanggao.errors import AppError

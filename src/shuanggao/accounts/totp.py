@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts import crypto, passwords
 from shuanggao.accounts import repository as repo
-from shuanggao.accounts.actor import Actor
 from shuanggao.accounts.core import now_utc
 from shuanggao.accounts.models import RecoveryCode, User
+from shuanggao.actor import Actor
 from shuanggao.audit import service as audit
 from shuanggao.config import Settings
 from shuanggao.errors import ValidationFailed

@@ -48,7 +48,7 @@ def _json(value: dict[str, Any] | None) -> str:
 
 
 def rows(events: Sequence[AuditEvent]) -> list[list[str]]:
-    from shuanggao.accounts.actor import ROLE_LABELS, Role
+    from shuanggao.actor import ROLE_LABELS, Role
 
     out = []
     for e in events:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import chain  # importing it installs the hash-chain appender
 from shuanggao.audit import guard as _guard  # noqa: F401  (installs the append-only ORM guard)
 from shuanggao.audit import repository as audit_repo

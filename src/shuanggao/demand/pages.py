@@ -10,10 +10,9 @@ from starlette.responses import HTMLResponse, Response
 
 from shuanggao.demand import service
 from shuanggao.demand.schemas import TriageState
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.flash import add_flash
-from shuanggao.web.pages import FormDep
-from shuanggao.web.templating import PageActor, render
+from shuanggao.kit.http.deps import FormDep, SessionDep
+from shuanggao.kit.http.flash import add_flash
+from shuanggao.kit.http.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, joinedload
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.demand.models import Demand
 from shuanggao.demand.policy import DemandPolicy, owner_hidden
 from shuanggao.demand.schemas import (

@@ -8,14 +8,15 @@ from types import ModuleType
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
-from shuanggao.demand import demo as demand_demo
-from shuanggao.demo import programme_demo, repository
+from shuanggao.actor import Actor
+from shuanggao.demo import demand as demand_demo
+from shuanggao.demo import funds as funds_demo
+from shuanggao.demo import programme as programme_demo
+from shuanggao.demo import reports as reports_demo
+from shuanggao.demo import repository
+from shuanggao.demo import supply as supply_demo
+from shuanggao.demo import talent as talent_demo
 from shuanggao.demo.context import DemoContext
-from shuanggao.funds import demo as funds_demo
-from shuanggao.reports import demo as reports_demo
-from shuanggao.supply import demo as supply_demo
-from shuanggao.talent import demo as talent_demo
 
 # Every demo module: each has ``load_demo``, ``ORDER`` (run order) and ``LABEL``.
 DEMO_MODULES: tuple[ModuleType, ...] = (

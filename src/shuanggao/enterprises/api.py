@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query
 
 from shuanggao.enterprises import service
 from shuanggao.enterprises.schemas import EnterprisesServed
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.pairings.service import today
-from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["服务企业记录"])
 

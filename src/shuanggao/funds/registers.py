@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.enterprises.refs import enterprise_ref
 from shuanggao.errors import ValidationFailed
 from shuanggao.funds import repository

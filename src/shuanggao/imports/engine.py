@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Index, UniqueConstraint, insert
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import ROLE_TENANT, Actor
+from shuanggao.actor import ROLE_TENANT, Actor
 from shuanggao.db.types import FEN
 from shuanggao.errors import AppError
 from shuanggao.imports.fields import (

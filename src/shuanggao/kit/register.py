@@ -13,7 +13,7 @@ from sqlalchemy.sql.base import ExecutableOption
 from shuanggao.kit.policy import Policy, PublicRead
 
 if TYPE_CHECKING:
-    from shuanggao.accounts.actor import Actor
+    from shuanggao.actor import Actor
 
 M = TypeVar("M")
 

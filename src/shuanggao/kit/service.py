@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.errors import Conflict, Duplicate, Forbidden, InUse, NotFound
 from shuanggao.kit.register import Register

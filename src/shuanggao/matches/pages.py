@@ -10,17 +10,16 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import HTMLResponse, Response
 
-from shuanggao.accounts.actor import Role
+from shuanggao.actor import Role
 from shuanggao.config import Settings
 from shuanggao.demand.schemas import CooperationMode, TriageState, Visibility
 from shuanggao.errors import ValidationFailed
+from shuanggao.kit.http.deps import FormDep, SessionDep
+from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.matches import service, views
 from shuanggao.matches.schemas import MatchState
 from shuanggao.matches.service import SearchOptions
 from shuanggao.supply.schemas import SupplyKind
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.pages import FormDep
-from shuanggao.web.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.matches import service
 
 OWNERS = frozenset({Role.ZONE_ADMIN, Role.ENTERPRISE_USER, Role.UNIVERSITY_ADMIN, Role.RESEARCHER})

@@ -20,10 +20,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
-from shuanggao.accounts.actor import ROLE_TENANT, Actor, Role
+from shuanggao.actor import ROLE_TENANT, Actor, Role
 from shuanggao.kit.policy import Policy, TenantScoped
 from shuanggao.pairings import repository as repo
 from shuanggao.pairings.models import Pairing, PilotElement
+from shuanggao.zones.models import Zone
 
 
 def actor_tenant_id(actor: Actor) -> tuple[str | None, int | None]:
@@ -75,10 +76,8 @@ class MemberTenantScoped(TenantScoped):
 
 
 def _enterprise_rule(enterprise_id: int) -> ColumnElement[bool]:
-    # Imported here: enterprises depend on pairings, not the other way round at import time.
-    from shuanggao.enterprises.models import Enterprise
-
-    return Pairing.zone_id.in_(select(Enterprise.zone_id).where(Enterprise.id == enterprise_id))
+    """The pairings of the enterprise's zone."""
+    return Pairing.zone.has(Zone.enterprises.any(id=enterprise_id))
 
 
 class PairingPolicy(TenantScoped):

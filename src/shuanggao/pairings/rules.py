@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.errors import Forbidden, ValidationFailed
 from shuanggao.kit.policy import Policy
 from shuanggao.pairings import repository as repo

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.kit import service as kit
 from shuanggao.pairings import repository as repo
 from shuanggao.pairings.models import Pairing

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.pairings import repository as pairing_repo
 from shuanggao.pairings.rules import check_keep, check_universities, check_zone
 from shuanggao.platforms.models import Platform, PlatformUniversity

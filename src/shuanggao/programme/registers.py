@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.errors import ValidationFailed
 from shuanggao.kit.policy import PublicRead
 from shuanggao.kit.register import Column, Filter, Register

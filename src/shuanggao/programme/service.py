@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
+from shuanggao.programme import opinion as data
 from shuanggao.programme.schemas import OpinionRead
-from shuanggao.reference import data
 
 
 def get_implementation_opinion(actor: Actor) -> OpinionRead:

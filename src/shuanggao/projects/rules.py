@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.enterprises.policy import ENTERPRISE_POLICY
 from shuanggao.errors import ValidationFailed
 from shuanggao.pairings import repository as pairing_repo

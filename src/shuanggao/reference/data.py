@@ -34,7 +34,6 @@ PAIR_FACTS_CSV = PROGRAMME_DIR / "pair_facts.csv"
 POLICY_LIST_CSV = PROGRAMME_DIR / "policy_list.csv"
 REFORM_LIST_CSV = PROGRAMME_DIR / "reform_list.csv"
 PROVINCIAL_ZONES_CSV = PROGRAMME_DIR / "provincial_zones.csv"
-OPINION_MD = PROGRAMME_DIR / "implementation_opinion.md"
 
 STOPWORD_LISTS = ("hit", "cn", "baidu", "scu")
 
@@ -496,30 +495,3 @@ def policy_items() -> list[PolicyRow]:
                 )
             )
     return rows
-
-
-@dataclass(frozen=True)
-class Opinion:
-    """苏政办发〔2025〕28号, summarised (what was read, marked 原文 or 据报道)."""
-
-    title: str
-    document_number: str | None
-    issued_date: dt.date | None
-    source_url: str | None
-    markdown: str
-
-
-@cache
-def implementation_opinion() -> Opinion:
-    text = OPINION_MD.read_text(encoding="utf-8")
-    heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-    number = re.search(r"^\|\s*文号\s*\|\s*([^|]+?)\s*\|", text, re.MULTILINE)
-    issued = re.search(r"^\|\s*发文日期\s*\|\s*(\d{4}-\d{2}-\d{2})", text, re.MULTILINE)
-    source = re.search(r"来源：<(https?://[^>]+)>", text)
-    return Opinion(
-        title=heading.group(1).strip() if heading else OPINION_MD.stem,
-        document_number=number.group(1) if number else None,
-        issued_date=dt.date.fromisoformat(issued.group(1)) if issued else None,
-        source_url=source.group(1) if source else None,
-        markdown=text,
-    )

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session, selectinload
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.audit import service as audit
 from shuanggao.pairings.repository import find_pairing
 from shuanggao.pairings.schemas import PairingStatus

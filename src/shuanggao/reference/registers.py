@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.kit.policy import PublicRead
 from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.reference.models import Discipline, Industry

@@ -9,12 +9,12 @@ from typing import Annotated, Any, Literal, Protocol
 from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.reports import service
 from shuanggao.reports.models import PeriodicReport
 from shuanggao.reports.registers import reports
 from shuanggao.reports.schemas import ReportAction, ReportRead, SeriesOut, StatsOut
-from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter()
 

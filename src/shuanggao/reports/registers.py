@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, joinedload
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.errors import ValidationFailed
 from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.pairings.models import Pairing, PairingUniversity

@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, joinedload
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.errors import ValidationFailed
 from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Register

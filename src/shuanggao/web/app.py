@@ -17,9 +17,9 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from shuanggao.errors import ErrorCode
 from shuanggao.kit.api import crud_router
 from shuanggao.kit.http.errors import API_PREFIX
+from shuanggao.kit.http.templating import STATIC_DIR, environment, render
 from shuanggao.kit.register import all_registers
 from shuanggao.web import routes
-from shuanggao.web.templating import STATIC_DIR, environment, render
 
 log = logging.getLogger("shuanggao.web")
 

@@ -13,13 +13,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
-from shuanggao.accounts.actor import ROLE_LABELS, Role
+from shuanggao.actor import ROLE_LABELS, Role
 from shuanggao.audit import service as audit
 from shuanggao.audit.repository import AuditQuery
 from shuanggao.errors import ValidationFailed
+from shuanggao.kit.http.deps import SessionDep
+from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.kit.register import all_registers
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 

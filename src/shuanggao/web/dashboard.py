@@ -17,15 +17,15 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.errors import NotFound
 from shuanggao.kit import service as kit
+from shuanggao.kit.http.deps import SessionDep
+from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.kit.register import get_register
 from shuanggao.pairings import service as pairings
 from shuanggao.programme.enums import FULL_COVERAGE_TARGET_YEAR
 from shuanggao.reports import service as reports
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 

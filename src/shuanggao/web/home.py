@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.kit import service as kit
+from shuanggao.kit.http.nav import register_visible
 from shuanggao.kit.register import Register, get_register
-from shuanggao.web.nav import register_visible
 
 PanelBuilder = Callable[[Session, Actor], dict[str, Any] | None]
 LIST_TEMPLATE = "home/_list_panel.html"

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 
 # (label, href) pairs shown as buttons on a record's detail page.
 DetailLinks = Callable[[Any], list[tuple[str, str]]]

@@ -6,43 +6,27 @@ are the services' (the same ones the JSON API calls).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.errors import AppError, ErrorCode, Forbidden, NotFound
 from shuanggao.imports.fields import field_specs
 from shuanggao.kit import service
+from shuanggao.kit.http.deps import FormDep, SessionDep
+from shuanggao.kit.http.flash import add_flash
+from shuanggao.kit.http.nav import register_visible
+from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.kit.register import Register, get_register
 from shuanggao.web import forms, home, views
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.flash import add_flash
 from shuanggao.web.hooks import hooks_table, page_hooks
-from shuanggao.web.nav import register_visible
-from shuanggao.web.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
-
-# Page tweaks of registers the web package extends are registered on import.
-
-
-async def form_data(request: Request) -> dict[str, str | list[str]]:
-    """The submitted form as ``{name: value}`` (a list where a name repeats)."""
-    form = await request.form()
-    data: dict[str, str | list[str]] = {}
-    for key in form:
-        values = [v for v in form.getlist(key) if isinstance(v, str)]
-        data[key] = values if len(values) > 1 else (values[0] if values else "")
-    return data
-
-
-FormDep = Annotated[dict[str, str | list[str]], Depends(form_data)]
-
 
 def register_for(name: str, actor: Actor) -> Register[Any]:
     try:

@@ -18,12 +18,12 @@ from shuanggao.accounts import admin_pages as accounts_admin_pages
 from shuanggao.accounts import api as accounts_api
 from shuanggao.accounts import install as accounts_install
 from shuanggao.accounts import pages as accounts_pages
-from shuanggao.audit import api as audit_api
 from shuanggao.audit.service import AUDIT_READERS
 from shuanggao.demand import api as demand_api
 from shuanggao.demand import pages as demand_pages
 from shuanggao.enterprises import api as enterprises_api
 from shuanggao.imports import api as imports_api
+from shuanggao.kit.http.nav import NavItem
 from shuanggao.matches import api as matches_api
 from shuanggao.matches import pages as matches_pages
 from shuanggao.matches import panels as matches_panels
@@ -31,9 +31,8 @@ from shuanggao.pairings import api as pairings_api
 from shuanggao.programme import api as programme_api
 from shuanggao.reference import api as reference_api
 from shuanggao.reports import api as reports_api
-from shuanggao.web import audit_pages, dashboard, home, pages, repository, transfer
+from shuanggao.web import audit_api, audit_pages, dashboard, home, pages, repository, transfer
 from shuanggao.web.hooks import PageHooks
-from shuanggao.web.nav import NavItem
 
 # Domain endpoints under /api/v1, mounted before the generic register routes so that they win
 # over ``/{name}/{id}``.

@@ -17,16 +17,16 @@ from markupsafe import Markup, escape
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.errors import NotFound
 from shuanggao.imports.fields import FieldSpec, Kind, enum_label, field_specs
 from shuanggao.kit import service
 from shuanggao.kit.enums import LabeledEnum
+from shuanggao.kit.http.templating import fmt_date, fmt_number, fmt_yuan_exact
 from shuanggao.kit.register import Filter, Register, all_registers, get_register
 from shuanggao.web import repository
 from shuanggao.web.forms import LONG_TEXT_FIELDS, MAX_SELECT_OPTIONS, ref_options
 from shuanggao.web.hooks import HooksTable, page_hooks
-from shuanggao.web.templating import fmt_date, fmt_number, fmt_yuan_exact
 
 MAX_LIST_COLUMNS = 6
 PAGE_SIZES = (20, 50, 100)
@@ -365,7 +365,7 @@ def related_blocks(
             target = _filter_ref_target(other, flt)
             if target is not reg:
                 continue
-            from shuanggao.web.nav import register_visible
+            from shuanggao.kit.http.nav import register_visible
 
             if not register_visible(other, actor):
                 break

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.demo.context import DemoContext, ensure
 from shuanggao.demo.data import ARTICLE_NOTE, ARTICLE_REPORT, ARTICLE_TITLE
 from shuanggao.reports import service

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.demo.context import DemoContext, ensure
 from shuanggao.demo.data import DEPARTMENTS, GIVEN, STUDENT_ROLES, SURNAMES, TEACHER_ROLES
 

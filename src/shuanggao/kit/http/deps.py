@@ -1,4 +1,4 @@
-"""Request dependencies: the unit of work and the acting principal.
+"""Request dependencies: the unit of work, the acting principal and the submitted form.
 
 ``get_session`` is function-scoped, so the commit happens before the response is sent (a failed
 commit becomes an error response, never a success that was not saved).
@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.db.session import session_scope
 from shuanggao.errors import Unauthenticated
 
@@ -36,3 +36,16 @@ def _actor(request: Request) -> Actor:
 
 ActorDep = Annotated[Actor, Depends(_actor)]
 get_actor = _actor
+
+
+async def form_data(request: Request) -> dict[str, str | list[str]]:
+    """The submitted form as ``{name: value}`` (a list where a name repeats)."""
+    form = await request.form()
+    data: dict[str, str | list[str]] = {}
+    for key in form:
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        data[key] = values if len(values) > 1 else (values[0] if values else "")
+    return data
+
+
+FormDep = Annotated[dict[str, str | list[str]], Depends(form_data)]

@@ -24,7 +24,7 @@ from shuanggao.audit.schemas import (
     ChainProblemRead,
     ChainReportRead,
 )
-from shuanggao.web.deps import ActorDep, SessionDep
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 
 router = APIRouter(prefix="/audit", tags=["审计日志"])
 

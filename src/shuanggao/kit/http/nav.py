@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.sql.elements import False_
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.kit.register import Register, all_registers
 
 

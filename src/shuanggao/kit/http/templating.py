@@ -31,15 +31,17 @@ from starlette.background import BackgroundTask
 from starlette.responses import HTMLResponse
 
 import shuanggao
-from shuanggao.accounts.actor import ROLE_LABELS, Actor
-from shuanggao.accounts.csrf import CSRF_FIELD, CSRF_HEADER, csrf_input, csrf_token
+from shuanggao.actor import ROLE_LABELS, Actor
 from shuanggao.kit.enums import LabeledEnum
-from shuanggao.web.deps import ActorDep
+from shuanggao.kit.http.csrf import CSRF_FIELD, CSRF_HEADER, csrf_input, csrf_token
+from shuanggao.kit.http.deps import ActorDep
 
-WEB_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(shuanggao.__file__).resolve().parent
+# The layout, shared partials and the site's pages; static files. (The web package serves them.)
+WEB_DIR = PACKAGE_DIR / "web"
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
-I18N_DIR = Path(shuanggao.__file__).resolve().parent / "i18n"
+I18N_DIR = PACKAGE_DIR / "i18n"
 LOCALE = "zh_Hans"
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -184,8 +186,7 @@ def static_url(path: str) -> str:
 
 def template_dirs() -> list[Path]:
     """``web/templates`` first, then every package's ``templates`` folder (sorted by package)."""
-    root = Path(shuanggao.__file__).resolve().parent
-    others = sorted(p for p in root.glob("*/templates") if p.is_dir() and p != TEMPLATES_DIR)
+    others = sorted(p for p in PACKAGE_DIR.glob("*/templates") if p.is_dir() and p != TEMPLATES_DIR)
     return [TEMPLATES_DIR, *others]
 
 
@@ -261,7 +262,7 @@ def render(
     background: BackgroundTask | None = None,
 ) -> HTMLResponse:
     """Render a page (or a partial) with the layout's context: actor, nav, flash messages."""
-    from shuanggao.web import flash, nav
+    from shuanggao.kit.http import flash, nav
 
     actor = current_actor(request)
     ctx: dict[str, Any] = {

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.demo import repository
 from shuanggao.demo.context import DemoContext, Pilot, ensure
 from shuanggao.demo.data import (
@@ -432,7 +432,7 @@ def _platforms(ctx: DemoContext, pilot: Pilot, out: _Writer) -> list[str]:
 
 
 def fund_name(zone_name: str) -> str:
-    """The demo conversion fund of a zone (shared with ``shuanggao.funds.demo``)."""
+    """The demo conversion fund of a zone (shared with ``shuanggao.demo.funds``)."""
     return f"{zone_name}“双高协同”成果转化基金"
 
 

@@ -17,14 +17,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.demand import service
 from shuanggao.demand.schemas import TriageState
 from shuanggao.demo import repository as demo_repo
 from shuanggao.demo.context import DemoContext, Pilot, ensure
 from shuanggao.demo.data import ARTICLE_NOTE, GIVEN, SURNAMES
 from shuanggao.demo.errors import DemoPrerequisiteMissing
-from shuanggao.supply.demo_topics import topic_codes
+from shuanggao.demo.supply_topics import topic_codes
 
 ORDER = 60
 LABEL = "产业需求"

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.demo import repository as demo_repo
 from shuanggao.demo.context import DemoContext, Pilot, ensure
-from shuanggao.demo.programme_demo import fund_name
+from shuanggao.demo.programme import fund_name
 
 ORDER = 40
 LABEL = "转化基金与合作经费"

@@ -4,7 +4,7 @@ The article's case first: 南京工程学院 teacher 彭纪昌's accumulated exp
 lithium-battery energy-storage safety, with his team. Then, for every pilot zone and each of its
 paired universities, results, expert teams, shareable platforms and data sets generated from the
 zone's technology topics (``demo.data.ZONE_THEMES``) with the 一级学科 and GB/T 4754 codes of
-``supply.demo_topics``. Everything is marked demo and generated from ``ctx.rng`` (deterministic);
+``demo.supply_topics``. Everything is marked demo and generated from ``ctx.rng`` (deterministic);
 a second load finds every item by its natural key (university, title) and changes nothing.
 """
 
@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.demo import repository as demo_repo
 from shuanggao.demo.context import DemoContext, Pilot, ensure
 from shuanggao.demo.data import ARTICLE_NOTE, SURNAMES
 from shuanggao.demo.errors import DemoPrerequisiteMissing
-from shuanggao.supply.demo_topics import PERSON_GIVEN, topic_codes
+from shuanggao.demo.supply_topics import PERSON_GIVEN, topic_codes
 
 ORDER = 50
 LABEL = "技术供给清单"
