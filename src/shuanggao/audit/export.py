@@ -11,13 +11,13 @@ import io
 import json
 from collections.abc import Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from shuanggao.audit.models import AuditEvent
 from shuanggao.audit.service import action_label
+from shuanggao.clock import CHINA_TZ
 
 HEADERS = (
     "时间（北京时间）",
@@ -31,7 +31,7 @@ HEADERS = (
     "修改前",
     "修改后",
 )
-BEIJING = ZoneInfo("Asia/Shanghai")
+BEIJING = CHINA_TZ
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from enum import Enum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,7 @@ from shuanggao.audit import guard as _guard  # noqa: F401  (installs the append-
 from shuanggao.audit import repository as audit_repo
 from shuanggao.audit.models import AuditEvent
 from shuanggao.audit.repository import AuditQuery
+from shuanggao.clock import CHINA_TZ
 from shuanggao.db.types import utcnow
 from shuanggao.errors import Forbidden, ValidationFailed
 from shuanggao.logsafe import escape_controls
@@ -128,7 +128,7 @@ ACTION_LABELS: dict[str, str] = {
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.PROVINCE_ADMIN})
 MAX_PAGE_SIZE = 200
 EXPORT_LIMIT = 100_000
-BEIJING = ZoneInfo("Asia/Shanghai")
+BEIJING = CHINA_TZ
 
 
 def action_label(action: str) -> str:

@@ -4,10 +4,10 @@ import datetime as dt
 
 from fastapi import APIRouter, Query
 
+from shuanggao.clock import today
 from shuanggao.enterprises import service
 from shuanggao.enterprises.schemas import EnterprisesServed
 from shuanggao.kit.http.deps import ActorDep, SessionDep
-from shuanggao.pairings.service import today
 
 router = APIRouter(tags=["服务企业记录"])
 

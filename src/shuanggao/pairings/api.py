@@ -4,10 +4,10 @@ import datetime as dt
 
 from fastapi import APIRouter, Path, Query
 
+from shuanggao.clock import today
 from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.pairings import service
 from shuanggao.pairings.schemas import BoardRead, BoardSummary, CoverageRead
-from shuanggao.pairings.service import today
 from shuanggao.programme.enums import Batch
 
 router = APIRouter(tags=["结对"])

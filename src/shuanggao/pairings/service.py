@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -32,15 +31,10 @@ from shuanggao.pairings.schemas import (
 from shuanggao.programme.enums import FULL_COVERAGE_TARGET_YEAR, Batch, FiveOneKind, ProgressStatus
 from shuanggao.zones.schemas import ZoneLevel
 
-CHINA = ZoneInfo("Asia/Shanghai")
 # Zones the 2027 target covers: every zone at provincial level or above.
 TARGET_LEVELS = (ZoneLevel.NATIONAL.value, ZoneLevel.PROVINCIAL.value)
 _LEVEL_ORDER = {ZoneLevel.NATIONAL.value: 0, ZoneLevel.PROVINCIAL.value: 1}
 
-
-def today() -> dt.date:
-    """Today's date in China (the programme's calendar), whatever the server's zone."""
-    return dt.datetime.now(CHINA).date()
 
 
 def create_or_update_pairing(

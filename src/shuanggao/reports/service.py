@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -133,12 +132,6 @@ def return_report(
 
 # ---- statistics -------------------------------------------------------------------------------
 
-PROGRAMME_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> dt.date:
-    """Today in Jiangsu (the default "as of" date)."""
-    return dt.datetime.now(PROGRAMME_TZ).date()
 
 
 Source = Literal["reports", "records"]

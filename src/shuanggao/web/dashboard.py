@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from shuanggao.actor import Actor, Role
+from shuanggao.clock import today
 from shuanggao.errors import NotFound
 from shuanggao.kit import service as kit
 from shuanggao.kit.http.deps import SessionDep
@@ -50,11 +51,11 @@ MAX_TREND_MONTHS = 24
 def parse_as_of(raw: str | None) -> tuple[dt.date, str]:
     """The chosen date (today when absent); an unreadable date falls back with a message."""
     if not raw:
-        return reports.today(), ""
+        return today(), ""
     try:
         return dt.date.fromisoformat(raw), ""
     except ValueError:
-        return reports.today(), f"日期“{raw}”无法识别，已显示截至今天的数字。"
+        return today(), f"日期“{raw}”无法识别，已显示截至今天的数字。"
 
 
 def trend_start(as_of: dt.date) -> dt.date:

@@ -156,7 +156,7 @@ def _coverage(session: Session, actor: Actor) -> dict[str, Any] | None:
         from shuanggao.pairings import service as pairings
     except ModuleNotFoundError:
         return None
-    from shuanggao.reports.service import today
+    from shuanggao.clock import today
 
     coverage = pairings.coverage(session, actor, today())
     return {"coverage": coverage}

@@ -23,7 +23,6 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi import Depends, Request
@@ -32,6 +31,7 @@ from starlette.responses import HTMLResponse
 
 import shuanggao
 from shuanggao.actor import ROLE_LABELS, Actor
+from shuanggao.clock import CHINA_TZ
 from shuanggao.kit.enums import LabeledEnum
 from shuanggao.kit.http.csrf import CSRF_FIELD, CSRF_HEADER, csrf_input, csrf_token
 from shuanggao.kit.http.deps import ActorDep
@@ -43,7 +43,7 @@ TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 I18N_DIR = PACKAGE_DIR / "i18n"
 LOCALE = "zh_Hans"
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+LOCAL_TZ = CHINA_TZ
 
 
 # ---------------------------------------------------------------------------------------------
