@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -44,11 +43,6 @@ class Enterprise(ZoneNamed, RecordMixin, Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     zone: Mapped[Zone] = relationship(lazy="raise")
-    # The projects the enterprise takes part in, for queries only (university tenancy). Named,
-    # not imported: projects sit above enterprises in the layers (docs/architecture.md).
-    projects: Mapped[list[Any]] = relationship(
-        "Project", secondary="project_enterprise", viewonly=True, lazy="raise"
-    )
 
 
 class EnterpriseService(ZoneNamed, UniversityNamed, RecordMixin, Base):

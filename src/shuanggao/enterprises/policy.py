@@ -34,7 +34,7 @@ def _university_enterprises(university_id: int) -> ColumnElement[bool]:
     return or_(
         Enterprise.zone_id.in_(zone_ids_paired_with_university(university_id)),
         Enterprise.id.in_(repo.enterprise_ids_served_by(university_id)),
-        Enterprise.projects.any(university_id=university_id),
+        Enterprise.id.in_(repo.enterprise_ids_in_projects_of(university_id)),
     )
 
 

@@ -24,7 +24,6 @@ from shuanggao.actor import ROLE_TENANT, Actor, Role
 from shuanggao.kit.policy import Policy, TenantScoped
 from shuanggao.pairings import repository as repo
 from shuanggao.pairings.models import Pairing, PilotElement
-from shuanggao.zones.models import Zone
 
 
 def actor_tenant_id(actor: Actor) -> tuple[str | None, int | None]:
@@ -77,7 +76,7 @@ class MemberTenantScoped(TenantScoped):
 
 def _enterprise_rule(enterprise_id: int) -> ColumnElement[bool]:
     """The pairings of the enterprise's zone."""
-    return Pairing.zone.has(Zone.enterprises.any(id=enterprise_id))
+    return Pairing.zone_id.in_(repo.zone_ids_of_enterprise(enterprise_id))
 
 
 class PairingPolicy(TenantScoped):

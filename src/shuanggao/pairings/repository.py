@@ -6,12 +6,16 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, column, or_, select, table
 from sqlalchemy.orm import Session, selectinload
 
 from shuanggao.pairings.models import Pairing, PairingUniversity, PilotElement
 from shuanggao.universities.models import University
 from shuanggao.zones.models import Zone
+
+# The enterprise table, named rather than imported: enterprises sit above pairings in the layers
+# (docs/architecture.md). ``tests/enterprises/test_named_tables.py`` keeps it in step.
+ENTERPRISE = table("enterprise", column("id"), column("zone_id"))
 
 PAIRING_LOAD = (
     selectinload(Pairing.zone),
@@ -175,3 +179,8 @@ def pairing_membership(session: Session, pairing_id: int) -> tuple[int, set[int]
         select(PairingUniversity.university_id).where(PairingUniversity.pairing_id == pairing_id)
     )
     return int(zone_id), set(members)
+
+
+def zone_ids_of_enterprise(enterprise_id: int) -> Select[Any]:
+    """Subquery: the zone of an enterprise (for the pairings an enterprise user sees)."""
+    return select(ENTERPRISE.c.zone_id).where(ENTERPRISE.c.id == enterprise_id)

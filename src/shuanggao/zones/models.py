@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, ColumnElement, String, Text, select
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from shuanggao.db.base import Base, RecordMixin, SourceMixin
 
@@ -26,10 +26,6 @@ class Zone(RecordMixin, SourceMixin, Base):
     emerging_codes: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     is_pilot: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-    # The zone's enterprises, for queries only (tenancy rules of domains below enterprises).
-    # Named, not imported: enterprises sit above zones in the layers (docs/architecture.md).
-    enterprises: Mapped[list[Any]] = relationship("Enterprise", viewonly=True, lazy="raise")
 
 
 class ZoneNamed:
