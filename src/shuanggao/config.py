@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,11 @@ def _default_var_dir() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SHUANGGAO_", env_file=None, extra="ignore")
 
+    # "production" turns on the production profile: the app refuses to start on unsafe settings
+    # (``shuanggao.production``). The default, "development", is the local demo profile.
+    env: Literal["development", "production"] = "development"
+    # The public address users reach the app at (https in production).
+    base_url: str = ""
     var_dir: Path = Field(default_factory=_default_var_dir)
     database_url: str = ""
     secret_key: str = ""
@@ -41,6 +47,10 @@ class Settings(BaseSettings):
     # Secure cookies need https; off for the local demo server.
     cookie_secure: bool = False
     demo: bool = False
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

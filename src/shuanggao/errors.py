@@ -32,6 +32,8 @@ class ErrorCode(StrEnum):
     MODEL_MISSING = "model_missing"
     PASSWORD_CHANGE_REQUIRED = "password_change_required"
     TOTP_ENROLMENT_REQUIRED = "totp_enrolment_required"
+    UNSAFE_PRODUCTION = "unsafe_production_settings"
+    PLAN_INFEASIBLE = "plan_infeasible"
 
 
 class AppError(Exception):

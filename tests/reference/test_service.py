@@ -311,7 +311,7 @@ def test_classifier_label_sets() -> None:
 def test_bad_programme_rows_are_all_named_before_anything_is_written(
     session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shuanggao.reference import data
+    from shuanggao.programme import data
 
     facts = data.PAIR_FACTS_CSV.read_text(encoding="utf-8")
     facts = facts.replace("河海大学等", "河海学院等").replace(",talent,", ",rumour,")

@@ -4,6 +4,30 @@ from __future__ import annotations
 
 import typer
 
+from shuanggao import domains, production
+from shuanggao.cli.context import err_console
+from shuanggao.config import get_settings
+from shuanggao.db.session import build_engine
+
+
+def refuse_unsafe_production() -> None:
+    """Under ``SHUANGGAO_ENV=production``, print each unsafe setting and exit 1 before serving."""
+    settings = get_settings()
+    if not settings.is_production:
+        return
+    domains.load()
+    engine = build_engine(settings.resolved_database_url())
+    try:
+        found = production.refusals(settings, engine)
+    finally:
+        engine.dispose()
+    if not found:
+        return
+    err_console.print("生产环境配置不安全，服务拒绝启动：", style="bold red")
+    for refusal in found:
+        err_console.print(f"  [{refusal.code}] {refusal.reason}", markup=False, highlight=False)
+    raise typer.Exit(code=1)
+
 
 def register(root: typer.Typer) -> None:
     @root.command("serve")
@@ -14,6 +38,8 @@ def register(root: typer.Typer) -> None:
     ) -> None:
         """启动 Web 界面与 API 服务。"""
         import uvicorn
+
+        refuse_unsafe_production()
 
         uvicorn.run(
             "shuanggao.main:create_app",

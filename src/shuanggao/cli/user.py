@@ -170,6 +170,8 @@ def _demo_tenants(session: Session) -> _DemoTenants:
 def demo_accounts() -> None:
     """创建（或校正）每个角色的演示账号并打印登录信息。仅用于演示数据库。"""
     settings = get_settings()
+    if settings.is_production:
+        _fail("生产环境（SHUANGGAO_ENV=production）不创建演示账号。")
     with open_session() as session:
         ensure_append_only(session.get_bind())  # type: ignore[arg-type]
         if not settings.demo and not repo.has_demo_data(session):

@@ -29,6 +29,7 @@ from shuanggao.pairings.schemas import (
     PilotElementRead,
 )
 from shuanggao.programme.enums import FULL_COVERAGE_TARGET_YEAR, Batch, FiveOneKind, ProgressStatus
+from shuanggao.programme.service import zone_target
 from shuanggao.zones.schemas import ZoneLevel
 
 # Zones the 2027 target covers: every zone at provincial level or above.
@@ -184,7 +185,8 @@ def _slot_status(statuses: list[ProgressStatus]) -> ProgressStatus:
 
 
 def coverage(session: Session, actor: Actor, as_of: dt.date) -> CoverageRead:
-    """Zones paired as of a date against every national and provincial zone (the 2027 target).
+    """Zones paired as of a date against the programme's total of national and provincial zones
+    (the 2027 target: 61, a sourced baseline fact); registered zones are listed by city and level.
 
     A zone counts as paired when one of its pairings started on or before ``as_of`` and has not
     been terminated. Which zones are paired is a published programme fact, so every signed-in
@@ -196,7 +198,11 @@ def coverage(session: Session, actor: Actor, as_of: dt.date) -> CoverageRead:
         key=lambda z: (z.city, _LEVEL_ORDER.get(z.level, 9), z.name),
     )
     paired_ids = repo.zone_ids_paired_as_of(session, as_of, [PairingStatus.TERMINATED.value])
-    total = len(zones)
+    # The denominator is the programme's stated total (a sourced baseline fact), not the
+    # register: zones not registered yet count as unpaired.
+    target = zone_target(session)
+    registered = len(zones)
+    total = max(target.total, registered)
     paired = [z for z in zones if z.id in paired_ids]
     unpaired = [z for z in zones if z.id not in paired_ids]
     city_total = Counter(z.city for z in zones)
@@ -204,7 +210,7 @@ def coverage(session: Session, actor: Actor, as_of: dt.date) -> CoverageRead:
     level_total = Counter(z.level for z in zones)
     level_paired = Counter(z.level for z in paired)
     years_left = max(FULL_COVERAGE_TARGET_YEAR - as_of.year + 1, 0)
-    remaining = len(unpaired)
+    remaining = total - len(paired)
     needed = round(remaining / years_left, 1) if years_left else float(remaining)
     return CoverageRead(
         as_of=as_of,
@@ -212,6 +218,9 @@ def coverage(session: Session, actor: Actor, as_of: dt.date) -> CoverageRead:
         zones_total=total,
         zones_paired=len(paired),
         zones_unpaired=remaining,
+        zones_registered=registered,
+        zones_unregistered=total - registered,
+        target_source=target.source_url,
         coverage_percent=round(len(paired) * 100 / total, 1) if total else 0.0,
         years_left=years_left,
         needed_per_year=needed,

@@ -26,6 +26,7 @@ from shuanggao.audit import service as audit
 from shuanggao.pairings.repository import find_pairing
 from shuanggao.pairings.schemas import PairingStatus
 from shuanggao.pairings.service import create_or_update_pairing
+from shuanggao.programme import data as programme_data
 from shuanggao.programme.enums import Batch, FactKind, PolicyListKind
 from shuanggao.programme.models import PolicyItem, ProgrammeFact, ProgrammeFactUniversity
 from shuanggao.reference import data
@@ -185,7 +186,7 @@ _EDUCATION_LEVELS = {"本科": "undergraduate", "专科": "vocational"}
 
 
 def _pilot_university_names() -> set[str]:
-    return {pair.university for pair in data.pairs()}
+    return {pair.university for pair in programme_data.pairs()}
 
 
 def check_universities(session: Session) -> None:
@@ -274,21 +275,22 @@ def _unknown_university_names(names: Iterable[tuple[str, int, str]]) -> list[str
 
 def check_programme_files() -> None:
     """Refuse the load, naming every bad row, before anything is written."""
-    names = [(data.PAIRS_CSV.name, p.line, p.university) for p in data.pairs()]
+    names = [(programme_data.PAIRS_CSV.name, p.line, p.university) for p in programme_data.pairs()]
     problems: list[str] = []
     kinds = {k.value for k in FactKind}
     zones = {z.name for z in data.zones()}
-    for pair in data.pairs():
+    for pair in programme_data.pairs():
         if pair.zone not in zones:
             problems.append(
-                f"programme/{data.PAIRS_CSV.name} 第 {pair.line} 行："
+                f"programme/{programme_data.PAIRS_CSV.name} 第 {pair.line} 行："
                 f"高新区“{pair.zone}”不在高新区名单中"
             )
-    for fact in data.pair_facts():
-        names += [(data.PAIR_FACTS_CSV.name, fact.line, n) for n in fact.university_names]
+    for fact in programme_data.pair_facts():
+        names += [(programme_data.PAIR_FACTS_CSV.name, fact.line, n) for n in fact.university_names]
         if fact.kind not in kinds:
             problems.append(
-                f"programme/{data.PAIR_FACTS_CSV.name} 第 {fact.line} 行：类别“{fact.kind}”不正确"
+                f"programme/{programme_data.PAIR_FACTS_CSV.name} 第 {fact.line} 行："
+                f"类别“{fact.kind}”不正确"
             )
     problems += _unknown_university_names(names)
     if problems:
@@ -306,8 +308,8 @@ def load_pairings(session: Session, actor: Actor) -> Counts:
     zone_ids = repo.ids_by(Zone, "name")
     university_ids = repo.ids_by(University, "name")
     pilot_date = next(z.source_date for z in data.zones() if z.is_pilot)
-    by_zone: dict[str, list[data.PairRow]] = {}
-    for pair in data.pairs():
+    by_zone: dict[str, list[programme_data.PairRow]] = {}
+    for pair in programme_data.pairs():
         by_zone.setdefault(pair.zone, []).append(pair)
     counts = Counts()
     for zone_name, pairs in by_zone.items():
@@ -355,7 +357,7 @@ def load_programme_facts(session: Session, actor: Actor) -> Counts:
         for f in repo.all_rows(ProgrammeFact, selectinload(ProgrammeFact.links))
     }
     counts = Counts()
-    for row in data.pair_facts():
+    for row in programme_data.pair_facts():
         values: dict[str, Any] = {
             "zone_id": zone_ids.get(row.scope),
             "universities": row.universities,
@@ -401,7 +403,7 @@ def load_policy_items(session: Session, actor: Actor) -> Counts:
             "applies_to": p.applies_to,
             "source_url": p.source_url,
         }
-        for p in data.policy_items()
+        for p in programme_data.policy_items()
     ]
     fields = Fields(sync=("title", "issuer", "summary", "applies_to", "source_url"))
     return upsert(session, PolicyItem, ("list_kind", "no"), rows, fields)

@@ -18,6 +18,7 @@ from shuanggao.accounts import admin_pages as accounts_admin_pages
 from shuanggao.accounts import api as accounts_api
 from shuanggao.accounts import install as accounts_install
 from shuanggao.accounts import pages as accounts_pages
+from shuanggao.actor import Role
 from shuanggao.audit.service import AUDIT_READERS
 from shuanggao.demand import api as demand_api
 from shuanggao.demand import pages as demand_pages
@@ -28,6 +29,8 @@ from shuanggao.matches import api as matches_api
 from shuanggao.matches import pages as matches_pages
 from shuanggao.matches import panels as matches_panels
 from shuanggao.pairings import api as pairings_api
+from shuanggao.planner import api as planner_api
+from shuanggao.planner import pages as planner_pages
 from shuanggao.programme import api as programme_api
 from shuanggao.reference import api as reference_api
 from shuanggao.reports import api as reports_api
@@ -44,6 +47,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     imports_api.router,
     matches_api.router,
     pairings_api.router,
+    planner_api.router,
     programme_api.router,
     reference_api.router,
     reports_api.router,
@@ -55,6 +59,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     accounts_admin_pages.router,
     demand_pages.router,
     matches_pages.router,
+    planner_pages.router,
     transfer.router,
     pages.router,
     dashboard.router,
@@ -108,6 +113,20 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
     NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
+    NavItem(
+        "结对规划",
+        "/planner",
+        group="pairing",
+        order=250,
+        roles=frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR}),
+    ),
+    NavItem(
+        "结对推荐",
+        "/planner/mine",
+        group="pairing",
+        order=251,
+        roles=frozenset({Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}),
+    ),
     NavItem("审计日志", "/audit", group="system", roles=frozenset(AUDIT_READERS), order=10),
     NavItem("账号管理", "/users", group="system", roles=accounts_admin_pages.MANAGERS, order=20),
     NavItem("修改密码", "/account/password", group="system", order=80),
