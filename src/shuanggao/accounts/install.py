@@ -53,7 +53,7 @@ STATIC_PREFIX = "/static/"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Paths an account that must change its password or enrol TOTP may still use.
 RESTRICTED_ALLOWED = ("/api/v1/auth/", "/account/", "/static/", "/login", "/logout")
-PASSWORD_PAGE = "/account/password"
+PASSWORD_PAGE = "/account/password"  # noqa: S105 - a URL path
 TOTP_PAGE = "/account/totp"
 
 CONTENT_SECURITY_POLICY = (

@@ -10,15 +10,22 @@ from shuanggao.accounts import crypto
 from shuanggao.accounts import repository as repo
 from shuanggao.accounts.core import now_utc
 from shuanggao.accounts.models import ApiToken, User
+from shuanggao.actor import Role
 from shuanggao.audit import service as audit
-from shuanggao.errors import NotFound
+from shuanggao.errors import Forbidden, NotFound
 
-API_TOKEN_PREFIX = "sg_"
+API_TOKEN_PREFIX = "sg_"  # noqa: S105 - the public prefix of every token
 
 
 def create_api_token(
     session: Session, user: User, name: str, expires_days: int | None, *, ip: str | None
 ) -> tuple[ApiToken, str]:
+    """A new API token for the user (the raw token is returned once).
+
+    Auditors read; they do not mint credentials: an auditor's request is refused.
+    """
+    if user.role_enum is Role.AUDITOR:
+        raise Forbidden("审计员只能查看数据，不能创建 API 令牌。")
     moment = now_utc()
     raw = crypto.new_token(API_TOKEN_PREFIX)
     token = ApiToken(

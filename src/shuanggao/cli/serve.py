@@ -7,6 +7,7 @@ import typer
 from shuanggao import domains, production
 from shuanggao.cli.context import err_console
 from shuanggao.config import get_settings
+from shuanggao.db.errors import check_connection
 from shuanggao.db.session import build_engine
 
 
@@ -29,6 +30,17 @@ def refuse_unsafe_production() -> None:
     raise typer.Exit(code=1)
 
 
+def refuse_unreachable_database() -> None:
+    """Refuse to start on a database that does not answer: one line (``shuanggao.cli.main``
+    prints ``DatabaseUnavailable``), not a traceback per request."""
+    url = get_settings().resolved_database_url()
+    engine = build_engine(url)
+    try:
+        check_connection(engine, url)
+    finally:
+        engine.dispose()
+
+
 def register(root: typer.Typer) -> None:
     @root.command("serve")
     def serve(
@@ -40,6 +52,7 @@ def register(root: typer.Typer) -> None:
         import uvicorn
 
         refuse_unsafe_production()
+        refuse_unreachable_database()
 
         uvicorn.run(
             "shuanggao.main:create_app",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import ExecutableOption
 
 from shuanggao.kit.policy import Policy, PublicRead
+from shuanggao.kit.validation import guarded
 
 if TYPE_CHECKING:
     from shuanggao.actor import Actor
@@ -89,6 +90,12 @@ class Register(Generic[M]):
     hidden_fields: Callable[[Actor, M], frozenset[str]] | None = None
     # What a hidden field shows instead (default: None, an empty cell in exports).
     masked_values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Every text a user sends is checked the same way, in every register and on every path
+        # (API, forms, imports): the input schemas get ``CleanInput``'s checks.
+        self.create_schema = guarded(self.create_schema)
+        self.update_schema = guarded(self.update_schema)
 
     def title_of(self, obj: M) -> str:
         value = getattr(obj, self.title_attr, None)

@@ -383,9 +383,16 @@ def zone_map(
     hits_of: dict[int, list[Hit]] = {}
     method = index.method
     note = index.note
+    searched = {d.id: _search(index, "supply", demand_query(d), preds, opts.top) for d in demands}
+    # The answers of every demand in one query, not one per demand.
+    answer_ids = sorted({int(m.id) for res in searched.values() for m in res.matches})
+    answers = {
+        r.id: r
+        for r in supply_repo.list_by_ids(session, answer_ids, SUPPLY_POLICY.read_filter(actor))
+    }
     for demand in demands:
-        results = _search(index, "supply", demand_query(demand), preds, opts.top)
-        hits = _supply_hits(session, actor, results, opts.top)
+        results = searched[demand.id]
+        hits = _hits(results, answers, "supply_item", supply_owner, opts.top)
         method = results.method
         note = _note(index, results)
         hits_of[demand.id] = hits

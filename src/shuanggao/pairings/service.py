@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from shuanggao.actor import Actor
 from shuanggao.kit import service as kit
 from shuanggao.pairings import repository as repo
-from shuanggao.pairings.models import Pairing
+from shuanggao.pairings.models import Pairing, PilotElement
 from shuanggao.pairings.policy import PAIRING_POLICY
 from shuanggao.pairings.registers import pairings as pairing_register
 from shuanggao.pairings.schemas import (
@@ -120,7 +120,19 @@ def create_or_update_pairing(
 def get_board(session: Session, actor: Actor, pairing_id: int) -> BoardRead:
     """The 五个一 board of a pairing: five slots, each with its items (scoped: 404 outside)."""
     pairing = kit.get_record(session, actor, pairing_register, pairing_id)
-    items = repo.elements_of_pairing(session, pairing.id)
+    return _board(pairing, repo.elements_of_pairing(session, pairing.id))
+
+
+def get_boards(session: Session, actor: Actor) -> list[BoardRead]:
+    """The boards of every pairing the actor may read, by id (a fixed number of queries)."""
+    pairings = kit.list_all_records(session, actor, pairing_register, sort="id")
+    items: dict[int, list[PilotElement]] = {p.id: [] for p in pairings}
+    for item in repo.elements_of_pairings(session, list(items)):
+        items[item.pairing_id].append(item)
+    return [_board(pairing, items[pairing.id]) for pairing in pairings]
+
+
+def _board(pairing: Pairing, items: list[PilotElement]) -> BoardRead:
     slots: list[BoardSlot] = []
     for kind in FiveOneKind:
         own = [i for i in items if i.kind == kind.value]

@@ -24,6 +24,7 @@ from shuanggao.demand import api as demand_api
 from shuanggao.demand import pages as demand_pages
 from shuanggao.enterprises import api as enterprises_api
 from shuanggao.imports import api as imports_api
+from shuanggao.kit.http.bodylimit import BodyLimitMiddleware
 from shuanggao.kit.http.nav import NavItem
 from shuanggao.matches import api as matches_api
 from shuanggao.matches import pages as matches_pages
@@ -66,8 +67,21 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     audit_pages.router,
 )
 
-# Middleware and start-up checks, each ``install(app)``; run after the routers are mounted.
-INSTALLERS: tuple[Callable[[FastAPI], None], ...] = (accounts_install.install,)
+
+
+def install_body_limit(app: FastAPI) -> None:
+    """Body caps for every route (inside the accounts middleware, which is added after it)."""
+    settings = app.state.settings
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
+
+
+# Middleware and start-up checks, each ``install(app)``, in order, after the routers are mounted.
+# A middleware added later wraps the ones added before it.
+INSTALLERS: tuple[Callable[[FastAPI], None], ...] = (install_body_limit, accounts_install.install)
 
 
 def _links(label: str, path: str) -> Callable[[Any], list[tuple[str, str]]]:

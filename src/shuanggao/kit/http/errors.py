@@ -59,6 +59,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             body = {"error": str(ErrorCode.NOT_FOUND), "detail": "页面不存在。"}
+        elif exc.status_code == 413:
+            body = {"error": str(ErrorCode.BODY_TOO_LARGE), "detail": str(exc.detail)}
         elif exc.status_code == 405:
             body = {"error": "method_not_allowed", "detail": "不支持该请求方法。"}
         else:
