@@ -35,6 +35,12 @@ class ErrorCode(StrEnum):
     UNSAFE_PRODUCTION = "unsafe_production_settings"
     DATABASE_UNAVAILABLE = "database_unavailable"
     BODY_TOO_LARGE = "body_too_large"
+    BACKUP_INVALID = "backup_invalid"
+    BACKUP_MISMATCH = "backup_mismatch"
+    BACKUP_REVISION_MISMATCH = "backup_revision_mismatch"
+    BACKUP_TOOL_FAILED = "backup_tool_failed"
+    RESTORE_NOT_EMPTY = "restore_target_not_empty"
+    RESTORE_VERIFY_FAILED = "restore_verification_failed"
     PLAN_INFEASIBLE = "plan_infeasible"
 
 

@@ -17,8 +17,8 @@ from shuanggao.config import get_settings
 from shuanggao.db.errors import DatabaseUnavailable, check_connection, masked_url, unavailable
 from shuanggao.db.session import build_engine
 
-SECRET = "s3cret-pw"
-REFUSED = f"postgresql://postgres:{SECRET}@127.0.0.1:1/shuanggao"
+HIDDEN = "s3cret-pw"
+REFUSED = f"postgresql://postgres:{HIDDEN}@127.0.0.1:1/shuanggao"
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 
 
@@ -67,7 +67,7 @@ def test_refused_connection_is_one_line_and_a_failure_exit(
     code, lines = run_main(cli_env, capsys, REFUSED, *args)
     assert code != 0  # 2 from the entry point; commands that report errors themselves exit 1
     assert lines == [unavailable(REFUSED, "refused").detail]
-    assert SECRET not in lines[0] and "postgres:***@127.0.0.1:1" in lines[0]
+    assert HIDDEN not in lines[0] and "postgres:***@127.0.0.1:1" in lines[0]
 
 
 def test_missing_sqlite_directory_is_refused_not_created(
@@ -85,7 +85,7 @@ def test_missing_sqlite_directory_is_refused_not_created(
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
-        (f"postgresql://no_such_role_ops:{SECRET}@{PG_HOST}:{PG_PORT}/postgres", "no_role"),
+        (f"postgresql://no_such_role_ops:{HIDDEN}@{PG_HOST}:{PG_PORT}/postgres", "no_role"),
         (f"postgresql://postgres@{PG_HOST}:{PG_PORT}/no_such_database_ops", "no_database"),
     ],
 )
@@ -102,7 +102,7 @@ def test_postgres_refusals_name_the_reason(
     assert caught.value.extra == {"database": masked_url(url), "reason": reason}
     code, lines = run_main(cli_env, capsys, url, "db", "current")
     assert code == 2 and lines == [caught.value.detail]
-    assert SECRET not in lines[0]
+    assert HIDDEN not in lines[0]
 
 
 def test_the_installed_command_prints_no_traceback(tmp_path: Path) -> None:

@@ -16,6 +16,46 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from shuanggao.errors import AppError, ErrorCode
 
+
+class BackupInvalid(AppError):
+    """Not a backup of this system, or damaged (the checksum does not match)."""
+
+    code = ErrorCode.BACKUP_INVALID
+    status = 422
+    message = "备份文件无效或已损坏。"
+
+
+class BackupMismatch(AppError):
+    """The backup does not fit the target (another database type, nothing to back up)."""
+
+    code = ErrorCode.BACKUP_MISMATCH
+    status = 409
+    message = "该备份不能用于此数据库。"
+
+
+class BackupRevisionMismatch(BackupMismatch):
+    code = ErrorCode.BACKUP_REVISION_MISMATCH
+    message = "该备份的数据库结构版本与本程序不一致，拒绝恢复。"
+
+
+class BackupToolFailed(AppError):
+    code = ErrorCode.BACKUP_TOOL_FAILED
+    status = 500
+    message = "备份工具运行失败。"
+
+
+class RestoreNotEmpty(AppError):
+    code = ErrorCode.RESTORE_NOT_EMPTY
+    status = 409
+    message = "目标数据库已有数据，拒绝覆盖；确认要覆盖时请加 --force。"
+
+
+class RestoreVerifyFailed(AppError):
+    code = ErrorCode.RESTORE_VERIFY_FAILED
+    status = 500
+    message = "恢复后的数据与备份清单不一致。"
+
+
 # Seconds a PostgreSQL connection attempt may take before it counts as unreachable.
 CONNECT_TIMEOUT_SECONDS = 10
 
