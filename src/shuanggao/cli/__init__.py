@@ -19,13 +19,18 @@ root = typer.Typer(
 
 
 def _load_areas() -> None:
-    # Imported when the command runs, not when ``shuanggao.cli.context`` is imported.
+    """Add every area to ``root`` (once). Imported when the command runs, not when
+    ``shuanggao.cli.context`` is imported."""
+    if root.registered_groups or root.registered_commands:
+        return
     from shuanggao.cli import (
         audit,
+        backup,
         bench,
         db,
         demo,
         matching,
+        planner,
         reference,
         serve,
         stats,
@@ -33,9 +38,9 @@ def _load_areas() -> None:
         user,
     )
 
-    for area in (audit, bench, db, demo, reference, user):
+    for area in (audit, bench, db, demo, planner, reference, user):
         root.add_typer(area.app, name=area.app.info.name)
-    for top_level in (matching, serve, stats, transfer):
+    for top_level in (backup, matching, serve, stats, transfer):
         top_level.register(root)
 
 

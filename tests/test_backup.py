@@ -19,9 +19,9 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from shuanggao import backup as backups
 from shuanggao.cli import backup as backup_cli
 from shuanggao.config import get_settings
-from shuanggao.db import backup as backups
 from shuanggao.db.base import Base
 from shuanggao.db.session import build_engine
 from shuanggao.errors import AppError

@@ -34,7 +34,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from shuanggao import __version__
+from shuanggao import __version__, domains
 from shuanggao.db import migrate
 from shuanggao.db.base import Base
 from shuanggao.db.errors import (
@@ -49,7 +49,6 @@ from shuanggao.db.errors import (
 )
 from shuanggao.db.session import build_engine
 from shuanggao.db.types import utcnow
-from shuanggao.kit.discovery import load_models
 
 FORMAT = "shuanggao-backup"
 FORMAT_VERSION = 1
@@ -107,7 +106,7 @@ def head_revision() -> str:
 
 
 def app_tables() -> list[str]:
-    load_models()
+    domains.load()  # every models module in the metadata
     return [t.name for t in Base.metadata.sorted_tables]
 
 
@@ -130,7 +129,7 @@ def fingerprint(columns: dict[str, list[str]]) -> str:
 
 
 def code_fingerprint() -> str:
-    load_models()
+    domains.load()  # every models module in the metadata
     return fingerprint({t.name: [c.name for c in t.columns] for t in Base.metadata.sorted_tables})
 
 
