@@ -1,6 +1,8 @@
 """Every register, the moment it is listed in ``shuanggao/domains.py``: reads (API and pages) within
-stored query-count baselines, create/update/delete through the API, exports that re-import
-unchanged, and the roles that may not write (NetBox's ``utilities/testing`` idea).
+stored query-count baselines, and update, delete and create through the API (NetBox's
+``utilities/testing`` idea). The other generic suites over every register: imports and exports
+(``tests/imports/test_every_register.py``) and each role's permissions on each register
+(``tests/security/test_isolation.py``).
 
 Query counts: ``query_baselines.json`` holds, per register, the statements of the list and detail
 endpoints and pages with three records. A test fails when a count rises above its baseline, and
@@ -19,13 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shuanggao import domains
-from shuanggao.actor import Actor, Role
+from shuanggao.actor import Actor
 from shuanggao.imports.fields import field_specs
 from shuanggao.kit import service as kit
 from shuanggao.kit.register import Register, get_register
@@ -37,7 +37,6 @@ __all__ = ["app", "count_queries", "shared_app"]  # fixtures of the page tests, 
 NAMES = [reg.name for reg in domains.REGISTERS]
 BASELINES = Path(__file__).with_name("query_baselines.json")
 WRITE_BASELINES = os.environ.get("SHUANGGAO_WRITE_QUERY_BASELINES") == "1"
-AUDITOR = Actor(role=Role.AUDITOR, user_id=2, username="auditor")
 NOTE = "通用测试备注"
 RECORDS = 3
 
@@ -190,69 +189,3 @@ def test_update_delete_and_create_through_the_api(
     again = state(session, reg, created.json()["id"])
     assert again is not None
     assert {k: again[k] for k in payload} == payload
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_roles_that_may_not_write_change_nothing(
-    name: str, session: Session, app: FastAPI, client_for: ClientFor
-) -> None:
-    reg = get_register(name)
-    base = f"/api/v1/{name}"
-    obj = make_record(session, name)
-    before = state(session, reg, obj.id)
-    assert before is not None
-    rows = row_count(session, reg)
-    payload = {k: v for k, v in before.items() if k in reg.create_schema.model_fields}
-    field = _note_field(reg)
-
-    with TestClient(app, raise_server_exceptions=False) as anonymous:
-        for response in (
-            anonymous.get(base),
-            anonymous.get(f"{base}/{obj.id}"),
-            anonymous.patch(f"{base}/{obj.id}", json={field: NOTE}),
-        ):
-            assert (response.status_code, response.json()["error"]) == (401, "unauthenticated")
-
-    auditor = client_for(AUDITOR)
-    assert auditor.get(f"{base}/{obj.id}").status_code == 200
-    for response in (
-        auditor.post(base, json=payload),
-        auditor.patch(f"{base}/{obj.id}", json={field: NOTE}),
-        auditor.delete(f"{base}/{obj.id}"),
-    ):
-        assert (response.status_code, response.json()["error"]) == (403, "forbidden")
-    assert (state(session, reg, obj.id), row_count(session, reg)) == (before, rows)
-
-
-# National standards change only through ``shuanggao reference load``: imports refuse every row.
-READ_ONLY = frozenset({"industries", "disciplines"})
-
-
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-@pytest.mark.parametrize("name", NAMES)
-def test_export_reimports_unchanged_through_the_api(
-    name: str, fmt: str, session: Session, client_for: ClientFor, province: Actor
-) -> None:
-    reg = get_register(name)
-    # One record: factories write rows directly, without the natural-key check of the kit.
-    objs = [make_record(session, name)]
-    before = [state(session, reg, o.id) for o in objs]
-    client = client_for(province)
-
-    exported = client.get(f"/api/v1/exports/{name}", params={"format": fmt})
-    assert exported.status_code == 200
-    media = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats"
-    assert exported.headers["content-type"].startswith(media)
-    total = client.get(f"/api/v1/{name}").json()["total"]
-
-    files = {"file": (f"{name}.{fmt}", exported.content, exported.headers["content-type"])}
-    job = client.post(f"/api/v1/imports/{name}", files=files)
-    body = job.json()
-    if name in READ_ONLY:
-        assert job.status_code == 422
-        assert {e["code"] for e in body["errors"]} == {"forbidden"}
-    else:
-        assert job.status_code == 200, body
-        got = (body["status"], body["created"], body["updated"], body["unchanged"])
-        assert (*got, body["errors"]) == ("applied", 0, 0, total, [])
-    assert [state(session, reg, o.id) for o in objs] == before
