@@ -19,10 +19,8 @@ root = typer.Typer(
 
 
 def _load_areas() -> None:
-    """Add every area to ``root`` (once). Imported when the command runs, not when
+    """Add every area to ``root``. Imported when the command runs, not when
     ``shuanggao.cli.context`` is imported."""
-    if root.registered_groups or root.registered_commands:
-        return
     from shuanggao.cli import (
         audit,
         backup,
