@@ -71,12 +71,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
 
 def install_body_limit(app: FastAPI) -> None:
     """Body caps for every route (inside the accounts middleware, which is added after it)."""
-    settings = app.state.settings
-    app.add_middleware(
-        BodyLimitMiddleware,
-        max_body_bytes=settings.max_body_bytes,
-        max_upload_bytes=settings.max_upload_bytes,
-    )
+    app.add_middleware(BodyLimitMiddleware)
 
 
 # Middleware and start-up checks, each ``install(app)``, in order, after the routers are mounted.
