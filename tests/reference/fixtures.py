@@ -36,13 +36,13 @@ from tests.harness import (
 )
 
 if TYPE_CHECKING:
-    from shuanggao.reference.load import LoadReport
+    from shuanggao.reference_loader import LoadReport
 
 
 def load_reference_into(url: str) -> LoadReport:
     """Run the reference load on the database at ``url`` and commit."""
     # Imported here: every test session imports this module through conftest.
-    from shuanggao.reference.load import load_reference
+    from shuanggao.reference_loader import load_reference
 
     domains.load()
     engine = build_engine(url)

@@ -16,8 +16,8 @@ from shuanggao.programme.models import PolicyItem, ProgrammeFact, ProgrammeFactU
 from shuanggao.reference import service
 from shuanggao.reference.enums import DisciplineKind, IndustryLevel
 from shuanggao.reference.errors import ReferenceLoadFailed
-from shuanggao.reference.load import load_reference
 from shuanggao.reference.models import Discipline, Industry
+from shuanggao.reference_loader import load_reference
 from shuanggao.universities.models import University
 from shuanggao.zones.models import Zone
 from tests.factories import create_university

@@ -26,11 +26,50 @@ def test_province_sees_a_change_with_before_and_after(
     assert client.post(f"/r/zones/{zone.id}/edit", data=form).status_code == 200
     response = client.get("/audit", params={"entity": "zones", "action": "update"})
     assert response.status_code == 200
-    body = response.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    body = response.text.split('id="audit-table"', 1)[1]
     assert body.count('<details class="audit-change">') == 1
     assert f"修改高新区：{zone.name}" in body
-    assert re.search(r'<th scope="row">city</th><td>南京市</td><td>镇江市</td>', body)
+    assert re.search(
+        r'<tr data-field="city"><th scope="row">所在设区市</th><td>南京市</td><td>镇江市</td>', body
+    )
     assert "export?" in response.text and "entity=zones" in response.text
+
+
+def _change_rows(html: str) -> dict[str, tuple[str, str, str]]:
+    """``{field: (label, before, after)}`` of the change tables on the audit page."""
+    found = re.findall(
+        r'<tr data-field="([^"]+)"><th scope="row">([^<]*)</th><td>([^<]*)</td><td>([^<]*)</td>',
+        html,
+    )
+    return {f: (label, before, after) for f, label, before, after in found}
+
+
+def test_a_change_shows_register_labels_enum_labels_and_referenced_names(
+    session: Session, client_for: ClientFor, province: Actor
+) -> None:
+    first = factories.create_university(session, name="南京工程学院")
+    second = factories.create_university(session, name="常州大学")
+    item = factories.create_supply_item(session, first, maturity="trl7")
+    form = {
+        "university_id": second.name,
+        "_mode.university_id": "text",
+        "kind": "expert",
+        "title": item.title,
+        "owner_name": "彭纪昌",
+        "maturity": "trl7",
+        "is_public": ["false", "true"],
+        "version": "1",
+    }
+    client = client_for(province)
+    saved = client.post(f"/r/supply_items/{item.id}/edit", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    page = client.get("/audit", params={"entity": "supply_items", "action": "update"})
+    rows = _change_rows(page.text)
+    assert rows["university_id"] == ("所属高校", "南京工程学院", "常州大学")
+    assert rows["kind"] == ("类型", "科技成果", "专家团队")
+    assert rows["owner_name"] == ("负责人", "—", "彭纪昌")
+    assert "maturity" not in rows  # unchanged fields are not listed
+    assert "#" + str(first.id) not in page.text.split('id="audit-table"', 1)[1].split("修改内容")[1]
 
 
 def test_a_zone_admin_may_not_read_the_audit_log(session: Session, client_for: ClientFor) -> None:

@@ -13,8 +13,7 @@ from shuanggao.demand.schemas import (
     DemandUpdate,
     Visibility,
 )
-from shuanggao.enterprises.models import Enterprise
-from shuanggao.kit.refs import ref_by
+from shuanggao.enterprises.refs import enterprise_ref
 from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.zones.refs import zone_ref
 
@@ -31,9 +30,9 @@ demands = (
                 "enterprise_id",
                 "企业",
                 required=True,
-                example="91320000MA1XXXXXXX",
-                help="统一社会信用代码或企业名称",
-                ref=ref_by(Enterprise, "credit_code", "enterprises", "enterprise", "name"),
+                example="南京储能科技有限公司",
+                help="企业名称或统一社会信用代码",
+                ref=enterprise_ref(),
             ),
             Column(
                 "zone_id",

@@ -13,6 +13,7 @@ from shuanggao.kit.enums import LabeledEnum, labeled
 from shuanggao.kit.validation import CleanInput
 from shuanggao.pairings.schemas import RefId
 from shuanggao.programme.enums import TaskArea
+from shuanggao.reference.data import is_industry_code
 
 _INDUSTRY_CODE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,24}$")
@@ -32,6 +33,8 @@ def _check_industry_code(raw: str | None) -> str | None:
     code = raw.strip().upper()
     if not _INDUSTRY_CODE.match(code):
         raise ValueError(f"国民经济行业代码“{code}”格式不正确（如 C3841）")
+    if not is_industry_code(code):
+        raise ValueError(f"国民经济行业代码“{code}”不存在，请填写标准中的代码")
     return code
 
 

@@ -22,6 +22,8 @@ M = TypeVar("M")
 Resolver = Callable[[Session, str], int | None]
 # Render a foreign key id (or the row) back as the human value for export.
 Renderer = Callable[[Any], Any]
+# The human value (what ``resolve`` accepts back) of the target record with this id.
+Namer = Callable[[Session, int], str | None]
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Ref:
     target: str  # register name of the target, for messages and templates
     resolve: Resolver
     render: Renderer  # obj -> exported text
+    # id -> the same text ``render`` exports for it (a form pre-filled with an id shows this).
+    name_of: Namer | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The programme's files shipped in ``reference/data/programme/`` and typed readers for them:
 the pairs, the public facts, the policy and reform lists, and the implementation opinion.
 
-Nothing here touches the database: ``reference.load`` writes what these readers return; the
+Nothing here touches the database: ``reference_loader`` writes what these readers return; the
 programme service falls back on ``pair_facts()`` for the 2027 target's denominator.
 """
 

@@ -1,6 +1,6 @@
 """The reference files shipped in ``shuanggao/reference/data`` and typed readers for them.
 
-Nothing here touches the database: the loader (``reference.load``) writes what these readers
+Nothing here touches the database: the loader (``shuanggao/reference_loader.py``) writes what these readers
 return, and the matching classifier reads its label sets straight from here. The programme's own
 files (pairs, facts, policy lists, the opinion) are read by ``programme/data.py``.
 """
@@ -188,6 +188,15 @@ def industries() -> tuple[IndustryNode, ...]:
 @cache
 def industries_by_code() -> dict[str, IndustryNode]:
     return {node.code: node for node in industries()}
+
+
+def is_industry_code(code: str) -> bool:
+    """Whether ``C3841`` (门类 letter and 2–4 digits, or the letter alone) names a node of
+    GB/T 4754-2017 under its own 门类: ``C99`` and ``A3841`` do not."""
+    code = code.strip().upper()
+    section, digits = code[:1], code[1:]
+    node = industries_by_code().get(digits or section)
+    return node is not None and node.section == section
 
 
 # ---------------------------------------------------------------- disciplines

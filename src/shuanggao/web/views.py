@@ -50,10 +50,6 @@ def list_specs(reg: Register[Any], table: HooksTable) -> list[FieldSpec]:
     return chosen[:MAX_LIST_COLUMNS]
 
 
-def title_is_column(reg: Register[Any]) -> bool:
-    return any(s.field == reg.title_attr for s in field_specs(reg))
-
-
 def record_href(reg_name: str, obj_id: Any) -> str:
     return f"/r/{reg_name}/{obj_id}"
 
