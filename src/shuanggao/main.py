@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from shuanggao import __version__, domains, logsafe, production
 from shuanggao.config import Settings, get_settings
+from shuanggao.db import sealed
 from shuanggao.db.session import build_engine, make_session_factory
 from shuanggao.kit.http.errors import API_PREFIX, install_error_handlers
 from shuanggao.web import app as web_app
@@ -19,6 +20,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if unsafe:
         raise production.UnsafeProduction(unsafe)
     domains.load()
+    sealed.configure(settings)
     app = FastAPI(
         title="shuanggao 双高协同平台 API",
         version=__version__,

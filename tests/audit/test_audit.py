@@ -44,7 +44,7 @@ def seed(session: Session) -> None:
     session.flush()
 
 
-@pytest.mark.parametrize("role", [Role.AUDITOR, Role.PROVINCE_ADMIN])
+@pytest.mark.parametrize("role", [Role.AUDITOR])
 def test_readers_list_and_filter(client_for: ClientFor, session: Session, role: Role) -> None:
     seed(session)
     client = client_for(Actor(role=role, user_id=900, username="reader"))
@@ -71,6 +71,7 @@ def test_readers_list_and_filter(client_for: ClientFor, session: Session, role: 
 @pytest.mark.parametrize(
     "role",
     [
+        Role.PROVINCE_ADMIN,  # separation of duties: administrators do not audit themselves
         Role.ZONE_ADMIN,
         Role.UNIVERSITY_ADMIN,
         Role.ENTERPRISE_USER,

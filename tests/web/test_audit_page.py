@@ -11,7 +11,7 @@ from tests import factories
 from tests.conftest import ClientFor
 
 
-def test_province_sees_a_change_with_before_and_after(
+def test_the_auditor_sees_a_province_change_with_before_and_after(
     session: Session, client_for: ClientFor, province: Actor
 ) -> None:
     zone = factories.create_zone(session, city="南京市")
@@ -24,7 +24,11 @@ def test_province_sees_a_change_with_before_and_after(
         "version": "1",
     }
     assert client.post(f"/r/zones/{zone.id}/edit", data=form).status_code == 200
-    response = client.get("/audit", params={"entity": "zones", "action": "update"})
+    # The province administrator does not read the audit trail (三权分立); the auditor does.
+    assert client.get("/audit").status_code == 403
+    assert 'href="/audit"' not in client.get("/").text
+    auditor = client_for(Actor(role=Role.AUDITOR, user_id=5, username="auditor"))
+    response = auditor.get("/audit", params={"entity": "zones", "action": "update"})
     assert response.status_code == 200
     body = response.text.split('id="audit-table"', 1)[1]
     assert body.count('<details class="audit-change">') == 1
@@ -80,9 +84,8 @@ def test_a_zone_admin_may_not_read_the_audit_log(session: Session, client_for: C
     assert 'href="/audit"' not in client.get("/").text
 
 
-def test_dates_in_the_wrong_order_are_reported_not_an_error(
-    client_for: ClientFor, province: Actor
-) -> None:
-    response = client_for(province).get("/audit", params={"from": "2026-02-01", "to": "2026-01-01"})
+def test_dates_in_the_wrong_order_are_reported_not_an_error(client_for: ClientFor) -> None:
+    auditor = Actor(role=Role.AUDITOR, user_id=5, username="auditor")
+    response = client_for(auditor).get("/audit", params={"from": "2026-02-01", "to": "2026-01-01"})
     assert response.status_code == 200
     assert "结束日期不能早于开始日期" in response.text

@@ -28,6 +28,7 @@ def _load_areas() -> None:
         db,
         demo,
         matching,
+        pi,
         planner,
         reference,
         serve,
@@ -36,7 +37,7 @@ def _load_areas() -> None:
         user,
     )
 
-    for area in (audit, bench, db, demo, planner, reference, user):
+    for area in (audit, bench, db, demo, pi, planner, reference, user):
         root.add_typer(area.app, name=area.app.info.name)
     for top_level in (backup, matching, serve, stats, transfer):
         top_level.register(root)

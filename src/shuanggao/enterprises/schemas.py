@@ -17,6 +17,9 @@ from shuanggao.reference.data import is_industry_code
 
 _INDUSTRY_CODE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,24}$")
+# A phone as shown masked (kit.personal.mask_phone): accepted here so an edit form or an export
+# can be sent back unchanged; the kit keeps the stored number, and refuses it as a new value.
+_MASKED_PHONE = re.compile(r"^\+?[0-9][0-9\- ]*\*[0-9\-* ]{4,24}$")
 
 
 def _check_credit_code(raw: str) -> str:
@@ -42,7 +45,7 @@ def _check_phone(raw: str | None) -> str | None:
     if raw is None or not raw.strip():
         return None
     phone = raw.strip()
-    if not _PHONE.match(phone):
+    if not _PHONE.match(phone) and not _MASKED_PHONE.match(phone):
         raise ValueError("联系电话格式不正确（只能包含数字、“-”、空格和开头的“+”）")
     return phone
 

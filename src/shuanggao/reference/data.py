@@ -1,6 +1,6 @@
 """The reference files shipped in ``shuanggao/reference/data`` and typed readers for them.
 
-Nothing here touches the database: the loader (``shuanggao/reference_loader.py``) writes what these readers
+Nothing here touches the database: ``shuanggao/reference_loader.py`` writes what these readers
 return, and the matching classifier reads its label sets straight from here. The programme's own
 files (pairs, facts, policy lists, the opinion) are read by ``programme/data.py``.
 """

@@ -194,6 +194,9 @@ def build_fields(
 ) -> list[FormField]:
     """The fields of a create (``obj`` None) or edit form, from the record or a submission."""
     fields: list[FormField] = []
+    # An edit form shows personal fields as the reader may see them (masked); sent back
+    # unchanged, the masked value is ignored by the update (``kit.personal.is_masked_echo``).
+    instead = reg.shown_instead(actor, obj) if obj is not None else {}
     for spec in form_specs(reg, schema):
         target = _target(spec)
         kind, step = _kind_for(spec, _max_length(schema, spec.field))
@@ -210,6 +213,8 @@ def build_fields(
             options = _enum_options(spec.enum)
         if submitted is not None:
             value: Any = _submitted_value(submitted, spec.field, kind, multiple)
+        elif spec.field in instead:
+            value = instead[spec.field]
         elif obj is not None:
             value = _stored_value(session, spec, obj, ref_mode)
         else:

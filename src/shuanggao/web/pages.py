@@ -24,7 +24,7 @@ from shuanggao.kit.http.nav import register_visible
 from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.kit.register import Register, get_register
 from shuanggao.web import forms, home, views
-from shuanggao.web.hooks import hooks_table, page_hooks
+from shuanggao.web.hooks import HooksTable, hooks_table, page_hooks
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,8 +58,8 @@ def _tenant_defaults(actor: Actor) -> dict[str, Any]:
     return defaults
 
 
-def _can_create(request: Request, reg: Register[Any], actor: Actor) -> bool:
-    if not _can_write(actor) or not page_hooks(hooks_table(request), reg.name).allow_create:
+def _can_create(hooks: HooksTable, reg: Register[Any], actor: Actor) -> bool:
+    if not _can_write(actor) or not page_hooks(hooks, reg.name).allow_create:
         return False
     return reg.policy.can_create(actor, _tenant_defaults(actor))
 
@@ -122,7 +122,7 @@ def register_list(name: str, request: Request, session: SessionDep, actor: PageA
         "page_sizes": views.PAGE_SIZES,
         "filtered": bool(q or filters),
         "bad_filters": bad_filters,
-        "can_create": _can_create(request, reg, actor),
+        "can_create": _can_create(hooks_table(request), reg, actor),
         "export_query": urlencode(
             [(k, v) for k, v in params.multi_items() if k not in ("page", "page_size") and v]
         ),
@@ -202,7 +202,7 @@ def _render_form(
 @router.get("/r/{name}/new", response_class=HTMLResponse)
 def register_new(name: str, request: Request, session: SessionDep, actor: PageActor) -> Response:
     reg = register_for(name, actor)
-    if not _can_create(request, reg, actor):
+    if not _can_create(hooks_table(request), reg, actor):
         raise Forbidden()
     defaults = _tenant_defaults(actor)
     defaults.update({k: v for k, v in request.query_params.items() if v})

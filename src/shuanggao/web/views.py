@@ -105,11 +105,9 @@ def visible_cells(
 ) -> list[Markup]:
     """The cells of ``obj`` as ``actor`` may see them: fields the register hides from this reader
     (an anonymous demand's enterprise) show their masked value, never a link."""
-    hidden = reg.hidden_for(actor, obj)
+    instead = reg.shown_instead(actor, obj)
     return [
-        escape(format_value(s, reg.masked_value(s.field)))
-        if s.field in hidden
-        else cell(s, obj)
+        escape(format_value(s, instead[s.field])) if s.field in instead else cell(s, obj)
         for s in specs
     ]
 

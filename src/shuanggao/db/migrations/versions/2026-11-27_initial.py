@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+import shuanggao.db.sealed
 import shuanggao.db.types
 
 
@@ -207,7 +208,7 @@ def upgrade() -> None:
     sa.Column('is_high_tech', sa.Boolean(), nullable=False),
     sa.Column('address', sa.String(length=300), nullable=True),
     sa.Column('contact_person', sa.String(length=50), nullable=True),
-    sa.Column('phone', sa.String(length=30), nullable=True),
+    sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -395,7 +396,7 @@ def upgrade() -> None:
     sa.Column('triage_state', sa.String(length=20), nullable=False),
     sa.Column('triage_note', sa.Text(), nullable=True),
     sa.Column('contact_person', sa.String(length=50), nullable=True),
-    sa.Column('phone', sa.String(length=30), nullable=True),
+    sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
