@@ -2,10 +2,13 @@
 
 Two library matchers (one over supply items, one over demands) live under
 ``Settings.var_dir / "index"`` with an embedding cache keyed by model and content hash. Before
-every search the index compares each row's fingerprint (version and update time) with what it
-indexed and re-indexes only the rows that changed, were added or were removed — whatever wrote
-them (API, pages, imports, demo loader, CLI). Unchanged texts are never embedded again: the
-matcher reuses the vectors of identical texts and the cache holds every vector it computed.
+every search the index reads the side's change stamp (``db.changes``: one indexed query, written
+in the same transaction as every write of the table, whoever wrote it — API, pages, imports,
+demo loader, CLI). Only when the stamp moved does it compare each row's fingerprint (version and
+update time) with what it indexed and re-index the rows that changed, were added or were
+removed; so a search's cost does not grow with the number of unchanged rows. Unchanged texts are
+never embedded again: the matcher reuses the vectors of identical texts and the cache holds
+every vector it computed.
 
 When the configured encoder cannot be loaded, the index is lexical only and says why
 (``MatchIndex.note``); ``shuanggao matching reindex`` embeds everything once the model is there.
@@ -34,6 +37,7 @@ from shuanggao_matching import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from shuanggao.config import Settings
+from shuanggao.db import changes
 from shuanggao.demand import repository as demand_repo
 from shuanggao.matches.documents import demand_document, supply_document
 from shuanggao.supply import repository as supply_repo
@@ -43,6 +47,8 @@ log = logging.getLogger("shuanggao.matches")
 STATE_FILE = "state.json"
 CACHE_FILE = "embeddings.npz"
 SIDES = ("supply", "demand")
+# The table whose change stamp tells when a side may be out of step.
+TABLES = {"supply": "supply_item", "demand": "demand"}
 BATCH = 500
 
 # Progress callback: (side, done, total).
@@ -147,6 +153,10 @@ class MatchIndex:
         self.cache = EmbeddingCache()
         self.matchers: dict[str, Matcher] = {}
         self.fingerprints: dict[str, dict[str, str]] = {side: {} for side in SIDES}
+        # The change stamp each side was last compared at (absent: compare in full).
+        self.stamps: dict[str, str | None] = {}
+        # How many full fingerprint comparisons each side took (for tests and the bench).
+        self.full_syncs: dict[str, int] = dict.fromkeys(SIDES, 0)
         self.build: BuildProgress | None = None
         self._load()
 
@@ -185,10 +195,12 @@ class MatchIndex:
             return
         self.matchers = matchers
         self.fingerprints = {side: dict(state.get(side, {})) for side in SIDES}
+        self.stamps = dict(state.get("stamps", {}))
 
     def _reset(self) -> None:
         self.matchers = {side: self._new_matcher() for side in SIDES}
         self.fingerprints = {side: {} for side in SIDES}
+        self.stamps = {}
 
     def save(self) -> None:
         """Write both matchers, the cache and the fingerprints; each file is replaced whole
@@ -212,7 +224,8 @@ class MatchIndex:
                     shutil.rmtree(old)
             self.cache.save(self.directory / CACHE_FILE)
             state_tmp = self.directory / f"{STATE_FILE}.tmp-{tag}"
-            state_tmp.write_text(json.dumps(self.fingerprints), encoding="utf-8")
+            state = {**self.fingerprints, "stamps": self.stamps}
+            state_tmp.write_text(json.dumps(state), encoding="utf-8")
             state_tmp.replace(self.directory / STATE_FILE)
 
     # -- keeping in step with the database -----------------------------------------------------
@@ -224,12 +237,22 @@ class MatchIndex:
         sides: tuple[str, ...] = SIDES,
     ) -> SyncReport:
         """Re-index what changed in the database since the last sync (of ``sides``: a search
-        of supply items needs only the supply side current); save if anything changed."""
+        of supply items needs only the supply side current); save if anything changed.
+
+        One query reads the sides' change stamps; a side whose stamp has not moved since its
+        last comparison is current and costs nothing more."""
+        # Read before the fingerprints: a write committed in between moves the stamp again.
+        current = changes.stamps(session, [TABLES[side] for side in sides])
         with self.lock:
             report = SyncReport()
             for side in sides:
+                stamp = current[TABLES[side]]
+                if side in self.stamps and self.stamps[side] == stamp:
+                    continue
                 repo = supply_repo if side == "supply" else demand_repo
+                self.full_syncs[side] += 1
                 report += self._sync_side(session, side, repo.fingerprints(session), progress)
+                self.stamps[side] = stamp
             if report.changed:
                 self.save()
             return report
@@ -280,6 +303,9 @@ class MatchIndex:
 
     def pending(self, session: Session, side: str) -> int:
         """How many rows of ``side`` a sync would (re-)index now."""
+        stamp = changes.stamps(session, [TABLES[side]])[TABLES[side]]
+        if side in self.stamps and self.stamps[side] == stamp:
+            return 0
         repo = supply_repo if side == "supply" else demand_repo
         known = self.fingerprints[side]
         current = repo.fingerprints(session)

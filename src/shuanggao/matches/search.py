@@ -4,7 +4,7 @@ item → demands, a zone's batch map; recommendations are stored for feedback.""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import dataclass
 from typing import Any
 
 from shuanggao_matching import (
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shuanggao.accounts.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.config import Settings
+from shuanggao.db.changes import release_connection
 from shuanggao.demand import repository as demand_repo
 from shuanggao.demand.models import Demand
 from shuanggao.demand.registers import demands as demand_register
@@ -29,7 +30,13 @@ from shuanggao.demand.schemas import ANONYMOUS_LABEL
 from shuanggao.errors import NotFound, ValidationFailed
 from shuanggao.kit import service as kit
 from shuanggao.matches import repository as repo
-from shuanggao.matches.documents import demand_query, supply_query, text_query
+from shuanggao.matches.documents import (
+    MAX_QUERY_CHARS,
+    capped,
+    demand_query,
+    supply_query,
+    text_query,
+)
 from shuanggao.matches.filters import (
     demand_visibility,
     kinds_predicate,
@@ -70,66 +77,95 @@ from shuanggao.zones.models import Zone
 # ---------------------------------------------------------------------------------------------
 
 
-def _json(value: Any) -> Any:
-    """Plain JSON (tuples → lists, floats rounded to 4 places)."""
+def _plain(value: Any) -> Any:
+    """Plain JSON of the library's frozen result types (dataclasses → dicts, tuples → lists,
+    floats rounded to 4 places), without ``dataclasses.asdict``'s deep copies."""
     if isinstance(value, float):
         return round(value, 4)
+    if isinstance(value, str | int | bool) or value is None:
+        return value
+    names = getattr(value, "__dataclass_fields__", None)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
+        return [_plain(v) for v in value]
     return value
 
 
 def _reasons(match: LibMatch) -> dict[str, Any]:
-    data: dict[str, Any] = _json(asdict(match.reasons))
+    data: dict[str, Any] = _plain(match.reasons)
     return data
 
 
+@dataclass
+class Searched:
+    """A search's results, and what the person should know about how it ran."""
+
+    results: SearchResults
+    # Set when the query text was longer than ``MAX_QUERY_CHARS`` and was cut.
+    cut_from: int | None = None
+
+
 def _search(
+    session: Session,
     index: MatchIndex,
     side: str,
     query: Query,
     predicates: Sequence[Predicate | None],
     top: int,
     exclude: Sequence[str] = (),
-) -> SearchResults:
+) -> Searched:
+    """Score ``query`` against ``side``. Everything the scoring needs from the database is read
+    before this call: a transaction that has only read is ended here, so its connection is back
+    in the pool while the search scores (the hits are loaded afterwards with a new one)."""
     filters = [p for p in predicates if p is not None]
+    query, cut_from = capped(query)
+    release_connection(session)
     with index.lock:
         matcher = index.matchers[side]
         if len(matcher) == 0 or not query.text.strip():
-            return SearchResults(
+            empty = SearchResults(
                 method=index.method,
                 matches=(),
                 filters_applied=tuple(f.describe() for f in filters),
                 note=index.note,
             )
+            return Searched(empty, cut_from)
         # A few extra, in case the database scope drops one the index filter let through.
         results = matcher.search(query, top_k=top + 10, filters=filters, exclude_ids=exclude)
     if index.note and not results.note:
-        return SearchResults(
+        results = SearchResults(
             results.method,
             results.matches,
             results.filters_applied,
             index.note,
             results.query_terms,
         )
-    return results
+    return Searched(results, cut_from)
 
 
-def _note(index: MatchIndex, results: SearchResults) -> str | None:
+def _note(index: MatchIndex, searched: Searched) -> str | None:
+    notes: list[str] = []
     if index.note:
-        return index.note
-    if results.note:
-        return "当前只按关键词匹配（语义向量尚未建立），请运行 shuanggao matching reindex。"
-    return None
+        notes.append(index.note)
+    elif searched.results.note:
+        notes.append("当前只按关键词匹配（语义向量尚未建立），请运行 shuanggao matching reindex。")
+    if searched.cut_from is not None:
+        notes.append(
+            f"查询文本共 {searched.cut_from} 字，超过 {MAX_QUERY_CHARS} 字，"
+            f"只按前 {MAX_QUERY_CHARS} 字匹配。"
+        )
+    return "".join(notes) or None
 
 
-def _match_run(index: MatchIndex, results: SearchResults, hits: list[Hit]) -> MatchRun:
+def _match_run(index: MatchIndex, searched: Searched, hits: list[Hit]) -> MatchRun:
     """One search's outcome: its method, note, applied filters and query terms, with ``hits``."""
+    results = searched.results
     return MatchRun(
         method=results.method,
-        note=_note(index, results),
+        note=_note(index, searched),
         filters_applied=list(results.filters_applied),
         hits=hits,
         query_terms=list(results.query_terms),
@@ -209,6 +245,7 @@ def _record(session: Session, actor: Actor, pairs: list[tuple[Demand, SupplyItem
                 method=hit.reasons.get("method", ""),
                 reasons=hit.reasons,
                 state=MatchState.RECOMMENDED.value,
+                judgements=[],
             )
             session.add(row)
         else:
@@ -255,8 +292,8 @@ def match_demand(
     demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
     index = _synced_index(session, settings, "supply")
     preds = _demand_filters(session, actor, demand, opts)
-    results = _search(index, "supply", demand_query(demand), preds, opts.top)
-    hits = _supply_hits(session, actor, results, opts.top)
+    searched = _search(session, index, "supply", demand_query(demand), preds, opts.top)
+    hits = _supply_hits(session, actor, searched.results, opts.top)
     if record and hits and actor.role is not Role.AUDITOR:
         _record(session, actor, [(demand, h.obj, h) for h in hits])
         audit.record(
@@ -267,7 +304,7 @@ def match_demand(
             demand.id,
             summary=f"为产业需求生成匹配推荐：{demand.title}（{len(hits)} 条）",
         )
-    return _match_run(index, results, hits)
+    return _match_run(index, searched, hits)
 
 
 def match_text(
@@ -287,8 +324,8 @@ def match_text(
         preds.append(maturity_predicate(opts.min_maturity))
     if opts.kinds:
         preds.append(kinds_predicate(opts.kinds))
-    results = _search(index, "supply", text_query(text), preds, opts.top)
-    return _match_run(index, results, _supply_hits(session, actor, results, opts.top))
+    searched = _search(session, index, "supply", text_query(text), preds, opts.top)
+    return _match_run(index, searched, _supply_hits(session, actor, searched.results, opts.top))
 
 
 def match_supply(
@@ -307,8 +344,8 @@ def match_supply(
     preds: list[Predicate | None] = [demand_visibility(session, actor)]
     if opts.paired_only:
         preds.append(zones_predicate(session, repo.paired_zone_ids(session, item.university_id)))
-    results = _search(index, "demand", supply_query(item), preds, opts.top)
-    hits = _demand_hits(session, actor, results, opts.top)
+    searched = _search(session, index, "demand", supply_query(item), preds, opts.top)
+    hits = _demand_hits(session, actor, searched.results, opts.top)
     if record and hits and actor.role is not Role.AUDITOR:
         _record(session, actor, [(h.obj, item, h) for h in hits])
         audit.record(
@@ -319,7 +356,7 @@ def match_supply(
             item.id,
             summary=f"为技术供给清单条目生成需求推荐：{item.title}（{len(hits)} 条）",
         )
-    return _match_run(index, results, hits)
+    return _match_run(index, searched, hits)
 
 
 def experts_for_demand(
@@ -335,8 +372,8 @@ def experts_for_demand(
     index = _synced_index(session, settings, "supply")
     preds = _demand_filters(session, actor, demand, opts)
     depth = min(max(opts.top * 5, 50), MAX_TOP + 10)
-    results = _search(index, "supply", demand_query(demand), preds, depth)
-    hits = _supply_hits(session, actor, results, depth)
+    searched = _search(session, index, "supply", demand_query(demand), preds, depth)
+    hits = _supply_hits(session, actor, searched.results, depth)
     owned = [h for h in hits if h.lib.owner is not None]
     by_id = {str(h.obj.id): h for h in owned}
     experts: list[ExpertHit] = []
@@ -354,7 +391,7 @@ def experts_for_demand(
                 items=items,
             )
         )
-    run = _match_run(index, results, hits[: opts.top])
+    run = _match_run(index, searched, hits[: opts.top])
     return run, experts
 
 
@@ -384,13 +421,13 @@ def zone_map(
     method = index.method
     note = index.note
     for demand in demands:
-        results = _search(index, "supply", demand_query(demand), preds, opts.top)
-        hits = _supply_hits(session, actor, results, opts.top)
-        method = results.method
-        note = _note(index, results)
+        searched = _search(session, index, "supply", demand_query(demand), preds, opts.top)
+        hits = _supply_hits(session, actor, searched.results, opts.top)
+        method = searched.results.method
+        note = _note(index, searched)
         hits_of[demand.id] = hits
         per_demand[str(demand.id)] = SearchResults(
-            results.method, tuple(h.lib for h in hits), results.filters_applied
+            method, tuple(h.lib for h in hits), searched.results.filters_applied
         )
     report = coverage_report(per_demand, min_coverage=MIN_COVERAGE)
     covered = set(report.covered)
