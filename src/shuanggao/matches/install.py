@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor, Role
+from shuanggao.demand.registers import demands as demand_register
 from shuanggao.matches import service
 from shuanggao.web.home import HomePanel, add_panel
 from shuanggao.web.nav import NavItem, add_nav_item
@@ -35,5 +36,8 @@ def new_matches_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
 
 
 def install(app: FastAPI) -> None:
+    # A saved demand is matched in the background, so 新的匹配推荐 is filled at once.
+    if service.queue_matching not in demand_register.after_save:
+        demand_register.after_save.append(service.queue_matching)
     add_nav_item(NavItem("供需匹配图谱", "/matches/map", group="supply", order=30))
     add_panel(HomePanel("new_matches", "新的匹配推荐", OWNERS, new_matches_panel, order=12))

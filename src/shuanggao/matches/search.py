@@ -28,6 +28,7 @@ from shuanggao.demand.models import Demand
 from shuanggao.demand.registers import demands as demand_register
 from shuanggao.demand.schemas import ANONYMOUS_LABEL
 from shuanggao.errors import NotFound, ValidationFailed
+from shuanggao.kit import jobs
 from shuanggao.kit import service as kit
 from shuanggao.matches import repository as repo
 from shuanggao.matches.documents import (
@@ -460,3 +461,18 @@ def zone_map(
         gaps=len(report.gaps),
         rows=rows,
     )
+
+
+def queue_matching(session: Session, actor: Actor, demand: Demand) -> None:
+    """After a demand is saved (``Register.after_save``), match it in the background once the
+    save has committed, so its owners find the recommendations on their home page without
+    opening the matches page first. Only where a job can run (pages and the API)."""
+    settings = session.info.get(jobs.SETTINGS)
+    if settings is None or actor.role is Role.AUDITOR:
+        return
+    demand_id = demand.id
+
+    def job(job_session: Session) -> None:
+        match_demand(job_session, settings, actor, demand_id)
+
+    jobs.after_commit(session, job)

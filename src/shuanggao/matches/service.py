@@ -58,6 +58,7 @@ from shuanggao.matches.search import (
     match_demand,
     match_supply,
     match_text,
+    queue_matching,
     supply_owner,
     zone_map,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "on_demand_side",
     "on_supply_side",
     "paired_zones",
+    "queue_matching",
     "reindex",
     "suggest_codes_for_demand",
     "suggest_codes_for_supply",
