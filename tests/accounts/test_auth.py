@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts import crypto
-from shuanggao.accounts.models import User, UserSession
+from shuanggao.accounts.models import ApiToken, User, UserSession
 from shuanggao.audit.models import AuditEvent
 from shuanggao.db.types import utcnow
 from tests.factories import TEST_PASSWORD, create_user
@@ -344,3 +344,16 @@ def test_wrong_totp_codes_count_towards_the_lockout(client: TestClient, session:
     locked = login(client, user.username, totp=pyotp.TOTP(secret).now())
     assert locked.status_code == 401 and locked.json()["error"] == "bad_credentials"
     assert actions(session, user.id).count("lockout") == 1
+
+
+def test_auditor_cannot_mint_an_api_token(client: TestClient, session: Session) -> None:
+    auditor = create_user(session, "auditor", is_demo=True)
+    csrf = login(client, auditor.username).json()["csrf_token"]
+    refused = client.post(
+        "/api/v1/auth/tokens", json={"name": "审计导出"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["error"] == "forbidden"
+    assert session.scalars(select(ApiToken).where(ApiToken.user_id == auditor.id)).all() == []
+    assert "token_create" not in actions(session)
+    assert client.get("/api/v1/auth/tokens").json() == []

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
 from shuanggao.matches.models import Match, MatchJudgement
 from tests.conftest import ClientFor
 from tests.demand.world import CANARY, World, build_world
-from tests.factories import create_supply_item
+from tests.factories import create_demand, create_supply_item
 
 
 @pytest.fixture
@@ -162,3 +164,40 @@ def test_home_lists_new_recommendations_of_ones_own_side(
     home = client_for(world.actors["uni_paired_admin"]).get("/").text
     assert "储能电池热失控预警算法 → 公开需求：储能安全" in home
     assert "内部需求：产线改造" not in home
+
+
+def test_zone_map_costs_the_same_queries_however_many_demands(
+    world: World, client_for: ClientFor, session: Session, engine: Engine
+) -> None:
+    """Each demand's answers are read in one query for the whole map, not one per demand."""
+    client = client_for(world.actors["province"])
+    path = f"/zones/{world.zone_a.id}/map"
+    assert client.get(path).status_code == 200  # builds the index outside the count
+
+    def cost() -> tuple[int, str]:
+        seen: list[str] = []
+
+        def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(seen), "\n".join(" ".join(s.split())[:160] for s in seen)
+
+    few, _ = cost()
+    enterprise = world.ent_a
+    for n in range(8):
+        create_demand(
+            session, enterprise, title=f"储能安全需求{n}", description="储能电站热失控预警"
+        )
+        create_supply_item(
+            session, world.uni_paired, title=f"储能预警成果{n}", abstract="热失控预警"
+        )
+    assert client.get(path).status_code == 200  # the index takes in the new items first
+    many, listing = cost()
+    assert many == few, listing
+    assert many <= 18, listing

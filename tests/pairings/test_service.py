@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -13,7 +14,12 @@ from shuanggao.pairings import service
 from shuanggao.pairings.models import Pairing
 from shuanggao.pairings.refs import resolve_pairing
 from tests.conftest import ClientFor
-from tests.factories import create_pairing, create_university, create_zone
+from tests.factories import (
+    create_pairing,
+    create_programme_fact,
+    create_university,
+    create_zone,
+)
 
 
 def audit_count(session: Session) -> int:
@@ -103,18 +109,30 @@ def test_coverage_counts_zones_paired_by_date(session: Session, admin_client: Te
     create_pairing(session, zone=wx1, start_date=dt.date(2026, 3, 1))
     create_pairing(session, zone=nj2, start_date=dt.date(2025, 8, 1), status="terminated")
     create_pairing(session, zone=wx2, start_date=None)
+    # The denominator is the programme's stated total (a baseline fact), not the register.
+    create_programme_fact(
+        session,
+        kind="programme_total",
+        name="江苏省级以上高新区",
+        figure=Decimal("10"),
+        unit="家",
+        source_url="https://example.org/total",
+    )
     resp = admin_client.get("/api/v1/coverage", params={"as_of": "2025-11-30"})
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert body == {
         "as_of": "2025-11-30",
         "target_year": 2027,
-        "zones_total": 4,
+        "zones_total": 10,
         "zones_paired": 1,
-        "zones_unpaired": 3,
-        "coverage_percent": 25.0,
+        "zones_unpaired": 9,
+        "zones_registered": 4,
+        "zones_unregistered": 6,
+        "target_source": "https://example.org/total",
+        "coverage_percent": 10.0,
         "years_left": 3,
-        "needed_per_year": 1.0,
+        "needed_per_year": 3.0,
         "by_city": [
             {"key": "南京市", "total": 2, "paired": 1, "unpaired": 1},
             {"key": "无锡市", "total": 2, "paired": 0, "unpaired": 2},
@@ -131,8 +149,8 @@ def test_coverage_counts_zones_paired_by_date(session: Session, admin_client: Te
         ],
     }
     later = service.coverage(session, Actor.system(), dt.date(2026, 6, 30))
-    assert (later.zones_paired, later.zones_unpaired, later.coverage_percent) == (2, 2, 50.0)
-    assert (later.years_left, later.needed_per_year) == (2, 1.0)
+    assert (later.zones_paired, later.zones_unpaired, later.coverage_percent) == (2, 8, 20.0)
+    assert (later.years_left, later.needed_per_year) == (2, 4.0)
     assert [z.name for z in later.unpaired_zones] == ["南京乙", "无锡乙"]
 
 
@@ -142,7 +160,10 @@ def test_coverage_is_the_same_for_every_role(client_for: ClientFor, session: Ses
     other = create_zone(session)
     client = client_for(Actor(role=Role.ZONE_ADMIN, user_id=3, username="z", zone_id=other.id))
     body = client.get("/api/v1/coverage", params={"as_of": "2025-12-31"}).json()
-    assert (body["zones_total"], body["zones_paired"]) == (2, 1)
+    # No baseline fact in this database: the shipped baseline's 61 (with its source) applies.
+    assert (body["zones_total"], body["zones_paired"], body["zones_registered"]) == (61, 1, 2)
+    assert body["zones_unregistered"] == 59
+    assert body["target_source"] == "https://www-web.itiger.com/news/1179776883"
     bad = client.get("/api/v1/coverage", params={"as_of": "2025-13-01"})
     assert bad.status_code == 422
     assert set(bad.json()["fields"]) == {"as_of"}

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor, Role
@@ -203,6 +204,64 @@ def test_series(session: Session, province: Actor, world: dict[str, Any]) -> Non
     assert [p.as_of for p in points][:2] == [D(2025, 7, 31), D(2025, 8, 31)]
     assert [p.figures["projects"].records for p in points] == [0, 1, 1, 1, 1, 1, 2]
     assert [p.figures["enterprises_served"].records for p in points] == [0, 1, 1, 1, 1, 1, 2]
+
+
+def test_series_every_figure_at_every_point(
+    session: Session, province: Actor, world: dict[str, Any]
+) -> None:
+    points = compute_series(session, province, D(2025, 7, 1), D(2026, 1, 31))
+    assert [p.as_of for p in points] == [
+        D(2025, 7, 31),
+        D(2025, 8, 31),
+        D(2025, 9, 30),
+        D(2025, 10, 31),
+        D(2025, 11, 30),
+        D(2025, 12, 31),
+        D(2026, 1, 31),
+    ]
+    series = {name: [p.figures[name].records for p in points] for name in points[0].figures}
+    cents = [Decimal(v) for v in ("0", "0", "0.10", "0.10", "0.30", "1000.30", "1000.30")]
+    assert series == {
+        "zones": [1, 1, 1, 1, 1, 2, 2],
+        "universities": [2, 2, 2, 2, 2, 3, 3],
+        "pairings": [2, 2, 2, 2, 2, 4, 4],
+        "projects": [0, 1, 1, 1, 1, 1, 2],
+        "platforms": [0, 0, 1, 1, 1, 1, 1],
+        # The second resident's last day (10-31) still counts; the third arrives 11-01.
+        "residents": [2, 2, 2, 2, 2, 2, 2],
+        "enterprises_served": [0, 1, 1, 1, 1, 1, 2],
+        "funding_yuan": cents,
+    }
+    # Each point is what compute_stats says for that day.
+    for point in points:
+        assert _values(point) == _values(compute_stats(session, province, point.as_of))
+    zone_a = compute_series(
+        session, province, D(2025, 7, 1), D(2025, 12, 31), zone_id=world["a"].id
+    )
+    assert [p.figures["residents"].records for p in zone_a] == [2, 2, 2, 2, 1, 1]
+    assert [p.figures["universities"].records for p in zone_a] == [2] * 6
+
+
+def test_series_costs_the_same_queries_however_many_points(
+    session: Session, engine: Engine, province: Actor, world: dict[str, Any]
+) -> None:
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            statements.append(statement)
+
+    costs = []
+    for end in (D(2025, 8, 31), D(2026, 6, 30)):
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            points = compute_series(session, province, D(2025, 7, 1), end)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        costs.append((len(points), len(statements)))
+    assert [n for n, _ in costs] == [2, 12]
+    assert costs[0][1] == costs[1][1] <= 12, costs
 
 
 def test_stats_api(admin_client: TestClient, session: Session, world: dict[str, Any]) -> None:

@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shuanggao.accounts import crypto
 from shuanggao.accounts import service as accounts
 from shuanggao.accounts.actor import ROLE_LABELS, Actor, Role
+from shuanggao.accounts.csrf import CSRF_FIELD, CSRF_HEADER, csrf_token
 from shuanggao.accounts.errors import (
     CsrfFailed,
     PasswordChangeRequired,
@@ -44,16 +45,15 @@ from shuanggao.accounts.ratelimit import SlidingWindowLimiter
 from shuanggao.audit.guard import ensure_append_only
 from shuanggao.config import Settings
 from shuanggao.errors import AppError, Unauthenticated
+from shuanggao.kit.http.errors import render_error, wants_json
 
 log = logging.getLogger("shuanggao.accounts")
 
 STATIC_PREFIX = "/static/"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-CSRF_HEADER = "x-csrf-token"
-CSRF_FIELD = "csrf_token"
 # Paths an account that must change its password or enrol TOTP may still use.
 RESTRICTED_ALLOWED = ("/api/v1/auth/", "/account/", "/static/", "/login", "/logout")
-PASSWORD_PAGE = "/account/password"
+PASSWORD_PAGE = "/account/password"  # noqa: S105 - a URL path
 TOTP_PAGE = "/account/totp"
 
 CONTENT_SECURITY_POLICY = (
@@ -102,12 +102,6 @@ class _Resolution:
     session_token: str | None = None
     bad_cookie: bool = False
     bad_bearer: bool = False
-
-
-def csrf_token(request: Request) -> str:
-    """The CSRF token of the current session ("" when not signed in): put it in every form."""
-    token: str = getattr(request.state, "csrf_token", "")
-    return token
 
 
 def current_account(request: Request) -> Account | None:
@@ -197,8 +191,6 @@ def _same_origin(request: Request) -> bool:
 
 
 def _error(request: Request, exc: AppError, headers: dict[str, str] | None = None) -> Response:
-    from shuanggao.main import render_error
-
     response = render_error(request, exc.status, exc.to_dict())
     for key, value in (headers or {}).items():
         response.headers[key] = value
@@ -206,8 +198,6 @@ def _error(request: Request, exc: AppError, headers: dict[str, str] | None = Non
 
 
 def _wants_html(request: Request) -> bool:
-    from shuanggao.main import wants_json
-
     return not wants_json(request)
 
 

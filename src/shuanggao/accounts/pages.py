@@ -219,7 +219,7 @@ def password_submit(
     user = _me(session, actor.user_id)
     errors: dict[str, str] = {}
     if new_password != confirm_password:
-        errors["confirm_password"] = "两次输入的新密码不一致"
+        errors["confirm_password"] = "两次输入的新密码不一致"  # noqa: S105 - a field name
     if not errors:
         try:
             accounts.change_password(session, user, current_password, new_password, ip=actor.ip)

@@ -258,3 +258,13 @@ def trim_password_history(session: Session, user_id: int, keep: int) -> None:
     old = [row.id for row in password_history(session, user_id)[keep:]]
     if old:
         session.execute(delete(PasswordHistory).where(PasswordHistory.id.in_(old)))
+
+
+def active_demo_usernames(session: Session, limit: int = 5) -> Sequence[str]:
+    stmt = (
+        select(User.username)
+        .where(User.is_demo.is_(True), User.is_active.is_(True))
+        .order_by(User.id)
+        .limit(limit)
+    )
+    return session.scalars(stmt).all()

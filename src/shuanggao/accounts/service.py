@@ -52,7 +52,7 @@ PENDING_TOTP_MINUTES = 5
 TOTP_ISSUER = "双高协同平台"
 _USERNAME = re.compile(r"^[\w.@\-]{3,60}$")
 TOTP_PURPOSE = "totp-secret"
-API_TOKEN_PREFIX = "sg_"
+API_TOKEN_PREFIX = "sg_"  # noqa: S105 - the public prefix of every token
 RECOVERY_PURPOSE = "recovery-code"
 RECOVERY_CODE_COUNT = 10
 # 16 symbols of base32 (80 bits), shown as four groups of four: ABCD-EFGH-JKLM-NPQR.
@@ -638,6 +638,12 @@ def _revoke_tokens(session: Session, user: User, now: dt.datetime) -> None:
 def create_api_token(
     session: Session, user: User, name: str, expires_days: int | None, *, ip: str | None
 ) -> tuple[ApiToken, str]:
+    """A new API token for the user (the raw token is returned once).
+
+    Auditors read; they do not mint credentials: an auditor's request is refused.
+    """
+    if user.role_enum is Role.AUDITOR:
+        raise Forbidden("审计员只能查看数据，不能创建 API 令牌。")
     moment = now_utc()
     raw = crypto.new_token(API_TOKEN_PREFIX)
     token = ApiToken(

@@ -37,8 +37,27 @@ def _load_areas() -> None:
 
 
 def main() -> None:
+    from sqlalchemy.exc import DBAPIError
+
     from shuanggao import logsafe
+    from shuanggao.config import get_settings
+    from shuanggao.db.errors import DatabaseUnavailable, reason_of, unavailable
 
     logsafe.install()
     _load_areas()
-    root()
+    try:
+        root()
+    except DatabaseUnavailable as exc:
+        # One line saying what failed and where, not the driver's traceback.
+        _fail(exc.detail)
+    except DBAPIError as exc:
+        if exc.statement is not None:  # a query failed, not the connection: a real bug
+            raise
+        _fail(unavailable(get_settings().resolved_database_url(), reason_of(exc)).detail)
+
+
+def _fail(line: str) -> None:
+    from shuanggao.cli.context import err_console
+
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
+    raise SystemExit(2)

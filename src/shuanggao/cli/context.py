@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor
 from shuanggao.config import get_settings
+from shuanggao.db.errors import check_connection
 from shuanggao.db.session import build_engine, make_session_factory, session_scope
 from shuanggao.kit.discovery import load_domains
 
 console = Console()
-err_console = Console(stderr=True)
+# Errors are one line each: never hard-wrapped to the terminal width.
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def progress_bar(out: Console, *, bold: bool = False) -> Progress:
@@ -45,8 +47,10 @@ def open_session() -> Iterator[Session]:
     """One transaction for the whole command: commit at the end, roll back on error."""
     load_domains()
     settings = get_settings()
-    engine = build_engine(settings.resolved_database_url())
+    url = settings.resolved_database_url()
+    engine = build_engine(url)
     try:
+        check_connection(engine, url)
         with session_scope(make_session_factory(engine)) as session:
             yield session
     finally:

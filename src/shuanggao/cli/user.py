@@ -27,8 +27,8 @@ app = typer.Typer(
     name="user", help="账号管理：创建管理员、演示账号、解锁、列表。", no_args_is_help=True
 )
 
-# The demo password is printed by ``make run``; demo accounts exist only on demo databases.
-DEMO_PASSWORD = "Sgxt-Demo-2025"
+# Demo databases only: printed by `user demo-accounts`; production refuses demo accounts.
+DEMO_PASSWORD = "Sgxt-Demo-2025"  # noqa: S105 - the public demo password
 DEMO_ZONE = "南京建邺高新区"
 DEMO_UNIVERSITY = "南京工程学院"
 DEMO_ENTERPRISE = "江苏林洋储能技术有限公司"
@@ -170,6 +170,8 @@ def _demo_tenants(session: Session) -> _DemoTenants:
 def demo_accounts() -> None:
     """创建（或校正）每个角色的演示账号并打印登录信息。仅用于演示数据库。"""
     settings = get_settings()
+    if settings.is_production:
+        _fail("生产环境（SHUANGGAO_ENV=production）不创建演示账号。")
     with open_session() as session:
         ensure_append_only(session.get_bind())  # type: ignore[arg-type]
         if not settings.demo and not repo.has_demo_data(session):

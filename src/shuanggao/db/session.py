@@ -8,23 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from shuanggao.db.errors import CONNECT_TIMEOUT_SECONDS, check_sqlite_directory
+
 
 def build_engine(url: str, **kwargs: Any) -> Engine:
+    """The engine of ``url``. Nothing connects yet; a SQLite file's directory must exist (a typo
+    in the address must not create a new, empty database elsewhere): ``DatabaseUnavailable``."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        check_sqlite_directory(url)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         _configure_sqlite(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("postgresql") and "connect_timeout" not in url:
+        # An unreachable host fails in seconds instead of the operating system's TCP timeout.
+        connect_args = {
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            **kwargs.pop("connect_args", {}),
+        }
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

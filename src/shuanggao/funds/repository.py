@@ -71,3 +71,23 @@ def funding_total(
         stmt = stmt.where(Funding.zone_id == zone_id)
     total = session.execute(stmt).scalar_one()
     return Decimal(total).quantize(Decimal("0.01"))
+
+
+def funding_by_date(
+    session: Session,
+    until: dt.date,
+    *,
+    scope: ColumnElement[bool] | None = None,
+    zone_id: int | None = None,
+) -> list[tuple[dt.date, Decimal]]:
+    """Funding received per day up to ``until`` (inclusive), in yuan: one query for a trend."""
+    stmt = (
+        select(Funding.funding_date, func.sum(Funding.amount))
+        .where(Funding.funding_date <= until)
+        .group_by(Funding.funding_date)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(Funding.zone_id == zone_id)
+    return [(day, Decimal(total or 0)) for day, total in session.execute(stmt)]

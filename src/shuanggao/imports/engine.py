@@ -489,7 +489,7 @@ def unique_attr_sets(reg: Register[Any]) -> list[tuple[str, ...]]:
     for cols in column_sets:
         try:
             attrs = tuple(mapper.get_property_by_column(c).key for c in cols)
-        except Exception:  # a column not mapped to an attribute: not ours to check
+        except Exception:  # noqa: S112 - a column not mapped to an attribute: not ours to check
             continue
         if attrs and tuple(attrs) != tuple(reg.natural_key) and attrs not in found:
             found.append(attrs)

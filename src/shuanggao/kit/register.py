@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import ExecutableOption
 
 from shuanggao.kit.policy import Policy, PublicRead
+from shuanggao.kit.validation import guarded
 
 if TYPE_CHECKING:
     from shuanggao.accounts.actor import Actor
@@ -92,6 +93,12 @@ class Register(Generic[M]):
     # Called by the kit after a record is created or updated, with (session, actor, record):
     # another domain queues follow-up work here (the matches domain matches a saved demand).
     after_save: list[Callable[[Session, Actor, Any], None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Every text a user sends is checked the same way, in every register and on every path
+        # (API, forms, imports): the input schemas get ``CleanInput``'s checks.
+        self.create_schema = guarded(self.create_schema)
+        self.update_schema = guarded(self.update_schema)
 
     def title_of(self, obj: M) -> str:
         value = getattr(obj, self.title_attr, None)

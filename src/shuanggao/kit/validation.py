@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError, ValidationInfo, create_model, field_validator
+from pydantic.fields import FieldInfo
+
+SURROGATE_MESSAGE = "包含无效字符（不成对的 Unicode 代理码位），请删除后重试"
 
 _MESSAGES: dict[str, str] = {
     "missing": "必填项，不能为空",
@@ -13,6 +17,7 @@ _MESSAGES: dict[str, str] = {
     "string_too_long": "内容太长（最多 {max_length} 个字符）",
     "string_type": "应为文本",
     "string_pattern_mismatch": "格式不正确",
+    "string_unicode": SURROGATE_MESSAGE,
     "int_parsing": "应为整数",
     "int_type": "应为整数",
     "int_from_float": "应为整数",
@@ -78,13 +83,68 @@ def field_errors(exc: ValidationError | Sequence[Mapping[str, Any]]) -> dict[str
     return out
 
 
+# Free text without its own limit (notes, descriptions) holds at most this many characters.
+TEXT_MAX_LENGTH = 20_000
+
+
+# A lone UTF-16 surrogate (JSON "\ud800") is no character: no database encoding can hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _texts(value: Any) -> list[str]:
+    """Every string in ``value``, however deeply it sits in lists, tuples and dicts."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [text for item in value for text in _texts(item)]
+    if isinstance(value, dict):
+        return [text for pair in value.items() for item in pair for text in _texts(item)]
+    return []
+
+
+def _own_max_length(field: FieldInfo | None) -> int | None:
+    if field is None:
+        return None
+    for meta in field.metadata:
+        limit = getattr(meta, "max_length", None)
+        if isinstance(limit, int):
+            return limit
+    return None
+
+
+def check_text(value: Any, *, max_length: int | None = TEXT_MAX_LENGTH) -> Any:
+    """Refuse text no database can store the same way: NUL (PostgreSQL), lone surrogates (any
+    UTF-8 encoding), and (``max_length``) text longer than the limit."""
+    for text in _texts(value):
+        if max_length is not None and len(text) > max_length:
+            raise ValueError(f"内容太长（最多 {max_length} 个字符）")
+        if "\x00" in text:
+            raise ValueError("不能包含空字符")
+        if _SURROGATE.search(text):
+            raise ValueError(SURROGATE_MESSAGE)
+    return value
+
+
 class CleanInput(BaseModel):
-    """Base of input schemas: no text may contain NUL (PostgreSQL cannot store it)."""
+    """Base of input schemas: every text field, whatever its type says, is checked the same way:
+    no NUL, no lone surrogate, and at most ``TEXT_MAX_LENGTH`` characters unless the field sets
+    its own ``max_length``. ``guarded`` gives any schema this base."""
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        items = value if isinstance(value, list) else [value]
-        if any(isinstance(item, str) and "\x00" in item for item in items):
-            raise ValueError("不能包含空字符")
-        return value
+    def _clean_text(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        own = _own_max_length(field)
+        return check_text(value, max_length=None if own is not None else TEXT_MAX_LENGTH)
+
+
+def guarded(schema: type[BaseModel]) -> type[BaseModel]:
+    """``schema`` with ``CleanInput``'s text checks (itself when it has them already)."""
+    if issubclass(schema, CleanInput):
+        return schema
+    return create_model(  # type: ignore[no-any-return,call-overload]
+        schema.__name__,
+        __base__=(schema, CleanInput),
+        __module__=schema.__module__,
+        __doc__=schema.__doc__,
+    )

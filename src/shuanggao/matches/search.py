@@ -421,14 +421,23 @@ def zone_map(
     hits_of: dict[int, list[Hit]] = {}
     method = index.method
     note = index.note
+    searched = {
+        d.id: _search(session, index, "supply", demand_query(d), preds, opts.top) for d in demands
+    }
+    # The answers of every demand in one query, not one per demand.
+    answer_ids = sorted({int(m.id) for res in searched.values() for m in res.results.matches})
+    answers = {
+        r.id: r
+        for r in supply_repo.list_by_ids(session, answer_ids, SUPPLY_POLICY.read_filter(actor))
+    }
     for demand in demands:
-        searched = _search(session, index, "supply", demand_query(demand), preds, opts.top)
-        hits = _supply_hits(session, actor, searched.results, opts.top)
-        method = searched.results.method
-        note = _note(index, searched)
+        done = searched[demand.id]
+        hits = _hits(done.results, answers, "supply_item", supply_owner, opts.top)
+        method = done.results.method
+        note = _note(index, done)
         hits_of[demand.id] = hits
         per_demand[str(demand.id)] = SearchResults(
-            method, tuple(h.lib for h in hits), searched.results.filters_applied
+            method, tuple(h.lib for h in hits), done.results.filters_applied
         )
     report = coverage_report(per_demand, min_coverage=MIN_COVERAGE)
     covered = set(report.covered)

@@ -135,6 +135,19 @@ def elements_of_pairing(session: Session, pairing_id: int) -> list[PilotElement]
     return list(session.scalars(stmt))
 
 
+def elements_of_pairings(session: Session, pairing_ids: list[int]) -> list[PilotElement]:
+    """The 五个一 items of many pairings in one query (boards overview)."""
+    if not pairing_ids:
+        return []
+    stmt = (
+        select(PilotElement)
+        .where(PilotElement.pairing_id.in_(pairing_ids))
+        .order_by(PilotElement.kind, PilotElement.id)
+        .options(*ELEMENT_LOAD)
+    )
+    return list(session.scalars(stmt))
+
+
 def pairings_in_scope(
     session: Session, scope: ColumnElement[bool] | None, batch: str | None
 ) -> list[Pairing]:

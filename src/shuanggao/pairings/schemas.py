@@ -214,7 +214,10 @@ class CoverageRead(CleanInput):
     target_year: int
     zones_total: int
     zones_paired: int
-    zones_unpaired: int
+    zones_unpaired: int = Field(description="未结对（含尚未登记）的高新区数")
+    zones_registered: int = Field(description="已登记的省级及以上高新区数")
+    zones_unregistered: int = Field(description="规划总数中尚未登记的高新区数")
+    target_source: str | None = Field(default=None, description="规划总数的来源网址")
     coverage_percent: float = Field(description="已结对高新区占比（%），保留一位小数")
     # Unpaired zones to pair per remaining year (this one included) to reach the target.
     years_left: int

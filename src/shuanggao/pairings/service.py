@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from shuanggao.accounts.actor import Actor
 from shuanggao.kit import service as kit
 from shuanggao.pairings import repository as repo
-from shuanggao.pairings.models import Pairing
+from shuanggao.pairings.models import Pairing, PilotElement
 from shuanggao.pairings.policy import PAIRING_POLICY
 from shuanggao.pairings.registers import pairings as pairing_register
 from shuanggao.pairings.schemas import (
@@ -30,6 +30,7 @@ from shuanggao.pairings.schemas import (
     PilotElementRead,
 )
 from shuanggao.programme.enums import FULL_COVERAGE_TARGET_YEAR, Batch, FiveOneKind, ProgressStatus
+from shuanggao.programme.service import zone_target
 from shuanggao.zones.schemas import ZoneLevel
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -125,7 +126,19 @@ def create_or_update_pairing(
 def get_board(session: Session, actor: Actor, pairing_id: int) -> BoardRead:
     """The 五个一 board of a pairing: five slots, each with its items (scoped: 404 outside)."""
     pairing = kit.get_record(session, actor, pairing_register, pairing_id)
-    items = repo.elements_of_pairing(session, pairing.id)
+    return _board(pairing, repo.elements_of_pairing(session, pairing.id))
+
+
+def get_boards(session: Session, actor: Actor) -> list[BoardRead]:
+    """The boards of every pairing the actor may read, by id (a fixed number of queries)."""
+    pairings = kit.list_all_records(session, actor, pairing_register, sort="id")
+    items: dict[int, list[PilotElement]] = {p.id: [] for p in pairings}
+    for item in repo.elements_of_pairings(session, list(items)):
+        items[item.pairing_id].append(item)
+    return [_board(pairing, items[pairing.id]) for pairing in pairings]
+
+
+def _board(pairing: Pairing, items: list[PilotElement]) -> BoardRead:
     slots: list[BoardSlot] = []
     for kind in FiveOneKind:
         own = [i for i in items if i.kind == kind.value]
@@ -190,7 +203,8 @@ def _slot_status(statuses: list[ProgressStatus]) -> ProgressStatus:
 
 
 def coverage(session: Session, actor: Actor, as_of: dt.date) -> CoverageRead:
-    """Zones paired as of a date against every national and provincial zone (the 2027 target).
+    """Zones paired as of a date against the programme's total of national and provincial zones
+    (the 2027 target: 61, a sourced baseline fact); registered zones are listed by city and level.
 
     A zone counts as paired when one of its pairings started on or before ``as_of`` and has not
     been terminated. Which zones are paired is a published programme fact, so every signed-in
@@ -202,7 +216,11 @@ def coverage(session: Session, actor: Actor, as_of: dt.date) -> CoverageRead:
         key=lambda z: (z.city, _LEVEL_ORDER.get(z.level, 9), z.name),
     )
     paired_ids = repo.zone_ids_paired_as_of(session, as_of, [PairingStatus.TERMINATED.value])
-    total = len(zones)
+    # The denominator is the programme's stated total (a sourced baseline fact), not the
+    # register: zones not registered yet count as unpaired.
+    target = zone_target(session)
+    registered = len(zones)
+    total = max(target.total, registered)
     paired = [z for z in zones if z.id in paired_ids]
     unpaired = [z for z in zones if z.id not in paired_ids]
     city_total = Counter(z.city for z in zones)
@@ -210,7 +228,7 @@ def coverage(session: Session, actor: Actor, as_of: dt.date) -> CoverageRead:
     level_total = Counter(z.level for z in zones)
     level_paired = Counter(z.level for z in paired)
     years_left = max(FULL_COVERAGE_TARGET_YEAR - as_of.year + 1, 0)
-    remaining = len(unpaired)
+    remaining = total - len(paired)
     needed = round(remaining / years_left, 1) if years_left else float(remaining)
     return CoverageRead(
         as_of=as_of,
@@ -218,6 +236,9 @@ def coverage(session: Session, actor: Actor, as_of: dt.date) -> CoverageRead:
         zones_total=total,
         zones_paired=len(paired),
         zones_unpaired=remaining,
+        zones_registered=registered,
+        zones_unregistered=total - registered,
+        target_source=target.source_url,
         coverage_percent=round(len(paired) * 100 / total, 1) if total else 0.0,
         years_left=years_left,
         needed_per_year=needed,

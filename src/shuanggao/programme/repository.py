@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from shuanggao.programme.enums import FactKind
 from shuanggao.programme.models import PolicyItem, ProgrammeFact, ProgrammeFactUniversity
 from shuanggao.universities.models import University
 from shuanggao.zones.models import Zone
@@ -37,3 +38,13 @@ class ProgrammeRepository:
 
     def zone_exists(self, zone_id: int) -> bool:
         return self.session.scalar(select(Zone.id).where(Zone.id == zone_id)) is not None
+
+    def programme_total(self, name: str) -> tuple[int, str | None] | None:
+        """A province-wide figure of the baseline (``kind = programme_total``) and its source."""
+        stmt = select(ProgrammeFact.figure, ProgrammeFact.source_url).where(
+            ProgrammeFact.kind == FactKind.PROGRAMME_TOTAL.value, ProgrammeFact.name == name
+        )
+        row = self.session.execute(stmt).first()
+        if row is None or row[0] is None:
+            return None
+        return int(row[0]), row[1]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
 from shuanggao.accounts.actor import Actor
+from shuanggao.programme.repository import ProgrammeRepository
 from shuanggao.programme.schemas import OpinionRead
 from shuanggao.reference import data
 
@@ -17,3 +22,27 @@ def get_implementation_opinion(actor: Actor) -> OpinionRead:
         source_url=opinion.source_url,
         markdown=opinion.markdown,
     )
+
+
+# The baseline fact giving the 2027 target's denominator (``reference/data/programme/
+# pair_facts.csv``: 全省, programme_total, 江苏省级以上高新区, 61 家, with its source address).
+ZONE_TARGET_FACT = "江苏省级以上高新区"
+
+
+@dataclass(frozen=True)
+class ZoneTarget:
+    """How many provincial-and-above zones the 2027 full-coverage target counts, and where that
+    figure comes from (the province may correct the fact; the shipped file is the fallback)."""
+
+    total: int
+    source_url: str | None
+
+
+def zone_target(session: Session) -> ZoneTarget:
+    found = ProgrammeRepository(session).programme_total(ZONE_TARGET_FACT)
+    if found is not None:
+        return ZoneTarget(found[0], found[1])
+    for fact in data.pair_facts():
+        if fact.kind == "programme_total" and fact.name == ZONE_TARGET_FACT and fact.figure:
+            return ZoneTarget(int(fact.figure), fact.source_url)
+    raise LookupError(f"the shipped programme baseline lacks {ZONE_TARGET_FACT!r}")

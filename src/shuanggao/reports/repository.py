@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, func, select, union
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from shuanggao.enterprises.models import EnterpriseService
@@ -73,103 +73,110 @@ def _started_pairings(day: dt.date, scope: Scope, zone_id: int | None) -> Column
     return cond
 
 
-def count_pairings(
+# Trend figures: each query reads a whole period at once (counts per day, or each record's first
+# day), and the service sums them for every day asked about, so a 24-point trend costs the same
+# handful of queries as one day.
+
+Dated = list[tuple[dt.date, int]]
+
+
+def pairs_by_start(
     session: Session,
-    day: dt.date,
+    until: dt.date,
     scope: Scope,
     zone_id: int | None,
     university_id: int | None = None,
-) -> int:
-    """Zone–university pairs (结对), as the programme counts them: 一区多校 counts each school.
-
-    The article's "18 家高新区与 37 所高校结成 51 个对子" counts links, not pairing records.
-    """
+) -> Dated:
+    """Zone–university pairs (结对) per pairing start date, up to ``until``: the programme counts
+    links, 一区多校 counts each school (the article's "18 家高新区与 37 所高校结成 51 个对子")."""
     stmt = (
-        select(func.count(PairingUniversity.university_id))
+        select(Pairing.start_date, func.count(PairingUniversity.university_id))
         .join(Pairing, Pairing.id == PairingUniversity.pairing_id)
-        .where(_started_pairings(day, scope, zone_id))
+        .where(_started_pairings(until, scope, zone_id))
+        .group_by(Pairing.start_date)
     )
     if university_id is not None:
         stmt = stmt.where(PairingUniversity.university_id == university_id)
-    return int(session.scalar(stmt) or 0)
+    return [(day, int(n)) for day, n in session.execute(stmt) if day is not None]
 
 
-def count_zones(
-    session: Session,
-    day: dt.date,
-    scope: Scope,
-    zone_id: int | None,
-    *,
-    with_pilot_flag: bool,
-) -> int:
-    """Zones with a pairing started by ``day``, and (``with_pilot_flag``) zones marked as pilots."""
-    paired = select(Pairing.zone_id.label("zid")).where(_started_pairings(day, scope, zone_id))
-    parts = [paired]
-    if with_pilot_flag:
-        pilots = select(Zone.id.label("zid")).where(Zone.is_pilot.is_(True))
-        if zone_id is not None:
-            pilots = pilots.where(Zone.id == zone_id)
-        parts.append(pilots)
-    sub = union(*parts).subquery()
-    return int(session.scalar(select(func.count()).select_from(sub)) or 0)
-
-
-def count_universities(
-    session: Session,
-    day: dt.date,
-    scope: Scope,
-    zone_id: int | None,
-    *,
-    with_pilot_flag: bool,
-) -> int:
-    """Universities in pairings started by ``day``, and (``with_pilot_flag``, programme-wide
-    only) universities marked as pilots."""
-    members = (
-        select(PairingUniversity.university_id.label("uid"))
-        .join(Pairing, Pairing.id == PairingUniversity.pairing_id)
-        .where(_started_pairings(day, scope, zone_id))
+def zones_first_paired(
+    session: Session, until: dt.date, scope: Scope, zone_id: int | None
+) -> dict[int, dt.date]:
+    """Each zone with a pairing started by ``until``: the day its first pairing started."""
+    stmt = (
+        select(Pairing.zone_id, func.min(Pairing.start_date))
+        .where(_started_pairings(until, scope, zone_id))
+        .group_by(Pairing.zone_id)
     )
-    parts = [members]
-    if with_pilot_flag and zone_id is None:
-        parts.append(select(University.id.label("uid")).where(University.is_pilot.is_(True)))
-    sub = union(*parts).subquery()
-    return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+    return {int(zid): day for zid, day in session.execute(stmt) if day is not None}
 
 
-def count_projects(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> int:
-    return _count_dated(session, Project, Project.start_date, day, scope, zone_id)
+def pilot_zone_ids(session: Session, zone_id: int | None) -> set[int]:
+    stmt = select(Zone.id).where(Zone.is_pilot.is_(True))
+    if zone_id is not None:
+        stmt = stmt.where(Zone.id == zone_id)
+    return set(session.scalars(stmt))
 
 
-def count_platforms(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> int:
-    return _count_dated(session, Platform, Platform.established_date, day, scope, zone_id)
+def universities_first_paired(
+    session: Session, until: dt.date, scope: Scope, zone_id: int | None
+) -> dict[int, dt.date]:
+    """Each university in a pairing started by ``until``: the day its first pairing started."""
+    stmt = (
+        select(PairingUniversity.university_id, func.min(Pairing.start_date))
+        .join(Pairing, Pairing.id == PairingUniversity.pairing_id)
+        .where(_started_pairings(until, scope, zone_id))
+        .group_by(PairingUniversity.university_id)
+    )
+    return {int(uid): day for uid, day in session.execute(stmt) if day is not None}
 
 
-def _count_dated(
+def pilot_university_ids(session: Session) -> set[int]:
+    return set(session.scalars(select(University.id).where(University.is_pilot.is_(True))))
+
+
+def projects_by_start(session: Session, until: dt.date, scope: Scope, zone_id: int | None) -> Dated:
+    return _dated(session, Project, Project.start_date, until, scope, zone_id)
+
+
+def platforms_by_establishment(
+    session: Session, until: dt.date, scope: Scope, zone_id: int | None
+) -> Dated:
+    return _dated(session, Platform, Platform.established_date, until, scope, zone_id)
+
+
+def _dated(
     session: Session,
     model: type[Project] | type[Platform],
     date: InstrumentedAttribute[dt.date | None],
-    day: dt.date,
+    until: dt.date,
     scope: Scope,
     zone_id: int | None,
-) -> int:
-    """Rows of ``model`` whose ``date`` is known and on or before ``day`` (in scope, in a zone)."""
-    stmt = select(func.count(model.id)).where(date.is_not(None), date <= day)
+) -> Dated:
+    """Rows of ``model`` per known ``date`` up to ``until`` (in scope, in a zone); undated rows
+    are never counted."""
+    stmt = select(date, func.count(model.id)).where(date.is_not(None), date <= until).group_by(date)
     if scope is not None:
         stmt = stmt.where(scope)
     if zone_id is not None:
         stmt = stmt.where(model.zone_id == zone_id)
-    return int(session.scalar(stmt) or 0)
+    return [(day, int(n)) for day, n in session.execute(stmt) if day is not None]
 
 
-def count_enterprises_served(
-    session: Session, day: dt.date, scope: Scope, zone_id: int | None
-) -> int:
-    """Distinct enterprises with at least one service on or before ``day``."""
-    stmt = select(func.count(func.distinct(EnterpriseService.enterprise_id))).where(
-        EnterpriseService.service_date <= day
+def enterprises_by_first_service(
+    session: Session, until: dt.date, scope: Scope, zone_id: int | None
+) -> Dated:
+    """Enterprises per day of their first service (up to ``until``): an enterprise served counts
+    from its first service on."""
+    first = select(func.min(EnterpriseService.service_date).label("first")).where(
+        EnterpriseService.service_date <= until,
+        EnterpriseService.enterprise_id.is_not(None),
     )
     if scope is not None:
-        stmt = stmt.where(scope)
+        first = first.where(scope)
     if zone_id is not None:
-        stmt = stmt.where(EnterpriseService.zone_id == zone_id)
-    return int(session.scalar(stmt) or 0)
+        first = first.where(EnterpriseService.zone_id == zone_id)
+    sub = first.group_by(EnterpriseService.enterprise_id).subquery()
+    stmt = select(sub.c.first, func.count()).group_by(sub.c.first)
+    return [(day, int(n)) for day, n in session.execute(stmt) if day is not None]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -221,39 +223,100 @@ def resolve_zone(session: Session, actor: Actor, zone_id: int | None) -> int | N
     return zone_id
 
 
+def _running(
+    dated: Sequence[tuple[dt.date, Number]], days: Sequence[dt.date], zero: Number
+) -> list[Number]:
+    """For each day, the sum of the values dated on or before it."""
+    ordered = sorted(dated, key=lambda pair: pair[0])
+    dates = [day for day, _ in ordered]
+    totals: list[Number] = [zero]
+    for _, value in ordered:
+        totals.append(totals[-1] + value)
+    return [totals[bisect_right(dates, day)] for day in days]
+
+
+def _first_by(
+    firsts: dict[int, dt.date], always: set[int], days: Sequence[dt.date]
+) -> list[Number]:
+    """For each day, the ids counted from their first day on, with ``always`` counted throughout."""
+    return [len(always | {key for key, first in firsts.items() if first <= day}) for day in days]
+
+
+def record_series(
+    session: Session, actor: Actor, days: Sequence[dt.date], zone_id: int | None
+) -> list[dict[str, Number]]:
+    """For each day, the count or sum of records for each figure, as of that day, in the actor's
+    scope. One query per figure, whatever the number of days."""
+    until = max(days)
+    pairing_scope = _scope("pairings", actor)
+    pilot_flags = actor.sees_everything or actor.role is Role.ZONE_ADMIN
+    pilot_zones = repo.pilot_zone_ids(session, zone_id) if pilot_flags else set()
+    # Pilot universities count programme-wide only.
+    pilot_universities = (
+        repo.pilot_university_ids(session) if pilot_flags and zone_id is None else set()
+    )
+    residents = talent_repo.presence_spans(
+        session, until, scope=_scope("residents", actor), zone_id=zone_id
+    )
+    series: dict[str, list[Number]] = {
+        "zones": _first_by(
+            repo.zones_first_paired(session, until, pairing_scope, zone_id), pilot_zones, days
+        ),
+        "universities": _first_by(
+            repo.universities_first_paired(session, until, pairing_scope, zone_id),
+            pilot_universities,
+            days,
+        ),
+        # A university's own users count the pairs their university is in.
+        "pairings": _running(
+            repo.pairs_by_start(
+                session,
+                until,
+                pairing_scope,
+                zone_id,
+                None if actor.sees_everything else actor.university_id,
+            ),
+            days,
+            0,
+        ),
+        "projects": _running(
+            repo.projects_by_start(session, until, _scope("projects", actor), zone_id), days, 0
+        ),
+        "platforms": _running(
+            repo.platforms_by_establishment(session, until, _scope("platforms", actor), zone_id),
+            days,
+            0,
+        ),
+        "residents": [
+            sum(n for start, end, n in residents if start <= day and (end is None or end >= day))
+            for day in days
+        ],
+        "enterprises_served": _running(
+            repo.enterprises_by_first_service(
+                session, until, _scope("enterprise_services", actor), zone_id
+            ),
+            days,
+            0,
+        ),
+        "funding_yuan": [
+            Decimal(total).quantize(Decimal("0.01"))
+            for total in _running(
+                funds_repo.funding_by_date(
+                    session, until, scope=_scope("fundings", actor), zone_id=zone_id
+                ),
+                days,
+                Decimal(0),
+            )
+        ],
+    }
+    return [{name: values[i] for name, values in series.items()} for i in range(len(days))]
+
+
 def record_figures(
     session: Session, actor: Actor, as_of: dt.date, zone_id: int | None
 ) -> dict[str, Number]:
     """The count or sum of records for each figure, as of ``as_of``, in the actor's scope."""
-    pairing_scope = _scope("pairings", actor)
-    pilot_flags = actor.sees_everything or actor.role is Role.ZONE_ADMIN
-    return {
-        "zones": repo.count_zones(
-            session, as_of, pairing_scope, zone_id, with_pilot_flag=pilot_flags
-        ),
-        "universities": repo.count_universities(
-            session, as_of, pairing_scope, zone_id, with_pilot_flag=pilot_flags
-        ),
-        # A university's own users count the pairs their university is in.
-        "pairings": repo.count_pairings(
-            session,
-            as_of,
-            pairing_scope,
-            zone_id,
-            None if actor.sees_everything else actor.university_id,
-        ),
-        "projects": repo.count_projects(session, as_of, _scope("projects", actor), zone_id),
-        "platforms": repo.count_platforms(session, as_of, _scope("platforms", actor), zone_id),
-        "residents": talent_repo.count_present(
-            session, as_of, scope=_scope("residents", actor), zone_id=zone_id
-        ),
-        "enterprises_served": repo.count_enterprises_served(
-            session, as_of, _scope("enterprise_services", actor), zone_id
-        ),
-        "funding_yuan": funds_repo.funding_total(
-            session, as_of, scope=_scope("fundings", actor), zone_id=zone_id
-        ),
-    }
+    return record_series(session, actor, [as_of], zone_id)[0]
 
 
 def compute_stats(
@@ -269,13 +332,37 @@ def compute_stats(
     the records of their own tenancy.
     """
     zone_id = resolve_zone(session, actor, zone_id)
-    counted = record_figures(session, actor, as_of, zone_id)
+    return _stats_at(session, actor, [as_of], zone_id)[0]
+
+
+def _stats_at(
+    session: Session, actor: Actor, days: Sequence[dt.date], zone_id: int | None
+) -> list[Stats]:
+    """``compute_stats`` for each of ``days`` (``zone_id`` already resolved), in a fixed number
+    of queries."""
+    counted = record_series(session, actor, days, zone_id)
     whole_scope = actor.sees_everything or actor.role is Role.ZONE_ADMIN
-    candidates = (
-        repo.approved_reports(session, read_scope(reports, actor), zone_id=zone_id, as_of=as_of)
+    reports_until = (
+        repo.approved_reports(session, read_scope(reports, actor), zone_id=zone_id, as_of=max(days))
         if whole_scope
         else []
     )
+    name_of_zone = repo.zone_name(session, zone_id) if zone_id is not None else None
+    out: list[Stats] = []
+    for day, records in zip(days, counted, strict=True):
+        candidates = [r for r in reports_until if r.as_of_date <= day]
+        out.append(
+            Stats(
+                as_of=day,
+                zone_id=zone_id,
+                zone_name=name_of_zone,
+                figures=_figures(records, candidates),
+            )
+        )
+    return out
+
+
+def _figures(counted: dict[str, Number], candidates: list[PeriodicReport]) -> dict[str, Figure]:
     figures: dict[str, Figure] = {}
     for name in FIGURE_NAMES:
         report = next((r for r in candidates if r.figure(name) is not None), None)
@@ -295,8 +382,7 @@ def compute_stats(
             figures[name] = Figure(
                 name=name, value=counted[name], source="records", records=counted[name]
             )
-    name_of_zone = repo.zone_name(session, zone_id) if zone_id is not None else None
-    return Stats(as_of=as_of, zone_id=zone_id, zone_name=name_of_zone, figures=figures)
+    return figures
 
 
 MAX_POINTS = 120
@@ -344,7 +430,7 @@ def compute_series(
     if not dates or len(dates) > MAX_POINTS:
         raise ValidationFailed(fields={"to": f"时间跨度过长（最多 {MAX_POINTS} 个时间点）"})
     zone_id = resolve_zone(session, actor, zone_id)
-    return [compute_stats(session, actor, day, zone_id) for day in dates]
+    return _stats_at(session, actor, dates, zone_id)
 
 
 def find_zone_id(session: Session, name: str) -> int:

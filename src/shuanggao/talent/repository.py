@@ -54,3 +54,24 @@ def count_present(
     if zone_id is not None:
         stmt = stmt.where(Resident.zone_id == zone_id)
     return int(session.scalar(stmt) or 0)
+
+
+def presence_spans(
+    session: Session,
+    until: dt.date,
+    *,
+    scope: ColumnElement[bool] | None = None,
+    zone_id: int | None = None,
+) -> list[tuple[dt.date, dt.date | None, int]]:
+    """``(from_date, to_date, residents)`` of residents who arrived by ``until``: who is present
+    on any day up to then follows from these, in one query (``present_on`` per day)."""
+    stmt = (
+        select(Resident.from_date, Resident.to_date, func.count(Resident.id))
+        .where(Resident.from_date <= until)
+        .group_by(Resident.from_date, Resident.to_date)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(Resident.zone_id == zone_id)
+    return [(start, end, int(n)) for start, end, n in session.execute(stmt)]

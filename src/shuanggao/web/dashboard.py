@@ -109,13 +109,15 @@ def _api_url(path: str, **params: Any) -> str:
 
 def _trend(
     session: Session, actor: Actor, as_of: dt.date, zone_id: int | None
-) -> tuple[list[dict[str, Any]], str]:
+) -> tuple[reports.Stats, list[dict[str, Any]], str]:
+    """The figures as of ``as_of`` and the monthly trend up to it, computed together (the last
+    point of the series is ``as_of`` itself)."""
     start = trend_start(as_of)
     points = reports.compute_series(session, actor, start, as_of, step="month", zone_id=zone_id)
     url = _api_url(
         "stats/series", **{"from": start.isoformat(), "to": as_of.isoformat(), "zone_id": zone_id}
     )
-    return _series_table(points), url
+    return points[-1], _series_table(points), url
 
 
 def _labels() -> dict[str, str]:
@@ -130,9 +132,8 @@ def dashboard(request: Request, session: SessionDep, actor: PageActor) -> Respon
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"/dashboard/zones/{actor.zone_id}{query}", status_code=303)
     as_of, warning = parse_as_of(request.query_params.get("as_of"))
-    stats = reports.compute_stats(session, actor, as_of, None)
+    stats, trend, series_url = _trend(session, actor, as_of, None)
     coverage = pairings.coverage(session, actor, as_of)
-    trend, series_url = _trend(session, actor, as_of, None)
     return render(
         request,
         "dashboard/province.html",
@@ -203,8 +204,7 @@ def dashboard_zone(
 ) -> Response:
     as_of, warning = parse_as_of(request.query_params.get("as_of"))
     zone = kit.get_record(session, actor, get_register("zones"), zone_id)
-    stats = reports.compute_stats(session, actor, as_of, zone_id)
-    trend, series_url = _trend(session, actor, as_of, zone_id)
+    stats, trend, series_url = _trend(session, actor, as_of, zone_id)
     pairing_page = kit.list_records(
         session, actor, get_register("pairings"), filters={"zone_id": zone_id}, page_size=50
     )
@@ -262,9 +262,7 @@ def pairing_board(
 @router.get("/dashboard/boards", response_class=HTMLResponse)
 def boards_overview(request: Request, session: SessionDep, actor: PageActor) -> Response:
     """Every pairing's 五个一 at a glance, the pilots with the fewest landed first."""
-    reg = get_register("pairings")
-    pairs = kit.list_all_records(session, actor, reg, sort="id")
-    boards = [pairings.get_board(session, actor, p.id) for p in pairs]
+    boards = pairings.get_boards(session, actor)
     boards.sort(key=lambda b: (b.landed, b.pairing.zone_city, b.pairing.title))
     kinds = [slot.kind for slot in boards[0].slots] if boards else []
     return render(

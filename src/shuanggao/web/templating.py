@@ -17,8 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import hashlib
-import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -28,12 +27,12 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi import Depends, Request
-from markupsafe import Markup
 from starlette.background import BackgroundTask
 from starlette.responses import HTMLResponse
 
 import shuanggao
 from shuanggao.accounts.actor import ROLE_LABELS, Actor
+from shuanggao.accounts.csrf import CSRF_FIELD, CSRF_HEADER, csrf_input, csrf_token
 from shuanggao.kit.discovery import domain_names
 from shuanggao.kit.enums import LabeledEnum
 from shuanggao.web.deps import ActorDep
@@ -44,47 +43,6 @@ STATIC_DIR = WEB_DIR / "static"
 I18N_DIR = Path(shuanggao.__file__).resolve().parent / "i18n"
 LOCALE = "zh_Hans"
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-
-
-# ---------------------------------------------------------------------------------------------
-# CSRF: the accounts domain provides the token. ``set_csrf_provider`` lets it plug in; until it
-# does, ``shuanggao.accounts.csrf.csrf_token(request)`` is used when that module exists.
-# ---------------------------------------------------------------------------------------------
-
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "X-CSRF-Token"
-CsrfProvider = Callable[[Request], str]
-_csrf_provider: CsrfProvider | None = None
-
-
-def set_csrf_provider(provider: CsrfProvider | None) -> None:
-    """Called by the accounts domain's ``install(app)`` with its token function."""
-    global _csrf_provider
-    _csrf_provider = provider
-
-
-def _default_csrf_provider() -> CsrfProvider | None:
-    try:
-        mod = importlib.import_module("shuanggao.accounts.csrf")
-    except ModuleNotFoundError as exc:
-        if exc.name == "shuanggao.accounts.csrf":
-            return None
-        raise
-    provider: CsrfProvider | None = getattr(mod, "csrf_token", None)
-    return provider
-
-
-def csrf_token(request: Request) -> str:
-    provider = _csrf_provider or _default_csrf_provider()
-    if provider is None:
-        return ""
-    return provider(request)
-
-
-def csrf_input(request: Request) -> Markup:
-    """A hidden form field carrying the CSRF token."""
-    token = csrf_token(request)
-    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
 
 
 # ---------------------------------------------------------------------------------------------

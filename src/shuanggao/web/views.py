@@ -111,9 +111,7 @@ def visible_cells(
     (an anonymous demand's enterprise) show their masked value, never a link."""
     hidden = reg.hidden_for(actor, obj)
     return [
-        Markup(escape(format_value(s, reg.masked_value(s.field))))
-        if s.field in hidden
-        else cell(s, obj)
+        escape(format_value(s, reg.masked_value(s.field))) if s.field in hidden else cell(s, obj)
         for s in specs
     ]
 
@@ -158,7 +156,7 @@ def cell(spec: FieldSpec, obj: Any, *, link_refs: bool = True) -> Markup:
         return Markup('<a class="source-link" href="{}" rel="noopener noreferrer">{}</a>').format(
             value, value
         )
-    return Markup(escape(text))
+    return escape(text)
 
 
 def is_numeric(spec: FieldSpec) -> bool:

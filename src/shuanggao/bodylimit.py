@@ -1,0 +1,81 @@
+"""Request body caps: JSON and form bodies up to ``max_body_bytes``, multipart uploads up to the
+upload limit (the import endpoints check the file itself against ``max_upload_bytes``).
+
+A body announced too large (``Content-Length``) is answered 413 before it is read; a body that
+grows past the cap while it streams (no length announced) ends the read with the same 413. The
+error code is ``body_too_large`` either way.
+"""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shuanggao.errors import AppError, ErrorCode
+
+# Multipart framing (boundaries, part headers, the CSRF field) around an upload.
+UPLOAD_SLACK_BYTES = 1024 * 1024
+_NO_BODY = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def too_large_message(limit: int) -> str:
+    if limit >= 1024 * 1024:
+        size = f"{limit / 1024 / 1024:g} MB"
+    else:
+        size = f"{limit / 1024:g} KB"
+    return f"提交的内容过大（上限 {size}），请精简后重试。"
+
+
+class BodyTooLarge(AppError):
+    code = ErrorCode.BODY_TOO_LARGE
+    status = 413
+    message = "提交的内容过大，请精简后重试。"
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes + UPLOAD_SLACK_BYTES
+
+    def limit_for(self, content_type: str) -> int:
+        if content_type.lower().startswith("multipart/form-data"):
+            return self.max_upload_bytes
+        return self.max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in _NO_BODY:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        limit = self.limit_for(request.headers.get("content-type", ""))
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await self._refuse(request, limit)(scope, receive, send)
+            return
+        await self.app(scope, self._counting(receive, limit), send)
+
+    @staticmethod
+    def _refuse(request: Request, limit: int) -> ASGIApp:
+        from shuanggao.kit.http.errors import render_error
+
+        error = BodyTooLarge(too_large_message(limit), extra={"max_bytes": limit})
+        return render_error(request, error.status, error.to_dict())
+
+    @staticmethod
+    def _counting(receive: Receive, limit: int) -> Receive:
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    # Raised while the endpoint reads its body; FastAPI passes an HTTPException
+                    # through to the handlers, which answer 413 ``body_too_large``.
+                    raise HTTPException(413, detail=too_large_message(limit))
+            return message
+
+        return counted
