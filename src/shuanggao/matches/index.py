@@ -34,6 +34,7 @@ from shuanggao_matching import (
     Matcher,
     load_encoder,
 )
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from shuanggao.config import Settings
@@ -127,6 +128,8 @@ class BuildProgress:
     """A background index build: what it is doing and how far it got."""
 
     side: str = ""
+    # The sides this build brings up to date.
+    sides: tuple[str, ...] = ()
     done: int = 0
     total: int = 0
     running: bool = True
@@ -140,6 +143,10 @@ class BuildProgress:
 # From this many rows to (re-)embed with a real model, a page builds the index in the background
 # and shows its progress instead of keeping the browser waiting.
 BACKGROUND_FROM = 60
+# A search (re-)indexes at most this many rows itself; more (a missing or damaged index
+# directory, a large import) are indexed in the background while searches answer from what the
+# index holds, or from the database (``matches.search``), and say so.
+INLINE_MAX = 2000
 
 
 class MatchIndex:
@@ -257,6 +264,35 @@ class MatchIndex:
                 self.save()
             return report
 
+    def sync_for_search(self, session: Session, side: str) -> None:
+        """Bring ``side`` up to date for a search, unless that means (re-)indexing more than
+        ``INLINE_MAX`` rows: then start it in the background (``rebuilding``) and return at once.
+        A session bound to a single connection (not an engine) cannot lend it to a thread:
+        it syncs inline."""
+        stamp = changes.stamps(session, [TABLES[side]])[TABLES[side]]
+        if side in self.stamps and self.stamps[side] == stamp:
+            return
+        if self.rebuilding(side):
+            return
+        bind = session.get_bind()
+        if isinstance(bind, Engine) and self.pending(session, side) > INLINE_MAX:
+            log.warning("index side %s far behind the database: rebuilding in background", side)
+            self.build_in_background(sessionmaker(bind=bind, expire_on_commit=False), (side,))
+            return
+        self.sync(session, sides=(side,))
+
+    def rebuilding(self, side: str) -> bool:
+        """Is a background build of ``side`` running now?"""
+        build = self.build
+        return build is not None and build.running and side in build.sides
+
+    def rebuild_note(self, side: str) -> str | None:
+        build = self.build
+        if build is None or not self.rebuilding(side):
+            return None
+        done = f"（已完成 {build.done}/{build.total}）" if build.total else ""
+        return f"匹配索引正在后台重建{done}，本次结果可能不完整，请稍后再试。"
+
     def rebuild(self, session: Session, progress: Progress | None = None) -> SyncReport:
         """Index everything again from the database (vectors still come from the cache)."""
         with self.lock:
@@ -325,7 +361,7 @@ class MatchIndex:
         with self.lock:
             if self.build is not None and self.build.running:
                 return self.build
-            progress = BuildProgress()
+            progress = BuildProgress(sides=sides)
             self.build = progress
 
         def report(side: str, done: int, total: int) -> None:

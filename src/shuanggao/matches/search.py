@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from shuanggao_matching import (
-    Match as LibMatch,
-)
-from shuanggao_matching import (
+    ComponentScores,
     Predicate,
     Query,
+    Reasons,
     SearchResults,
+    SharedTerm,
     coverage_report,
     rank_owners,
+)
+from shuanggao_matching import (
+    Match as LibMatch,
 )
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,6 +53,7 @@ from shuanggao.matches.filters import (
 from shuanggao.matches.index import (
     MatchIndex,
     get_index,
+    shared_tokenizer,
 )
 from shuanggao.matches.models import Match
 from shuanggao.matches.results import (
@@ -107,6 +111,8 @@ class Searched:
     results: SearchResults
     # Set when the query text was longer than ``MAX_QUERY_CHARS`` and was cut.
     cut_from: int | None = None
+    # Set when the index was being rebuilt and the database answered instead.
+    rebuilding: str | None = None
 
 
 def _search(
@@ -123,6 +129,10 @@ def _search(
     in the pool while the search scores (the hits are loaded afterwards with a new one)."""
     filters = [p for p in predicates if p is not None]
     query, cut_from = capped(query)
+    if index.rebuilding(side):
+        # The index is being rebuilt (it was missing or far behind): do not wait for it.
+        fallback = _database_search(session, index, side, query, top)
+        return Searched(fallback, cut_from, fallback.note)
     release_connection(session)
     with index.lock:
         matcher = index.matchers[side]
@@ -147,9 +157,54 @@ def _search(
     return Searched(results, cut_from)
 
 
+# How many candidate rows the database search reads while the index is rebuilt.
+FALLBACK_CANDIDATES = 500
+
+
+def _database_search(
+    session: Session, index: MatchIndex, side: str, query: Query, top: int
+) -> SearchResults:
+    """While the index is rebuilt: supply items whose title or abstract contain the query's
+    terms, ranked by how many they contain (title terms count double). Demands: nothing yet.
+    The search options' filters are not applied (the note says the results are provisional);
+    the read scope still is, when the hits are loaded."""
+    note = index.rebuild_note(side)
+    if side != "supply":
+        return SearchResults(method="lexical", matches=(), note=note)
+    terms = list(dict.fromkeys(t for t in shared_tokenizer().tokenize(query.text) if len(t) > 1))
+    terms = sorted(terms, key=len, reverse=True)[:8]
+    scored: list[tuple[float, int, str, tuple[str, ...]]] = []
+    for item_id, title, abstract in supply_repo.find_by_terms(session, terms, FALLBACK_CANDIDATES):
+        shared = tuple(t for t in terms if t in title or t in abstract)
+        score = sum(2.0 if t in title else 1.0 for t in shared) / (2 * len(terms))
+        scored.append((score, item_id, title, shared))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    matches = tuple(
+        LibMatch(
+            id=str(item_id),
+            kind="supply_item",
+            title=title,
+            owner=None,
+            score=score,
+            rank=rank,
+            reasons=Reasons(
+                method="lexical",
+                shared_terms=tuple(SharedTerm(t, 1.0) for t in shared),
+                shared_codes=(),
+                scores=ComponentScores(score, None, None, None, score, len(shared) / len(terms)),
+                filters_applied=(),
+            ),
+        )
+        for rank, (score, item_id, title, shared) in enumerate(scored[: top + 10], start=1)
+    )
+    return SearchResults(method="lexical", matches=matches, note=note, query_terms=tuple(terms))
+
+
 def _note(index: MatchIndex, searched: Searched) -> str | None:
     notes: list[str] = []
-    if index.note:
+    if searched.rebuilding is not None:
+        notes.append(searched.rebuilding)
+    elif index.note:
         notes.append(index.note)
     elif searched.results.note:
         notes.append("当前只按关键词匹配（语义向量尚未建立），请运行 shuanggao matching reindex。")
@@ -207,26 +262,44 @@ def _hits(
     return hits
 
 
-def _supply_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
+def _rows_in_rank_order(
+    results: SearchResults, top: int, load: Callable[[list[int]], Sequence[Any]]
+) -> dict[int, Any]:
+    """The records of the first ``top`` results the actor may read: the first ``top`` ids are
+    loaded, then more only for those the read scope dropped (rarely any: the index filter
+    mirrors it), so a search does not load and decode rows it will not show."""
     ids = [int(m.id) for m in results.matches]
-    rows = {
-        r.id: r for r in supply_repo.list_by_ids(session, ids, SUPPLY_POLICY.read_filter(actor))
-    }
+    rows: dict[int, Any] = {}
+    done = 0
+    batch = ids[:top]
+    while batch:
+        rows.update({r.id: r for r in load(batch)})
+        done += len(batch)
+        missing = top - sum(1 for i in ids[:done] if i in rows)
+        batch = ids[done : done + missing] if missing > 0 else []
+    return rows
+
+
+def _supply_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
+    scope = SUPPLY_POLICY.read_filter(actor)
+    rows = _rows_in_rank_order(
+        results, top, lambda ids: supply_repo.list_by_ids(session, ids, scope)
+    )
     return _hits(results, rows, "supply_item", supply_owner, top)
 
 
 def _demand_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
-    ids = [int(m.id) for m in results.matches]
-    rows = {
-        r.id: r for r in demand_repo.list_by_ids(session, ids, DEMAND_POLICY.read_filter(actor))
-    }
+    scope = DEMAND_POLICY.read_filter(actor)
+    rows = _rows_in_rank_order(
+        results, top, lambda ids: demand_repo.list_by_ids(session, ids, scope)
+    )
     return _hits(results, rows, "demand", lambda d: demand_owner(d, actor), top)
 
 
 def _synced_index(session: Session, settings: Settings, side: str) -> MatchIndex:
     """The index with ``side`` ("supply" or "demand") in step with the database."""
     index = get_index(settings)
-    index.sync(session, sides=(side,))
+    index.sync_for_search(session, side)
     return index
 
 
