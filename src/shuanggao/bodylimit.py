@@ -34,22 +34,25 @@ class BodyTooLarge(AppError):
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
-        self.app = app
-        self.max_body_bytes = max_body_bytes
-        self.max_upload_bytes = max_upload_bytes + UPLOAD_SLACK_BYTES
+    """Caps read from the application's settings on each request (``max_body_bytes``,
+    ``max_upload_bytes`` plus the multipart framing)."""
 
-    def limit_for(self, content_type: str) -> int:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    @staticmethod
+    def limit_for(scope: Scope, content_type: str) -> int:
+        settings = scope["app"].state.settings
         if content_type.lower().startswith("multipart/form-data"):
-            return self.max_upload_bytes
-        return self.max_body_bytes
+            return int(settings.max_upload_bytes) + UPLOAD_SLACK_BYTES
+        return int(settings.max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in _NO_BODY:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        limit = self.limit_for(request.headers.get("content-type", ""))
+        limit = self.limit_for(scope, request.headers.get("content-type", ""))
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             await self._refuse(request, limit)(scope, receive, send)

@@ -60,11 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if router is not None:
             app.include_router(router)
     # Inside the accounts middleware (added below): body caps for every route.
-    app.add_middleware(
-        BodyLimitMiddleware,
-        max_body_bytes=settings.max_body_bytes,
-        max_upload_bytes=settings.max_upload_bytes,
-    )
+    app.add_middleware(BodyLimitMiddleware)
     # Domains that wire middleware, static files or state (accounts, web) expose install(app).
     for mod in domain_modules("install"):
         mod.install(app)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -143,3 +144,22 @@ def test_form_body_over_the_cap_is_refused(admin_client: TestClient, settings: S
     )
     assert resp.status_code == 413
     assert resp.json()["error"] == "body_too_large"
+
+
+def test_uploads_have_their_own_cap(
+    app: FastAPI, admin_client: TestClient, settings: Settings
+) -> None:
+    settings.max_body_bytes = 1000  # read per request: this app only
+    csv = ("名称,级别,设区市\n" + "上传上限区,国家级,南京市\n" * 200).encode()
+    assert len(csv) > settings.max_body_bytes
+    upload = admin_client.post(
+        "/api/v1/imports/zones", params={"dry_run": "true"}, files={"file": ("z.csv", csv)}
+    )
+    assert upload.status_code != 413, upload.text  # reaches the import, under the upload cap
+    body = admin_client.post("/api/v1/zones", json={**ZONE, "note": "x" * 2000})
+    assert body.status_code == 413
+    assert body.json() == {
+        "error": "body_too_large",
+        "detail": body.json()["detail"],
+        "max_bytes": 1000,
+    }

@@ -94,6 +94,9 @@ def test_plan_page_and_recommendation_pages(client_for: ClientFor, world: World)
     export = client.get("/planner/export.xlsx", params={"fix": fix})
     assert export.status_code == 200
     assert load_workbook(io.BytesIO(export.content))["方案"]["C2"].value == "邻市学院"
+    # A capacity above the usual choices stays selected (resubmitting keeps it).
+    roomy = client.get("/planner", params={"capacity": "8"})
+    assert f'value="{world.storage_uni.id}:8" selected' in roomy.text
     bad = client.get("/planner", params={"capacity": "x"})
     assert bad.status_code == 422
     zone_page = client_for(zone_admin(world.storage_zone.id)).get(

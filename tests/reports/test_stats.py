@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor, Role
 from shuanggao.errors import NotFound
-from shuanggao.reports.service import compute_series, compute_stats, period_ends
+from shuanggao.reports.service import (
+    ZONE_TABLE_FIGURES,
+    compute_series,
+    compute_stats,
+    period_ends,
+    zone_table,
+)
 from tests.conftest import ClientFor
 from tests.factories import (
     create_enterprise,
@@ -262,6 +268,33 @@ def test_series_costs_the_same_queries_however_many_points(
         costs.append((len(points), len(statements)))
     assert [n for n, _ in costs] == [2, 12]
     assert costs[0][1] == costs[1][1] <= 12, costs
+
+
+@pytest.mark.parametrize("as_of", [D(2025, 8, 31), D(2025, 11, 30), D(2026, 1, 31)])
+def test_zone_table_is_compute_stats_of_each_zone(
+    session: Session, province: Actor, world: dict[str, Any], as_of: dt.date
+) -> None:
+    create_report(
+        session,
+        scope="zone",
+        zone_id=world["a"].id,
+        status="approved",
+        projects=40,
+        as_of_date=D(2025, 10, 31),
+        period_end=D(2025, 10, 31),
+    )
+    university_admin = Actor(
+        role=Role.UNIVERSITY_ADMIN, user_id=9, username="u", university_id=world["u1"].id
+    )
+    zones = [world["a"].id, world["b"].id]
+    for actor in (province, university_admin):
+        table = zone_table(session, actor, as_of, zones)
+        assert set(table) == set(zones)
+        for zid in zones:
+            whole = compute_stats(session, actor, as_of, zid).figures
+            assert table[zid] == {name: whole[name] for name in ZONE_TABLE_FIGURES}
+    sourced = zone_table(session, province, D(2025, 11, 30), zones)[world["a"].id]["projects"]
+    assert (sourced.value, sourced.source, sourced.records) == (40, "reports", 1)
 
 
 def test_stats_api(admin_client: TestClient, session: Session, world: dict[str, Any]) -> None:

@@ -75,3 +75,20 @@ def test_dashboard_pages_keep_a_query_budget(
         # Twelve pairings cost what one does, and within the budget (it was 167–237 per view).
         assert large[path] == small[path], (path, small[path], large[path])
         assert large[path] <= budget, (path, large[path], statements(client, count_queries, path))
+
+
+def test_city_table_costs_the_same_queries_however_many_zones(
+    session: Session, client_for: ClientFor, province: Actor, count_queries: Callable[[], Any]
+) -> None:
+    city = "测试市"
+    first = factories.create_zone(session, city=city)
+    grow(session, first, 1)
+    client = client_for(province)
+    path = f"/dashboard/cities/{city}"
+    one = cost(client, count_queries, path)
+    for _ in range(5):
+        grow(session, factories.create_zone(session, city=city), 2)
+    six = cost(client, count_queries, path)
+    # It was about a dozen queries per zone of the city.
+    assert six == one, (one, six)
+    assert six <= 15, statements(client, count_queries, path)

@@ -1,4 +1,5 @@
-"""A database that cannot be reached, told in one Chinese line: what failed and where.
+"""Database operations' errors: a database that cannot be reached, told in one Chinese line
+(what failed and where), and the refusals of backup and restore (``db.backup``).
 
 The CLI and ``serve`` check the connection before they work and, when it fails, print
 ``DatabaseUnavailable``'s message (the address with any password masked) instead of a driver
@@ -9,6 +10,7 @@ which step failed.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -134,8 +136,6 @@ def unavailable(url: str, reason: str, **details: str) -> DatabaseUnavailable:
 def check_sqlite_directory(url: str) -> None:
     """Refuse a SQLite address whose directory does not exist (a typo must not create a new,
     empty database somewhere else)."""
-    from pathlib import Path
-
     try:
         database = make_url(url).database
     except ArgumentError:

@@ -91,3 +91,20 @@ def funding_by_date(
     if zone_id is not None:
         stmt = stmt.where(Funding.zone_id == zone_id)
     return [(day, Decimal(total or 0)) for day, total in session.execute(stmt)]
+
+
+def funding_per_zone(
+    session: Session, day: dt.date, *, scope: ColumnElement[bool] | None, zone_ids: list[int]
+) -> dict[int, Decimal]:
+    """``funding_total`` of each of ``zone_ids``, in one query."""
+    stmt = (
+        select(Funding.zone_id, func.sum(Funding.amount))
+        .where(Funding.funding_date <= day, Funding.zone_id.in_(zone_ids))
+        .group_by(Funding.zone_id)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return {
+        int(zid): Decimal(total or 0).quantize(Decimal("0.01"))
+        for zid, total in session.execute(stmt)
+    }

@@ -180,3 +180,87 @@ def enterprises_by_first_service(
     sub = first.group_by(EnterpriseService.enterprise_id).subquery()
     stmt = select(sub.c.first, func.count()).group_by(sub.c.first)
     return [(day, int(n)) for day, n in session.execute(stmt) if day is not None]
+
+
+# Figures of many zones at one day (a city's table): one query per figure, grouped by zone.
+
+PerZone = dict[int, int]
+
+
+def approved_zone_reports(
+    session: Session, scope: Scope, zone_ids: list[int], as_of: dt.date
+) -> list[PeriodicReport]:
+    """``approved_reports`` of each of ``zone_ids`` at once, latest first."""
+    stmt = select(PeriodicReport).where(
+        PeriodicReport.status == "approved",
+        PeriodicReport.as_of_date <= as_of,
+        PeriodicReport.scope == "zone",
+        PeriodicReport.zone_id.in_(zone_ids),
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    stmt = stmt.order_by(
+        PeriodicReport.as_of_date.desc(), PeriodicReport.period_end.desc(), PeriodicReport.id.desc()
+    )
+    return list(session.scalars(stmt))
+
+
+def pairs_per_zone(
+    session: Session,
+    day: dt.date,
+    scope: Scope,
+    zone_ids: list[int],
+    university_id: int | None = None,
+) -> PerZone:
+    stmt = (
+        select(Pairing.zone_id, func.count(PairingUniversity.university_id))
+        .join(Pairing, Pairing.id == PairingUniversity.pairing_id)
+        .where(_started_pairings(day, scope, None), Pairing.zone_id.in_(zone_ids))
+        .group_by(Pairing.zone_id)
+    )
+    if university_id is not None:
+        stmt = stmt.where(PairingUniversity.university_id == university_id)
+    return {int(zid): int(n) for zid, n in session.execute(stmt)}
+
+
+def projects_per_zone(session: Session, day: dt.date, scope: Scope, zone_ids: list[int]) -> PerZone:
+    return _dated_per_zone(session, Project, Project.start_date, day, scope, zone_ids)
+
+
+def platforms_per_zone(
+    session: Session, day: dt.date, scope: Scope, zone_ids: list[int]
+) -> PerZone:
+    return _dated_per_zone(session, Platform, Platform.established_date, day, scope, zone_ids)
+
+
+def _dated_per_zone(
+    session: Session,
+    model: type[Project] | type[Platform],
+    date: InstrumentedAttribute[dt.date | None],
+    day: dt.date,
+    scope: Scope,
+    zone_ids: list[int],
+) -> PerZone:
+    stmt = (
+        select(model.zone_id, func.count(model.id))
+        .where(date.is_not(None), date <= day, model.zone_id.in_(zone_ids))
+        .group_by(model.zone_id)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return {int(zid): int(n) for zid, n in session.execute(stmt)}
+
+
+def enterprises_served_per_zone(
+    session: Session, day: dt.date, scope: Scope, zone_ids: list[int]
+) -> PerZone:
+    stmt = (
+        select(
+            EnterpriseService.zone_id, func.count(func.distinct(EnterpriseService.enterprise_id))
+        )
+        .where(EnterpriseService.service_date <= day, EnterpriseService.zone_id.in_(zone_ids))
+        .group_by(EnterpriseService.zone_id)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return {int(zid): int(n) for zid, n in session.execute(stmt)}

@@ -75,3 +75,17 @@ def presence_spans(
     if zone_id is not None:
         stmt = stmt.where(Resident.zone_id == zone_id)
     return [(start, end, int(n)) for start, end, n in session.execute(stmt)]
+
+
+def present_per_zone(
+    session: Session, day: dt.date, *, scope: ColumnElement[bool] | None, zone_ids: list[int]
+) -> dict[int, int]:
+    """``count_present`` of each of ``zone_ids``, in one query."""
+    stmt = (
+        select(Resident.zone_id, func.count(Resident.id))
+        .where(present_on(day), Resident.zone_id.in_(zone_ids))
+        .group_by(Resident.zone_id)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return {int(zid): int(n) for zid, n in session.execute(stmt)}

@@ -157,17 +157,15 @@ def dashboard(request: Request, session: SessionDep, actor: PageActor) -> Respon
 def _zone_rows(
     session: Session, actor: Actor, as_of: dt.date, zones: list[Any]
 ) -> list[dict[str, Any]]:
-    rows = []
-    for zone in zones:
-        stats = reports.compute_stats(session, actor, as_of, zone.id)
-        rows.append(
-            {
-                "zone": zone,
-                "figures": {name: stats.figures[name] for name in TABLE_FIGURES},
-                "funding": stats.figures["funding_yuan"],
-            }
-        )
-    return rows
+    table = reports.zone_table(session, actor, as_of, [zone.id for zone in zones])
+    return [
+        {
+            "zone": zone,
+            "figures": {name: table[zone.id][name] for name in TABLE_FIGURES},
+            "funding": table[zone.id]["funding_yuan"],
+        }
+        for zone in zones
+    ]
 
 
 @router.get("/dashboard/cities/{city}", response_class=HTMLResponse)
