@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger("shuanggao.kit.jobs")
@@ -90,7 +90,12 @@ def _run(factory: sessionmaker[Session], job: Job) -> None:
 def _after_commit(session: Session) -> None:
     jobs: list[Job] = session.info.pop(_QUEUE, [])
     factory: sessionmaker[Session] | None = session.info.get(FACTORY)
-    if factory is None:
+    if factory is None or not jobs:
+        return
+    if _runner is _in_thread and not isinstance(factory.kw.get("bind"), Engine):
+        # Sessions bound to one connection (the tests' rolled-back transaction) cannot lend it
+        # to another thread; such callers run jobs with their own runner (``set_runner``).
+        log.debug("after-commit jobs skipped: the session factory is bound to one connection")
         return
     for job in jobs:
         _runner(functools.partial(_run, factory, job))
