@@ -47,7 +47,8 @@ def main() -> int:
     os.chdir(root)
     data = baseline.load_from_file(BASELINE)
     reviewed = baseline.load(data, BASELINE)
-    found = SecretsCollection(root=str(root))
+    # Relative names (we are in root): the baseline must not depend on where the clone lives.
+    found = SecretsCollection(root="")
     found.scan_files(*tracked_files(root), num_processors=1)
 
     if args.update:

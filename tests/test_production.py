@@ -16,6 +16,7 @@ from shuanggao import production
 from shuanggao.accounts.models import User
 from shuanggao.cli import serve as serve_cli
 from shuanggao.config import Settings, get_settings
+from shuanggao.db import sealed
 from shuanggao.db.session import build_engine
 from shuanggao.main import create_app
 from tests.dbs import fresh_database
@@ -23,6 +24,7 @@ from tests.factories import create_user
 from tests.harness import TEST_SECRET_KEY
 
 STRONG_KEY = "Vq3-h8ZrT1yK0pWm6sXc2nLd9fGb4jHe7aUo5iR"
+PI_KEYS = sealed.new_key_spec("prod1")
 
 
 def safe(tmp_path: Path, url: str, **overrides: Any) -> Settings:
@@ -31,6 +33,7 @@ def safe(tmp_path: Path, url: str, **overrides: Any) -> Settings:
         "var_dir": tmp_path,
         "database_url": url,
         "secret_key": STRONG_KEY,
+        "pi_keys": PI_KEYS,
         "cookie_secure": True,
         "base_url": "https://shuanggao.example.gov.cn",
         "admin_totp_required": True,
@@ -82,6 +85,9 @@ def test_the_demo_profile_starts_on_the_defaults(tmp_path: Path, url: str) -> No
         ({"base_url": ""}, "base_url_not_https"),
         ({"base_url": "http://shuanggao.example.gov.cn"}, "base_url_not_https"),
         ({"base_url": "https://"}, "base_url_not_https"),
+        ({"pi_keys": ""}, "pi_keys_missing"),
+        ({"pi_keys": "k1:abc"}, "pi_keys_invalid"),
+        ({"pi_keys": "k1"}, "pi_keys_invalid"),
         ({"admin_totp_required": False}, "admin_totp_off"),
         ({"demo": True}, "demo_mode_on"),
     ],
@@ -178,6 +184,7 @@ def test_serve_refuses_and_lists_every_reason(tmp_path: Path, url: str) -> None:
         "secret_key_missing",
         "cookie_not_secure",
         "base_url_not_https",
+        "pi_keys_missing",
         "admin_totp_off",
         "demo_mode_on",
         "demo_accounts_present",

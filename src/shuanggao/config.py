@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     var_dir: Path = Field(default_factory=_default_var_dir)
     database_url: str = ""
     secret_key: str = ""
+    # Keys for personal fields encrypted at rest (db/sealed.py): "id:base64url-32-bytes,…",
+    # the first seals, all open. Empty: derived from the secret key (not allowed in production).
+    pi_keys: str = ""
     # Session idle timeout (minutes) and sign-in lockout policy.
     session_idle_minutes: int = 30
     login_max_failures: int = 5

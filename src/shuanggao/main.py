@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from shuanggao import __version__, logsafe, production
 from shuanggao.bodylimit import BodyLimitMiddleware
 from shuanggao.config import Settings, get_settings
+from shuanggao.db import sealed
 from shuanggao.db.session import build_engine, make_session_factory
 from shuanggao.kit.api import crud_router
 from shuanggao.kit.discovery import domain_modules, load_domains
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if unsafe:
         raise production.UnsafeProduction(unsafe)
     load_domains()
+    sealed.configure(settings)
     app = FastAPI(
         title="shuanggao 双高协同平台 API",
         version=__version__,

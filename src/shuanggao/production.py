@@ -113,6 +113,25 @@ def _query_values(value: str | tuple[str, ...] | None) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def _pi_keys(settings: Settings) -> list[Refusal]:
+    from shuanggao.db.sealed import KeyConfigError, parse_keys
+
+    try:
+        keys = parse_keys(settings.pi_keys)
+    except KeyConfigError as exc:
+        return [Refusal("pi_keys_invalid", str(exc))]
+    if not keys:
+        return [
+            Refusal(
+                "pi_keys_missing",
+                "未设置 SHUANGGAO_PI_KEYS：生产环境的个人信息加密密钥必须单独配置。",
+            )
+        ]
+    if any(len(key) != 32 for _, key in keys):
+        return [Refusal("pi_keys_invalid", "SHUANGGAO_PI_KEYS 中的每个密钥必须是 32 字节。")]
+    return []
+
+
 def _totp(settings: Settings) -> list[Refusal]:
     if settings.admin_totp_required:
         return []
@@ -138,6 +157,7 @@ def settings_refusals(settings: Settings) -> list[Refusal]:
         *_cookies(settings),
         *_base_url(settings),
         *_database_tls(settings),
+        *_pi_keys(settings),
         *_totp(settings),
         *_demo(settings),
     ]

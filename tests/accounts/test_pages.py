@@ -150,3 +150,44 @@ def test_totp_enrolment_page(browser: TestClient, session: Session) -> None:
     )
     assert done.status_code == 303 and done.headers["location"] == "/"
     assert browser.get("/", follow_redirects=False).status_code == 200
+
+
+def test_an_office_signs_in_many_people_from_one_address_but_guessing_still_stops(
+    app: FastAPI, browser: TestClient, session: Session
+) -> None:
+    from shuanggao.accounts.ratelimit import SlidingWindowLimiter
+
+    app.state.login_limiter = SlidingWindowLimiter(3, 300)
+    people = [create_user(session, role) for role in ("enterprise_user", "researcher") * 4]
+    for user in people:  # eight sign-ins from one address, more than the limit of 3
+        browser.cookies.clear()  # the next person at the next desk
+        ok = browser.post(
+            "/login",
+            data={"username": user.username, "password": TEST_PASSWORD},
+            follow_redirects=False,
+        )
+        assert ok.status_code == 303, (user.username, ok.status_code)
+    browser.cookies.clear()
+    for _ in range(3):
+        wrong = browser.post("/login", data={"username": "ghost", "password": "nope-nope-nope"})
+        assert wrong.status_code == 401
+    limited = browser.post(
+        "/login", data={"username": people[0].username, "password": TEST_PASSWORD}
+    )
+    assert limited.status_code == 429 and 1 <= int(limited.headers["retry-after"]) <= 300
+
+
+def test_the_limiter_counts_failures_only() -> None:
+    from shuanggao.accounts.ratelimit import SlidingWindowLimiter
+
+    now = [1000.0]
+    limiter = SlidingWindowLimiter(2, 60, clock=lambda: now[0])
+    assert [limiter.wait("ip") for _ in range(5)] == [None] * 5
+    limiter.record("ip")
+    assert limiter.wait("ip") is None
+    limiter.record("ip")
+    assert limiter.wait("ip") == 60
+    now[0] += 30
+    assert limiter.wait("ip") == 30
+    now[0] += 30
+    assert limiter.wait("ip") is None

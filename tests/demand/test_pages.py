@@ -54,3 +54,26 @@ def test_others_get_no_triage_form(world: World, client_for: ClientFor, session:
     assert resp.status_code == 404
     session.refresh(demand)
     assert demand.triage_state == "pending"
+
+
+def test_lists_details_and_exports_name_the_enterprise_not_its_credit_code(
+    session: Session, client_for: ClientFor
+) -> None:
+    import csv
+    import io
+
+    from shuanggao.accounts.actor import Actor, Role
+    from tests import factories
+
+    enterprise = factories.create_demand_enterprise(session, name="南京储能科技有限公司")
+    demand = factories.create_demand(session, enterprise=enterprise, title="储能场站安全预警")
+    client = client_for(Actor(role=Role.PROVINCE_ADMIN, user_id=1, username="province"))
+    listing = client.get("/r/demands").text
+    detail = client.get(f"/r/demands/{demand.id}").text
+    link = f'<a href="/r/enterprises/{enterprise.id}">南京储能科技有限公司</a>'
+    assert link in listing and link in detail
+    assert enterprise.credit_code not in listing and enterprise.credit_code not in detail
+    exported = client.get("/r/demands/export.csv").content.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(exported)))
+    column = table[0].index("企业")
+    assert [row[column] for row in table[1:]] == ["南京储能科技有限公司"]

@@ -68,7 +68,13 @@ def _check_anonymous(who: str, world: World, client_for: ClientFor) -> None:
             assert CANARY in text or world.ent_secret.credit_code in text, who
         assert body["enterprise_name"] == f"{CANARY}储能有限公司"
         assert body["enterprise_id"] == world.ent_secret.id
-        assert body["phone"] == "13912345678"
+        # The phone in full only to those who keep the demand (kit.personal): the zone and the
+        # enterprise; the province and auditors see it masked.
+        keeper = who in {"zone_a", "ent_secret"}
+        assert body["phone"] == ("13912345678" if keeper else "139****5678"), who
+        if not keeper:
+            for text in texts:
+                assert "13912345678" not in text, who
     else:
         assert body["enterprise_name"] == "匿名企业"
         assert body["enterprise_id"] is None

@@ -47,7 +47,10 @@ def test_create_enterprise_normalizes_code_and_masks_phone_in_audit(
     assert body["credit_code"] == "91110000802100433B"
     assert body["industry_code"] == "C3841"
     assert body["zone_name"] == "南京建邺高新区"
-    assert body["phone"] == "13912345678"
+    # The province administrator keeps no enterprise contacts: the phone shows masked
+    # (kit.personal); the stored value is whole.
+    assert body["phone"] == "139****5678"
+    assert session.get(Enterprise, body["id"]).phone == "13912345678"
     event = session.scalars(select(AuditEvent).where(AuditEvent.entity == "enterprises")).one()
     assert event.after is not None
     assert event.after["phone"] == "139******78"

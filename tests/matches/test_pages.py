@@ -132,6 +132,27 @@ def test_zone_map_page_and_entry(world: World, client_for: ClientFor) -> None:
     assert f'href="/zones/{world.zone_a.id}/map"' in resp.text
 
 
+def test_zone_map_lays_the_figures_in_a_row_and_charts_supply_and_gaps_by_industry(
+    world: World, client_for: ClientFor
+) -> None:
+    import html
+    import json
+    import re
+
+    page = client_for(world.actors["zone_a"]).get(f"/zones/{world.zone_a.id}/map").text
+    assert '<div class="grid grid-4 figure-grid map-figures">' in page
+    match = re.search(r'data-chart="zone-map" data-groups=\'([^\']*)\'', page)
+    assert match is not None
+    groups = json.loads(html.unescape(match.group(1)))
+    rows = re.findall(r'data-covered="(yes|no)"', page)
+    assert sum(g["covered"] for g in groups) == rows.count("yes") >= 1
+    assert sum(g["gaps"] for g in groups) == rows.count("no") >= 1
+    by_label = {g["label"]: g for g in groups}
+    assert by_label["C3841 锂离子电池制造"]["covered"] >= 1
+    assert all(not re.fullmatch(r"[A-T]\d{2,4}", g["label"]) for g in groups)
+    assert "vendor/echarts.min.js" in page and "js/charts.js" in page
+
+
 def test_supply_page_suggests_disciplines_when_missing(
     world: World, client_for: ClientFor, session: Session
 ) -> None:

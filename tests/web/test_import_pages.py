@@ -63,6 +63,31 @@ def test_bad_file_shows_every_bad_row_and_writes_nothing(
     assert zone_names(session) == []
 
 
+def test_the_error_rows_card_counts_rows_and_an_unknown_industry_code_is_refused(
+    session: Session, client_for: ClientFor, province: Actor
+) -> None:
+    text = (
+        "高新区简称,全称,级别,所在设区市,国民经济行业代码\n"
+        "导入甲高新区,导入甲,国家级,南京市,C3973\n"
+        "导入乙高新区,导入乙,超级,,C99\n"
+        "导入丙高新区,导入丙,省级,苏州市,A3841\n"
+    )
+    client = client_for(province)
+    page = client.get(upload(client, text)).text
+    rows = re.findall(
+        r'<tr><td class="num">(\d+)</td><td class="nowrap">([^<]*)</td><td>([^<]*)</td></tr>', page
+    )
+    assert [(r[0], r[1]) for r in rows] == [
+        ("3", "级别"),
+        ("3", "所在设区市"),
+        ("3", "国民经济行业代码"),
+        ("4", "国民经济行业代码"),
+    ]
+    assert "C99" in rows[2][2] and "A3841" in rows[3][2]
+    assert re.search(r'id="count-error-rows">2<', page)
+    assert zone_names(session) == []
+
+
 def test_good_file_is_previewed_then_written_on_confirm(
     session: Session, client_for: ClientFor, province: Actor
 ) -> None:

@@ -153,3 +153,26 @@ def test_list_pages_keep_a_query_budget(
             response = client.get(f"/r/{name}", params={"page_size": "50"}, headers=htmx)
         assert response.status_code == 200
         assert counter.count <= 6, (name, counter.count)
+
+
+def test_every_column_shows_its_own_value_and_the_title_links_the_record(
+    session: Session, client_for: ClientFor, province: Actor
+) -> None:
+    from shuanggao.kit.register import get_register
+    from shuanggao.pairings.refs import pairing_label
+    from shuanggao.web.views import list_specs
+
+    pairing = factories.create_pairing(session)
+    element = factories.create_pilot_element(session, pairing, title="集成电路联合实验室")
+    session.refresh(pairing, ["zone"])
+    specs = list_specs(get_register("pilot_elements"))
+    assert specs[0].field == "pairing_id"  # the title is a later column
+    page = client_for(province).get("/r/pilot_elements").text
+    row = re.search(rf'<tr>\s*(.*?href="/r/pilot_elements/{element.id}".*?)</tr>', page, re.S)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+    texts = [re.sub(r"<[^>]+>", "", c).strip() for c in cells]
+    assert texts[0] == pairing_label(pairing)
+    title_at = [s.field for s in specs].index("title")
+    assert texts[title_at] == "集成电路联合实验室"
+    assert f'<a href="/r/pilot_elements/{element.id}">集成电路联合实验室</a>' in cells[title_at]

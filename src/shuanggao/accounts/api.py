@@ -72,9 +72,18 @@ def clear_session_cookie(response: Response, settings: Settings) -> None:
     )
 
 
+def _limiter_key(request: Request) -> str:
+    return client_ip(request.scope) or "unknown"
+
+
+def record_failed_sign_in(request: Request) -> None:
+    """Count a failed sign-in of this client IP towards its limit (successes never count)."""
+    request.app.state.login_limiter.record(_limiter_key(request))
+
+
 def rate_limited(request: Request) -> Response | None:
-    """429 with Retry-After when this client IP made too many sign-in attempts."""
-    wait = request.app.state.login_limiter.hit(client_ip(request.scope) or "unknown")
+    """429 with Retry-After when this client IP failed to sign in too often."""
+    wait = request.app.state.login_limiter.wait(_limiter_key(request))
     if wait is None:
         return None
     exc = RateLimited(extra={"retry_after": wait})
@@ -140,6 +149,7 @@ def login(payload: LoginIn, request: Request, response: Response, session: Sessi
     )
     if result.error is not None or result.user is None:
         session.commit()  # keep the failure count, lockout and audit rows
+        record_failed_sign_in(request)
         raise result.error or Unauthenticated()
     token = start_session(request, response, session, result.user)
     return session_out(settings, result.user, token)

@@ -39,8 +39,13 @@ def _settings(request: Request) -> Settings:
 
 
 def _limited(request: Request) -> int | None:
-    wait: int | None = request.app.state.login_limiter.hit(client_ip(request.scope) or "unknown")
+    """Seconds to wait when this client IP failed to sign in too often (successes never count)."""
+    wait: int | None = request.app.state.login_limiter.wait(client_ip(request.scope) or "unknown")
     return wait
+
+
+def _failed(request: Request) -> None:
+    request.app.state.login_limiter.record(client_ip(request.scope) or "unknown")
 
 
 def _login_page(
@@ -100,6 +105,7 @@ def login_submit(
     )
     if result.error is not None or result.user is None:
         session.commit()  # keep the failure count, lockout and audit rows
+        _failed(request)
         error = result.error or Unauthenticated()
         return _login_page(
             request, error=error.detail, username=username, next_url=next, status=error.status
@@ -156,6 +162,7 @@ def totp_submit(
     )
     if result.error is not None or result.user is None:
         session.commit()
+        _failed(request)
         error = result.error or Unauthenticated()
         if user.is_locked(accounts.now_utc()):
             token = getattr(request.state, "session_token", None)

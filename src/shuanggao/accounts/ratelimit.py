@@ -1,4 +1,8 @@
-"""An in-process sliding-window rate limiter for sign-in attempts (per client IP).
+"""An in-process sliding-window rate limiter for failed sign-in attempts (per client IP).
+
+Only failures count (a wrong password, TOTP or recovery code): an office behind one address can
+sign in as many people as it likes, while guessing from one address stops after ``limit``
+failures in the window (``wait`` refuses before the password is checked).
 
 One limiter lives on ``app.state.login_limiter``; it counts attempts in this process only. With
 several worker processes each has its own window, so the effective limit is workers × limit;
@@ -25,19 +29,38 @@ class SlidingWindowLimiter:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def hit(self, key: str) -> int | None:
-        """Count one attempt; return None when allowed, else the seconds to wait (Retry-After)."""
+    def _recent(self, key: str, now: float) -> deque[float]:
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        return hits
+
+    def wait(self, key: str) -> int | None:
+        """None when ``key`` may try now, else the seconds to wait (Retry-After). Counts nothing."""
         now = self.clock()
         with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
+            hits = self._recent(key, now)
             if len(hits) >= self.limit:
                 return max(1, math.ceil(hits[0] + self.window - now))
-            hits.append(now)
+            if not hits:
+                del self._hits[key]
+            return None
+
+    def record(self, key: str) -> None:
+        """Count one failed attempt of ``key``."""
+        now = self.clock()
+        with self._lock:
+            self._recent(key, now).append(now)
             if len(self._hits) > 10_000:
                 self._sweep(now)
-            return None
+
+    def hit(self, key: str) -> int | None:
+        """``wait``, and when allowed count the attempt as a failure (for callers that count
+        every attempt)."""
+        wait = self.wait(key)
+        if wait is None:
+            self.record(key)
+        return wait
 
     def _sweep(self, now: float) -> None:
         for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:

@@ -108,9 +108,9 @@ def export_audit(
     stamp = dt.datetime.now(export.BEIJING).strftime("%Y%m%d-%H%M")
     name = f"审计日志-{stamp}.{format}"
     if format == "csv":
-        body, media = export.to_csv(events), "text/csv; charset=utf-8"
+        body, media = export.to_csv(session, events), "text/csv; charset=utf-8"
     else:
-        body, media = export.to_xlsx(events), export.XLSX_TYPE
+        body, media = export.to_xlsx(session, events), export.XLSX_TYPE
     disposition = f"attachment; filename=\"audit-{stamp}.{format}\"; filename*=UTF-8''{quote(name)}"
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 

@@ -1,5 +1,8 @@
 """Audit-log files: CSV (UTF-8 with BOM, for Excel) or xlsx, with Chinese headers.
 
+Actions and object types are in Chinese; 修改前/修改后 name each field by its register's header,
+enums by their label and references by the record's name (``audit.labels``).
+
 Cells that a spreadsheet would run as a formula (starting with = + - @ tab or CR) are prefixed
 with an apostrophe.
 """
@@ -8,16 +11,16 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy.orm import Session
 
+from shuanggao.audit.labels import ChangeReader, action_label, entity_labels
 from shuanggao.audit.models import AuditEvent
-from shuanggao.audit.service import action_label
 
 HEADERS = (
     "时间（北京时间）",
@@ -43,15 +46,14 @@ def _safe(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _json(value: dict[str, Any] | None) -> str:
-    return "" if not value else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def rows(events: Sequence[AuditEvent]) -> list[list[str]]:
+def rows(session: Session, events: Sequence[AuditEvent]) -> list[list[str]]:
     from shuanggao.accounts.actor import ROLE_LABELS, Role
 
+    reader = ChangeReader(session)
+    entities = entity_labels()
     out = []
     for e in events:
+        before, after = reader.flat(e.entity, e.before, e.after)
         try:
             role = ROLE_LABELS[Role(e.actor_role)]
         except ValueError:
@@ -63,29 +65,29 @@ def rows(events: Sequence[AuditEvent]) -> list[list[str]]:
                 _safe(role),
                 _safe(e.ip),
                 _safe(action_label(e.action)),
-                _safe(e.entity),
+                _safe(entities.get(e.entity, e.entity)),
                 _safe(e.entity_id),
                 _safe(e.summary),
-                _safe(_json(e.before)),
-                _safe(_json(e.after)),
+                _safe(before),
+                _safe(after),
             ]
         )
     return out
 
 
-def to_csv(events: Sequence[AuditEvent]) -> bytes:
+def to_csv(session: Session, events: Sequence[AuditEvent]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(HEADERS)
-    writer.writerows(rows(events))
+    writer.writerows(rows(session, events))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def to_xlsx(events: Sequence[AuditEvent]) -> bytes:
+def to_xlsx(session: Session, events: Sequence[AuditEvent]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("审计日志")
     ws.append(list(HEADERS))
-    for row in rows(events):
+    for row in rows(session, events):
         ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)

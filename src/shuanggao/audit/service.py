@@ -20,11 +20,13 @@ from shuanggao.audit.models import AuditEvent
 from shuanggao.audit.repository import AuditQuery
 from shuanggao.db.types import utcnow
 from shuanggao.errors import Forbidden, ValidationFailed
+from shuanggao.kit.personal import masked_field_names
 from shuanggao.logsafe import escape_controls
 
 # Never logged in clear: secrets, and personal identifiers beyond a masked form.
 SECRET_KEYS = frozenset({"password", "password_hash", "token", "totp_secret", "secret", "csrf"})
-MASKED_KEYS = frozenset({"phone", "mobile", "id_number", "id_card", "email"})
+# Masked in the log: the personal fields the inventory masks, and the usual names for them.
+MASKED_KEYS = frozenset({"phone", "mobile", "id_number", "id_card", "email"}) | masked_field_names()
 _LONG_DIGITS = re.compile(r"\d{11,}")
 
 
@@ -125,7 +127,9 @@ ACTION_LABELS: dict[str, str] = {
     "verify": "校验审计日志",
 }
 
-AUDIT_READERS = frozenset({Role.AUDITOR, Role.PROVINCE_ADMIN})
+# Separation of duties (等保 §8.1.5 三权分立, checklist AC-05): the audit trail is read by the
+# audit role only; the province administrator, who administers the system, does not audit it.
+AUDIT_READERS = frozenset({Role.AUDITOR})
 MAX_PAGE_SIZE = 200
 EXPORT_LIMIT = 100_000
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -136,9 +140,10 @@ def action_label(action: str) -> str:
 
 
 def check_reader(actor: Actor) -> None:
-    """Only 审计员 and 省级管理员 read the audit trail."""
-    if actor.role not in AUDIT_READERS:
-        raise Forbidden("只有审计员和省级管理员可以查看审计日志。")
+    """Only 审计员 read the audit trail (not the administrators whose actions it records), and
+    the system: ``shuanggao audit verify`` at the server, whose operator holds the database."""
+    if actor.role not in AUDIT_READERS and not actor.is_system:
+        raise Forbidden("只有审计员可以查看审计日志。")
 
 
 def day_range(

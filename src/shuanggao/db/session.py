@@ -37,7 +37,9 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """Foreign keys on, WAL for concurrent readers, and pysqlite's SAVEPOINT workaround."""
+    """Foreign keys on, WAL for concurrent readers, deleted rows overwritten (secure_delete:
+    anonymised or deleted personal data is not left in free pages, checklist RES-02), and
+    pysqlite's SAVEPOINT workaround."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -46,6 +48,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA busy_timeout=5000")
+        cur.execute("PRAGMA secure_delete=ON")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shuanggao.db.base import Base, RecordMixin
 from shuanggao.db.changes import ChangeStamped
+from shuanggao.db.sealed import SealedString
 from shuanggao.db.types import Money
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.zones.models import Zone
@@ -54,8 +55,9 @@ class Demand(ChangeStamped, RecordMixin, Base):
     )
     triage_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     contact_person: Mapped[str | None] = mapped_column(String(50), nullable=True)
-    # Personal data: masked in the audit log (key ``phone``), hidden on anonymous demands.
-    phone: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    # Personal data: encrypted at rest (db/sealed.py), masked by role (kit/personal.py) and in the
+    # audit log, hidden on anonymous demands.
+    phone: Mapped[str | None] = mapped_column(SealedString(), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     enterprise: Mapped[Enterprise] = relationship(lazy="raise")

@@ -16,8 +16,8 @@ from shuanggao.demand.schemas import (
     Visibility,
 )
 from shuanggao.enterprises.models import Enterprise
+from shuanggao.enterprises.refs import enterprise_ref
 from shuanggao.errors import Forbidden, ValidationFailed
-from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Register, register
 from shuanggao.zones.models import Zone
 from shuanggao.zones.refs import zone_ref
@@ -60,9 +60,9 @@ demands = register(
                 "enterprise_id",
                 "企业",
                 required=True,
-                example="91320000MA1XXXXXXX",
-                help="统一社会信用代码或企业名称",
-                ref=ref_by(Enterprise, "credit_code", "enterprises", "enterprise", "name"),
+                example="南京储能科技有限公司",
+                help="企业名称或统一社会信用代码",
+                ref=enterprise_ref(),
             ),
             Column(
                 "zone_id",

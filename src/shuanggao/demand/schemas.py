@@ -11,6 +11,7 @@ from pydantic import AfterValidator, ConfigDict, Field
 
 from shuanggao.kit.enums import LabeledEnum, labeled
 from shuanggao.kit.validation import CleanInput
+from shuanggao.reference.data import is_industry_code
 from shuanggao.supply.schemas import DbId
 
 
@@ -64,6 +65,8 @@ def _industry_code(code: str | None) -> str | None:
     code = code.strip().upper()
     if not _INDUSTRY_CODE.match(code):
         raise ValueError(f"国民经济行业代码“{code}”格式不正确（例如 C3841）")
+    if not is_industry_code(code):
+        raise ValueError(f"国民经济行业代码“{code}”不存在，请填写标准中的代码")
     return code
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shuanggao.db.base import Base, RecordMixin
 from shuanggao.db.hybrids import year_of
+from shuanggao.db.sealed import SealedString
 from shuanggao.pairings.models import Pairing
 from shuanggao.universities.models import University, UniversityNamed
 from shuanggao.zones.models import Zone, ZoneNamed
@@ -38,8 +39,9 @@ class Enterprise(ZoneNamed, RecordMixin, Base):
     is_high_tech: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     address: Mapped[str | None] = mapped_column(String(300), nullable=True)
     contact_person: Mapped[str | None] = mapped_column(String(50), nullable=True)
-    # Personal data: stored for the zone's work, masked in the audit log (key ``phone``).
-    phone: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    # Personal data: stored for the zone's work, encrypted at rest (db/sealed.py), masked by role
+    # (kit/personal.py) and in the audit log.
+    phone: Mapped[str | None] = mapped_column(SealedString(), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     zone: Mapped[Zone] = relationship(lazy="raise")

@@ -33,6 +33,18 @@ def enterprise_id_by_code_or_name(session: Session, text: str) -> int | None:
     return int(ids[0]) if len(ids) == 1 else None
 
 
+def enterprise_file_name(session: Session, enterprise_id: int) -> str | None:
+    """How a file or form names the enterprise: its name, or its 统一社会信用代码 when another
+    enterprise has the same name (``enterprise_id_by_code_or_name`` reads either back)."""
+    row = session.execute(
+        select(Enterprise.name, Enterprise.credit_code).where(Enterprise.id == enterprise_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    same_name = session.scalar(select(func.count()).where(Enterprise.name == row.name))
+    return str(row.name) if same_name == 1 or not row.credit_code else str(row.credit_code)
+
+
 def get_enterprise(session: Session, enterprise_id: Any) -> Enterprise | None:
     return session.get(Enterprise, enterprise_id)
 

@@ -13,9 +13,13 @@ from shuanggao.kit.enums import LabeledEnum, labeled
 from shuanggao.kit.validation import CleanInput
 from shuanggao.pairings.schemas import RefId
 from shuanggao.programme.enums import TaskArea
+from shuanggao.reference.data import is_industry_code
 
 _INDUSTRY_CODE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,24}$")
+# A phone as shown masked (kit.personal.mask_phone): accepted here so an edit form or an export
+# can be sent back unchanged; the kit keeps the stored number, and refuses it as a new value.
+_MASKED_PHONE = re.compile(r"^\+?[0-9][0-9\- ]*\*[0-9\-* ]{4,24}$")
 
 
 def _check_credit_code(raw: str) -> str:
@@ -32,6 +36,8 @@ def _check_industry_code(raw: str | None) -> str | None:
     code = raw.strip().upper()
     if not _INDUSTRY_CODE.match(code):
         raise ValueError(f"国民经济行业代码“{code}”格式不正确（如 C3841）")
+    if not is_industry_code(code):
+        raise ValueError(f"国民经济行业代码“{code}”不存在，请填写标准中的代码")
     return code
 
 
@@ -39,7 +45,7 @@ def _check_phone(raw: str | None) -> str | None:
     if raw is None or not raw.strip():
         return None
     phone = raw.strip()
-    if not _PHONE.match(phone):
+    if not _PHONE.match(phone) and not _MASKED_PHONE.match(phone):
         raise ValueError("联系电话格式不正确（只能包含数字、“-”、空格和开头的“+”）")
     return phone
 

@@ -63,7 +63,16 @@ def _in_zone_ref(model: Any, attr: str, target: str, relation: str) -> Ref:
             return None
         return f"{related.zone.name}/{getattr(related, attr)}"
 
-    return Ref(target=target, resolve=resolve, render=render)
+    def name_of(session: Session, target_id: int) -> str | None:
+        stmt = (
+            select(Zone.name, getattr(model, attr))
+            .join(Zone, Zone.id == model.zone_id)
+            .where(model.id == target_id)
+        )
+        row = session.execute(stmt).one_or_none()
+        return None if row is None else f"{row[0]}/{row[1]}"
+
+    return Ref(target=target, resolve=resolve, render=render, name_of=name_of)
 
 
 def _fund_ref() -> Ref:

@@ -56,6 +56,7 @@ class ImportJobOut(BaseModel):
     updated: int
     unchanged: int
     error_count: int
+    error_row_count: int
     errors: list[ImportRowErrorOut]
     notice: str | None
     created_at: str | None

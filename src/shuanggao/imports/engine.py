@@ -34,6 +34,7 @@ from shuanggao.imports.fields import (
 )
 from shuanggao.imports.files import Table
 from shuanggao.imports.repository import Key, ids_by_key, key_of, plain, rows_by_key
+from shuanggao.kit import personal
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.register import Register, get_register
 from shuanggao.kit.service import snapshot
@@ -280,6 +281,7 @@ def _changes(
     ctx: _Context, obj: Any, values: dict[str, Any], json_values: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
     mapper_keys = set(ctx.reg.model.__mapper__.column_attrs.keys())
+    table = ctx.reg.model.__tablename__
     changes: dict[str, Any] = {}
     before: dict[str, Any] | None = None
     for name in sorted(ctx.present):
@@ -287,7 +289,8 @@ def _changes(
             continue
         new = values[name]
         if name in mapper_keys:
-            if not _same(getattr(obj, name), new):
+            old = getattr(obj, name)
+            if not _same(old, new) and not personal.is_masked_echo(table, name, old, new):
                 changes[name] = new
             continue
         # Not a plain column (a list of linked ids...): compare the API's view of the row.
@@ -462,6 +465,21 @@ def _run_hook(
     fallback: str,
     errors: list[RowError],
 ) -> bool:
+    table = ctx.reg.model.__tablename__
+    masked = [
+        name
+        for name in personal.masked_values_left(table, values)
+        if obj is None or not personal.is_masked_echo(table, name, getattr(obj, name), values[name])
+    ]
+    if masked:
+        # A masked phone (an export) is only kept as "unchanged" on the row it came from.
+        errors.extend(
+            RowError(
+                number, ctx.header_of.get(n, n), RowCode.INVALID, "请填写完整的号码，不能包含“*”。"
+            )
+            for n in masked
+        )
+        return False
     hook = ctx.reg.validate
     if hook is None:
         return True

@@ -104,10 +104,9 @@ def export_value(spec: FieldSpec, obj: Any) -> Any:
 def export_row(reg: Register[Any], actor: Actor, specs: Sequence[FieldSpec], obj: Any) -> list[Any]:
     """One export row as ``actor`` may see it: fields the register hides from this reader on
     this row (an anonymous demand's enterprise) are exported as their masked value."""
-    hidden = reg.hidden_for(actor, obj)
+    instead = reg.shown_instead(actor, obj)
     return [
-        reg.masked_value(spec.field) if spec.field in hidden else export_value(spec, obj)
-        for spec in specs
+        instead[spec.field] if spec.field in instead else export_value(spec, obj) for spec in specs
     ]
 
 

@@ -41,6 +41,8 @@ class ImportJob(IdMixin, TimestampMixin, Base):
     updated_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     unchanged_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     error_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # How many data rows have at least one error (a row with three bad cells counts once).
+    error_row_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # [{"row", "column", "code", "message"}], at most MAX_STORED_ERRORS of them.
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
     # A note for the user, e.g. that the same file was already imported.

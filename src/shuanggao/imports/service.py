@@ -52,6 +52,7 @@ def _fill(job: ImportJob, plan: Plan) -> None:
     job.updated_count = len(plan.updates)
     job.unchanged_count = plan.unchanged
     job.error_count = len(plan.errors)
+    job.error_row_count = len({e.row for e in plan.errors})
     job.errors = [e.to_dict() for e in plan.errors[:MAX_STORED_ERRORS]]
     if plan.errors:
         job.status = ImportStatus.REJECTED.value
@@ -252,6 +253,7 @@ def job_to_dict(job: ImportJob) -> dict[str, Any]:
         "updated": job.updated_count,
         "unchanged": job.unchanged_count,
         "error_count": job.error_count,
+        "error_row_count": job.error_row_count,
         "errors": list(job.errors or []),
         "notice": job.notice,
         "created_at": job.created_at.isoformat() if job.created_at else None,

@@ -27,4 +27,8 @@ def ref_by(model: Any, attr: str, target: str, relation: str, *alt_attrs: str) -
         related = getattr(obj, relation, None)
         return getattr(related, attr, None) if related is not None else None
 
-    return Ref(target=target, resolve=resolve, render=render)
+    def name_of(session: Session, target_id: int) -> str | None:
+        found = session.scalar(select(getattr(model, attr)).where(model.id == target_id))
+        return None if found is None else str(found)
+
+    return Ref(target=target, resolve=resolve, render=render, name_of=name_of)

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import ExecutableOption
 
+from shuanggao.kit import personal
 from shuanggao.kit.policy import Policy, PublicRead
 from shuanggao.kit.validation import guarded
 
@@ -22,6 +23,8 @@ M = TypeVar("M")
 Resolver = Callable[[Session, str], int | None]
 # Render a foreign key id (or the row) back as the human value for export.
 Renderer = Callable[[Any], Any]
+# The human value (what ``resolve`` accepts back) of the target record with this id.
+Namer = Callable[[Session, int], str | None]
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class Ref:
     target: str  # register name of the target, for messages and templates
     resolve: Resolver
     render: Renderer  # obj -> exported text
+    # id -> the same text ``render`` exports for it (a form pre-filled with an id shows this).
+    name_of: Namer | None = None
 
 
 @dataclass(frozen=True)
@@ -113,13 +118,33 @@ class Register(Generic[M]):
     def masked_value(self, name: str) -> Any:
         return self.masked_values.get(name)
 
+    def shown_instead(self, actor: Actor, obj: M) -> dict[str, Any]:
+        """What ``actor`` sees instead of the stored value, by field: hidden fields (their masked
+        value) and personal fields this actor may not see in full (``kit.personal``)."""
+        out = {name: self.masked_value(name) for name in self.hidden_for(actor, obj)}
+        if actor.is_system:
+            # The CLI and jobs run with database access: masking would only corrupt backups.
+            return out
+        declared = personal.fields_of(self.model.__tablename__)  # type: ignore[attr-defined]
+        for name, pf in declared.items():
+            if name in out:
+                continue
+            if not personal.sees_in_full(
+                pf, actor.role, lambda: self.policy.can_modify(actor, obj)
+            ):
+                out[name] = personal.masked(pf, getattr(obj, name, None))
+        return out
+
     def present(self, obj: M, actor: Actor) -> BaseModel:
-        """``obj`` as ``actor`` may see it: the read schema with hidden fields masked."""
+        """``obj`` as ``actor`` may see it: the read schema with hidden and personal fields
+        masked."""
         data = self.read_schema.model_validate(obj, from_attributes=True)
-        hidden = self.hidden_for(actor, obj)
-        if not hidden:
+        instead = {
+            k: v for k, v in self.shown_instead(actor, obj).items() if k in type(data).model_fields
+        }
+        if not instead:
             return data
-        return data.model_copy(update={name: self.masked_value(name) for name in hidden})
+        return data.model_copy(update=instead)
 
 
 _REGISTERS: dict[str, Register[Any]] = {}

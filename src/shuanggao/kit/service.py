@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts.actor import Actor, Role
 from shuanggao.audit import service as audit
-from shuanggao.errors import Conflict, Duplicate, Forbidden, InUse, NotFound
+from shuanggao.errors import Conflict, Duplicate, Forbidden, InUse, NotFound, ValidationFailed
+from shuanggao.kit import personal
 from shuanggao.kit.register import Register
 from shuanggao.kit.repository import Page, RegisterRepository
 
@@ -102,6 +103,13 @@ def build_values(payload: BaseModel | Mapping[str, Any], *, partial: bool) -> di
     return dict(payload)
 
 
+def _refuse_masked(reg: Register[Any], values: dict[str, Any]) -> None:
+    """A masked personal value that is not the stored one sent back is not a value to keep."""
+    masked = personal.masked_values_left(reg.model.__tablename__, values)  # type: ignore[attr-defined]
+    if masked:
+        raise ValidationFailed(fields=dict.fromkeys(masked, "请填写完整的号码，不能包含“*”。"))
+
+
 def create_record(
     session: Session,
     actor: Actor,
@@ -115,6 +123,7 @@ def create_record(
     values = build_values(payload, partial=False)
     if not reg.policy.can_create(actor, values):
         raise Forbidden()
+    _refuse_masked(reg, values)
     if reg.validate is not None:
         reg.validate(session, actor, values, None)
     _check_natural_key(session, reg, values, None)
@@ -178,6 +187,17 @@ def update_record(
     if not reg.policy.can_modify(actor, obj):
         raise Forbidden()
     values = build_values(payload, partial=True)
+    table = reg.model.__tablename__  # type: ignore[attr-defined]
+    declared = personal.fields_of(table)
+    echoes = [
+        n
+        for n in values
+        if n in declared and personal.is_masked_echo(table, n, getattr(obj, n), values[n])
+    ]
+    for name in echoes:
+        # The masked form sent back (an edit form, an export re-imported): not a new value.
+        del values[name]
+    _refuse_masked(reg, values)
     version = values.pop("version", None)
     if expected_version is None:
         expected_version = version

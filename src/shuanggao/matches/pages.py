@@ -280,6 +280,7 @@ def zone_map(zone_id: Id, request: Request, session: SessionDep, actor: PageActo
             "triage_labels": {s.value: s.label for s in TriageState},
             "code_label": views.code_label,
             "coverage_pct": f"{result.coverage * 100:.0f}",
+            "chart_groups": views.map_chart_groups(result.rows),
             "breadcrumbs": [("供需匹配图谱", "/matches/map"), (result.zone_name, None)],
         },
     )

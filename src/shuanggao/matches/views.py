@@ -244,3 +244,28 @@ METHOD_LABELS = {
     "lexical": "关键词匹配",
     "dense": "语义匹配",
 }
+
+
+MAP_CHART_GROUPS = 12
+UNLABELLED_INDUSTRY = "未填写行业"
+OTHER_INDUSTRIES = "其他行业"
+
+
+def map_chart_groups(rows: list[Any]) -> list[dict[str, Any]]:
+    """The zone map's chart: per industry (named, not coded), how many demands have a good
+    supply and how many are gaps; the largest groups first, the rest as 其他行业."""
+    groups: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        label = code_label(row.industry_code) if row.industry_code else UNLABELLED_INDUSTRY
+        group = groups.setdefault(label, {"label": label, "covered": 0, "gaps": 0})
+        group["covered" if row.covered else "gaps"] += 1
+    ordered = sorted(groups.values(), key=lambda g: (-(g["covered"] + g["gaps"]), g["label"]))
+    if len(ordered) <= MAP_CHART_GROUPS:
+        return ordered
+    kept, rest = ordered[: MAP_CHART_GROUPS - 1], ordered[MAP_CHART_GROUPS - 1 :]
+    other = {
+        "label": OTHER_INDUSTRIES,
+        "covered": sum(g["covered"] for g in rest),
+        "gaps": sum(g["gaps"] for g in rest),
+    }
+    return [*kept, other]

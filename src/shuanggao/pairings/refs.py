@@ -37,12 +37,21 @@ def resolve_pairing(session: Session, text: str) -> int | None:
     return pairings[0].id if len(pairings) == 1 else None
 
 
+def pairing_name(session: Session, pairing_id: int) -> str | None:
+    pairing = repo.get_pairing(session, pairing_id)
+    return pairing_label(pairing) if pairing is not None else None
+
+
+def university_name(session: Session, university_id: int) -> str | None:
+    return repo.university_name(session, university_id)
+
+
 def pairing_ref(relation: str = "pairing") -> Ref:
     def render(obj: Any) -> Any:
         pairing = getattr(obj, relation, None)
         return pairing_label(pairing) if pairing is not None else None
 
-    return Ref(target="pairings", resolve=resolve_pairing, render=render)
+    return Ref(target="pairings", resolve=resolve_pairing, render=render, name_of=pairing_name)
 
 
 def resolve_university(session: Session, text: str) -> int | None:
@@ -57,7 +66,9 @@ def university_ref(relation: str = "university") -> Ref:
         university = getattr(obj, relation, None)
         return university.name if university is not None else None
 
-    return Ref(target="universities", resolve=resolve_university, render=render)
+    return Ref(
+        target="universities", resolve=resolve_university, render=render, name_of=university_name
+    )
 
 
 def universities_ref() -> Ref:
@@ -66,4 +77,6 @@ def universities_ref() -> Ref:
     def render(obj: Any) -> Any:
         return list(obj.university_names)
 
-    return Ref(target="universities", resolve=resolve_university, render=render)
+    return Ref(
+        target="universities", resolve=resolve_university, render=render, name_of=university_name
+    )

@@ -46,6 +46,11 @@ def university_id_by_name_or_code(session: Session, text: str) -> int | None:
     return int(found) if found is not None else None
 
 
+def university_name(session: Session, university_id: int) -> str | None:
+    found = session.scalar(select(University.name).where(University.id == university_id))
+    return str(found) if found is not None else None
+
+
 def get_pairing(session: Session, pairing_id: Any) -> Pairing | None:
     stmt = select(Pairing).where(Pairing.id == pairing_id).options(*PAIRING_LOAD)
     return session.scalars(stmt).one_or_none()

@@ -233,6 +233,15 @@ def industries_by_code() -> dict[str, IndustryNode]:
     return {node.code: node for node in industries()}
 
 
+def is_industry_code(code: str) -> bool:
+    """Whether ``C3841`` (门类 letter and 2–4 digits, or the letter alone) names a node of
+    GB/T 4754-2017 under its own 门类: ``C99`` and ``A3841`` do not."""
+    code = code.strip().upper()
+    section, digits = code[:1], code[1:]
+    node = industries_by_code().get(digits or section)
+    return node is not None and node.section == section
+
+
 # ---------------------------------------------------------------- disciplines
 
 

@@ -15,9 +15,9 @@ from starlette.responses import HTMLResponse, Response
 
 from shuanggao.accounts.actor import ROLE_LABELS, Role
 from shuanggao.audit import service as audit
+from shuanggao.audit.labels import ChangeReader, action_label, all_actions, entity_labels
 from shuanggao.audit.repository import AuditQuery
 from shuanggao.errors import ValidationFailed
-from shuanggao.kit.register import all_registers
 from shuanggao.web.deps import SessionDep
 from shuanggao.web.nav import NavItem, add_nav_item
 from shuanggao.web.templating import PageActor, render
@@ -25,28 +25,6 @@ from shuanggao.web.templating import PageActor, render
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
-# Actions other domains record that the audit module does not name (yet).
-EXTRA_ACTIONS = {
-    "submit": "提交",
-    "approve": "审核通过",
-    "return": "退回",
-    "triage": "需求梳理",
-    "match": "匹配",
-    "match_feedback": "匹配反馈",
-    "reference_load": "载入参考数据",
-}
-# Audit entities that are not registers.
-OTHER_ENTITIES = {
-    "users": "账号",
-    "audit": "审计日志",
-    "matches": "匹配结果",
-    "api_tokens": "API 令牌",
-}
-
-
-def action_label(action: str) -> str:
-    label = audit.action_label(action)
-    return EXTRA_ACTIONS.get(action, label) if label == action else label
 
 
 add_nav_item(
@@ -68,12 +46,6 @@ def _date(raw: str | None, name: str, errors: dict[str, str]) -> dt.date | None:
     except ValueError:
         errors[name] = "日期格式应为 YYYY-MM-DD"
         return None
-
-
-def entity_labels() -> dict[str, str]:
-    labels = {reg.name: reg.label for reg in all_registers()}
-    labels.update(OTHER_ENTITIES)
-    return labels
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -100,11 +72,13 @@ def audit_log(request: Request, session: SessionDep, actor: PageActor) -> Respon
     )
     events, total = audit.list_events(session, actor, query, page=page_no, page_size=PAGE_SIZE)
     labels = entity_labels()
+    reader = ChangeReader(session)
     rows: list[dict[str, Any]] = [
         {
             "event": e,
             "action": action_label(e.action),
             "entity": labels.get(e.entity, e.entity),
+            "changes": reader.rows(e.entity, e.before, e.after),
             "role": ROLE_LABELS.get(Role(e.actor_role), e.actor_role)
             if e.actor_role in {r.value for r in Role}
             else e.actor_role,
@@ -124,9 +98,7 @@ def audit_log(request: Request, session: SessionDep, actor: PageActor) -> Respon
             "page_size": PAGE_SIZE,
             "params": filters,
             "errors": errors,
-            "actions": sorted(
-                {**EXTRA_ACTIONS, **audit.ACTION_LABELS}.items(), key=lambda kv: kv[1]
-            ),
+            "actions": sorted(all_actions().items(), key=lambda kv: kv[1]),
             "entities": sorted(labels.items(), key=lambda kv: kv[1]),
             "export_query": urlencode(filters),
             "breadcrumbs": [("审计日志", None)],

@@ -193,6 +193,9 @@ def build_fields(
 ) -> list[FormField]:
     """The fields of a create (``obj`` None) or edit form, from the record or a submission."""
     fields: list[FormField] = []
+    # An edit form shows personal fields as the reader may see them (masked); sent back
+    # unchanged, the masked value is ignored by the update (``kit.personal.is_masked_echo``).
+    instead = reg.shown_instead(actor, obj) if obj is not None else {}
     for spec in form_specs(reg, schema):
         target = _target(spec)
         kind, step = _kind_for(spec, _max_length(schema, spec.field))
@@ -208,13 +211,19 @@ def build_fields(
         elif kind == "select" and spec.enum is not None:
             options = _enum_options(spec.enum)
         if submitted is not None:
-            value: Any = submitted.get(spec.field)
+            value: Any = _submitted_value(submitted, spec.field, kind, multiple)
+        elif spec.field in instead:
+            value = instead[spec.field]
         elif obj is not None:
-            value = _stored_value(spec, obj, ref_mode)
+            value = _stored_value(session, spec, obj, ref_mode)
         else:
             value = (defaults or {}).get(spec.field, _schema_default(schema, spec.field))
-        if isinstance(value, list) and not multiple and kind != "select":
-            value = EXPORT_JOINER.join(str(v) for v in value)
+            if ref_mode == "text":
+                value = _ref_names(session, spec, value)
+        if kind == "checkbox":
+            value = _ticked(value)
+        elif isinstance(value, list) and not multiple:
+            value = EXPORT_JOINER.join(str(_shown(spec, v)) for v in value)
         fields.append(
             FormField(
                 name=spec.field,
@@ -234,6 +243,64 @@ def build_fields(
     return fields
 
 
+def _submitted_value(form: FormData, name: str, kind: str, multiple: bool) -> Any:
+    """What the person sent for a field, as the form shows it again: every value of a
+    multi-select, the ticked state of a checkbox (sent as a hidden "false" plus "true"), the
+    text of any other input exactly as typed."""
+    raws = _raw(form, name)
+    if kind == "checkbox":
+        return "true" in raws
+    if multiple:
+        return raws
+    return raws[-1] if raws else None
+
+
+def _ticked(value: Any) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_ticked(v) for v in value)
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "on", "1", "是", "yes")
+    return bool(value)
+
+
+def _shown(spec: FieldSpec, value: Any) -> Any:
+    """One stored item of a multi-valued field as the person types it (an enum by its label)."""
+    if spec.enum is not None and issubclass(spec.enum, LabeledEnum):
+        if isinstance(value, Enum):
+            value = value.value
+        try:
+            return spec.enum(value).label
+        except ValueError:
+            return value
+    return value.value if isinstance(value, Enum) else value
+
+
+def _ref_names(session: Session, spec: FieldSpec, value: Any) -> Any:
+    """A pre-filled reference (the actor's own university, ``?zone_id=`` from a link) given by
+    id, as the name the person would type and the form reads back."""
+    ref = spec.column.ref
+    if ref is None or ref.name_of is None or value is None:
+        return value
+    items = value if isinstance(value, list | tuple) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, bool) or not (
+            isinstance(item, int) or (isinstance(item, str) and item.strip().isdigit())
+        ):
+            return value  # already text
+        name = ref.name_of(session, int(item))
+        if name is None:
+            return None  # an id that names nothing is not offered to the person
+        names.append(name)
+    return names if isinstance(value, list | tuple) else names[0]
+
+
+def _blank_default(info: Any) -> Any:
+    if info is None or info.is_required():
+        return None
+    return info.get_default(call_default_factory=True)
+
+
 def _schema_default(schema: type[BaseModel], name: str) -> Any:
     """The schema's default for a field (an enum's value), None when it has none or it is empty."""
     info = schema.model_fields.get(name)
@@ -247,7 +314,7 @@ def _schema_default(schema: type[BaseModel], name: str) -> Any:
     return default
 
 
-def _stored_value(spec: FieldSpec, obj: Any, ref_mode: str | None) -> Any:
+def _stored_value(session: Session, spec: FieldSpec, obj: Any, ref_mode: str | None) -> Any:
     if ref_mode == "text" and spec.column.ref is not None:
         try:
             rendered = spec.column.ref.render(obj)
@@ -255,6 +322,7 @@ def _stored_value(spec: FieldSpec, obj: Any, ref_mode: str | None) -> Any:
             rendered = None
         if rendered is not None:
             return rendered
+        return _ref_names(session, spec, display_value(spec, obj))
     return display_value(spec, obj)
 
 
@@ -298,7 +366,9 @@ def parse_form(
             if editing and required:
                 errors[name] = REQUIRED_MESSAGE
             elif editing:
-                values[name] = [] if spec.many else None
+                # Clearing a field stores what a new record gets when it is left blank ("" for
+                # a text that cannot be null), not None.
+                values[name] = [] if spec.many else _blank_default(info)
             elif spec.many and spec.column.ref is not None and spec.required:
                 values[name] = []
             continue

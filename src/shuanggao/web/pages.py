@@ -128,7 +128,8 @@ def register_list(name: str, request: Request, session: SessionDep, actor: PageA
         "reg": reg,
         "specs": specs,
         "classes": [views.cell_class(s) for s in specs],
-        "title_column": not views.title_is_column(reg),
+        # The title links to the record: in its own column unless it is one of the columns.
+        "title_column": not any(s.field == reg.title_attr for s in specs),
         "title_field": reg.title_attr,
         "rows": rows,
         "page": page,

@@ -50,10 +50,6 @@ def list_specs(reg: Register[Any]) -> list[FieldSpec]:
     return chosen[:MAX_LIST_COLUMNS]
 
 
-def title_is_column(reg: Register[Any]) -> bool:
-    return any(s.field == reg.title_attr for s in field_specs(reg))
-
-
 def record_href(reg_name: str, obj_id: Any) -> str:
     return f"/r/{reg_name}/{obj_id}"
 
@@ -109,9 +105,9 @@ def visible_cells(
 ) -> list[Markup]:
     """The cells of ``obj`` as ``actor`` may see them: fields the register hides from this reader
     (an anonymous demand's enterprise) show their masked value, never a link."""
-    hidden = reg.hidden_for(actor, obj)
+    instead = reg.shown_instead(actor, obj)
     return [
-        escape(format_value(s, reg.masked_value(s.field))) if s.field in hidden else cell(s, obj)
+        escape(format_value(s, instead[s.field])) if s.field in instead else cell(s, obj)
         for s in specs
     ]
 

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from shuanggao.kit.enums import LabeledEnum, labeled
+from shuanggao.reference.data import is_industry_code
 
 
 class ZoneLevel(LabeledEnum):
@@ -21,13 +23,17 @@ _INDUSTRY_CODE = re.compile(r"^[A-T](\d{2}|\d{3}|\d{4})?$")
 _EMERGING_CODE = re.compile(r"^\d(\.\d{1,2}){0,3}$")
 
 
-def _check_codes(pattern: re.Pattern[str], what: str) -> AfterValidator:
+def _check_codes(
+    pattern: re.Pattern[str], what: str, known: Callable[[str], bool] | None = None
+) -> AfterValidator:
     def check(codes: list[str]) -> list[str]:
         cleaned = []
         for code in codes:
             code = code.strip().upper()
             if not pattern.match(code):
                 raise ValueError(f"{what}“{code}”格式不正确")
+            if known is not None and not known(code):
+                raise ValueError(f"{what}“{code}”不存在，请填写标准中的代码")
             if code not in cleaned:
                 cleaned.append(code)
         return cleaned
@@ -35,7 +41,9 @@ def _check_codes(pattern: re.Pattern[str], what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-IndustryCodes = Annotated[list[str], _check_codes(_INDUSTRY_CODE, "国民经济行业代码")]
+IndustryCodes = Annotated[
+    list[str], _check_codes(_INDUSTRY_CODE, "国民经济行业代码", is_industry_code)
+]
 EmergingCodes = Annotated[list[str], _check_codes(_EMERGING_CODE, "战略性新兴产业分类代码")]
 Level = Annotated[ZoneLevel, labeled(ZoneLevel)]
 

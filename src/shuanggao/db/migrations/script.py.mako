@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+import shuanggao.db.sealed
 import shuanggao.db.types
 ${imports if imports else ""}
 

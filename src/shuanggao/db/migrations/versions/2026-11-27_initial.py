@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+import shuanggao.db.sealed
 import shuanggao.db.types
 
 
@@ -89,6 +90,7 @@ def upgrade() -> None:
     sa.Column('updated_count', sa.Integer(), nullable=False),
     sa.Column('unchanged_count', sa.Integer(), nullable=False),
     sa.Column('error_count', sa.Integer(), nullable=False),
+    sa.Column('error_row_count', sa.Integer(), nullable=False),
     sa.Column('errors', sa.JSON(), nullable=False),
     sa.Column('notice', sa.String(length=500), nullable=True),
     sa.Column('finished_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
@@ -211,7 +213,7 @@ def upgrade() -> None:
     sa.Column('is_high_tech', sa.Boolean(), nullable=False),
     sa.Column('address', sa.String(length=300), nullable=True),
     sa.Column('contact_person', sa.String(length=50), nullable=True),
-    sa.Column('phone', sa.String(length=30), nullable=True),
+    sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -399,7 +401,7 @@ def upgrade() -> None:
     sa.Column('triage_state', sa.String(length=20), nullable=False),
     sa.Column('triage_note', sa.Text(), nullable=True),
     sa.Column('contact_person', sa.String(length=50), nullable=True),
-    sa.Column('phone', sa.String(length=30), nullable=True),
+    sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),

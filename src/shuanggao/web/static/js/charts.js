@@ -79,24 +79,55 @@
           { name: "未结对", type: "bar", stack: "zones", barMaxWidth: 16, data: groups.map(function (g) { return g.unpaired; }) }
         ]
       };
+    },
+
+    // The zone map: per industry, demands with a good supply and gaps (data-groups, inline).
+    "zone-map": function (el, data) {
+      var groups = (data.groups || []).slice().reverse();
+      return {
+        color: [PALETTE[1], PALETTE[4]],
+        textStyle: { fontFamily: FONT },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
+        legend: { top: 0 },
+        grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+        xAxis: { type: "value", minInterval: 1 },
+        yAxis: {
+          type: "category",
+          data: groups.map(function (g) { return g.label; }),
+          axisLabel: { width: 180, overflow: "truncate" }
+        },
+        series: [
+          { name: "已有较好供给", type: "bar", stack: "demands", barMaxWidth: 16, data: groups.map(function (g) { return g.covered; }) },
+          { name: "缺口", type: "bar", stack: "demands", barMaxWidth: 16, data: groups.map(function (g) { return g.gaps; }) }
+        ]
+      };
     }
   };
 
   var charts = [];
 
-  function draw(el) {
-    var kind = el.getAttribute("data-chart");
-    var url = el.getAttribute("data-url");
-    var build = builders[kind];
-    if (!build || !url || !window.echarts) {
-      el.setAttribute("data-rendered", "error");
-      return;
+  // The chart's data: inline (data-groups, JSON written by the page) or answered by data-url.
+  function load(el) {
+    var inline = el.getAttribute("data-groups");
+    if (inline !== null) {
+      return Promise.resolve({ groups: parseJSON(inline, []) });
     }
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    return fetch(el.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
-      })
+      });
+  }
+
+  function draw(el) {
+    var kind = el.getAttribute("data-chart");
+    var build = builders[kind];
+    var hasData = el.hasAttribute("data-url") || el.hasAttribute("data-groups");
+    if (!build || !hasData || !window.echarts) {
+      el.setAttribute("data-rendered", "error");
+      return;
+    }
+    load(el)
       .then(function (data) {
         var chart = window.echarts.init(el, null, { renderer: "canvas" });
         // "Drawn" once the first rendering (and its animation) has finished.

@@ -1,0 +1,186 @@
+"""Personal fields encrypted at rest (checklist CRY-02, PIPL 51): AES-256-GCM per value.
+
+A sealed value is stored as ``pi1:<key id>:<base64url(nonce ‖ ciphertext ‖ tag)>``; the key id is
+the associated data, so a value cannot be moved under another key id. Keys come from settings
+(``SHUANGGAO_PI_KEYS="id:base64url-32-bytes,older-id:…"``; the first seals, all open); without
+them a key is derived from the secret key (development only — production refuses to start without
+``SHUANGGAO_PI_KEYS``). Keys never reach the database.
+
+``SealedString`` is the column type: the ORM seals on write and opens on read, so services,
+registers and exports see plain values. A value that fails authentication (tampered, or sealed
+under a key no longer configured) raises ``SealedValueError``, never garbage. ``reseal_all``
+re-encrypts every sealed column under the current key (``shuanggao pi rotate-key``).
+
+No lookup searches these columns today, so there is no blind index (keyed hash) beside them; one
+would be an HMAC of the normalised value under a separate key, in its own column.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import String, select, type_coerce, update
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+from shuanggao.config import Settings, get_settings
+
+PREFIX = "pi1"
+NONCE_BYTES = 12
+
+
+class SealedValueError(Exception):
+    """A stored personal value cannot be opened: tampered with, or its key is not configured."""
+
+
+class KeyConfigError(ValueError):
+    pass
+
+
+@dataclass
+class Keyring:
+    keys: dict[str, bytes] = field(default_factory=dict)
+    current: str = ""
+
+    def add(self, kid: str, key: bytes, *, current: bool) -> None:
+        if len(key) != 32:
+            raise KeyConfigError(f"个人信息密钥 {kid} 必须是 32 字节（base64url 编码）。")
+        known = self.keys.get(kid)
+        if known is not None and known != key:
+            raise KeyConfigError(f"个人信息密钥编号 {kid} 对应了两个不同的密钥。")
+        self.keys[kid] = key
+        if current:
+            self.current = kid
+
+
+def parse_keys(spec: str) -> list[tuple[str, bytes]]:
+    """``"k2:base64url,k1:base64url"`` → [(kid, key)], newest first."""
+    out: list[tuple[str, bytes]] = []
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        kid, sep, encoded = part.partition(":")
+        if not sep or not kid.isalnum():
+            raise KeyConfigError("SHUANGGAO_PI_KEYS 格式应为“编号:base64url密钥,…”。")
+        try:
+            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError) as exc:
+            raise KeyConfigError(f"个人信息密钥 {kid} 不是有效的 base64url。") from exc
+        out.append((kid, key))
+    return out
+
+
+def derived_key(secret_key: str) -> tuple[str, bytes]:
+    key = hmac.new(secret_key.encode("utf-8"), b"shuanggao.pi.v1", hashlib.sha256).digest()
+    return "s" + hashlib.sha256(key).hexdigest()[:8], key
+
+
+def new_key_spec(kid: str) -> str:
+    """A fresh ``kid:key`` entry for ``SHUANGGAO_PI_KEYS``."""
+    return f"{kid}:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii").rstrip("=")
+
+
+_RING = Keyring()
+
+
+def configure(settings: Settings) -> Keyring:
+    """Make ``settings``' keys known; the first of them seals from now on. Keys learnt earlier in
+    the process stay known for opening (several apps in one test process)."""
+    pairs = parse_keys(settings.pi_keys) or [derived_key(settings.resolved_secret_key())]
+    for kid, key in reversed(pairs):
+        _RING.add(kid, key, current=False)
+    _RING.current = pairs[0][0]
+    return _RING
+
+
+def ring() -> Keyring:
+    if not _RING.current:
+        configure(get_settings())
+    return _RING
+
+
+def seal(plaintext: str) -> str:
+    keys = ring()
+    kid = keys.current
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    data = AESGCM(keys.keys[kid]).encrypt(nonce, plaintext.encode("utf-8"), kid.encode("ascii"))
+    return f"{PREFIX}:{kid}:" + base64.urlsafe_b64encode(nonce + data).decode("ascii")
+
+
+def key_id_of(stored: str) -> str | None:
+    parts = stored.split(":", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == PREFIX else None
+
+
+def unseal(stored: str) -> str:
+    kid = key_id_of(stored)
+    if kid is None:
+        # Written before encryption (a development database): readable, resealed by rotate-key.
+        return stored
+    key = ring().keys.get(kid)
+    if key is None:
+        raise SealedValueError(f"个人信息密钥 {kid} 未配置，无法解密。")
+    try:
+        raw = base64.urlsafe_b64decode(stored.split(":", 2)[2].encode("ascii"))
+        plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], kid.encode("ascii"))
+    except (InvalidTag, ValueError, binascii.Error) as exc:
+        raise SealedValueError("个人信息密文校验失败（可能被篡改）。") from exc
+    return plain.decode("utf-8")
+
+
+class SealedString(TypeDecorator[str]):
+    """A string column stored AES-GCM-encrypted (see the module docstring)."""
+
+    impl = String(255)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return seal(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return unseal(str(value))
+
+
+def sealed_columns() -> list[tuple[Any, Any]]:
+    """(table, column) for every ``SealedString`` column of the loaded models."""
+    from shuanggao.db.base import Base
+
+    return [
+        (table, column)
+        for table in Base.metadata.sorted_tables
+        for column in table.c
+        if isinstance(column.type, SealedString)
+    ]
+
+
+def reseal_all(session: Session) -> dict[str, int]:
+    """Re-encrypt every sealed value not under the current key (and any legacy plain value).
+    Returns the count per ``table.column``."""
+    current = ring().current
+    counts: dict[str, int] = {}
+    for table, column in sealed_columns():
+        pk = next(iter(table.primary_key.columns))
+        raw = type_coerce(column, String)
+        rows = session.execute(select(pk, raw).where(column.is_not(None))).all()
+        done = 0
+        for row_id, stored in rows:
+            if key_id_of(stored) == current:
+                continue
+            plain = unseal(stored)
+            session.execute(update(table).where(pk == row_id).values({column.name: plain}))
+            done += 1
+        counts[f"{table.name}.{column.name}"] = done
+    return counts
