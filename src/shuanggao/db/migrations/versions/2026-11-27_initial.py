@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27
+Create Date: 2026-12-06
 """
 
 from __future__ import annotations
