@@ -11,11 +11,11 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: install run serve audit-deps test test-sqlite test-postgres test-browser test-matching lint bench db-upgrade migration clean
 
-$(STAMP): $(REQS) pyproject.toml $(wildcard packages/matching/pyproject.toml)
+$(STAMP): $(REQS) pyproject.toml $(wildcard packages/matching/pyproject.toml packages/matching-bench/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q $(addprefix -r ,$(REQS))
-	$(BIN)/pip install -q --no-deps -e packages/matching -e .
+	$(BIN)/pip install -q --no-deps -e packages/matching -e packages/matching-bench -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -39,12 +39,13 @@ serve: install
 ## .secrets.baseline (scripts/secrets_scan.py).
 lint: install
 	$(BIN)/ruff check src tests packages bench scripts
-	$(BIN)/mypy src packages/matching/src
+	$(BIN)/mypy src packages/matching/src packages/matching-bench/src
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/secrets_scan.py
 
 test-matching: install
 	$(BIN)/pytest packages/matching/tests
+	$(BIN)/pytest packages/matching-bench/tests
 
 test-sqlite: install
 	SHUANGGAO_TEST_DB=sqlite $(BIN)/pytest -q -m "not browser" tests

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/build_datasets.py [--source ../shared/data] [--out var/bench]
 
-Same as ``shuanggao bench build-datasets``; see ``shuanggao_matching.benchdata``.
+Same as ``shuanggao bench build-datasets``; see ``shuanggao_matching_bench.datasets``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from shuanggao_matching.benchdata import build_benchmark_datasets
+from shuanggao_matching_bench import build_benchmark_datasets
 
 
 def main(argv: list[str] | None = None) -> int:

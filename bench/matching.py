@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/matching.py --dataset var/bench/topical [--split test] [--format json]
 
-Same as ``shuanggao bench matching``; see ``shuanggao_matching.bench.run_matching_bench``.
+Same as ``shuanggao bench matching``; see ``shuanggao_matching_bench.run_matching_bench``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from shuanggao_matching.bench import DEFAULT_CACHE, run_matching_bench
+from shuanggao_matching_bench import DEFAULT_CACHE, run_matching_bench
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,8 +1,10 @@
-"""Latency, memory and build speed of hybrid matching on 10k / 100k / 1M generated items.
+"""Latency, memory, build speed and graph recall of hybrid matching on 10k / 100k / 1M items.
 
-    nice .venv/bin/python bench/scale.py [--sizes 10000,100000,1000000] [--format json]
+    nice .venv/bin/python bench/scale.py [--sizes 10000,100000,1000000] [--format json] \
+        [--vectors synthetic|real]
 
-Same as ``shuanggao bench scale``; see ``shuanggao_matching.bench.run_scale_bench``.
+Same as ``shuanggao bench scale``; see ``shuanggao_matching_bench.run_scale_bench``. Exits 1
+when the dense index's recall@10 by distance is below 0.95 at any size.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from shuanggao_matching.bench import run_scale_bench
+from shuanggao_matching_bench import recall_failures, run_scale_bench
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2, help="tokenizer processes")
-    parser.add_argument("--datasets", type=Path, default=Path("var/bench"))
+    parser.add_argument("--source", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--vectors", choices=("synthetic", "real"), default="synthetic")
+    parser.add_argument("--vectors-dir", type=Path, default=Path("var/bench/cache/real_fragments"))
     parser.add_argument(
         "--quiet-wait",
         type=float,
@@ -32,22 +36,31 @@ def main(argv: list[str] | None = None) -> int:
         "--real-lexical-max",
         type=int,
         default=100_000,
-        help="items tokenised for real; above it the token bags are replicated",
+        help="items tokenised for real; above it the token bags are repeated",
+    )
+    parser.add_argument(
+        "--graph-threshold", type=int, default=None, help="graph index from this many vectors"
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.replace("_", "").split(",") if s.strip()]
-    run_scale_bench(
+    result = run_scale_bench(
         sizes,
-        datasets_dir=args.datasets,
+        source_dir=args.source,
+        vectors=args.vectors,
+        vectors_dir=args.vectors_dir,
         n_queries=args.queries,
         n_jobs=args.jobs,
         quiet_wait_s=args.quiet_wait,
         quiet_load=args.quiet_load,
         real_lexical_max=args.real_lexical_max,
+        graph_threshold=args.graph_threshold,
         out=sys.stdout,
         fmt=args.format,
     )
-    return 0
+    failures = recall_failures(result)
+    for line in failures:
+        print(f"recall below the floor: {line}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

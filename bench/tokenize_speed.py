@@ -3,7 +3,7 @@
     nice .venv/bin/python bench/tokenize_speed.py [--items 20000] [--jobs 1,2] [--rounds 3]
 
 Items are the scale bench's (a title of one real CSL/FewCLUE clause and a body of four, ~200
-characters, from ``var/bench`` when present). Each measurement builds a fresh lexical-only
+characters, from the shared data). Each measurement builds a fresh lexical-only
 ``Matcher`` with ``add(docs, n_jobs=J)`` + ``refresh()``, exactly what the scale bench times as
 "lexical build items/s". The backends alternate for ``--rounds`` rounds and the best round of
 each is reported, with the CPU seconds per 1,000 items (this process and its tokenizer workers),
@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from shuanggao_matching import ChineseTokenizer, Matcher
-from shuanggao_matching.bench import _generate_items, _sentences
 from shuanggao_matching.lexical import BM25Index, Vocabulary, count_chunk
 from shuanggao_matching.text import normalize
 from shuanggao_matching.types import Document
+from shuanggao_matching_bench import clauses, generate_items
 
 
 def _build(docs: list[Document], backend: str, n_jobs: int) -> tuple[float, float]:
@@ -84,10 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", default="1,2", help="tokenizer processes to try")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-baseline", action="store_true", help="skip the jieba backend")
-    parser.add_argument("--datasets", type=Path, default=Path("var/bench"))
+    parser.add_argument("--source", type=Path, default=Path("../shared/data"))
     args = parser.parse_args(argv)
-    clauses = _sentences(args.datasets if args.datasets.exists() else None)
-    docs = list(_generate_items(args.items, clauses, seed=args.items))
+    docs = list(generate_items(args.items, clauses(args.source), seed=args.items))
     backends = ["rjieba"] if args.no_baseline else ["rjieba", "jieba"]
     jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
     result: dict[str, Any] = {

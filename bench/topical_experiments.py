@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 from shuanggao_matching import Matcher, Query, load_encoder
-from shuanggao_matching.bench import DEFAULT_CACHE, _documents
 from shuanggao_matching.evaluate import BeirDataset, evaluate_run, load_beir, ndcg_at_k
 from shuanggao_matching.fusion import FusionConfig
 from shuanggao_matching.semantic import EmbeddingCache, Encoder
 from shuanggao_matching.text import passage_text
+from shuanggao_matching_bench import DEFAULT_CACHE, documents
 
 Matrix = npt.NDArray[np.float32]
 
@@ -67,7 +67,7 @@ def _setup(
 ) -> tuple[BeirDataset, Matcher, Matrix]:
     ds = load_beir(path)
     matcher = Matcher(encoder=enc, embedding_cache=cache)
-    matcher.add(_documents(ds))
+    matcher.add(documents(ds))
     matcher.refresh()
     qv = np.vstack([matcher.encode_query(t) for t in ds.split_queries(split).values()])
     return ds, matcher, qv.astype(np.float32)
@@ -102,7 +102,7 @@ def main() -> None:
         if name != "topical":
             continue
         # Full score matrices: BM25 and cosine of every (query, document), no feedback.
-        docs = _documents(ds)
+        docs = documents(ds)
         ids = [d.id for d in docs]
         texts = [passage_text(d.title, d.keywords, d.body) for d in docs]
         dv = cache.encode_passages(enc, texts)

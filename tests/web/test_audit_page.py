@@ -67,7 +67,9 @@ def test_a_change_shows_register_labels_enum_labels_and_referenced_names(
     client = client_for(province)
     saved = client.post(f"/r/supply_items/{item.id}/edit", data=form, follow_redirects=False)
     assert saved.status_code == 303, saved.text
-    page = client.get("/audit", params={"entity": "supply_items", "action": "update"})
+    # Read by the auditor: the province administrator does not read the audit trail (三权分立).
+    auditor = client_for(Actor(role=Role.AUDITOR, user_id=5, username="auditor"))
+    page = auditor.get("/audit", params={"entity": "supply_items", "action": "update"})
     rows = _change_rows(page.text)
     assert rows["university_id"] == ("所属高校", "南京工程学院", "常州大学")
     assert rows["kind"] == ("类型", "科技成果", "专家团队")

@@ -2,12 +2,53 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import random
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from shuanggao_matching import Encoder
+from shuanggao_matching import Document, Encoder
+
+_WORDS = [
+    "锂电池",
+    "储能",
+    "安全",
+    "预警",
+    "集成电路",
+    "芯片",
+    "测试",
+    "人工智能",
+    "新材料",
+    "生物医药",
+    "传感器",
+    "机器人",
+    "智能制造",
+    "光伏",
+    "氢能",
+    "碳化硅",
+    "工业互联网",
+    "数据",
+    "模型",
+    "算法",
+    "工艺",
+    "装备",
+    "检测",
+    "控制",
+    "系统",
+    "平台",
+]
+
+
+def generated_items(n: int, seed: int) -> Iterator[Document]:
+    """``n`` supply-like items: a title of one random clause and a body of four (each clause
+    six domain words)."""
+    rng = random.Random(seed)
+    clauses = ["".join(rng.choice(_WORDS) for _ in range(6)) for _ in range(5000)]
+    for i in range(n):
+        title = rng.choice(clauses)
+        body = "。".join(rng.choice(clauses) for _ in range(4))
+        yield Document(id=f"gen-{i}", title=title, body=body, owner=f"p{i % 5000}")
 
 
 class CountingEncoder:

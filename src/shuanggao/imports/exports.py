@@ -106,8 +106,7 @@ def export_row(reg: Register[Any], actor: Actor, specs: Sequence[FieldSpec], obj
     this row (an anonymous demand's enterprise) are exported as their masked value."""
     instead = reg.shown_instead(actor, obj)
     return [
-        instead[spec.field] if spec.field in instead else export_value(spec, obj)
-        for spec in specs
+        instead[spec.field] if spec.field in instead else export_value(spec, obj) for spec in specs
     ]
 
 

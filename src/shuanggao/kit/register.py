@@ -95,6 +95,9 @@ class Register(Generic[M]):
     hidden_fields: Callable[[Actor, M], frozenset[str]] | None = None
     # What a hidden field shows instead (default: None, an empty cell in exports).
     masked_values: Mapping[str, Any] = field(default_factory=dict)
+    # Called by the kit after a record is created or updated, with (session, actor, record):
+    # another domain queues follow-up work here (the matches domain matches a saved demand).
+    after_save: list[Callable[[Session, Actor, Any], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Every text a user sends is checked the same way, in every register and on every path

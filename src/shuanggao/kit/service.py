@@ -147,6 +147,8 @@ def create_record(
         summary=f"新增{reg.label}：{reg.title_of(obj)}",
         after=snapshot(reg, obj),
     )
+    for hook in reg.after_save:
+        hook(session, actor, obj)
     result: M = obj
     return result
 
@@ -234,6 +236,8 @@ def update_record(
         before=changed_before,
         after=changed_after,
     )
+    for hook in reg.after_save:
+        hook(session, actor, obj)
     result: M = obj
     return result
 

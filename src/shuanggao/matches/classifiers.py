@@ -31,12 +31,53 @@ LABEL_SETS: dict[str, LabelSource] = {
     "discipline": reference.discipline_labels,
 }
 
+# A chain node whose path names an application domain is proposed only for a text that names
+# it too (the need's own words): products alone (储能装置, 电池管理系统) are shared with nodes
+# of other domains, e.g. a grid storage need must not become a 新能源汽车 node (issue 16).
+CHAIN_EVIDENCE: dict[str, tuple[str, ...]] = {
+    "新能源汽车": (
+        "汽车",
+        "车辆",
+        "整车",
+        "电动车",
+        "新能源车",
+        "车载",
+        "车用",
+        "车规",
+        "动力电池",
+        "充电桩",
+        "换电",
+    ),
+    "轨道交通": ("轨道交通", "铁路", "地铁", "列车", "城轨", "高铁", "机车", "动车"),
+    "航空": ("航空", "飞机", "飞行器", "机载", "无人机", "航空器"),
+    "海洋工程": ("海洋", "海上", "海底", "深海", "船", "离岸", "海工"),
+}
+
 _CACHE: dict[tuple[str, str | None], Classifier] = {}
 _LOCK = threading.Lock()
 
 
+def _requires(name: str, code: str) -> tuple[str, ...]:
+    """The words a text needs for label ``code`` of set ``name`` (see ``CHAIN_EVIDENCE``)."""
+    if name != "chain_node":
+        return ()
+    words: list[str] = []
+    for domain, evidence in CHAIN_EVIDENCE.items():
+        if domain in code:
+            words.extend(w for w in evidence if w not in words)
+    return tuple(words)
+
+
 def _labels(name: str) -> list[Label]:
-    return [Label(code=lab.code, name=lab.name, description=lab.text) for lab in LABEL_SETS[name]()]
+    return [
+        Label(
+            code=lab.code,
+            name=lab.name,
+            description=lab.text,
+            requires=_requires(name, lab.code),
+        )
+        for lab in LABEL_SETS[name]()
+    ]
 
 
 @cache

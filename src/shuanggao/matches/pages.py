@@ -94,7 +94,10 @@ def demand_matches(
         )
     except service.IndexBuilding as exc:
         return _building(request, exc)
-    hits = [views.supply_hit_view(h, view.judge.get(h.obj.id, False)) for h in view.run.hits]
+    hits = [
+        views.supply_hit_view(h, view.judge.get(h.obj.id, False), view.feedback_of.get(h.obj.id))
+        for h in view.run.hits
+    ]
     demand = view.read
     return render(
         request,
@@ -143,7 +146,10 @@ def supply_matches(
         )
     except service.IndexBuilding as exc:
         return _building(request, exc)
-    hits = [views.demand_hit_view(h, view.judge.get(h.obj.id, False)) for h in view.run.hits]
+    hits = [
+        views.demand_hit_view(h, view.judge.get(h.obj.id, False), view.feedback_of.get(h.obj.id))
+        for h in view.run.hits
+    ]
     item = view.item
     return render(
         request,
@@ -193,8 +199,10 @@ def match_state(
                 "match_id": match.id,
                 "state": match.state,
                 "state_label": MatchState(match.state).label,
-                "state_reason": match.state_reason,
+                "state_reason": judged.read.state_reason,
                 "may_judge": judged.may_judge,
+                "judgements": judged.read.judgements,
+                "own_state": judged.read.own_state.value if judged.read.own_state else None,
             },
             "dismiss_reasons": DISMISS_REASONS,
             "next": str(form.get("next") or ""),

@@ -30,4 +30,3 @@ def new_matches_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
         "more_href": "/r/demands" if found.side == "demand" else "/r/supply_items",
         "empty": "暂无新的匹配推荐。",
     }
-

@@ -22,6 +22,7 @@ from shuanggao.actor import Role
 from shuanggao.audit.service import AUDIT_READERS
 from shuanggao.demand import api as demand_api
 from shuanggao.demand import pages as demand_pages
+from shuanggao.demand import registers as demand_registers
 from shuanggao.enterprises import api as enterprises_api
 from shuanggao.imports import api as imports_api
 from shuanggao.kit.http.bodylimit import BodyLimitMiddleware
@@ -29,6 +30,7 @@ from shuanggao.kit.http.nav import NavItem
 from shuanggao.matches import api as matches_api
 from shuanggao.matches import pages as matches_pages
 from shuanggao.matches import panels as matches_panels
+from shuanggao.matches import service as matches_service
 from shuanggao.pairings import api as pairings_api
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
@@ -74,9 +76,21 @@ def install_body_limit(app: FastAPI) -> None:
     app.add_middleware(BodyLimitMiddleware)
 
 
-# Middleware and start-up checks, each ``install(app)``, in order, after the routers are mounted.
+def install_matching_after_save(app: FastAPI) -> None:
+    """A demand saved through the app is matched in the background (after commit), so
+    新的匹配推荐 fills at once."""
+    hooks = demand_registers.demands.after_save
+    if matches_service.queue_matching not in hooks:
+        hooks.append(matches_service.queue_matching)
+
+
+# Middleware and start-up work, each ``install(app)``, in order, after the routers are mounted.
 # A middleware added later wraps the ones added before it.
-INSTALLERS: tuple[Callable[[FastAPI], None], ...] = (install_body_limit, accounts_install.install)
+INSTALLERS: tuple[Callable[[FastAPI], None], ...] = (
+    install_body_limit,
+    accounts_install.install,
+    install_matching_after_save,
+)
 
 
 def _links(label: str, path: str) -> Callable[[Any], list[tuple[str, str]]]:

@@ -23,7 +23,7 @@ from .fusion import normalize_scores
 from .lexical import FieldWeights
 from .matcher import Matcher
 from .semantic import EmbeddingCache, Encoder, single_blas_thread
-from .text import passage_text
+from .text import normalize, passage_text
 from .tokenize import Tokenizer
 from .types import Document, Method
 
@@ -36,9 +36,15 @@ DEFAULT_LEXICAL_WEIGHT = 0.1
 
 @dataclass(frozen=True, slots=True)
 class Label:
+    """A label to classify onto. ``requires``: words of which the text must contain at least
+    one (after normalisation) for the label to be proposed at all, e.g. a 新能源汽车 chain node
+    needs a vehicle word — similar products (储能装置) must not carry a stationary-storage need
+    into a vehicle node. Empty: no condition."""
+
     code: str
     name: str
     description: str = ""
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +113,18 @@ class Classifier:
         self._centroids = np.asarray(rows, dtype=np.float32)
         return self._centroids
 
+    def _allowed(self, text: str) -> list[bool]:
+        """Per label: whether the text contains one of its ``requires`` words (or it has none)."""
+        normalized = normalize(text).lower()
+        return [
+            not lab.requires or any(normalize(w).lower() in normalized for w in lab.requires)
+            for lab in self.labels
+        ]
+
+    def lexical_index_bytes(self) -> int:
+        """Bytes held by the lexical side (BM25 matrix and token bags of the label profiles)."""
+        return self._lexical.stats().index_bytes
+
     def prepare(self) -> None:
         """Embed the label profiles now (otherwise done by the first dense classification)."""
         if self.encoder is not None:
@@ -150,7 +168,8 @@ class Classifier:
             score = self.lexical_weight * normalize_scores(lex, "zscore") + (
                 1.0 - self.lexical_weight
             ) * normalize_scores(den, "zscore")
-        order = np.argsort(-score, kind="stable")[:top_k]
+        allowed = self._allowed(text)
+        order = [i for i in np.argsort(-score, kind="stable") if allowed[i]][:top_k]
         return [
             LabelScore(
                 code=self.labels[i].code,

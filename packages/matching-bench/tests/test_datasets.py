@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from shuanggao_matching import load_beir
-from shuanggao_matching.benchdata import build_benchmark_datasets
+from shuanggao_matching_bench import build_benchmark_datasets
 
 
 def _write_jsonl(path: Path, rows: list[dict[str, object]]) -> None:

@@ -9,14 +9,13 @@ change improves the figures, raise the baseline in ``baseline.json`` in the same
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
-from conftest import DATA
-
 from shuanggao_matching import ChineseTokenizer, HashingEncoder
-from shuanggao_matching.bench import run_matching_bench
+from shuanggao_matching_bench import run_matching_bench
 
-SLICE = DATA / "topical_dev_slice"
+SLICE = Path(__file__).parent / "data" / "topical_dev_slice"
 TOLERANCE = 0.005
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .text import normalize
+from shuanggao_matching import normalize
 
 __all__ = ["DatasetSummary", "build_benchmark_datasets"]
 

@@ -2,8 +2,8 @@
 
 Usage (from the repository root, after ``bench/build_datasets.py``)::
 
-    .venv/bin/python packages/matching/scripts/make_test_slice.py \
-        --dataset var/bench/topical --out packages/matching/tests/data/topical_dev_slice
+    .venv/bin/python packages/matching-bench/scripts/make_test_slice.py \
+        --dataset var/bench/topical --out packages/matching-bench/tests/data/topical_dev_slice
 
 It keeps ``--queries`` dev queries that have 2 to 8 relevant documents (chosen with a fixed seed),
 all their relevant documents, and random other documents of the pool as distractors, up to
@@ -24,7 +24,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", type=Path, default=Path("var/bench/topical"))
     parser.add_argument(
-        "--out", type=Path, default=Path("packages/matching/tests/data/topical_dev_slice")
+        "--out", type=Path, default=Path("packages/matching-bench/tests/data/topical_dev_slice")
     )
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--docs", type=int, default=400)
