@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -241,7 +242,7 @@ def _measure(
         var_dir=workdir / f"var-{n}-{encoder}",
         database_url=url,
         encoder=encoder,
-        secret_key="bench-secret-key-" + "x" * 32,
+        secret_key=secrets.token_hex(32),
     )
     engine = build_engine(url)
     factory = make_session_factory(engine)
