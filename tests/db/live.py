@@ -17,11 +17,11 @@ import httpx
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from shuanggao import domains
 from shuanggao.accounts import service as accounts
-from shuanggao.accounts.actor import Role
+from shuanggao.actor import Role
 from shuanggao.cli._server import ServerProcess, running_server, server_env
 from shuanggao.db.session import build_engine
-from shuanggao.kit.discovery import load_domains
 from tests.dbs import fresh_database
 from tests.factories import create_demand, create_enterprise, create_user, create_zone
 from tests.harness import TEST_SECRET_KEY
@@ -50,7 +50,7 @@ class Live:
 
 @contextmanager
 def live_server(tmp: Path, *, demands: int = 4) -> Iterator[Live]:
-    load_domains()
+    domains.load()
     with fresh_database(tmp) as db_url:
         engine = build_engine(db_url)
         try:

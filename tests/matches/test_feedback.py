@@ -69,6 +69,11 @@ def test_recommendations_are_stored_and_judged(
     assert counts == {
         "total": 2,
         "by_state": {"recommended": 0, "viewed": 0, "interested": 1, "dismissed": 1},
+        "by_side": {
+            "demand": {"recommended": 0, "viewed": 0, "interested": 1, "dismissed": 1},
+            "supply": {"recommended": 0, "viewed": 0, "interested": 0, "dismissed": 0},
+            "province": {"recommended": 0, "viewed": 0, "interested": 0, "dismissed": 0},
+        },
         "dismiss_reasons": {"技术路线不符": 1},
     }
     # Matching again refreshes scores and reasons but keeps people's judgements.
@@ -79,8 +84,8 @@ def test_recommendations_are_stored_and_judged(
         select(AuditEvent).where(AuditEvent.action == "match_feedback").order_by(AuditEvent.id)
     ).all()
     assert [e.after for e in events] == [
-        {"state": "interested", "state_reason": None},
-        {"state": "dismissed", "state_reason": "技术路线不符"},
+        {"side": "demand", "state": "interested", "reason": None},
+        {"side": "demand", "state": "dismissed", "reason": "技术路线不符"},
     ]
 
 

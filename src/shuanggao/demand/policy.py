@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from shuanggao.accounts.actor import ROLE_TENANT, Actor, Role
+from shuanggao.actor import ROLE_TENANT, Actor, Role
 from shuanggao.demand.models import Demand
 from shuanggao.demand.schemas import OWNER_FIELDS, Visibility
 from shuanggao.kit.policy import Policy
@@ -56,11 +56,19 @@ def is_insider(actor: Actor, demand: Demand) -> bool:
     return False
 
 
+# The zone's internal triage note: for the demand's owners (its enterprise, its zone's
+# administrators) and those above them (the province; auditors read everything).
+INTERNAL_FIELDS = frozenset({"triage_note"})
+
+
 def owner_hidden(actor: Actor, demand: Demand) -> frozenset[str]:
-    """The fields ``actor`` may not see on ``demand`` (the enterprise, if anonymous)."""
-    if demand.visibility == Visibility.ANONYMOUS.value and not is_insider(actor, demand):
-        return OWNER_FIELDS
-    return frozenset()
+    """The fields ``actor`` may not see on ``demand``: the internal triage note outside its
+    owners, and the enterprise too if the demand is anonymous."""
+    if is_insider(actor, demand):
+        return frozenset()
+    if demand.visibility == Visibility.ANONYMOUS.value:
+        return OWNER_FIELDS | INTERNAL_FIELDS
+    return INTERNAL_FIELDS
 
 
 class DemandPolicy(Policy):

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.audit import service as audit
 from shuanggao.db.types import FEN
 from shuanggao.errors import ValidationFailed
@@ -106,8 +106,7 @@ def export_row(reg: Register[Any], actor: Actor, specs: Sequence[FieldSpec], obj
     this row (an anonymous demand's enterprise) are exported as their masked value."""
     instead = reg.shown_instead(actor, obj)
     return [
-        instead[spec.field] if spec.field in instead else export_value(spec, obj)
-        for spec in specs
+        instead[spec.field] if spec.field in instead else export_value(spec, obj) for spec in specs
     ]
 
 

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao import personal
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.errors import (
     Conflict,
@@ -26,7 +27,6 @@ from shuanggao.errors import (
     ValidationFailed,
     VersionRequired,
 )
-from shuanggao.kit import personal
 from shuanggao.kit.register import Register
 from shuanggao.kit.repository import Page, RegisterRepository
 
@@ -159,6 +159,8 @@ def create_record(
         summary=f"新增{reg.label}：{reg.title_of(obj)}",
         after=snapshot(reg, obj),
     )
+    for hook in reg.after_save:
+        hook(session, actor, obj)
     result: M = obj
     return result
 
@@ -242,6 +244,8 @@ def update_record(
         before=changed_before,
         after=changed_after,
     )
+    for hook in reg.after_save:
+        hook(session, actor, obj)
     result: M = obj
     return result
 

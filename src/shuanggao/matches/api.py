@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from shuanggao.config import Settings
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.matches import service
 from shuanggao.matches.schemas import (
     CodeSuggestions,
@@ -15,7 +16,6 @@ from shuanggao.matches.schemas import (
     StateChange,
     ZoneMap,
 )
-from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(prefix="/matches", tags=["匹配"])
 
@@ -27,6 +27,7 @@ Top = Annotated[int, Query(ge=1, le=service.MAX_TOP, description="返回条数")
 PairedOnly = Annotated[bool, Query(description="只在结对范围内匹配")]
 ModeCompatible = Annotated[bool, Query(description="只要与合作方式相符的供给")]
 MinMaturity = Annotated[int | None, Query(ge=1, le=9, description="科技成果最低成熟度（TRL）")]
+MAX_TEXT_PARAM = 50_000
 Kinds = Annotated[list[str] | None, Query(description="供给类型，可多选")]
 
 
@@ -99,7 +100,16 @@ def match_text(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    text: Annotated[str, Query(min_length=1, max_length=5000, description="需求描述")],
+    # Longer than MAX_QUERY_CHARS is cut (the note says so), not refused; this bound only keeps
+    # a request's size reasonable.
+    text: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_TEXT_PARAM,
+            description="需求描述（超过 2000 字只按前 2000 字匹配）",
+        ),
+    ],
     top: Top = 10,
     min_maturity: MinMaturity = None,
     kinds: Kinds = None,
@@ -157,7 +167,7 @@ def feedback(
 
 @router.get("/{match_id}", response_model=MatchRead, summary="查看匹配记录")
 def get_match(match_id: Id, session: SessionDep, actor: ActorDep) -> MatchRead:
-    return MatchRead.model_validate(service.get_match(session, actor, match_id))
+    return service.match_read(actor, service.get_match(session, actor, match_id))
 
 
 @router.post("/{match_id}/state", response_model=MatchRead, summary="反馈匹配结果")
@@ -165,4 +175,4 @@ def change_state(
     match_id: Id, payload: StateChange, session: SessionDep, actor: ActorDep
 ) -> MatchRead:
     match = service.change_state(session, actor, match_id, payload.state, reason=payload.reason)
-    return MatchRead.model_validate(match)
+    return service.match_read(actor, match)

@@ -8,6 +8,8 @@ shown, through the demand register's masking.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from shuanggao_matching import Document, Query
 
 from shuanggao.demand.models import Demand
@@ -78,3 +80,15 @@ def supply_query(item: SupplyItem) -> Query:
 
 def text_query(text: str) -> Query:
     return Query(text=text.strip())
+
+
+# A query's text is cut to this many characters (a longer text is matched by its beginning and
+# the result says so): scoring cost grows with the query's terms, and a need is stated early.
+MAX_QUERY_CHARS = 2000
+
+
+def capped(query: Query) -> tuple[Query, int | None]:
+    """``query`` with its text cut to ``MAX_QUERY_CHARS``, and its original length if cut."""
+    if len(query.text) <= MAX_QUERY_CHARS:
+        return query, None
+    return replace(query, text=query.text[:MAX_QUERY_CHARS]), len(query.text)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import ColumnElement, and_, false
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.db.types import utcnow
 from shuanggao.demand.models import Demand
@@ -14,11 +15,14 @@ from shuanggao.errors import Forbidden, NotFound, ValidationFailed
 from shuanggao.matches import repository as repo
 from shuanggao.matches.errors import BadStateChange
 from shuanggao.matches.filters import university_of
-from shuanggao.matches.models import Match
+from shuanggao.matches.models import Match, MatchJudgement
 from shuanggao.matches.results import DEMAND_POLICY, SUPPLY_POLICY, Hit
 from shuanggao.matches.schemas import (
     STATE_TRANSITIONS,
     FeedbackCounts,
+    JudgementRead,
+    JudgementSide,
+    MatchRead,
     MatchState,
 )
 from shuanggao.supply.models import SupplyItem
@@ -73,6 +77,108 @@ def get_match(session: Session, actor: Actor, match_id: int) -> Match:
     return match
 
 
+def judging_side(actor: Actor, demand: Demand, item: SupplyItem) -> JudgementSide | None:
+    """The side ``actor`` judges a recommendation for (None: they may not judge it)."""
+    if actor.role is Role.AUDITOR:
+        return None
+    if on_demand_side(actor, demand):
+        return JudgementSide.DEMAND
+    if on_supply_side(actor, item):
+        return JudgementSide.SUPPLY
+    if actor.is_province:
+        return JudgementSide.PROVINCE
+    return None
+
+
+def may_see_reason(
+    actor: Actor, judgement: MatchJudgement, demand: Demand, item: SupplyItem
+) -> bool:
+    """A judgement's free-text reason is for the side that gave it and the administrators above:
+    the province (and auditors) see all; a zone's administrators see their demands' side; an
+    enterprise sees its own users' reasons; a university's administrators see their items' side;
+    a researcher sees their own."""
+    if actor.sees_everything:
+        return True
+    side = judgement.side
+    if side == JudgementSide.DEMAND.value:
+        if actor.role is Role.ZONE_ADMIN:
+            return on_demand_side(actor, demand)
+        if actor.role is Role.ENTERPRISE_USER:
+            return (
+                on_demand_side(actor, demand)
+                and judgement.judged_role == Role.ENTERPRISE_USER.value
+            )
+    if side == JudgementSide.SUPPLY.value:
+        if actor.role is Role.UNIVERSITY_ADMIN:
+            return on_supply_side(actor, item)
+        if actor.role is Role.RESEARCHER:
+            return on_supply_side(actor, item) and judgement.judged_role == Role.RESEARCHER.value
+    return False
+
+
+def visible_reasons(actor: Actor) -> ColumnElement[bool] | None:
+    """SQL form of ``may_see_reason`` (None: every reason)."""
+    if actor.sees_everything:
+        return None
+    demand_side = MatchJudgement.side == JudgementSide.DEMAND.value
+    supply_side = MatchJudgement.side == JudgementSide.SUPPLY.value
+    if actor.role is Role.ZONE_ADMIN and actor.zone_id is not None:
+        return and_(demand_side, Demand.zone_id == actor.zone_id)
+    if actor.role is Role.ENTERPRISE_USER and actor.enterprise_id is not None:
+        return and_(
+            demand_side,
+            Demand.enterprise_id == actor.enterprise_id,
+            MatchJudgement.judged_role == Role.ENTERPRISE_USER.value,
+        )
+    if actor.role is Role.UNIVERSITY_ADMIN and actor.university_id is not None:
+        return and_(supply_side, SupplyItem.university_id == actor.university_id)
+    if actor.role is Role.RESEARCHER and actor.user_id is not None:
+        return and_(
+            supply_side,
+            SupplyItem.university_id == actor.university_id,
+            SupplyItem.owner_user_id == actor.user_id,
+            MatchJudgement.judged_role == Role.RESEARCHER.value,
+        )
+    return false()
+
+
+def summary_state(judgements: Sequence[MatchJudgement]) -> MatchState:
+    """The match's state for lists and counts: 有意向 if any side is interested, else 不相关 if
+    any side dismissed it, else 已查看 if any side looked, else 推荐."""
+    states = {j.state for j in judgements}
+    for state in (MatchState.INTERESTED, MatchState.DISMISSED, MatchState.VIEWED):
+        if state.value in states:
+            return state
+    return MatchState.RECOMMENDED
+
+
+def _judgement_of(match: Match, side: JudgementSide) -> MatchJudgement | None:
+    return next((j for j in match.judgements if j.side == side.value), None)
+
+
+def _judge(
+    match: Match, actor: Actor, side: JudgementSide, state: MatchState, reason: str | None
+) -> MatchJudgement:
+    """Set ``side``'s judgement (created on first use) and the match's summary state."""
+    judgement = _judgement_of(match, side)
+    now = utcnow()
+    if judgement is None:
+        judgement = MatchJudgement(side=side.value)
+        match.judgements.append(judgement)
+    judgement.state = state.value
+    judgement.reason = reason
+    judgement.judged_by = actor.username
+    judgement.judged_by_user_id = actor.user_id
+    judgement.judged_role = actor.role.value
+    judgement.judged_at = now
+    match.state = summary_state(match.judgements).value
+    match.state_reason = None
+    match.state_changed_at = now
+    match.state_changed_by = actor.username
+    match.version += 1
+    return judgement
+
+
 def change_state(
     session: Session,
     actor: Actor,
@@ -81,12 +187,15 @@ def change_state(
     *,
     reason: str | None = None,
 ) -> Match:
-    """Record feedback on a recommendation: 已查看, 有意向, or 不相关 with a reason."""
+    """Record the actor's side's feedback on a recommendation: 已查看, 有意向, or 不相关 with a
+    reason. The other sides' judgements are kept as they are."""
     target = MatchState(MatchState.parse(state))
     match = get_match(session, actor, match_id)
-    if not can_judge(actor, match.demand, match.supply_item):
+    side = judging_side(actor, match.demand, match.supply_item)
+    if side is None:
         raise Forbidden("只有需求方（高新区、企业）或供给方（高校、成果负责人）可以反馈匹配结果。")
-    current = MatchState(match.state)
+    mine = _judgement_of(match, side)
+    current = MatchState(mine.state) if mine is not None else MatchState.RECOMMENDED
     if target not in STATE_TRANSITIONS[current]:
         raise BadStateChange(
             f"该匹配当前为“{current.label}”，不能改为“{target.label}”。",
@@ -95,12 +204,13 @@ def change_state(
     text = (reason or "").strip() or None
     if target is MatchState.DISMISSED and text is None:
         raise ValidationFailed(fields={"reason": "标记为不相关时请填写原因"})
-    before = {"state": current.value, "state_reason": match.state_reason}
-    match.state = target.value
-    match.state_reason = text if target in (MatchState.DISMISSED, MatchState.INTERESTED) else None
-    match.state_changed_at = utcnow()
-    match.state_changed_by = actor.username
-    match.version += 1
+    before = {
+        "side": side.value,
+        "state": current.value,
+        "reason": mine.reason if mine is not None else None,
+    }
+    kept = text if target in (MatchState.DISMISSED, MatchState.INTERESTED) else None
+    _judge(match, actor, side, target, kept)
     session.flush()
     audit.record(
         session,
@@ -108,33 +218,79 @@ def change_state(
         "match_feedback",
         "matches",
         match.id,
-        summary=f"匹配反馈：{match.demand.title} × {match.supply_item.title}（{target.label}）",
+        summary=(
+            f"匹配反馈（{side.label}）：{match.demand.title} × {match.supply_item.title}"
+            f"（{target.label}）"
+        ),
         before=before,
-        after={"state": match.state, "state_reason": match.state_reason},
+        after={"side": side.value, "state": target.value, "reason": kept},
     )
     return match
 
 
+def match_read(
+    actor: Actor, match: Match, pair: tuple[Demand, SupplyItem] | None = None
+) -> MatchRead:
+    """A stored match as ``actor`` may see it: each side's judgement, reasons of other sides
+    hidden unless ``may_see_reason``. ``pair``: its demand and item, when already at hand."""
+    demand, item = pair if pair is not None else (match.demand, match.supply_item)
+    mine = _side_value(judging_side(actor, demand, item))
+    judgements: list[JudgementRead] = []
+    own: str | None = None
+    own_state: MatchState | None = None
+    for j in match.judgements:
+        visible = may_see_reason(actor, j, demand, item)
+        judgements.append(
+            JudgementRead(
+                side=j.side,
+                side_label=JudgementSide(j.side).label,
+                state=MatchState(j.state),
+                reason=j.reason if visible else None,
+                reason_hidden=bool(j.reason) and not visible,
+                judged_by=j.judged_by,
+                judged_at=j.judged_at,
+            )
+        )
+        if j.side == mine:
+            own, own_state = j.reason, MatchState(j.state)
+    return MatchRead(
+        id=match.id,
+        demand_id=match.demand_id,
+        supply_item_id=match.supply_item_id,
+        score=match.score,
+        rank=match.rank,
+        method=match.method,
+        state=MatchState(match.state),
+        own_state=own_state,
+        state_reason=own,
+        state_changed_at=match.state_changed_at,
+        version=match.version,
+        judgements=judgements,
+    )
+
+
+def _side_value(side: JudgementSide | None) -> str | None:
+    return side.value if side is not None else None
+
+
 def mark_viewed(session: Session, actor: Actor, hits: Sequence[Hit]) -> int:
-    """Recommendations now seen by the side they were made for move from 推荐 to 已查看:
-    supply items shown to the demand's side, demands shown to the item's side."""
+    """Recommendations now seen by the side they were made for move from 推荐 to 已查看 for that
+    side: supply items shown to the demand's side, demands shown to the item's side."""
     n = 0
     for hit in hits:
         match = hit.match
-        if match is None or hit.pair is None or match.state != MatchState.RECOMMENDED.value:
+        if match is None or hit.pair is None:
             continue
         demand, item = hit.pair
-        seen_by_owner = (
-            on_demand_side(actor, demand)
-            if hit.kind == "supply_item"
-            else on_supply_side(actor, item)
-        )
-        if not seen_by_owner:
+        if hit.kind == "supply_item" and on_demand_side(actor, demand):
+            side = JudgementSide.DEMAND
+        elif hit.kind == "demand" and on_supply_side(actor, item):
+            side = JudgementSide.SUPPLY
+        else:
             continue
-        match.state = MatchState.VIEWED.value
-        match.state_changed_at = utcnow()
-        match.state_changed_by = actor.username
-        match.version += 1
+        if _judgement_of(match, side) is not None:
+            continue
+        _judge(match, actor, side, MatchState.VIEWED, None)
         n += 1
     if n:
         session.flush()
@@ -148,12 +304,20 @@ def feedback_counts(
     zone_id: int | None = None,
     demand_id: int | None = None,
 ) -> FeedbackCounts:
-    """Counts of recommendations by state (and of dismissal reasons) that the actor may see."""
+    """Counts of recommendations by state, of each side's judgements, and of the dismissal
+    reasons the actor may see (see ``may_see_reason``), among the matches they may see."""
     d_scope = DEMAND_POLICY.read_filter(actor)
     s_scope = SUPPLY_POLICY.read_filter(actor)
     by_state = repo.state_counts(session, d_scope, s_scope, zone_id=zone_id, demand_id=demand_id)
+    sides = repo.judgement_counts(session, d_scope, s_scope, zone_id=zone_id, demand_id=demand_id)
     reasons = repo.dismiss_reason_counts(
-        session, d_scope, s_scope, zone_id=zone_id, demand_id=demand_id
+        session, d_scope, s_scope, visible_reasons(actor), zone_id=zone_id, demand_id=demand_id
     )
     full = {s.value: by_state.get(s.value, 0) for s in MatchState}
-    return FeedbackCounts(total=sum(full.values()), by_state=full, dismiss_reasons=reasons)
+    by_side = {
+        side.value: {s.value: sides.get((side.value, s.value), 0) for s in MatchState}
+        for side in JudgementSide
+    }
+    return FeedbackCounts(
+        total=sum(full.values()), by_state=full, by_side=by_side, dismiss_reasons=reasons
+    )

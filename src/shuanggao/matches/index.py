@@ -2,10 +2,13 @@
 
 Two library matchers (one over supply items, one over demands) live under
 ``Settings.var_dir / "index"`` with an embedding cache keyed by model and content hash. Before
-every search the index compares each row's fingerprint (version and update time) with what it
-indexed and re-indexes only the rows that changed, were added or were removed — whatever wrote
-them (API, pages, imports, demo loader, CLI). Unchanged texts are never embedded again: the
-matcher reuses the vectors of identical texts and the cache holds every vector it computed.
+every search the index reads the side's change stamp (``db.changes``: one indexed query, written
+in the same transaction as every write of the table, whoever wrote it — API, pages, imports,
+demo loader, CLI). Only when the stamp moved does it compare each row's fingerprint (version and
+update time) with what it indexed and re-index the rows that changed, were added or were
+removed; so a search's cost does not grow with the number of unchanged rows. Unchanged texts are
+never embedded again: the matcher reuses the vectors of identical texts and the cache holds
+every vector it computed.
 
 When the configured encoder cannot be loaded, the index is lexical only and says why
 (``MatchIndex.note``); ``shuanggao matching reindex`` embeds everything once the model is there.
@@ -31,9 +34,11 @@ from shuanggao_matching import (
     Matcher,
     load_encoder,
 )
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from shuanggao.config import Settings
+from shuanggao.db import changes
 from shuanggao.demand import repository as demand_repo
 from shuanggao.matches.documents import demand_document, supply_document
 from shuanggao.supply import repository as supply_repo
@@ -43,6 +48,8 @@ log = logging.getLogger("shuanggao.matches")
 STATE_FILE = "state.json"
 CACHE_FILE = "embeddings.npz"
 SIDES = ("supply", "demand")
+# The table whose change stamp tells when a side may be out of step.
+TABLES = {"supply": "supply_item", "demand": "demand"}
 BATCH = 500
 
 # Progress callback: (side, done, total).
@@ -121,6 +128,8 @@ class BuildProgress:
     """A background index build: what it is doing and how far it got."""
 
     side: str = ""
+    # The sides this build brings up to date.
+    sides: tuple[str, ...] = ()
     done: int = 0
     total: int = 0
     running: bool = True
@@ -134,6 +143,10 @@ class BuildProgress:
 # From this many rows to (re-)embed with a real model, a page builds the index in the background
 # and shows its progress instead of keeping the browser waiting.
 BACKGROUND_FROM = 60
+# A search (re-)indexes at most this many rows itself; more (a missing or damaged index
+# directory, a large import) are indexed in the background while searches answer from what the
+# index holds, or from the database (``matches.search``), and say so.
+INLINE_MAX = 2000
 
 
 class MatchIndex:
@@ -147,6 +160,10 @@ class MatchIndex:
         self.cache = EmbeddingCache()
         self.matchers: dict[str, Matcher] = {}
         self.fingerprints: dict[str, dict[str, str]] = {side: {} for side in SIDES}
+        # The change stamp each side was last compared at (absent: compare in full).
+        self.stamps: dict[str, str | None] = {}
+        # How many full fingerprint comparisons each side took (for tests and the bench).
+        self.full_syncs: dict[str, int] = dict.fromkeys(SIDES, 0)
         self.build: BuildProgress | None = None
         self._load()
 
@@ -185,10 +202,12 @@ class MatchIndex:
             return
         self.matchers = matchers
         self.fingerprints = {side: dict(state.get(side, {})) for side in SIDES}
+        self.stamps = dict(state.get("stamps", {}))
 
     def _reset(self) -> None:
         self.matchers = {side: self._new_matcher() for side in SIDES}
         self.fingerprints = {side: {} for side in SIDES}
+        self.stamps = {}
 
     def save(self) -> None:
         """Write both matchers, the cache and the fingerprints; each file is replaced whole
@@ -212,7 +231,8 @@ class MatchIndex:
                     shutil.rmtree(old)
             self.cache.save(self.directory / CACHE_FILE)
             state_tmp = self.directory / f"{STATE_FILE}.tmp-{tag}"
-            state_tmp.write_text(json.dumps(self.fingerprints), encoding="utf-8")
+            state = {**self.fingerprints, "stamps": self.stamps}
+            state_tmp.write_text(json.dumps(state), encoding="utf-8")
             state_tmp.replace(self.directory / STATE_FILE)
 
     # -- keeping in step with the database -----------------------------------------------------
@@ -224,15 +244,54 @@ class MatchIndex:
         sides: tuple[str, ...] = SIDES,
     ) -> SyncReport:
         """Re-index what changed in the database since the last sync (of ``sides``: a search
-        of supply items needs only the supply side current); save if anything changed."""
+        of supply items needs only the supply side current); save if anything changed.
+
+        One query reads the sides' change stamps; a side whose stamp has not moved since its
+        last comparison is current and costs nothing more."""
+        # Read before the fingerprints: a write committed in between moves the stamp again.
+        current = changes.stamps(session, [TABLES[side] for side in sides])
         with self.lock:
             report = SyncReport()
             for side in sides:
+                stamp = current[TABLES[side]]
+                if side in self.stamps and self.stamps[side] == stamp:
+                    continue
                 repo = supply_repo if side == "supply" else demand_repo
+                self.full_syncs[side] += 1
                 report += self._sync_side(session, side, repo.fingerprints(session), progress)
+                self.stamps[side] = stamp
             if report.changed:
                 self.save()
             return report
+
+    def sync_for_search(self, session: Session, side: str) -> None:
+        """Bring ``side`` up to date for a search, unless that means (re-)indexing more than
+        ``INLINE_MAX`` rows: then start it in the background (``rebuilding``) and return at once.
+        A session bound to a single connection (not an engine) cannot lend it to a thread:
+        it syncs inline."""
+        stamp = changes.stamps(session, [TABLES[side]])[TABLES[side]]
+        if side in self.stamps and self.stamps[side] == stamp:
+            return
+        if self.rebuilding(side):
+            return
+        bind = session.get_bind()
+        if isinstance(bind, Engine) and self.pending(session, side) > INLINE_MAX:
+            log.warning("index side %s far behind the database: rebuilding in background", side)
+            self.build_in_background(sessionmaker(bind=bind, expire_on_commit=False), (side,))
+            return
+        self.sync(session, sides=(side,))
+
+    def rebuilding(self, side: str) -> bool:
+        """Is a background build of ``side`` running now?"""
+        build = self.build
+        return build is not None and build.running and side in build.sides
+
+    def rebuild_note(self, side: str) -> str | None:
+        build = self.build
+        if build is None or not self.rebuilding(side):
+            return None
+        done = f"（已完成 {build.done}/{build.total}）" if build.total else ""
+        return f"匹配索引正在后台重建{done}，本次结果可能不完整，请稍后再试。"
 
     def rebuild(self, session: Session, progress: Progress | None = None) -> SyncReport:
         """Index everything again from the database (vectors still come from the cache)."""
@@ -280,6 +339,9 @@ class MatchIndex:
 
     def pending(self, session: Session, side: str) -> int:
         """How many rows of ``side`` a sync would (re-)index now."""
+        stamp = changes.stamps(session, [TABLES[side]])[TABLES[side]]
+        if side in self.stamps and self.stamps[side] == stamp:
+            return 0
         repo = supply_repo if side == "supply" else demand_repo
         known = self.fingerprints[side]
         current = repo.fingerprints(session)
@@ -299,7 +361,7 @@ class MatchIndex:
         with self.lock:
             if self.build is not None and self.build.running:
                 return self.build
-            progress = BuildProgress()
+            progress = BuildProgress(sides=sides)
             self.build = progress
 
         def report(side: str, done: int, total: int) -> None:

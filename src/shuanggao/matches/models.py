@@ -8,15 +8,18 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shuanggao.db.base import Base, RecordMixin
+from shuanggao.db.base import Base, IdMixin, RecordMixin
 from shuanggao.db.types import UTCDateTime
 from shuanggao.demand.models import Demand
 from shuanggao.supply.models import SupplyItem
 
 
 class Match(RecordMixin, Base):
-    """One recommended pair. The latest search refreshes score, rank and reasons; ``state``
-    records what people did with it (推荐 → 已查看 → 有意向 / 不相关 with a reason)."""
+    """One recommended pair. The latest search refreshes score, rank and reasons. Each side's
+    feedback is a ``MatchJudgement`` (推荐 → 已查看 → 有意向 / 不相关 with a reason); ``state``
+    sums them up for lists and counts: 有意向 if any side is interested, else 不相关 if any side
+    dismissed it, else 已查看 if any side looked, else 推荐. ``state_reason`` is no longer written
+    (reasons belong to the side that gave them)."""
 
     __tablename__ = "match"
     __table_args__ = (UniqueConstraint("demand_id", "supply_item_id"),)
@@ -43,3 +46,30 @@ class Match(RecordMixin, Base):
 
     demand: Mapped[Demand] = relationship(lazy="raise")
     supply_item: Mapped[SupplyItem] = relationship(lazy="raise")
+    judgements: Mapped[list[MatchJudgement]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="MatchJudgement.side"
+    )
+
+
+class MatchJudgement(IdMixin, Base):
+    """One side's judgement of a recommendation: the demand's side (its zone, its enterprise),
+    the supply item's side (its university, its researcher) or the province. Each side keeps its
+    own; nobody's judgement overwrites another side's. ``reason`` is shown only to the side that
+    wrote it and the administrators above (see ``matches.feedback.may_see_reason``)."""
+
+    __tablename__ = "match_judgement"
+    __table_args__ = (UniqueConstraint("match_id", "side"),)
+
+    match_id: Mapped[int] = mapped_column(
+        ForeignKey("match.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # matches.schemas.JudgementSide value: "demand", "supply" or "province".
+    side: Mapped[str] = mapped_column(String(10), nullable=False)
+    # matches.schemas.MatchState value.
+    state: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    judged_by: Mapped[str] = mapped_column(String(100), nullable=False)
+    judged_by_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # accounts.actor.Role value of who judged (an enterprise user's reason is the enterprise's).
+    judged_role: Mapped[str] = mapped_column(String(30), nullable=False)
+    judged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -7,13 +7,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.config import Settings
 from shuanggao.demand.models import Demand
 from shuanggao.demand.registers import demands as demand_register
 from shuanggao.kit import service as kit
 from shuanggao.matches import repository as repo
-from shuanggao.matches.feedback import can_judge, change_state, feedback_counts, mark_viewed
+from shuanggao.matches.feedback import (
+    can_judge,
+    change_state,
+    feedback_counts,
+    mark_viewed,
+    match_read,
+)
 from shuanggao.matches.models import Match
 from shuanggao.matches.results import (
     DEMAND_POLICY,
@@ -24,6 +30,7 @@ from shuanggao.matches.results import (
 )
 from shuanggao.matches.schemas import (
     FeedbackCounts,
+    MatchRead,
     MatchState,
 )
 from shuanggao.matches.search import experts_for_demand, match_demand, match_supply
@@ -46,6 +53,16 @@ class DemandMatchesView:
     feedback: FeedbackCounts
     opts: SearchOptions
     judge: dict[int, bool]
+    # Each hit's stored match as the actor may see it (both sides' judgements), by record id.
+    feedback_of: dict[int, MatchRead]
+
+
+def _reads(actor: Actor, run: MatchRun) -> dict[int, MatchRead]:
+    return {
+        h.obj.id: match_read(actor, h.match, h.pair)
+        for h in run.hits
+        if h.match is not None and h.pair is not None
+    }
 
 
 def demand_matches_view(
@@ -75,6 +92,7 @@ def demand_matches_view(
         feedback=feedback_counts(session, actor, demand_id=demand_id),
         opts=opts,
         judge={h.obj.id: can_judge(actor, demand, h.obj) for h in run.hits},
+        feedback_of=_reads(actor, run),
     )
 
 
@@ -84,6 +102,7 @@ class SupplyMatchesView:
     run: MatchRun
     opts: SearchOptions
     judge: dict[int, bool]
+    feedback_of: dict[int, MatchRead]
 
 
 def supply_matches_view(
@@ -107,6 +126,7 @@ def supply_matches_view(
         run=run,
         opts=opts,
         judge={h.obj.id: can_judge(actor, h.obj, item) for h in run.hits},
+        feedback_of=_reads(actor, run),
     )
 
 
@@ -114,6 +134,7 @@ def supply_matches_view(
 class JudgedMatch:
     match: Match
     may_judge: bool
+    read: MatchRead
 
 
 def change_state_view(
@@ -125,7 +146,9 @@ def change_state_view(
     reason: str | None = None,
 ) -> JudgedMatch:
     match = change_state(session, actor, match_id, state, reason=reason)
-    return JudgedMatch(match, can_judge(actor, match.demand, match.supply_item))
+    return JudgedMatch(
+        match, can_judge(actor, match.demand, match.supply_item), match_read(actor, match)
+    )
 
 
 def paired_zones(session: Session) -> list[Zone]:
@@ -155,6 +178,11 @@ def new_matches(session: Session, actor: Actor, limit: int = 6) -> NewMatches | 
     else:
         return None
     total, rows = repo.recent_recommended(
-        session, DEMAND_POLICY.read_filter(actor), SUPPLY_POLICY.read_filter(actor), side, limit
+        session,
+        DEMAND_POLICY.read_filter(actor),
+        SUPPLY_POLICY.read_filter(actor),
+        side,
+        which,
+        limit,
     )
     return NewMatches(total, rows, which)

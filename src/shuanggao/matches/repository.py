@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import QueryableAttribute, Session, joinedload
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.orm import QueryableAttribute, Session, joinedload, selectinload
 
 from shuanggao.demand.models import Demand
-from shuanggao.matches.models import Match
+from shuanggao.matches.models import Match, MatchJudgement
 from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.pairings.schemas import PairingStatus
 from shuanggao.supply.models import SupplyItem
@@ -51,7 +51,9 @@ def find_pairs(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple
     if not wanted:
         return {}
     demand_ids = {d for d, _ in wanted}
-    stmt = select(Match).where(Match.demand_id.in_(demand_ids))
+    stmt = (
+        select(Match).where(Match.demand_id.in_(demand_ids)).options(selectinload(Match.judgements))
+    )
     return {
         (m.demand_id, m.supply_item_id): m
         for m in session.scalars(stmt)
@@ -67,6 +69,7 @@ def get_with_sides(session: Session, match_id: int) -> Match | None:
             joinedload(Match.demand).joinedload(Demand.enterprise),
             joinedload(Match.demand).joinedload(Demand.zone),
             joinedload(Match.supply_item).joinedload(SupplyItem.university),
+            selectinload(Match.judgements),
         )
     )
     return session.scalars(stmt).unique().one_or_none()
@@ -84,19 +87,51 @@ def state_counts(
     return dict(_counts_by(session, Match.state, conditions))
 
 
-def dismiss_reason_counts(
+def judgement_counts(
     session: Session,
     demand_scope: ColumnElement[bool] | None,
     supply_scope: ColumnElement[bool] | None,
     *,
     zone_id: int | None = None,
     demand_id: int | None = None,
+) -> dict[tuple[str, str], int]:
+    """Judgements counted by (side, state), among the matches in scope."""
+    stmt = (
+        select(MatchJudgement.side, MatchJudgement.state, func.count())
+        .join(Match, Match.id == MatchJudgement.match_id)
+        .join(Demand, Demand.id == Match.demand_id)
+        .join(SupplyItem, SupplyItem.id == Match.supply_item_id)
+        .where(*_conditions(demand_scope, supply_scope, zone_id, demand_id))
+        .group_by(MatchJudgement.side, MatchJudgement.state)
+    )
+    return {(side, state): int(n) for side, state, n in session.execute(stmt).all()}
+
+
+def dismiss_reason_counts(
+    session: Session,
+    demand_scope: ColumnElement[bool] | None,
+    supply_scope: ColumnElement[bool] | None,
+    reason_scope: ColumnElement[bool] | None,
+    *,
+    zone_id: int | None = None,
+    demand_id: int | None = None,
 ) -> dict[str, int]:
+    """Reasons of the 不相关 judgements in ``reason_scope``, among the matches in scope."""
     conditions = [
-        Match.state == "dismissed",
+        MatchJudgement.state == "dismissed",
         *_conditions(demand_scope, supply_scope, zone_id, demand_id),
     ]
-    return {reason or "": n for reason, n in _counts_by(session, Match.state_reason, conditions)}
+    if reason_scope is not None:
+        conditions.append(reason_scope)
+    stmt = (
+        select(MatchJudgement.reason, func.count())
+        .join(Match, Match.id == MatchJudgement.match_id)
+        .join(Demand, Demand.id == Match.demand_id)
+        .join(SupplyItem, SupplyItem.id == Match.supply_item_id)
+        .where(*conditions)
+        .group_by(MatchJudgement.reason)
+    )
+    return {reason or "": int(n) for reason, n in session.execute(stmt).all()}
 
 
 def _counts_by(
@@ -145,12 +180,15 @@ def recent_recommended(
     demand_scope: ColumnElement[bool] | None,
     supply_scope: ColumnElement[bool] | None,
     side: ColumnElement[bool],
+    which: str,
     limit: int,
 ) -> tuple[int, list[tuple[Match, Demand, SupplyItem]]]:
-    """Recommendations not yet looked at on ``side`` (the actor's demands or items), newest
-    first, with both records; and how many there are."""
+    """Recommendations on ``side`` (the actor's demands or items) that nobody on that side
+    (``which``: "demand" or "supply") has looked at yet, newest first, with both records; and
+    how many there are."""
+    seen = exists().where(MatchJudgement.match_id == Match.id, MatchJudgement.side == which)
     conds = [
-        Match.state == "recommended",
+        ~seen,
         side,
         *_conditions(demand_scope, supply_scope, None, None),
     ]

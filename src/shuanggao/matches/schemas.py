@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from shuanggao.kit.enums import LabeledEnum, labeled
 from shuanggao.kit.validation import CleanInput
@@ -27,6 +27,13 @@ STATE_TRANSITIONS: dict[MatchState, frozenset[MatchState]] = {
     MatchState.INTERESTED: frozenset({MatchState.DISMISSED}),
     MatchState.DISMISSED: frozenset({MatchState.INTERESTED}),
 }
+
+
+class JudgementSide(LabeledEnum):
+    DEMAND = ("demand", "需求方")
+    SUPPLY = ("supply", "供给方")
+    PROVINCE = ("province", "省级")
+
 
 StateField = Annotated[MatchState, labeled(MatchState)]
 ResultKind = Literal["supply_item", "demand", "expert"]
@@ -52,19 +59,35 @@ class MatchResults(BaseModel):
     results: list[MatchResult]
 
 
-class MatchRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class JudgementRead(BaseModel):
+    """One side's judgement; ``reason`` is null (``reason_hidden``) for readers outside the
+    side that gave it and the administrators above it."""
 
+    side: str
+    side_label: str
+    state: StateField
+    reason: str | None
+    reason_hidden: bool
+    judged_by: str
+    judged_at: dt.datetime
+
+
+class MatchRead(BaseModel):
     id: int
     demand_id: int
     supply_item_id: int
     score: float
     rank: int
     method: str
+    # The sum of the sides' judgements (see ``Match``); each side's own in ``judgements``.
     state: StateField
+    # This reader's side's judgement (null: not judged yet, or the reader judges no side).
+    own_state: StateField | None = None
+    # The reason of this reader's side, when it has given one.
     state_reason: str | None
     state_changed_at: dt.datetime | None
     version: int
+    judgements: list[JudgementRead]
 
 
 class StateChange(CleanInput):
@@ -77,6 +100,9 @@ class FeedbackCounts(BaseModel):
 
     total: int
     by_state: dict[str, int]
+    # Each side's judgements by state ("demand", "supply", "province").
+    by_side: dict[str, dict[str, int]]
+    # Reasons of 不相关 the reader may see: their side's and, for administrators, those below.
     dismiss_reasons: dict[str, int]
 
 

@@ -4,32 +4,43 @@ item → demands, a zone's batch map; recommendations are stored for feedback.""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import dataclass
 from typing import Any
 
 from shuanggao_matching import (
-    Match as LibMatch,
-)
-from shuanggao_matching import (
+    ComponentScores,
     Predicate,
     Query,
+    Reasons,
     SearchResults,
+    SharedTerm,
     coverage_report,
     rank_owners,
 )
+from shuanggao_matching import (
+    Match as LibMatch,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.config import Settings
+from shuanggao.db.changes import release_connection
 from shuanggao.demand import repository as demand_repo
 from shuanggao.demand.models import Demand
 from shuanggao.demand.registers import demands as demand_register
 from shuanggao.demand.schemas import ANONYMOUS_LABEL
 from shuanggao.errors import NotFound, ValidationFailed
+from shuanggao.kit import jobs
 from shuanggao.kit import service as kit
 from shuanggao.matches import repository as repo
-from shuanggao.matches.documents import demand_query, supply_query, text_query
+from shuanggao.matches.documents import (
+    MAX_QUERY_CHARS,
+    capped,
+    demand_query,
+    supply_query,
+    text_query,
+)
 from shuanggao.matches.filters import (
     demand_visibility,
     kinds_predicate,
@@ -42,6 +53,7 @@ from shuanggao.matches.filters import (
 from shuanggao.matches.index import (
     MatchIndex,
     get_index,
+    shared_tokenizer,
 )
 from shuanggao.matches.models import Match
 from shuanggao.matches.results import (
@@ -70,66 +82,146 @@ from shuanggao.zones.models import Zone
 # ---------------------------------------------------------------------------------------------
 
 
-def _json(value: Any) -> Any:
-    """Plain JSON (tuples → lists, floats rounded to 4 places)."""
+def _plain(value: Any) -> Any:
+    """Plain JSON of the library's frozen result types (dataclasses → dicts, tuples → lists,
+    floats rounded to 4 places), without ``dataclasses.asdict``'s deep copies."""
     if isinstance(value, float):
         return round(value, 4)
+    if isinstance(value, str | int | bool) or value is None:
+        return value
+    names = getattr(value, "__dataclass_fields__", None)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
+        return [_plain(v) for v in value]
     return value
 
 
 def _reasons(match: LibMatch) -> dict[str, Any]:
-    data: dict[str, Any] = _json(asdict(match.reasons))
+    data: dict[str, Any] = _plain(match.reasons)
     return data
 
 
+@dataclass
+class Searched:
+    """A search's results, and what the person should know about how it ran."""
+
+    results: SearchResults
+    # Set when the query text was longer than ``MAX_QUERY_CHARS`` and was cut.
+    cut_from: int | None = None
+    # Set when the index was being rebuilt and the database answered instead.
+    rebuilding: str | None = None
+
+
 def _search(
+    session: Session,
     index: MatchIndex,
     side: str,
     query: Query,
     predicates: Sequence[Predicate | None],
     top: int,
     exclude: Sequence[str] = (),
-) -> SearchResults:
+) -> Searched:
+    """Score ``query`` against ``side``. Everything the scoring needs from the database is read
+    before this call: a transaction that has only read is ended here, so its connection is back
+    in the pool while the search scores (the hits are loaded afterwards with a new one)."""
     filters = [p for p in predicates if p is not None]
+    query, cut_from = capped(query)
+    if index.rebuilding(side):
+        # The index is being rebuilt (it was missing or far behind): do not wait for it.
+        fallback = _database_search(session, index, side, query, top)
+        return Searched(fallback, cut_from, fallback.note)
+    release_connection(session)
     with index.lock:
         matcher = index.matchers[side]
         if len(matcher) == 0 or not query.text.strip():
-            return SearchResults(
+            empty = SearchResults(
                 method=index.method,
                 matches=(),
                 filters_applied=tuple(f.describe() for f in filters),
                 note=index.note,
             )
+            return Searched(empty, cut_from)
         # A few extra, in case the database scope drops one the index filter let through.
         results = matcher.search(query, top_k=top + 10, filters=filters, exclude_ids=exclude)
     if index.note and not results.note:
-        return SearchResults(
+        results = SearchResults(
             results.method,
             results.matches,
             results.filters_applied,
             index.note,
             results.query_terms,
         )
-    return results
+    return Searched(results, cut_from)
 
 
-def _note(index: MatchIndex, results: SearchResults) -> str | None:
-    if index.note:
-        return index.note
-    if results.note:
-        return "当前只按关键词匹配（语义向量尚未建立），请运行 shuanggao matching reindex。"
-    return None
+# How many candidate rows the database search reads while the index is rebuilt.
+FALLBACK_CANDIDATES = 500
 
 
-def _match_run(index: MatchIndex, results: SearchResults, hits: list[Hit]) -> MatchRun:
+def _database_search(
+    session: Session, index: MatchIndex, side: str, query: Query, top: int
+) -> SearchResults:
+    """While the index is rebuilt: supply items whose title or abstract contain the query's
+    terms, ranked by how many they contain (title terms count double). Demands: nothing yet.
+    The search options' filters are not applied (the note says the results are provisional);
+    the read scope still is, when the hits are loaded."""
+    note = index.rebuild_note(side)
+    if side != "supply":
+        return SearchResults(method="lexical", matches=(), note=note)
+    terms = list(dict.fromkeys(t for t in shared_tokenizer().tokenize(query.text) if len(t) > 1))
+    terms = sorted(terms, key=len, reverse=True)[:8]
+    scored: list[tuple[float, int, str, tuple[str, ...]]] = []
+    for item_id, title, abstract in supply_repo.find_by_terms(session, terms, FALLBACK_CANDIDATES):
+        shared = tuple(t for t in terms if t in title or t in abstract)
+        score = sum(2.0 if t in title else 1.0 for t in shared) / (2 * len(terms))
+        scored.append((score, item_id, title, shared))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    matches = tuple(
+        LibMatch(
+            id=str(item_id),
+            kind="supply_item",
+            title=title,
+            owner=None,
+            score=score,
+            rank=rank,
+            reasons=Reasons(
+                method="lexical",
+                shared_terms=tuple(SharedTerm(t, 1.0) for t in shared),
+                shared_codes=(),
+                scores=ComponentScores(score, None, None, None, score, len(shared) / len(terms)),
+                filters_applied=(),
+            ),
+        )
+        for rank, (score, item_id, title, shared) in enumerate(scored[: top + 10], start=1)
+    )
+    return SearchResults(method="lexical", matches=matches, note=note, query_terms=tuple(terms))
+
+
+def _note(index: MatchIndex, searched: Searched) -> str | None:
+    notes: list[str] = []
+    if searched.rebuilding is not None:
+        notes.append(searched.rebuilding)
+    elif index.note:
+        notes.append(index.note)
+    elif searched.results.note:
+        notes.append("当前只按关键词匹配（语义向量尚未建立），请运行 shuanggao matching reindex。")
+    if searched.cut_from is not None:
+        notes.append(
+            f"查询文本共 {searched.cut_from} 字，超过 {MAX_QUERY_CHARS} 字，"
+            f"只按前 {MAX_QUERY_CHARS} 字匹配。"
+        )
+    return "".join(notes) or None
+
+
+def _match_run(index: MatchIndex, searched: Searched, hits: list[Hit]) -> MatchRun:
     """One search's outcome: its method, note, applied filters and query terms, with ``hits``."""
+    results = searched.results
     return MatchRun(
         method=results.method,
-        note=_note(index, results),
+        note=_note(index, searched),
         filters_applied=list(results.filters_applied),
         hits=hits,
         query_terms=list(results.query_terms),
@@ -170,26 +262,44 @@ def _hits(
     return hits
 
 
-def _supply_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
+def _rows_in_rank_order(
+    results: SearchResults, top: int, load: Callable[[list[int]], Sequence[Any]]
+) -> dict[int, Any]:
+    """The records of the first ``top`` results the actor may read: the first ``top`` ids are
+    loaded, then more only for those the read scope dropped (rarely any: the index filter
+    mirrors it), so a search does not load and decode rows it will not show."""
     ids = [int(m.id) for m in results.matches]
-    rows = {
-        r.id: r for r in supply_repo.list_by_ids(session, ids, SUPPLY_POLICY.read_filter(actor))
-    }
+    rows: dict[int, Any] = {}
+    done = 0
+    batch = ids[:top]
+    while batch:
+        rows.update({r.id: r for r in load(batch)})
+        done += len(batch)
+        missing = top - sum(1 for i in ids[:done] if i in rows)
+        batch = ids[done : done + missing] if missing > 0 else []
+    return rows
+
+
+def _supply_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
+    scope = SUPPLY_POLICY.read_filter(actor)
+    rows = _rows_in_rank_order(
+        results, top, lambda ids: supply_repo.list_by_ids(session, ids, scope)
+    )
     return _hits(results, rows, "supply_item", supply_owner, top)
 
 
 def _demand_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
-    ids = [int(m.id) for m in results.matches]
-    rows = {
-        r.id: r for r in demand_repo.list_by_ids(session, ids, DEMAND_POLICY.read_filter(actor))
-    }
+    scope = DEMAND_POLICY.read_filter(actor)
+    rows = _rows_in_rank_order(
+        results, top, lambda ids: demand_repo.list_by_ids(session, ids, scope)
+    )
     return _hits(results, rows, "demand", lambda d: demand_owner(d, actor), top)
 
 
 def _synced_index(session: Session, settings: Settings, side: str) -> MatchIndex:
     """The index with ``side`` ("supply" or "demand") in step with the database."""
     index = get_index(settings)
-    index.sync(session, sides=(side,))
+    index.sync_for_search(session, side)
     return index
 
 
@@ -209,6 +319,7 @@ def _record(session: Session, actor: Actor, pairs: list[tuple[Demand, SupplyItem
                 method=hit.reasons.get("method", ""),
                 reasons=hit.reasons,
                 state=MatchState.RECOMMENDED.value,
+                judgements=[],
             )
             session.add(row)
         else:
@@ -255,8 +366,8 @@ def match_demand(
     demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
     index = _synced_index(session, settings, "supply")
     preds = _demand_filters(session, actor, demand, opts)
-    results = _search(index, "supply", demand_query(demand), preds, opts.top)
-    hits = _supply_hits(session, actor, results, opts.top)
+    searched = _search(session, index, "supply", demand_query(demand), preds, opts.top)
+    hits = _supply_hits(session, actor, searched.results, opts.top)
     if record and hits and actor.role is not Role.AUDITOR:
         _record(session, actor, [(demand, h.obj, h) for h in hits])
         audit.record(
@@ -267,7 +378,7 @@ def match_demand(
             demand.id,
             summary=f"为产业需求生成匹配推荐：{demand.title}（{len(hits)} 条）",
         )
-    return _match_run(index, results, hits)
+    return _match_run(index, searched, hits)
 
 
 def match_text(
@@ -287,8 +398,8 @@ def match_text(
         preds.append(maturity_predicate(opts.min_maturity))
     if opts.kinds:
         preds.append(kinds_predicate(opts.kinds))
-    results = _search(index, "supply", text_query(text), preds, opts.top)
-    return _match_run(index, results, _supply_hits(session, actor, results, opts.top))
+    searched = _search(session, index, "supply", text_query(text), preds, opts.top)
+    return _match_run(index, searched, _supply_hits(session, actor, searched.results, opts.top))
 
 
 def match_supply(
@@ -307,8 +418,8 @@ def match_supply(
     preds: list[Predicate | None] = [demand_visibility(session, actor)]
     if opts.paired_only:
         preds.append(zones_predicate(session, repo.paired_zone_ids(session, item.university_id)))
-    results = _search(index, "demand", supply_query(item), preds, opts.top)
-    hits = _demand_hits(session, actor, results, opts.top)
+    searched = _search(session, index, "demand", supply_query(item), preds, opts.top)
+    hits = _demand_hits(session, actor, searched.results, opts.top)
     if record and hits and actor.role is not Role.AUDITOR:
         _record(session, actor, [(h.obj, item, h) for h in hits])
         audit.record(
@@ -319,7 +430,7 @@ def match_supply(
             item.id,
             summary=f"为技术供给清单条目生成需求推荐：{item.title}（{len(hits)} 条）",
         )
-    return _match_run(index, results, hits)
+    return _match_run(index, searched, hits)
 
 
 def experts_for_demand(
@@ -335,8 +446,8 @@ def experts_for_demand(
     index = _synced_index(session, settings, "supply")
     preds = _demand_filters(session, actor, demand, opts)
     depth = min(max(opts.top * 5, 50), MAX_TOP + 10)
-    results = _search(index, "supply", demand_query(demand), preds, depth)
-    hits = _supply_hits(session, actor, results, depth)
+    searched = _search(session, index, "supply", demand_query(demand), preds, depth)
+    hits = _supply_hits(session, actor, searched.results, depth)
     owned = [h for h in hits if h.lib.owner is not None]
     by_id = {str(h.obj.id): h for h in owned}
     experts: list[ExpertHit] = []
@@ -354,7 +465,7 @@ def experts_for_demand(
                 items=items,
             )
         )
-    run = _match_run(index, results, hits[: opts.top])
+    run = _match_run(index, searched, hits[: opts.top])
     return run, experts
 
 
@@ -383,21 +494,23 @@ def zone_map(
     hits_of: dict[int, list[Hit]] = {}
     method = index.method
     note = index.note
-    searched = {d.id: _search(index, "supply", demand_query(d), preds, opts.top) for d in demands}
+    searched = {
+        d.id: _search(session, index, "supply", demand_query(d), preds, opts.top) for d in demands
+    }
     # The answers of every demand in one query, not one per demand.
-    answer_ids = sorted({int(m.id) for res in searched.values() for m in res.matches})
+    answer_ids = sorted({int(m.id) for res in searched.values() for m in res.results.matches})
     answers = {
         r.id: r
         for r in supply_repo.list_by_ids(session, answer_ids, SUPPLY_POLICY.read_filter(actor))
     }
     for demand in demands:
-        results = searched[demand.id]
-        hits = _hits(results, answers, "supply_item", supply_owner, opts.top)
-        method = results.method
-        note = _note(index, results)
+        done = searched[demand.id]
+        hits = _hits(done.results, answers, "supply_item", supply_owner, opts.top)
+        method = done.results.method
+        note = _note(index, done)
         hits_of[demand.id] = hits
         per_demand[str(demand.id)] = SearchResults(
-            results.method, tuple(h.lib for h in hits), results.filters_applied
+            method, tuple(h.lib for h in hits), done.results.filters_applied
         )
     report = coverage_report(per_demand, min_coverage=MIN_COVERAGE)
     covered = set(report.covered)
@@ -430,3 +543,18 @@ def zone_map(
         gaps=len(report.gaps),
         rows=rows,
     )
+
+
+def queue_matching(session: Session, actor: Actor, demand: Demand) -> None:
+    """After a demand is saved (``Register.after_save``), match it in the background once the
+    save has committed, so its owners find the recommendations on their home page without
+    opening the matches page first. Only where a job can run (pages and the API)."""
+    settings = session.info.get(jobs.SETTINGS)
+    if settings is None or actor.role is Role.AUDITOR:
+        return
+    demand_id = demand.id
+
+    def job(job_session: Session) -> None:
+        match_demand(job_session, settings, actor, demand_id)
+
+    jobs.after_commit(session, job)

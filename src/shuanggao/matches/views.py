@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from shuanggao.demand.models import Demand
 from shuanggao.demand.schemas import CooperationMode, TriageState, Visibility
 from shuanggao.matches.results import Hit
-from shuanggao.matches.schemas import MatchState
+from shuanggao.matches.schemas import JudgementRead, MatchRead, MatchState
 from shuanggao.reference import data as reference
 from shuanggao.supply.models import SupplyItem
 from shuanggao.supply.schemas import Maturity, SupplyKind
@@ -115,6 +115,10 @@ class HitView:
     state_label: str
     state_reason: str | None
     may_judge: bool
+    # Each side's judgement (reasons of other sides hidden), from ``matches.service.match_read``.
+    judgements: list[JudgementRead] = field(default_factory=list)
+    # The reader's side's own state ("interested", ...; None before they judged).
+    own_state: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -136,16 +140,17 @@ def _codes(codes: list[str], reasons: dict[str, Any]) -> list[CodeChip]:
     return [CodeChip(code_label(c), c in shared) for c in codes]
 
 
-def _state(hit: Hit) -> tuple[int | None, str | None, str, str | None]:
+def _state(hit: Hit, read: MatchRead | None) -> tuple[int | None, str | None, str, str | None]:
     if hit.match is None:
         return None, None, "", None
     state = MatchState(hit.match.state)
-    return hit.match.id, state.value, state.label, hit.match.state_reason
+    return hit.match.id, state.value, state.label, read.state_reason if read else None
 
 
 def _hit_view(
     hit: Hit,
     may_judge: bool,
+    read: MatchRead | None,
     kind: str,
     href: str,
     title: str,
@@ -158,7 +163,7 @@ def _hit_view(
     """A hit on a ``kind`` record (``supply_item`` or ``demand``) at ``href``: its shared terms
     highlighted, its scores and the feedback state of its stored recommendation."""
     terms = shared_terms(hit.reasons)
-    match_id, state, label, reason = _state(hit)
+    match_id, state, label, reason = _state(hit, read)
     return HitView(
         rank=hit.rank,
         kind=kind,
@@ -177,11 +182,13 @@ def _hit_view(
         state_label=label,
         state_reason=reason,
         may_judge=may_judge and match_id is not None,
+        judgements=list(read.judgements) if read else [],
+        own_state=read.own_state.value if read and read.own_state else None,
         extra=extra if extra is not None else {},
     )
 
 
-def supply_hit_view(hit: Hit, may_judge: bool) -> HitView:
+def supply_hit_view(hit: Hit, may_judge: bool, read: MatchRead | None = None) -> HitView:
     item: SupplyItem = hit.obj
     text = "\n".join(
         p
@@ -200,6 +207,7 @@ def supply_hit_view(hit: Hit, may_judge: bool) -> HitView:
     return _hit_view(
         hit,
         may_judge,
+        read,
         "supply_item",
         f"/r/supply_items/{item.id}",
         item.title,
@@ -209,7 +217,7 @@ def supply_hit_view(hit: Hit, may_judge: bool) -> HitView:
     )
 
 
-def demand_hit_view(hit: Hit, may_judge: bool) -> HitView:
+def demand_hit_view(hit: Hit, may_judge: bool, read: MatchRead | None = None) -> HitView:
     demand: Demand = hit.obj
     text = "\n".join(p for p in (demand.description, demand.technical_indicators) if p)
     badges = [
@@ -220,6 +228,7 @@ def demand_hit_view(hit: Hit, may_judge: bool) -> HitView:
     return _hit_view(
         hit,
         may_judge,
+        read,
         "demand",
         f"/r/demands/{demand.id}",
         demand.title,

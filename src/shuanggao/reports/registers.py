@@ -2,59 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
-from shuanggao.accounts.actor import Actor
-from shuanggao.errors import ValidationFailed
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.pairings.refs import pairing_ref
-from shuanggao.reports.errors import ReportStateError
 from shuanggao.reports.models import FIGURE_NAMES, PeriodicReport
 from shuanggao.reports.policy import ReportPolicy
+from shuanggao.reports.rules import validate_report
 from shuanggao.reports.schemas import (
     FIGURE_LABELS,
     ReportCreate,
     ReportRead,
-    ReportScope,
     ReportUpdate,
 )
-from shuanggao.talent.checks import check_place, normalize
 from shuanggao.zones.refs import zone_ref
-
-
-def _validate(session: Session, actor: Actor, values: dict[str, Any], current: Any) -> None:
-    if current is not None and current.status != "draft":
-        raise ReportStateError("只有草稿状态的填报可以修改；已提交的填报请先由省级管理员退回。")
-    normalize(ReportCreate, values)
-    scope = values["scope"]
-    fields: dict[str, str] = {}
-    if scope == ReportScope.PROGRAMME:
-        if values.get("zone_id") is not None:
-            fields["zone_id"] = "全省填报不应填写高新区"
-        if values.get("pairing_id") is not None:
-            fields["pairing_id"] = "全省填报不应填写结对"
-    elif scope == ReportScope.ZONE:
-        if values.get("zone_id") is None:
-            fields["zone_id"] = "高新区填报须填写高新区"
-        if values.get("pairing_id") is not None:
-            fields["pairing_id"] = "高新区填报不应填写结对，请选择“结对”范围"
-    else:
-        if values.get("zone_id") is None:
-            fields["zone_id"] = "结对填报须填写结对所在的高新区"
-        if values.get("pairing_id") is None:
-            fields["pairing_id"] = "结对填报须填写结对"
-    if values["period_end"] < values["period_start"]:
-        fields["period_end"] = "填报期止不能早于填报期起"
-    if values["as_of_date"] < values["period_start"]:
-        fields["as_of_date"] = "数据截至日期不能早于填报期起"
-    missing = [k for k in values.get("qualifiers", {}) if values.get(k) is None]
-    if missing:
-        names = "、".join(FIGURE_LABELS[k] for k in missing)
-        fields["qualifiers"] = f"修饰词所指的数字未填写：{names}"
-    if fields:
-        raise ValidationFailed(fields=fields)
-    check_place(session, values, university_field=None)
 
 
 def _qualifier_text(obj: Any) -> str:
@@ -72,58 +34,56 @@ _FIGURE_EXAMPLES = {
     "funding_yuan": "750000000",
 }
 
-reports = register(
-    Register(
-        name="reports",
-        label="填报",
-        model=PeriodicReport,
-        create_schema=ReportCreate,
-        update_schema=ReportUpdate,
-        read_schema=ReportRead,
-        columns=[
-            Column("scope", "填报范围", required=True, example="全省", help="全省、高新区或结对"),
-            Column("zone_id", "高新区", example="", ref=zone_ref(full_name=False)),
-            Column("pairing_id", "所属结对", example="", ref=pairing_ref()),
-            Column("period_start", "填报期起", required=True, example="2025-07-01"),
-            Column("period_end", "填报期止", required=True, example="2025-11-30"),
-            Column("as_of_date", "数据截至", required=True, example="2025-11-30"),
-            *(
-                Column(name, FIGURE_LABELS[name], example=_FIGURE_EXAMPLES[name])
-                for name in FIGURE_NAMES
-            ),
-            Column(
-                "qualifiers",
-                "数字修饰词",
-                multi=True,
-                example="常驻园区师生=多；服务企业=超",
-                help="原文“1000多名”“超560家”记为数字 1000、560，修饰词“多”“超”",
-                export=_qualifier_text,
-            ),
-            Column("figures_note", "数字说明"),
-            Column("source_url", "来源网址"),
-            Column("source_date", "来源日期"),
-            Column("note", "备注"),
-        ],
-        natural_key=("scope", "zone_id", "pairing_id", "period_end"),
-        search_fields=("figures_note", "note"),
-        filters=(
-            Filter("scope", "scope", "填报范围"),
-            Filter("status", "status", "状态"),
-            Filter("zone_id", "zone_id", "高新区", int),
-            Filter("pairing_id", "pairing_id", "结对", int),
+reports = Register(
+    name="reports",
+    label="填报",
+    model=PeriodicReport,
+    create_schema=ReportCreate,
+    update_schema=ReportUpdate,
+    read_schema=ReportRead,
+    columns=[
+        Column("scope", "填报范围", required=True, example="全省", help="全省、高新区或结对"),
+        Column("zone_id", "高新区", example="", ref=zone_ref(full_name=False)),
+        Column("pairing_id", "所属结对", example="", ref=pairing_ref()),
+        Column("period_start", "填报期起", required=True, example="2025-07-01"),
+        Column("period_end", "填报期止", required=True, example="2025-11-30"),
+        Column("as_of_date", "数据截至", required=True, example="2025-11-30"),
+        *(
+            Column(name, FIGURE_LABELS[name], example=_FIGURE_EXAMPLES[name])
+            for name in FIGURE_NAMES
         ),
-        sort_fields=("as_of_date", "period_end", "status", "scope"),
-        default_sort="-as_of_date",
-        policy=ReportPolicy(),
-        load_options=(
-            joinedload(PeriodicReport.zone),
-            joinedload(PeriodicReport.pairing).options(
-                joinedload(Pairing.zone),
-                joinedload(Pairing.members).joinedload(PairingUniversity.university),
-            ),
+        Column(
+            "qualifiers",
+            "数字修饰词",
+            multi=True,
+            example="常驻园区师生=多；服务企业=超",
+            help="原文“1000多名”“超560家”记为数字 1000、560，修饰词“多”“超”",
+            export=_qualifier_text,
         ),
-        title_attr="title",
-        validate=_validate,
-        description="试点按期填报的汇总数字（草稿 → 已提交 → 已审核）；已审核的数字用于统计。",
-    )
+        Column("figures_note", "数字说明"),
+        Column("source_url", "来源网址"),
+        Column("source_date", "来源日期"),
+        Column("note", "备注"),
+    ],
+    natural_key=("scope", "zone_id", "pairing_id", "period_end"),
+    search_fields=("figures_note", "note"),
+    filters=(
+        Filter("scope", "scope", "填报范围"),
+        Filter("status", "status", "状态"),
+        Filter("zone_id", "zone_id", "高新区", int),
+        Filter("pairing_id", "pairing_id", "结对", int),
+    ),
+    sort_fields=("as_of_date", "period_end", "status", "scope"),
+    default_sort="-as_of_date",
+    policy=ReportPolicy(),
+    load_options=(
+        joinedload(PeriodicReport.zone),
+        joinedload(PeriodicReport.pairing).options(
+            joinedload(Pairing.zone),
+            joinedload(Pairing.members).joinedload(PairingUniversity.university),
+        ),
+    ),
+    title_attr="title",
+    validate=validate_report,
+    description="试点按期填报的汇总数字（草稿 → 已提交 → 已审核）；已审核的数字用于统计。",
 )

@@ -8,11 +8,12 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shuanggao.db.base import Base, RecordMixin, SourceMixin
+from shuanggao.db.changes import ChangeStamped
 from shuanggao.db.types import Money
 from shuanggao.universities.models import University
 
 
-class SupplyItem(RecordMixin, SourceMixin, Base):
+class SupplyItem(ChangeStamped, RecordMixin, SourceMixin, Base):
     """One entry of a university's technology supply list.
 
     ``kind`` says what is offered (a result, an expert team, a shareable platform or instrument,

