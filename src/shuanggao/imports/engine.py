@@ -10,13 +10,11 @@ upserts: only changed rows are touched, each gets one version bump.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Index, UniqueConstraint, insert
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from shuanggao import personal
@@ -34,7 +32,9 @@ from shuanggao.imports.fields import (
     to_python,
 )
 from shuanggao.imports.files import Table
-from shuanggao.imports.repository import Key, ids_by_key, key_of, plain, rows_by_key
+from shuanggao.imports.plans import Plan, PlanContext, PlannedRow, RowCode, RowError
+from shuanggao.imports.repository import Key, key_of, plain, rows_by_key
+from shuanggao.imports.uniques import unique_conflicts
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.register import Register, get_register
 from shuanggao.kit.service import apply_update, snapshot
@@ -47,83 +47,6 @@ WRITE_CHUNK = 2_000
 
 
 _CHOICE_ERRORS = frozenset({"enum", "literal_error"})
-
-
-class RowCode(StrEnum):
-    """Stable codes of row problems (the Chinese message says the same for people)."""
-
-    MISSING_COLUMN = "missing_column"
-    UNKNOWN_COLUMN = "unknown_column"
-    DUPLICATE_COLUMN = "duplicate_column"
-    NO_ROWS = "no_rows"
-    REQUIRED = "required"
-    INVALID = "invalid"
-    UNKNOWN_REF = "unknown_ref"
-    DUPLICATE_IN_FILE = "duplicate_in_file"
-    DUPLICATE = "duplicate"
-    FORBIDDEN = "forbidden"
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    code: str
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "code": str(self.code),
-            "message": self.message,
-        }
-
-
-@dataclass
-class PlannedRow:
-    number: int
-    values: dict[str, Any]
-    existing: Any = None
-    changes: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Plan:
-    kind: str
-    row_count: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    creates: list[PlannedRow] = field(default_factory=list)
-    updates: list[PlannedRow] = field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-@dataclass
-class _Context:
-    session: Session
-    actor: Actor
-    reg: Register[Any]
-    by_index: dict[int, FieldSpec]
-    header_of: dict[str, str]
-    order: dict[str, int]
-    ref_cache: dict[tuple[str, str], int | None] = field(default_factory=dict)
-    ref_labels: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def present(self) -> set[str]:
-        return {spec.field for spec in self.by_index.values()}
-
-    @property
-    def spec_of(self) -> dict[str, FieldSpec]:
-        return {s.field: s for s in self.by_index.values()}
-
-    @property
-    def unordered(self) -> set[str]:
-        return {s.field for s in self.by_index.values() if s.many and s.column.ref is not None}
 
 
 def map_headers(
@@ -174,7 +97,7 @@ def map_headers(
     return by_index, errors
 
 
-def _ref_label(ctx: _Context, target: str) -> str:
+def _ref_label(ctx: PlanContext, target: str) -> str:
     label = ctx.ref_labels.get(target)
     if label is None:
         try:
@@ -185,7 +108,7 @@ def _ref_label(ctx: _Context, target: str) -> str:
     return label
 
 
-def _resolve(ctx: _Context, spec: FieldSpec, text: str) -> int | None:
+def _resolve(ctx: PlanContext, spec: FieldSpec, text: str) -> int | None:
     ref = spec.column.ref
     assert ref is not None
     cache_key = (spec.field, text)
@@ -195,7 +118,7 @@ def _resolve(ctx: _Context, spec: FieldSpec, text: str) -> int | None:
 
 
 def _convert_row(
-    ctx: _Context, number: int, cells: list[Any]
+    ctx: PlanContext, number: int, cells: list[Any]
 ) -> tuple[dict[str, Any], list[RowError], set[str]]:
     values: dict[str, Any] = {}
     errors: list[RowError] = []
@@ -230,7 +153,7 @@ def _convert_row(
 
 
 def _schema_errors(
-    ctx: _Context, number: int, exc: ValidationError, failed: set[str]
+    ctx: PlanContext, number: int, exc: ValidationError, failed: set[str]
 ) -> list[RowError]:
     errors: list[RowError] = []
     seen: set[str] = set()
@@ -251,7 +174,7 @@ def _schema_errors(
     return errors
 
 
-def _app_error_rows(ctx: _Context, number: int, exc: AppError, fallback: str) -> list[RowError]:
+def _app_error_rows(ctx: PlanContext, number: int, exc: AppError, fallback: str) -> list[RowError]:
     code = str(exc.code)
     if exc.fields:
         return [
@@ -278,7 +201,7 @@ def _same(old: Any, new: Any) -> bool:
 
 
 def _changes(
-    ctx: _Context, obj: Any, values: dict[str, Any], json_values: Callable[[], dict[str, Any]]
+    ctx: PlanContext, obj: Any, values: dict[str, Any], json_values: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
     mapper_keys = set(ctx.reg.model.__mapper__.column_attrs.keys())
     table = ctx.reg.model.__tablename__
@@ -313,7 +236,7 @@ def _as_set(value: Any) -> Any:
     return value
 
 
-def _owner_header(ctx: _Context) -> str:
+def _owner_header(ctx: PlanContext) -> str:
     """The column a tenancy refusal points at (e.g. 所属高新区 for a zone administrator)."""
     policy = ctx.reg.policy
     kind = ROLE_TENANT.get(ctx.actor.role)
@@ -324,7 +247,7 @@ def _owner_header(ctx: _Context) -> str:
     return _key_header(ctx)
 
 
-def _key_header(ctx: _Context) -> str:
+def _key_header(ctx: PlanContext) -> str:
     """The natural-key column to name in a row error: its first non-reference column."""
     specs = {s.field: s for s in ctx.by_index.values()}
     key = ctx.reg.natural_key
@@ -338,7 +261,7 @@ def _key_header(ctx: _Context) -> str:
     return ""
 
 
-def _key_text(ctx: _Context, values: Mapping[str, Any]) -> str:
+def _key_text(ctx: PlanContext, values: Mapping[str, Any]) -> str:
     specs = {s.field: s for s in ctx.by_index.values()}
     parts = []
     for name in ctx.reg.natural_key:
@@ -367,7 +290,7 @@ def plan_import(
         return plan
     header_of = {s.field: s.header for s in by_index.values()}
     order = {s.header: i for i, s in by_index.items()}
-    ctx = _Context(session, actor, reg, by_index, header_of, order)
+    ctx = PlanContext(session, actor, reg, by_index, header_of, order)
     money = _money_fields(list(by_index.values()))
     schema = reg.create_schema
     errors: list[RowError] = []
@@ -438,7 +361,7 @@ def plan_import(
             if _run_hook(ctx, planned.number, planned.values, None, key_header, errors):
                 plan.creates.append(planned)
 
-    errors.extend(_unique_conflicts(ctx, plan))
+    errors.extend(unique_conflicts(ctx, plan))
     errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
     plan.errors = errors
     if errors:
@@ -458,7 +381,7 @@ def _forbidden(number: int, column: str) -> RowError:
 
 
 def _run_hook(
-    ctx: _Context,
+    ctx: PlanContext,
     number: int,
     values: dict[str, Any],
     obj: Any,
@@ -489,86 +412,6 @@ def _run_hook(
         errors.extend(_app_error_rows(ctx, number, exc, fallback))
         return False
     return True
-
-
-def unique_attr_sets(reg: Register[Any]) -> list[tuple[str, ...]]:
-    """The table's unique constraints (and unique indexes) as attribute names, key excluded."""
-    model: Any = reg.model
-    table = model.__table__
-    mapper = model.__mapper__
-    found: list[tuple[str, ...]] = []
-    column_sets: list[list[Any]] = []
-    for constraint in table.constraints:
-        if isinstance(constraint, UniqueConstraint):
-            column_sets.append(list(constraint.columns))
-    for index in table.indexes:
-        if isinstance(index, Index) and index.unique:
-            column_sets.append(list(index.columns))
-    for cols in column_sets:
-        try:
-            attrs = tuple(mapper.get_property_by_column(c).key for c in cols)
-        except Exception:  # noqa: S112 - a column not mapped to an attribute: not ours to check
-            continue
-        if attrs and tuple(attrs) != tuple(reg.natural_key) and attrs not in found:
-            found.append(attrs)
-    return found
-
-
-def _unique_conflicts(ctx: _Context, plan: Plan) -> list[RowError]:
-    """Values other unique constraints forbid: twice in the file, or held by another row."""
-    errors: list[RowError] = []
-    rows = [*plan.creates, *plan.updates]
-    if not rows:
-        return errors
-    for attrs in unique_attr_sets(ctx.reg):
-        column = next((ctx.header_of[a] for a in attrs if a in ctx.header_of), None)
-        if column is None:
-            continue
-        final: list[tuple[PlannedRow, Key]] = []
-        final_by_id: dict[int, Key] = {}
-        for row in rows:
-            if row.existing is not None:
-                merged = {a: row.changes.get(a, getattr(row.existing, a)) for a in attrs}
-                key = key_of(merged, attrs)
-                final_by_id[int(row.existing.id)] = key
-            else:
-                key = key_of(row.values, attrs)
-            if any(v is None for v in key):
-                continue
-            final.append((row, key))
-        first_row: dict[Key, int] = {}
-        for row, key in final:
-            if key in first_row:
-                errors.append(
-                    RowError(
-                        row.number,
-                        column,
-                        RowCode.DUPLICATE_IN_FILE,
-                        f"与第 {first_row[key]} 行的{column}重复",
-                    )
-                )
-            else:
-                first_row[key] = row.number
-        holders = ids_by_key(ctx.session, ctx.reg.model, attrs, [k for _, k in final])
-        for row, key in final:
-            holder = holders.get(key)
-            if holder is None:
-                continue
-            own = int(row.existing.id) if row.existing is not None else None
-            if holder == own:
-                continue
-            if holder in final_by_id and final_by_id[holder] != key:
-                continue  # that row gives the value up in this same file
-            text = "、".join(str(v) for v in key)
-            errors.append(
-                RowError(
-                    row.number,
-                    column,
-                    RowCode.DUPLICATE,
-                    f"已存在{column}为“{text}”的其他{ctx.reg.label}",
-                )
-            )
-    return errors
 
 
 def write_plan(

@@ -22,9 +22,10 @@ from shuanggao.audit import service as audit
 from shuanggao.config import get_settings
 from shuanggao.db.types import utcnow
 from shuanggao.errors import Conflict, Forbidden, NotFound
-from shuanggao.imports.engine import Plan, Progress, plan_import, write_plan
+from shuanggao.imports.engine import Progress, plan_import, write_plan
 from shuanggao.imports.files import read_table
 from shuanggao.imports.models import ImportJob, ImportStatus
+from shuanggao.imports.plans import Plan
 from shuanggao.imports.repository import ImportJobRepository
 from shuanggao.kit.register import Register, get_register
 
