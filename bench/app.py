@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -42,7 +43,7 @@ from shuanggao_matching.semantic import content_hash
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.config import Settings
 from shuanggao.db import migrate
 from shuanggao.db.session import build_engine, make_session_factory
@@ -241,7 +242,7 @@ def _measure(
         var_dir=workdir / f"var-{n}-{encoder}",
         database_url=url,
         encoder=encoder,
-        secret_key="bench-secret-key-" + "x" * 32,
+        secret_key=secrets.token_hex(32),
     )
     engine = build_engine(url)
     factory = make_session_factory(engine)

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.config import get_settings
 from shuanggao.main import create_app
 from shuanggao.pairings.models import Pairing

@@ -5,7 +5,7 @@ Permissions come from the role and the tenant id; the user ids are placeholders.
 
 from __future__ import annotations
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 
 
 def zone_admin(zone_id: int) -> Actor:

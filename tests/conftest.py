@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao import domains
+from shuanggao.actor import Actor, Role
 from shuanggao.config import Settings
 from tests.dbs import fresh_database
 from tests.harness import ClientFor as ClientFor  # re-exported: tests annotate with it
@@ -26,6 +27,9 @@ from tests.harness import (
     rolled_back_sessions,
     settings_for,
 )
+
+# Test modules parametrise over the registers at collection: hand the kit its registers first.
+domains.load()
 
 # CLI commands run in-process read settings from the environment; give every test run its own
 # data directory (secret key, search index, uploads) so parallel runs never share ./var.

@@ -174,8 +174,8 @@ def create_user(
     one. ``totp_secret=...`` enrols TOTP; ``is_demo=True`` exempts an administrator from the
     mandatory TOTP enrolment (as demo accounts are)."""
     from shuanggao.accounts import crypto
-    from shuanggao.accounts.actor import ROLE_TENANT, Role
     from shuanggao.accounts.models import User
+    from shuanggao.actor import ROLE_TENANT, Role
 
     role = Role(role)
     n = _n()

@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.config import Settings
 from shuanggao.db.session import build_engine
+from shuanggao.kit.http import deps
 from shuanggao.main import create_app
-from shuanggao.web import deps
 
 ClientFor = Callable[[Actor], TestClient]
 

@@ -5,12 +5,13 @@ Each refusal has a stable code and a one-line Chinese reason. ``shuanggao serve`
 reasons and exits before starting the server; ``create_app`` raises ``UnsafeProduction`` so an
 app built any other way (``uvicorn --factory``, a WSGI/ASGI host) refuses too. Checks that need
 the database live in the domains, as ``<domain>/production.py`` exposing
-``refusals(session) -> list[Refusal]`` (accounts: demo accounts present).
+``refusals(session) -> list[Refusal]`` (accounts: demo accounts present), listed in
+``DATABASE_CHECKS`` below.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
@@ -18,9 +19,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
+from shuanggao.accounts import production as accounts_production
 from shuanggao.config import Settings
 from shuanggao.errors import AppError, ErrorCode
-from shuanggao.kit.discovery import domain_modules
+from shuanggao.kit.production import Refusal as Refusal
 
 MIN_SECRET_KEY_LENGTH = 32
 # Fewer distinct characters than this is a placeholder ("x" * 40), not a key.
@@ -30,10 +32,8 @@ LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
 TLS_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    code: str
-    reason: str
+# Every domain's database checks, in order.
+DATABASE_CHECKS: tuple[Callable[[Session], list[Refusal]], ...] = (accounts_production.refusals,)
 
 
 class UnsafeProduction(AppError):
@@ -169,8 +169,8 @@ def database_refusals(settings: Settings, engine: Engine) -> list[Refusal]:
         return []
     found: list[Refusal] = []
     with Session(engine) as session:
-        for mod in domain_modules("production"):
-            found.extend(mod.refusals(session))
+        for check_one in DATABASE_CHECKS:
+            found.extend(check_one(session))
     return found
 
 

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts import service as accounts
-from shuanggao.accounts.actor import Actor
 from shuanggao.accounts.models import RecoveryCode, User
+from shuanggao.actor import Actor
 from shuanggao.audit.models import AuditEvent
 from shuanggao.db.base import Base
 from tests.conftest import ClientFor

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts import passwords
-from shuanggao.accounts.actor import Actor, Role
 from shuanggao.accounts.models import User, UserSession
+from shuanggao.actor import Actor, Role
 from shuanggao.audit.models import AuditEvent
 from shuanggao.zones.models import Zone
 from tests.conftest import ClientFor

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.audit.guard import AuditImmutable, ensure_append_only
 from shuanggao.audit.models import AuditEvent

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from shuanggao import logsafe
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import chain
 from shuanggao.audit import service as audit
 from shuanggao.audit.guard import AuditImmutable, ensure_append_only

@@ -62,7 +62,7 @@ def test_lists_details_and_exports_name_the_enterprise_not_its_credit_code(
     import csv
     import io
 
-    from shuanggao.accounts.actor import Actor, Role
+    from shuanggao.actor import Actor, Role
     from tests import factories
 
     enterprise = factories.create_demand_enterprise(session, name="南京储能科技有限公司")

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from tests.factories import (
     create_demand,
     create_demand_enterprise,

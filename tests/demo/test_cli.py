@@ -15,6 +15,7 @@ import typer
 from sqlalchemy import func, select, text
 from typer.testing import CliRunner, Result
 
+import shuanggao.domains  # noqa: F401  (every models module, for the table list)
 from shuanggao.audit.models import AuditEvent
 from shuanggao.cli import db as db_cli
 from shuanggao.cli import demo as demo_cli
@@ -22,11 +23,10 @@ from shuanggao.cli import reference as reference_cli
 from shuanggao.cli import stats as stats_cli
 from shuanggao.config import get_settings
 from shuanggao.db.session import build_engine, make_session_factory
-from shuanggao.demo.programme_demo import demo_credit_code, organisation_code
+from shuanggao.demo.programme import demo_credit_code, organisation_code
 from shuanggao.demo.repository import demo_models
 from shuanggao.enterprises.credit_code import is_valid_credit_code
 from shuanggao.enterprises.models import Enterprise
-from shuanggao.kit.discovery import load_models
 from shuanggao.pairings.models import Pairing, PairingUniversity
 from tests.dbs import fresh_database
 
@@ -93,7 +93,6 @@ def _scalar(url: str, sql: str, **params: Any) -> Any:
 
 def _state(url: str) -> dict[str, Any]:
     """Rows, summed versions and the latest update of every table with demo rows; audit rows."""
-    load_models()
     engine = build_engine(url)
     try:
         with make_session_factory(engine)() as session:

@@ -9,10 +9,10 @@ from shuanggao.demo.loader import demo_modules
 def test_modules_run_in_order() -> None:
     names = [m.__name__ for m in demo_modules()]
     mine = [
-        "shuanggao.demo.programme_demo",
-        "shuanggao.talent.demo",
-        "shuanggao.funds.demo",
-        "shuanggao.reports.demo",
+        "shuanggao.demo.programme",
+        "shuanggao.demo.talent",
+        "shuanggao.demo.funds",
+        "shuanggao.demo.reports",
     ]
     assert [n for n in names if n in mine] == mine
     orders = [int(m.ORDER) for m in demo_modules()]

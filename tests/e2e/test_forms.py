@@ -21,14 +21,14 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import ROLE_TENANT, Actor
+from shuanggao.actor import ROLE_TENANT, Actor
 from shuanggao.cli.user import DEMO_ACCOUNTS
 from shuanggao.imports.fields import FieldSpec
-from shuanggao.kit.discovery import domain_modules
 from shuanggao.kit.register import Register, all_registers, get_register
 from shuanggao.web import pages
 from shuanggao.web.forms import form_specs
 from shuanggao.web.hooks import page_hooks
+from shuanggao.web.routes import PAGE_HOOKS
 from tests.e2e.conftest import DEMO_PASSWORD, TIMEOUT_MS, LiveServer, screenshot
 from tests.e2e.form_factory import Filled, FormFiller, break_one, read_back
 
@@ -37,14 +37,13 @@ pytestmark = pytest.mark.browser
 
 def _cases() -> list[Any]:
     """``(register, username)`` for every register and demo role that may create in it."""
-    domain_modules("pages")  # the page hooks (no 新增 for computed registers, excluded fields)
     cases = []
     for reg in sorted(all_registers(), key=lambda r: r.name):
         for role, username, _ in DEMO_ACCOUNTS:
             kind = ROLE_TENANT[role]
             tenant = {f"{kind}_id": 1} if kind else {}
             actor = Actor(role=role, user_id=1, username=username, **tenant)  # type: ignore[arg-type]
-            if pages._can_create(reg, actor):
+            if pages._can_create(PAGE_HOOKS, reg, actor):
                 cases.append(pytest.param(reg.name, username, id=f"{reg.name}-{role.value}"))
     return cases
 
@@ -111,7 +110,7 @@ def tabs(browser: Any, live_server: LiveServer) -> Iterator[Tabs]:
 
 
 def _visible_specs(reg: Register[Any]) -> list[FieldSpec]:
-    exclude = page_hooks(reg.name).form_exclude
+    exclude = page_hooks(PAGE_HOOKS, reg.name).form_exclude
     return [s for s in form_specs(reg, reg.create_schema) if s.field not in exclude]
 
 

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit.models import AuditEvent
 from shuanggao.enterprises.models import Enterprise, EnterpriseService
 from tests.actors import enterprise_user, university_admin, zone_admin

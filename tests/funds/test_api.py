@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.funds import repository
 from shuanggao.funds.models import ConversionFund, Funding, FundInvestment
 from tests.conftest import ClientFor

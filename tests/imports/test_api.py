@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit.models import AuditEvent
 from shuanggao.universities.models import University
 from tests.conftest import ClientFor

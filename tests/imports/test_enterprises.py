@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit.models import AuditEvent
 from shuanggao.enterprises.credit_code import ALPHABET, make_credit_code
 from shuanggao.enterprises.models import Enterprise

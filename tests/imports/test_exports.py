@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.audit.models import AuditEvent
 from shuanggao.imports import exports
 from shuanggao.imports import service as imports

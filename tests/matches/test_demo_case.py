@@ -13,17 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.cli import db as db_cli
 from shuanggao.cli import demo as demo_cli
 from shuanggao.cli import reference as reference_cli
 from shuanggao.config import Settings, get_settings
 from shuanggao.db.session import build_engine
-from shuanggao.demand.demo import ARTICLE_DEMAND_TITLE
 from shuanggao.demand.models import Demand
+from shuanggao.demo.demand import ARTICLE_DEMAND_TITLE
+from shuanggao.demo.supply import ARTICLE_DATA_TITLE
 from shuanggao.matches import service
 from shuanggao.matches.index import forget_index
-from shuanggao.supply.demo import ARTICLE_DATA_TITLE
 from shuanggao.supply.models import SupplyItem
 from shuanggao.zones.models import Zone
 from tests.dbs import fresh_database
@@ -73,7 +73,7 @@ def test_storage_safety_need_finds_the_storage_safety_data(
     settings = Settings(var_dir=tmp_path, database_url=demo_db, encoder=encoder)
     demand, item = _case(demo_session)
     # The actor is the demand's own zone administration.
-    from shuanggao.accounts.actor import Role
+    from shuanggao.actor import Role
 
     actor = Actor(role=Role.ZONE_ADMIN, user_id=1, username="jianye", zone_id=demand.zone_id)
     try:

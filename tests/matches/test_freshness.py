@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.config import Settings
 from shuanggao.demand import repository as demand_repo
 from shuanggao.matches import service

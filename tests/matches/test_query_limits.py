@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.config import Settings
 from shuanggao.matches import service
 from shuanggao.matches.documents import MAX_QUERY_CHARS

@@ -9,7 +9,7 @@ import io
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.imports import exports
 from shuanggao.imports import service as imports
 from shuanggao.kit.register import get_register

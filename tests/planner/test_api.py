@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from tests.actors import university_admin, zone_admin
 from tests.conftest import ClientFor
 from tests.planner.conftest import World

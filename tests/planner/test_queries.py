@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.config import Settings
 from shuanggao.planner import service
 from tests.factories import (

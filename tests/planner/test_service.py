@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.config import Settings
 from shuanggao.errors import ErrorCode, Forbidden, NotFound, ValidationFailed
 from shuanggao.planner import service

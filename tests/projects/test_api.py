@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.projects.models import Project, ProjectEnterprise
 from tests.actors import university_admin, zone_admin
 from tests.conftest import ClientFor

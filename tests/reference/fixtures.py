@@ -21,9 +21,9 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from shuanggao.accounts.actor import Actor
+from shuanggao import domains
+from shuanggao.actor import Actor
 from shuanggao.db.session import build_engine, make_session_factory, session_scope
-from shuanggao.kit.discovery import load_domains
 from tests.dbs import fresh_database
 from tests.harness import (
     ClientFor,
@@ -36,15 +36,15 @@ from tests.harness import (
 )
 
 if TYPE_CHECKING:
-    from shuanggao.reference.load import LoadReport
+    from shuanggao.reference_loader import LoadReport
 
 
 def load_reference_into(url: str) -> LoadReport:
     """Run the reference load on the database at ``url`` and commit."""
     # Imported here: every test session imports this module through conftest.
-    from shuanggao.reference.load import load_reference
+    from shuanggao.reference_loader import load_reference
 
-    load_domains()
+    domains.load()
     engine = build_engine(url)
     try:
         with session_scope(make_session_factory(engine)) as session:

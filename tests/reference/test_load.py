@@ -114,7 +114,7 @@ def test_load_twice_on_a_fresh_database(db_url_fresh: str) -> None:
 def test_refused_load_exits_non_zero_and_writes_nothing(
     db_url_fresh: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shuanggao.reference import data
+    from shuanggao.programme import data
 
     bad = tmp_path / "pairs.csv"
     text = data.PAIRS_CSV.read_text(encoding="utf-8").replace("江苏海洋大学", "江苏海洋学院", 1)

@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.programme.models import PolicyItem, ProgrammeFact, ProgrammeFactUniversity
 from shuanggao.reference import service
 from shuanggao.reference.enums import DisciplineKind, IndustryLevel
 from shuanggao.reference.errors import ReferenceLoadFailed
-from shuanggao.reference.load import load_reference
 from shuanggao.reference.models import Discipline, Industry
+from shuanggao.reference_loader import load_reference
 from shuanggao.universities.models import University
 from shuanggao.zones.models import Zone
 from tests.factories import create_university
@@ -311,7 +311,7 @@ def test_classifier_label_sets() -> None:
 def test_bad_programme_rows_are_all_named_before_anything_is_written(
     session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shuanggao.reference import data
+    from shuanggao.programme import data
 
     facts = data.PAIR_FACTS_CSV.read_text(encoding="utf-8")
     facts = facts.replace("河海大学等", "河海学院等").replace(",talent,", ",rumour,")

@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import ROLE_TENANT, Role
+from shuanggao.actor import ROLE_TENANT, Role
 from shuanggao.kit.policy import Policy, PublicRead, TenantScoped
 from tests import factories as f
 

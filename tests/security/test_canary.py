@@ -21,7 +21,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Role
+from shuanggao.actor import Role
 from shuanggao.kit.register import all_registers
 from tests.conftest import ClientFor
 from tests.factories import (

@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import ROLE_TENANT, Actor, Role
 from shuanggao.accounts.ratelimit import SlidingWindowLimiter
+from shuanggao.actor import ROLE_TENANT, Actor, Role
 from shuanggao.kit import service as kit
 from shuanggao.kit.register import Register, all_registers, get_register
 from tests.conftest import ClientFor

@@ -23,8 +23,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Role
 from shuanggao.accounts.ratelimit import SlidingWindowLimiter
+from shuanggao.actor import Role
 from tests.factories import TEST_PASSWORD, create_demand, create_supply_item, create_user
 from tests.security.test_isolation import build_world
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.supply.models import SupplyItem
 from shuanggao.universities.models import University
 from shuanggao.zones.models import Zone

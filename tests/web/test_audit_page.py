@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from tests import factories
 from tests.conftest import ClientFor
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.imports.fields import field_specs
 from shuanggao.kit.register import all_registers
 from shuanggao.supply.models import SupplyItem

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.zones.models import Zone
 from tests import factories

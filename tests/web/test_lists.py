@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from tests import factories
 from tests.conftest import ClientFor
 
@@ -160,12 +160,13 @@ def test_every_column_shows_its_own_value_and_the_title_links_the_record(
 ) -> None:
     from shuanggao.kit.register import get_register
     from shuanggao.pairings.refs import pairing_label
+    from shuanggao.web.routes import PAGE_HOOKS
     from shuanggao.web.views import list_specs
 
     pairing = factories.create_pairing(session)
     element = factories.create_pilot_element(session, pairing, title="集成电路联合实验室")
     session.refresh(pairing, ["zone"])
-    specs = list_specs(get_register("pilot_elements"))
+    specs = list_specs(get_register("pilot_elements"), PAGE_HOOKS)
     assert specs[0].field == "pairing_id"  # the title is a later column
     page = client_for(province).get("/r/pilot_elements").text
     row = re.search(rf'<tr>\s*(.*?href="/r/pilot_elements/{element.id}".*?)</tr>', page, re.S)

@@ -11,9 +11,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
-from shuanggao.programme.enums import ProgressStatus
-from shuanggao.web import templating
-from shuanggao.web.templating import (
+from shuanggao.kit.http import templating
+from shuanggao.kit.http.templating import (
     fmt_date,
     fmt_datetime,
     fmt_number,
@@ -22,6 +21,7 @@ from shuanggao.web.templating import (
     fmt_yuan_exact,
     static_url,
 )
+from shuanggao.programme.enums import ProgressStatus
 
 
 @pytest.mark.parametrize(

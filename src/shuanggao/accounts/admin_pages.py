@@ -16,13 +16,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from shuanggao.accounts import repository as repo
 from shuanggao.accounts import service as accounts
-from shuanggao.accounts.actor import ROLE_LABELS, ROLE_TENANT, Actor, Role
 from shuanggao.accounts.schemas import UserCreate, UserUpdate
+from shuanggao.actor import ROLE_LABELS, ROLE_TENANT, Actor, Role
 from shuanggao.errors import AppError
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.flash import add_flash
-from shuanggao.web.nav import NavItem, add_nav_item
-from shuanggao.web.templating import PageActor, render
+from shuanggao.kit.http.deps import SessionDep
+from shuanggao.kit.http.flash import add_flash
+from shuanggao.kit.http.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,9 +29,6 @@ PAGE_SIZE = 50
 MANAGERS = frozenset({Role.PROVINCE_ADMIN, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN})
 TENANT_LABELS = {"zone": "所属高新区", "university": "所属高校", "enterprise": "所属企业"}
 
-add_nav_item(NavItem("账号管理", "/users", group="system", roles=MANAGERS, order=20))
-add_nav_item(NavItem("修改密码", "/account/password", group="system", order=80))
-add_nav_item(NavItem("身份验证器", "/account/totp", group="system", order=90))
 
 
 def creatable_roles(actor: Actor) -> list[Role]:

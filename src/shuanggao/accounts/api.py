@@ -40,7 +40,7 @@ from shuanggao.accounts.schemas import (
 )
 from shuanggao.config import Settings
 from shuanggao.errors import Unauthenticated
-from shuanggao.web.deps import ActorDep, SessionDep
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["账号与登录"])
 

@@ -4,7 +4,7 @@
 
 - ``AccountsMiddleware`` resolves the session cookie, or an ``Authorization: Bearer sg_...``
   personal API token, to ``request.state.actor`` (an ``Actor`` with ``ip`` set);
-  ``shuanggao.web.deps`` turns a missing actor into 401. It also enforces CSRF on every unsafe
+  ``shuanggao.kit.http.deps`` turns a missing actor into 401. It also enforces CSRF on every unsafe
   request (POST/PUT/PATCH/DELETE) that a session cookie authenticates: the request must carry
   the session's token in the ``X-CSRF-Token`` header or a ``csrf_token`` form field (bearer
   requests are exempt; cookie-less unsafe requests from another origin are refused). Accounts
@@ -34,17 +34,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shuanggao.accounts import crypto
 from shuanggao.accounts import service as accounts
-from shuanggao.accounts.actor import ROLE_LABELS, Actor, Role
-from shuanggao.accounts.csrf import CSRF_FIELD, CSRF_HEADER, csrf_token
 from shuanggao.accounts.errors import (
     CsrfFailed,
     PasswordChangeRequired,
     TotpEnrolmentRequired,
 )
 from shuanggao.accounts.ratelimit import SlidingWindowLimiter
+from shuanggao.actor import ROLE_LABELS, Actor, Role
 from shuanggao.audit.guard import ensure_append_only
 from shuanggao.config import Settings
 from shuanggao.errors import AppError, Unauthenticated
+from shuanggao.kit.http.csrf import CSRF_FIELD, CSRF_HEADER, csrf_token
 from shuanggao.kit.http.errors import render_error, wants_json
 
 log = logging.getLogger("shuanggao.accounts")

@@ -14,7 +14,7 @@ import datetime as dt
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.db.base import Base, DemoMixin, IdMixin, TimestampMixin
 from shuanggao.db.types import UTCDateTime, utcnow
 

@@ -17,9 +17,9 @@ from shuanggao.accounts.install import client_ip, current_account
 from shuanggao.accounts.models import User
 from shuanggao.config import Settings
 from shuanggao.errors import AppError, Unauthenticated
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.flash import add_flash
-from shuanggao.web.templating import PageActor, render
+from shuanggao.kit.http.deps import SessionDep
+from shuanggao.kit.http.flash import add_flash
+from shuanggao.kit.http.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -349,9 +349,3 @@ def recovery_codes_submit(
         "accounts/recovery_codes.html",
         _recovery_context(session, request, user, codes=codes),
     )
-
-
-# 账号管理 (administrators) lives in its own module; mounted with these pages.
-from shuanggao.accounts.admin_pages import router as admin_router  # noqa: E402
-
-router.include_router(admin_router)

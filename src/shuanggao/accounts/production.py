@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts import repository as repo
 from shuanggao.accounts.models import User
-from shuanggao.production import Refusal
+from shuanggao.kit.production import Refusal
 
 
 def refusals(session: Session) -> list[Refusal]:

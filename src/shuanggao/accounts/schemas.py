@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from shuanggao.accounts.actor import ROLE_LABELS, Role
+from shuanggao.actor import ROLE_LABELS, Role
 
 
 def _role(raw: Any) -> Any:

@@ -8,20 +8,20 @@ from collections.abc import Callable
 from decimal import Decimal
 from enum import Enum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import chain  # importing it installs the hash-chain appender
 from shuanggao.audit import guard as _guard  # noqa: F401  (installs the append-only ORM guard)
 from shuanggao.audit import repository as audit_repo
 from shuanggao.audit.models import AuditEvent
 from shuanggao.audit.repository import AuditQuery
+from shuanggao.clock import CHINA_TZ
 from shuanggao.db.types import utcnow
 from shuanggao.errors import Forbidden, ValidationFailed
-from shuanggao.kit.personal import masked_field_names
 from shuanggao.logsafe import escape_controls
+from shuanggao.personal import masked_field_names
 
 # Never logged in clear: secrets, and personal identifiers beyond a masked form.
 SECRET_KEYS = frozenset({"password", "password_hash", "token", "totp_secret", "secret", "csrf"})
@@ -132,7 +132,7 @@ ACTION_LABELS: dict[str, str] = {
 AUDIT_READERS = frozenset({Role.AUDITOR})
 MAX_PAGE_SIZE = 200
 EXPORT_LIMIT = 100_000
-BEIJING = ZoneInfo("Asia/Shanghai")
+BEIJING = CHINA_TZ
 
 
 def action_label(action: str) -> str:

@@ -1,14 +1,11 @@
 """The ``shuanggao`` command line (Typer + Rich).
 
 Each module in this package is a command area: it exposes ``app`` (a Typer group, added under its
-``name``) or ``register(root)`` (top-level commands). Modules are found, not listed, so areas are
-added without editing this file.
+``name``) or ``register(root)`` (top-level commands). ``_load_areas`` lists every area: a new one
+is added there, so the whole command surface reads in one place.
 """
 
 from __future__ import annotations
-
-import importlib
-import pkgutil
 
 import typer
 
@@ -22,18 +19,28 @@ root = typer.Typer(
 
 
 def _load_areas() -> None:
-    import shuanggao.cli as pkg
+    """Add every area to ``root``. Imported when the command runs, not when
+    ``shuanggao.cli.context`` is imported."""
+    from shuanggao.cli import (
+        audit,
+        backup,
+        bench,
+        db,
+        demo,
+        matching,
+        pi,
+        planner,
+        reference,
+        serve,
+        stats,
+        transfer,
+        user,
+    )
 
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if info.name.startswith("_") or info.name == "context":
-            continue
-        mod = importlib.import_module(f"shuanggao.cli.{info.name}")
-        sub = getattr(mod, "app", None)
-        if isinstance(sub, typer.Typer):
-            root.add_typer(sub, name=sub.info.name or info.name)
-        reg = getattr(mod, "register", None)
-        if callable(reg):
-            reg(root)
+    for area in (audit, bench, db, demo, pi, planner, reference, user):
+        root.add_typer(area.app, name=area.app.info.name)
+    for top_level in (backup, matching, serve, stats, transfer):
+        top_level.register(root)
 
 
 def main() -> None:

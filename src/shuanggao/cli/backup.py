@@ -1,5 +1,5 @@
 """``shuanggao backup FILE`` / ``shuanggao restore FILE``: the whole database, with a manifest
-(schema revision, rows per table, checksum). See ``shuanggao.db.backup``."""
+(schema revision, rows per table, checksum). See ``shuanggao.backup``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import typer
 
+from shuanggao import backup as backups
 from shuanggao.cli.context import console, err_console
 from shuanggao.config import get_settings
-from shuanggao.db import backup as backups
 from shuanggao.db.errors import DatabaseUnavailable
 from shuanggao.errors import AppError
 

@@ -10,11 +10,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao import domains
+from shuanggao.actor import Actor
 from shuanggao.config import get_settings
 from shuanggao.db.errors import check_connection
 from shuanggao.db.session import build_engine, make_session_factory, session_scope
-from shuanggao.kit.discovery import load_domains
 
 console = Console()
 # Errors are one line each: never hard-wrapped to the terminal width.
@@ -45,7 +45,7 @@ def cli_actor() -> Actor:
 @contextmanager
 def open_session() -> Iterator[Session]:
     """One transaction for the whole command: commit at the end, roll back on error."""
-    load_domains()
+    domains.load()
     settings = get_settings()
     url = settings.resolved_database_url()
     engine = build_engine(url)

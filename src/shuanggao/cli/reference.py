@@ -9,7 +9,7 @@ from rich.table import Table
 
 from shuanggao.cli.context import cli_actor, console, err_console, open_session, progress_bar
 from shuanggao.reference.errors import ReferenceLoadFailed
-from shuanggao.reference.load import STEPS, Counts, Step, load_reference
+from shuanggao.reference_loader import STEPS, Counts, Step, load_reference
 
 app = typer.Typer(
     name="reference", help="参考数据（行业分类、学科目录、高校、高新区、试点公开信息）。"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from shuanggao import production
+from shuanggao import domains, production
 from shuanggao.cli.context import err_console
 from shuanggao.config import get_settings
 from shuanggao.db.errors import check_connection
 from shuanggao.db.session import build_engine
-from shuanggao.kit.discovery import load_models
 
 
 def refuse_unsafe_production() -> None:
@@ -17,7 +16,7 @@ def refuse_unsafe_production() -> None:
     settings = get_settings()
     if not settings.is_production:
         return
-    load_models()
+    domains.load()
     engine = build_engine(settings.resolved_database_url())
     try:
         found = production.refusals(settings, engine)

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from shuanggao.cli.context import cli_actor, console, err_console, open_session
+from shuanggao.clock import today
 from shuanggao.errors import AppError
 from shuanggao.reports import service
 from shuanggao.reports.service import Figure, Number, Stats
@@ -23,7 +24,7 @@ class Format(StrEnum):
 
 def _parse_date(text: str | None) -> dt.date:
     if text is None:
-        return service.today()
+        return today()
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from shuanggao.accounts import passwords
 from shuanggao.accounts import repository as repo
 from shuanggao.accounts import service as accounts
-from shuanggao.accounts.actor import ROLE_LABELS, ROLE_TENANT, Role
 from shuanggao.accounts.models import User
 from shuanggao.accounts.schemas import UserCreate, _role
+from shuanggao.actor import ROLE_LABELS, ROLE_TENANT, Role
 from shuanggao.audit import service as audit
 from shuanggao.audit.guard import ensure_append_only
 from shuanggao.cli.context import cli_actor, console, err_console, open_session

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path
 
 from shuanggao.demand import service
 from shuanggao.demand.schemas import DemandRead, TriageRequest
-from shuanggao.web.deps import ActorDep, SessionDep
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["产业需求"])
 

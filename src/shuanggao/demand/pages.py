@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
@@ -10,25 +10,13 @@ from starlette.responses import HTMLResponse, Response
 
 from shuanggao.demand import service
 from shuanggao.demand.schemas import TriageState
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.flash import add_flash
-from shuanggao.web.hooks import PageHooks, page_hooks, set_page_hooks
-from shuanggao.web.pages import FormDep
-from shuanggao.web.templating import PageActor, render
+from shuanggao.kit.http.deps import FormDep, SessionDep
+from shuanggao.kit.http.flash import add_flash
+from shuanggao.kit.http.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
-
-
-def _with_triage_panel() -> None:
-    hooks = page_hooks("demands")
-    fields: dict[str, Any] = {k: getattr(hooks, k) for k in hooks.__dataclass_fields__}
-    fields["detail_template"] = hooks.detail_template or "demand/_detail_extra.html"
-    set_page_hooks("demands", PageHooks(**fields))
-
-
-_with_triage_panel()
 
 
 @router.get("/demands/{demand_id}/triage", response_class=HTMLResponse)

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from shuanggao.accounts.actor import ROLE_TENANT, Actor, Role
+from shuanggao.actor import ROLE_TENANT, Actor, Role
 from shuanggao.demand.models import Demand
 from shuanggao.demand.schemas import OWNER_FIELDS, Visibility
 from shuanggao.kit.policy import Policy

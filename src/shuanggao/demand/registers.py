@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from sqlalchemy.orm import joinedload
 
-from sqlalchemy.orm import Session, joinedload
-
-from shuanggao.accounts.actor import Actor, Role
 from shuanggao.demand.models import Demand
 from shuanggao.demand.policy import DemandPolicy, owner_hidden
+from shuanggao.demand.rules import validate_demand
 from shuanggao.demand.schemas import (
     ANONYMOUS_LABEL,
     CooperationMode,
@@ -15,39 +13,11 @@ from shuanggao.demand.schemas import (
     DemandUpdate,
     Visibility,
 )
-from shuanggao.enterprises.models import Enterprise
 from shuanggao.enterprises.refs import enterprise_ref
-from shuanggao.errors import Forbidden, ValidationFailed
-from shuanggao.kit.register import Column, Filter, Register, register
-from shuanggao.zones.models import Zone
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.zones.refs import zone_ref
 
-
-def _validate(
-    session: Session, actor: Actor, values: dict[str, Any], current: Demand | None
-) -> None:
-    fields: dict[str, str] = {}
-    enterprise = session.get(Enterprise, values.get("enterprise_id"))
-    if enterprise is None:
-        fields["enterprise_id"] = "企业不存在，请先在企业名录中登记"
-    else:
-        if values.get("zone_id") is None:
-            values["zone_id"] = enterprise.zone_id
-        elif values["zone_id"] != enterprise.zone_id:
-            if session.get(Zone, values["zone_id"]) is None:
-                fields["zone_id"] = "高新区不存在"
-            else:
-                fields["enterprise_id"] = "该企业不在所填高新区内"
-    low, high = values.get("budget_min"), values.get("budget_max")
-    if low is not None and high is not None and low > high:
-        fields["budget_max"] = "预算上限不能低于预算下限"
-    if fields:
-        raise ValidationFailed(fields=fields)
-    if actor.role is Role.ZONE_ADMIN and values.get("zone_id") != actor.zone_id:
-        raise Forbidden("您只能为本高新区的企业登记需求。")
-
-
-demands = register(
+demands = (
     Register(
         name="demands",
         label="产业需求",
@@ -111,7 +81,7 @@ demands = register(
         policy=DemandPolicy(),
         load_options=(joinedload(Demand.enterprise), joinedload(Demand.zone)),
         title_attr="title",
-        validate=_validate,
+        validate=validate_demand,
         description="高新区为企业登记的技术需求，按公开范围控制可见性，经梳理后用于供需匹配。",
         hidden_fields=owner_hidden,
         masked_values={"enterprise_name": ANONYMOUS_LABEL},

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.demand.errors import BadTransition
 from shuanggao.demand.models import Demand

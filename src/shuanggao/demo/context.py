@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.demo import repository
 from shuanggao.demo.data import DEMO_END, DEMO_START, ZONE_THEMES
 from shuanggao.demo.errors import DemoPrerequisiteMissing

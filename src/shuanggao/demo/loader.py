@@ -1,21 +1,34 @@
-"""Find the demo modules and run them in order inside the caller's transaction."""
+"""Run the demo modules (listed in ``DEMO_MODULES``) in order inside the caller's transaction."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
+from shuanggao.demo import demand as demand_demo
+from shuanggao.demo import funds as funds_demo
+from shuanggao.demo import planner as planner_demo
+from shuanggao.demo import programme as programme_demo
+from shuanggao.demo import reports as reports_demo
 from shuanggao.demo import repository
+from shuanggao.demo import supply as supply_demo
+from shuanggao.demo import talent as talent_demo
 from shuanggao.demo.context import DemoContext
-from shuanggao.kit.discovery import domain_modules, load_domains
 
-# Demo modules that live outside their domain's package (registered here explicitly).
-EXTRA_MODULES: tuple[str, ...] = ("shuanggao.demo.programme_demo",)
+# Every demo module: each has ``load_demo``, ``ORDER`` (run order) and ``LABEL``.
+DEMO_MODULES: tuple[ModuleType, ...] = (
+    programme_demo,
+    talent_demo,
+    funds_demo,
+    supply_demo,
+    demand_demo,
+    planner_demo,
+    reports_demo,
+)
 
 
 @dataclass
@@ -30,13 +43,8 @@ class DemoResult:
 
 
 def demo_modules() -> list[ModuleType]:
-    """``shuanggao.<domain>.demo`` of every domain, plus ``EXTRA_MODULES``, sorted by ``ORDER``."""
-    load_domains()
-    found = {m.__name__: m for m in domain_modules("demo")}
-    for name in EXTRA_MODULES:
-        found[name] = importlib.import_module(name)
-    mods = [m for m in found.values() if hasattr(m, "load_demo")]
-    return sorted(mods, key=lambda m: (int(getattr(m, "ORDER", 50)), m.__name__))
+    """``DEMO_MODULES`` sorted by ``ORDER``."""
+    return sorted(DEMO_MODULES, key=lambda m: (int(getattr(m, "ORDER", 50)), m.__name__))
 
 
 def module_label(mod: ModuleType) -> str:

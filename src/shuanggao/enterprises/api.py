@@ -4,10 +4,10 @@ import datetime as dt
 
 from fastapi import APIRouter, Query
 
+from shuanggao.clock import today
 from shuanggao.enterprises import service
 from shuanggao.enterprises.schemas import EnterprisesServed
-from shuanggao.pairings.service import today
-from shuanggao.web.deps import ActorDep, SessionDep
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["服务企业记录"])
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_
 
-from shuanggao.accounts.actor import ROLE_TENANT, Actor, Role
+from shuanggao.actor import ROLE_TENANT, Actor, Role
 from shuanggao.enterprises import repository as repo
 from shuanggao.enterprises.models import Enterprise, EnterpriseService
 from shuanggao.kit.policy import TenantScoped
@@ -31,18 +31,10 @@ from shuanggao.pairings.repository import zone_ids_paired_with_university
 
 
 def _university_enterprises(university_id: int) -> ColumnElement[bool]:
-    # Imported here: projects depend on enterprises, not the other way round at import time.
-    from shuanggao.projects.models import Project, ProjectEnterprise
-
-    in_projects = (
-        select(ProjectEnterprise.enterprise_id)
-        .join(Project, Project.id == ProjectEnterprise.project_id)
-        .where(Project.university_id == university_id)
-    )
     return or_(
         Enterprise.zone_id.in_(zone_ids_paired_with_university(university_id)),
         Enterprise.id.in_(repo.enterprise_ids_served_by(university_id)),
-        Enterprise.id.in_(in_projects),
+        Enterprise.id.in_(repo.enterprise_ids_in_projects_of(university_id)),
     )
 
 

@@ -20,13 +20,13 @@ from shuanggao.enterprises.schemas import (
     EnterpriseUpdate,
     ServiceKind,
 )
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.pairings.refs import pairing_ref, university_ref
 from shuanggao.pairings.schemas import one_of
 from shuanggao.programme.enums import TaskArea
 from shuanggao.zones.refs import ZONE_HELP, zone_ref
 
-enterprises = register(
+enterprises = (
     Register(
         name="enterprises",
         label="企业",
@@ -81,7 +81,7 @@ enterprises = register(
     )
 )
 
-enterprise_services = register(
+enterprise_services = (
     Register(
         name="enterprise_services",
         label="服务企业记录",

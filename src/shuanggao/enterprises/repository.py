@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, column, func, select, table
 from sqlalchemy.orm import Session, selectinload
 
 from shuanggao.enterprises.models import Enterprise, EnterpriseService
 from shuanggao.pairings.models import Pairing
+
+# The projects' link table, named rather than imported: projects sit above enterprises in the
+# layers (docs/architecture.md). ``tests/enterprises/test_named_tables.py`` keeps it in step.
+PROJECT_ENTERPRISE = table("project_enterprise", column("project_id"), column("enterprise_id"))
+PROJECT = table("project", column("id"), column("university_id"))
 
 ENTERPRISE_LOAD = (selectinload(Enterprise.zone),)
 SERVICE_LOAD = (
@@ -87,3 +92,12 @@ def count_served(
         stmt = stmt.where(EnterpriseService.zone_id == zone_id)
     enterprises, services = session.execute(stmt).one()
     return int(enterprises), int(services)
+
+
+def enterprise_ids_in_projects_of(university_id: int) -> Select[Any]:
+    """Subquery: the enterprises taking part in the university's projects."""
+    return (
+        select(PROJECT_ENTERPRISE.c.enterprise_id)
+        .join(PROJECT, PROJECT.c.id == PROJECT_ENTERPRISE.c.project_id)
+        .where(PROJECT.c.university_id == university_id)
+    )

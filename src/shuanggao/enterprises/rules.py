@@ -6,12 +6,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.enterprises import repository as repo
 from shuanggao.enterprises.models import Enterprise, EnterpriseService
 from shuanggao.enterprises.policy import ENTERPRISE_POLICY, SERVICE_POLICY
 from shuanggao.errors import Forbidden, ValidationFailed
-from shuanggao.pairings.rules import check_keep, check_universities, check_zone
+from shuanggao.kit.checks import check_keep
+from shuanggao.universities.rules import check_universities
+from shuanggao.zones.rules import check_zone
 
 # What an enterprise user may not change on its own profile: the zone registers these.
 _ZONE_KEPT = {"credit_code": "统一社会信用代码", "zone_id": "所属高新区"}

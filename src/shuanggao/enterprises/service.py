@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.enterprises import repository as repo
 from shuanggao.enterprises.policy import SERVICE_POLICY
 from shuanggao.enterprises.schemas import EnterprisesServed

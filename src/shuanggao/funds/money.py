@@ -7,7 +7,7 @@ fen, negative, or too large to store, with a Chinese message; values come out qu
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
@@ -42,3 +42,8 @@ PositiveYuan = Annotated[Decimal, AfterValidator(_check_yuan), AfterValidator(_c
 def yuan_sum(values: list[Decimal]) -> Decimal:
     """Exact sum in yuan, quantised to fen."""
     return sum(values, Decimal(0)).quantize(FEN)
+
+
+def yuan_text(value: Any) -> str:
+    """An amount in messages: ``1,234,567.50``."""
+    return f"{value:,.2f}"

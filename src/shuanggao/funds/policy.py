@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.funds import repository
 from shuanggao.funds.models import FundInvestment
 from shuanggao.kit.policy import Policy

@@ -5,12 +5,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from shuanggao.accounts.actor import Actor
 from shuanggao.enterprises.refs import enterprise_ref
-from shuanggao.errors import ValidationFailed
 from shuanggao.funds import repository
 from shuanggao.funds.models import ConversionFund, Funding, FundInvestment
 from shuanggao.funds.policy import FundInvestmentPolicy
+from shuanggao.funds.rules import validate_fund, validate_funding, validate_investment
 from shuanggao.funds.schemas import (
     ConversionFundCreate,
     ConversionFundRead,
@@ -26,18 +25,13 @@ from shuanggao.funds.schemas import (
 )
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.refs import ref_by
-from shuanggao.kit.register import Column, Filter, Ref, Register, register
+from shuanggao.kit.register import Column, Filter, Ref, Register
 from shuanggao.pairings.models import Pairing
 from shuanggao.pairings.refs import pairing_ref
 from shuanggao.projects.models import Project
-from shuanggao.talent.checks import check_place, normalize
 from shuanggao.universities.models import University
 from shuanggao.zones.models import Zone
 from shuanggao.zones.refs import zone_ref
-
-
-def yuan_text(value: Any) -> str:
-    return f"{value:,.2f}"
 
 
 def _pairing_load(relation: Any) -> Any:
@@ -86,19 +80,7 @@ def _project_ref() -> Ref:
 # ---- conversion funds -------------------------------------------------------------------------
 
 
-def _validate_fund(session: Session, actor: Actor, values: dict[str, Any], current: Any) -> None:
-    normalize(ConversionFundCreate, values)
-    check_place(session, values, university_field=None)
-    if current is not None:
-        invested = repository.invested_total(session, current.id)
-        if values["size"] < invested:
-            raise ValidationFailed(
-                f"基金规模不能小于已投资金额 {yuan_text(invested)} 元。",
-                fields={"size": f"基金规模不能小于已投资金额 {yuan_text(invested)} 元"},
-            )
-
-
-conversion_funds = register(
+conversion_funds = (
     Register(
         name="conversion_funds",
         label="转化基金",
@@ -152,7 +134,7 @@ conversion_funds = register(
             owner_fields={"zone": "zone_id"},
         ),
         load_options=(joinedload(ConversionFund.zone), _pairing_load(ConversionFund.pairing)),
-        validate=_validate_fund,
+        validate=validate_fund,
         description="各试点配套的成果转化基金（“五个一”之一），规模与已投资金额。",
     )
 )
@@ -161,41 +143,7 @@ conversion_funds = register(
 # ---- fund investments -------------------------------------------------------------------------
 
 
-def _validate_investment(
-    session: Session, actor: Actor, values: dict[str, Any], current: Any
-) -> None:
-    normalize(FundInvestmentCreate, values)
-    fund = repository.get_fund(session, values["fund_id"])
-    # A fund the actor may not write is answered as if it did not exist.
-    if fund is None or not (actor.is_province or fund.zone_id == actor.zone_id):
-        raise ValidationFailed(fields={"fund_id": "转化基金不存在"})
-    fields: dict[str, str] = {}
-    if values.get("enterprise_id") is not None and not repository.enterprise_exists(
-        session, values["enterprise_id"]
-    ):
-        fields["enterprise_id"] = "企业不存在"
-    if values.get("project_id") is not None:
-        project_zone = repository.project_zone(session, values["project_id"])
-        if project_zone is None:
-            fields["project_id"] = "项目不存在"
-        elif project_zone != fund.zone_id:
-            fields["project_id"] = "该项目不属于基金所在高新区"
-    if fields:
-        raise ValidationFailed(fields=fields)
-    others = repository.invested_total(
-        session, fund.id, excluding=current.id if current is not None else None
-    )
-    amount = values["amount"]
-    if others + amount > fund.size:
-        left = fund.size - others
-        message = (
-            f"投资金额超出基金规模：转化基金“{fund.name}”规模 {yuan_text(fund.size)} 元，"
-            f"已投资 {yuan_text(others)} 元，尚可投资 {yuan_text(left)} 元。"
-        )
-        raise ValidationFailed(message, fields={"amount": message.rstrip("。")})
-
-
-fund_investments = register(
+fund_investments = (
     Register(
         name="fund_investments",
         label="基金投资",
@@ -247,7 +195,7 @@ fund_investments = register(
             joinedload(FundInvestment.project).joinedload(Project.zone),
         ),
         title_attr="title",
-        validate=_validate_investment,
+        validate=validate_investment,
         description="转化基金的每笔投资；一只基金的累计投资不能超过其规模。",
     )
 )
@@ -256,18 +204,7 @@ fund_investments = register(
 # ---- funding ----------------------------------------------------------------------------------
 
 
-def _validate_funding(session: Session, actor: Actor, values: dict[str, Any], current: Any) -> None:
-    normalize(FundingCreate, values)
-    check_place(session, values, university_required=values.get("pairing_id") is None)
-    if values.get("project_id") is not None:
-        project_zone = repository.project_zone(session, values["project_id"])
-        if project_zone is None:
-            raise ValidationFailed(fields={"project_id": "项目不存在"})
-        if project_zone != values["zone_id"]:
-            raise ValidationFailed(fields={"project_id": "该项目不属于所填高新区"})
-
-
-fundings = register(
+fundings = (
     Register(
         name="fundings",
         label="合作经费",
@@ -345,7 +282,7 @@ fundings = register(
             _pairing_load(Funding.pairing),
         ),
         title_attr="title",
-        validate=_validate_funding,
+        validate=validate_funding,
         description="政府、高新区、企业、高校、基金投入“双高协同”的合作经费。",
     )
 )

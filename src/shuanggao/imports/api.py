@@ -1,4 +1,4 @@
-"""Imports and exports over HTTP (mounted under /api/v1 by discovery).
+"""Imports and exports over HTTP (mounted under /api/v1 by ``web/routes.py``).
 
 - ``POST /imports/{kind}`` (multipart ``file``; ``?dry_run=true`` only previews): the job; a file
   with bad rows answers 422 ``import_rejected`` with every bad row.
@@ -19,8 +19,8 @@ from shuanggao.imports import exports
 from shuanggao.imports import service as imports
 from shuanggao.imports.errors import FileTooLarge, ImportRejected
 from shuanggao.imports.models import ImportJob, ImportStatus
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.kit.register import Register, get_register
-from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["导入导出"])
 

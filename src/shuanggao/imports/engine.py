@@ -19,7 +19,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Index, UniqueConstraint, insert
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import ROLE_TENANT, Actor
+from shuanggao import personal
+from shuanggao.actor import ROLE_TENANT, Actor
 from shuanggao.db.types import FEN
 from shuanggao.errors import AppError
 from shuanggao.imports.fields import (
@@ -34,7 +35,6 @@ from shuanggao.imports.fields import (
 )
 from shuanggao.imports.files import Table
 from shuanggao.imports.repository import Key, ids_by_key, key_of, plain, rows_by_key
-from shuanggao.kit import personal
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.register import Register, get_register
 from shuanggao.kit.service import snapshot

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import AfterValidator, BaseModel, Field, create_model
 
 from shuanggao.kit import service
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.kit.register import Register
-from shuanggao.web.deps import ActorDep, SessionDep
 
 
 class PageMeta(BaseModel):

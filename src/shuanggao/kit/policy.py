@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false
 
-from shuanggao.accounts.actor import ROLE_TENANT, Actor, Role
+from shuanggao.actor import ROLE_TENANT, Actor, Role
 
 # A tenant rule: given the actor's tenant id, the SQL condition that a row belongs to it.
 TenantRule = Callable[[int], ColumnElement[bool]]

@@ -10,12 +10,12 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import ExecutableOption
 
-from shuanggao.kit import personal
+from shuanggao import personal
 from shuanggao.kit.policy import Policy, PublicRead
 from shuanggao.kit.validation import guarded
 
 if TYPE_CHECKING:
-    from shuanggao.accounts.actor import Actor
+    from shuanggao.actor import Actor
 
 M = TypeVar("M")
 
@@ -147,25 +147,27 @@ class Register(Generic[M]):
         return data.model_copy(update=instead)
 
 
+# Filled once by ``shuanggao.domains.load()`` from its explicit ``REGISTERS`` list.
 _REGISTERS: dict[str, Register[Any]] = {}
 
 
-def register(reg: Register[M]) -> Register[M]:
-    if reg.name in _REGISTERS and _REGISTERS[reg.name] is not reg:
-        raise RuntimeError(f"register {reg.name!r} defined twice")
-    _REGISTERS[reg.name] = reg
-    return reg
+def use_registers(regs: Sequence[Register[Any]]) -> None:
+    """Install the app's registers (``shuanggao.domains.load`` calls this; idempotent)."""
+    for reg in regs:
+        if reg.name in _REGISTERS and _REGISTERS[reg.name] is not reg:
+            raise RuntimeError(f"register {reg.name!r} defined twice")
+        _REGISTERS[reg.name] = reg
+
+
+def _loaded() -> dict[str, Register[Any]]:
+    if not _REGISTERS:
+        raise RuntimeError("no registers loaded: call shuanggao.domains.load() first")
+    return _REGISTERS
 
 
 def get_register(name: str) -> Register[Any]:
-    from shuanggao.kit.discovery import load_domains
-
-    load_domains()
-    return _REGISTERS[name]
+    return _loaded()[name]
 
 
 def all_registers() -> list[Register[Any]]:
-    from shuanggao.kit.discovery import load_domains
-
-    load_domains()
-    return list(_REGISTERS.values())
+    return list(_loaded().values())

@@ -14,10 +14,10 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao import personal
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.errors import Conflict, Duplicate, Forbidden, InUse, NotFound, ValidationFailed
-from shuanggao.kit import personal
 from shuanggao.kit.register import Register
 from shuanggao.kit.repository import Page, RegisterRepository
 

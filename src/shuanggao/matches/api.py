@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from shuanggao.config import Settings
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.matches import service
 from shuanggao.matches.schemas import (
     CodeSuggestions,
@@ -15,7 +16,6 @@ from shuanggao.matches.schemas import (
     StateChange,
     ZoneMap,
 )
-from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(prefix="/matches", tags=["匹配"])
 

@@ -13,7 +13,7 @@ from shuanggao_matching import (
 )
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import ROLE_TENANT, Actor, Role
+from shuanggao.actor import ROLE_TENANT, Actor, Role
 from shuanggao.demand.policy import OPEN
 from shuanggao.demand.schemas import CooperationMode, Visibility
 from shuanggao.matches import repository as repo

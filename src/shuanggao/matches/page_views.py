@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.config import Settings
 from shuanggao.demand.models import Demand
 from shuanggao.demand.registers import demands as demand_register

@@ -10,18 +10,16 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import HTMLResponse, Response
 
-from shuanggao.accounts.actor import Role
+from shuanggao.actor import Role
 from shuanggao.config import Settings
 from shuanggao.demand.schemas import CooperationMode, TriageState, Visibility
 from shuanggao.errors import ValidationFailed
+from shuanggao.kit.http.deps import FormDep, SessionDep
+from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.matches import service, views
 from shuanggao.matches.schemas import MatchState
 from shuanggao.matches.service import SearchOptions
 from shuanggao.supply.schemas import SupplyKind
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.hooks import PageHooks, page_hooks, set_page_hooks
-from shuanggao.web.pages import FormDep
-from shuanggao.web.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,44 +52,6 @@ def _building(request: Request, exc: service.IndexBuilding) -> HTMLResponse:
 
 def _safe_next(raw: str) -> str:
     return raw if raw.startswith("/") and not raw.startswith("//") else "/"
-
-
-def _extend_hooks(register_name: str, label: str, path: str, list_fields: tuple[str, ...]) -> None:
-    """Add a button to the register's detail page and choose its list columns, keeping any
-    other hooks already set."""
-    hooks = page_hooks(register_name)
-    previous = hooks.detail_links
-
-    def links(obj: Any) -> list[tuple[str, str]]:
-        found = previous(obj) if previous is not None else []
-        return [*found, (label, path.format(id=obj.id))]
-
-    fields = {k: getattr(hooks, k) for k in hooks.__dataclass_fields__}
-    fields["detail_links"] = links
-    fields["list_fields"] = hooks.list_fields or list_fields
-    set_page_hooks(register_name, PageHooks(**fields))
-
-
-_extend_hooks(
-    "demands",
-    "匹配结果",
-    "/demands/{id}/matches",
-    (
-        "title",
-        "enterprise_id",
-        "zone_id",
-        "cooperation_mode",
-        "visibility",
-        "triage_state",
-        "deadline_date",
-    ),
-)
-_extend_hooks(
-    "supply_items",
-    "匹配需求",
-    "/supply_items/{id}/matches",
-    ("title", "university_id", "kind", "owner_name", "maturity", "is_public"),
-)
 
 
 def _opts(params: Mapping[str, Any], multi: list[str]) -> SearchOptions:

@@ -22,7 +22,7 @@ from shuanggao_matching import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.config import Settings
 from shuanggao.db.changes import release_connection

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.config import Settings
 from shuanggao.demand.models import Demand
 from shuanggao.demand.registers import demands as demand_register

@@ -4,11 +4,11 @@ import datetime as dt
 
 from fastapi import APIRouter, Path, Query
 
+from shuanggao.clock import today
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.pairings import service
 from shuanggao.pairings.schemas import BoardRead, BoardSummary, CoverageRead
-from shuanggao.pairings.service import today
 from shuanggao.programme.enums import Batch
-from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["结对"])
 MAX_ID = 2_147_483_647

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
-from shuanggao.accounts.actor import ROLE_TENANT, Actor, Role
+from shuanggao.actor import ROLE_TENANT, Actor, Role
 from shuanggao.kit.policy import Policy, TenantScoped
 from shuanggao.pairings import repository as repo
 from shuanggao.pairings.models import Pairing, PilotElement
@@ -75,10 +75,8 @@ class MemberTenantScoped(TenantScoped):
 
 
 def _enterprise_rule(enterprise_id: int) -> ColumnElement[bool]:
-    # Imported here: enterprises depend on pairings, not the other way round at import time.
-    from shuanggao.enterprises.models import Enterprise
-
-    return Pairing.zone_id.in_(select(Enterprise.zone_id).where(Enterprise.id == enterprise_id))
+    """The pairings of the enterprise's zone."""
+    return Pairing.zone_id.in_(repo.zone_ids_of_enterprise(enterprise_id))
 
 
 class PairingPolicy(TenantScoped):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.pairings import repository as repo
 from shuanggao.pairings.models import Pairing, PilotElement
 from shuanggao.pairings.policy import PAIRING_POLICY, PilotElementPolicy
@@ -20,7 +20,7 @@ from shuanggao.pairings.schemas import (
 from shuanggao.programme.enums import FiveOneKind
 from shuanggao.zones.refs import ZONE_HELP, zone_ref
 
-pairings = register(
+pairings = (
     Register(
         name="pairings",
         label="结对",
@@ -94,7 +94,7 @@ pairings = register(
     )
 )
 
-pilot_elements = register(
+pilot_elements = (
     Register(
         name="pilot_elements",
         label="“五个一”事项",

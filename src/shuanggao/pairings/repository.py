@@ -6,12 +6,16 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, column, or_, select, table
 from sqlalchemy.orm import Session, selectinload
 
 from shuanggao.pairings.models import Pairing, PairingUniversity, PilotElement
 from shuanggao.universities.models import University
 from shuanggao.zones.models import Zone
+
+# The enterprise table, named rather than imported: enterprises sit above pairings in the layers
+# (docs/architecture.md). ``tests/enterprises/test_named_tables.py`` keeps it in step.
+ENTERPRISE = table("enterprise", column("id"), column("zone_id"))
 
 PAIRING_LOAD = (
     selectinload(Pairing.zone),
@@ -25,19 +29,8 @@ ELEMENT_LOAD = (
 )
 
 
-def zone_exists(session: Session, zone_id: Any) -> bool:
-    # session.get answers from the identity map when the zone is loaded: a 10,000-row import
-    # checking the same few zones asks the database once per zone, not once per row.
-    return session.get(Zone, zone_id) is not None
-
-
 def zone_by_name(session: Session, name: str) -> Zone | None:
     return session.scalars(select(Zone).where(Zone.name == name.strip())).one_or_none()
-
-
-def missing_university_ids(session: Session, ids: Sequence[int]) -> list[int]:
-    found = set(session.scalars(select(University.id).where(University.id.in_(list(ids)))))
-    return [i for i in ids if i not in found]
 
 
 def university_id_by_name_or_code(session: Session, text: str) -> int | None:
@@ -193,3 +186,19 @@ def pairing_in_scope(session: Session, pairing_id: int, scope: ColumnElement[boo
     if scope is not None:
         stmt = stmt.where(scope)
     return session.scalar(stmt) is not None
+
+
+def pairing_membership(session: Session, pairing_id: int) -> tuple[int, set[int]] | None:
+    """``(zone_id, {university_id, ...})`` of a pairing, or None if it does not exist."""
+    zone_id = session.scalar(select(Pairing.zone_id).where(Pairing.id == pairing_id))
+    if zone_id is None:
+        return None
+    members = session.scalars(
+        select(PairingUniversity.university_id).where(PairingUniversity.pairing_id == pairing_id)
+    )
+    return int(zone_id), set(members)
+
+
+def zone_ids_of_enterprise(enterprise_id: int) -> Select[Any]:
+    """Subquery: the zone of an enterprise (for the pairings an enterprise user sees)."""
+    return select(ENTERPRISE.c.zone_id).where(ENTERPRISE.c.id == enterprise_id)

@@ -1,39 +1,23 @@
-"""Domain checks of pairings and 五个一 items, called by the registers before every write."""
+"""Rules of pairings and 五个一 items, called by the registers before every write; and
+``check_place``, the pairing check of every record that names a zone, a university and a pairing."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
-from shuanggao.errors import Forbidden, ValidationFailed
-from shuanggao.kit.policy import Policy
+from shuanggao.actor import Actor
+from shuanggao.errors import ValidationFailed
+from shuanggao.kit.checks import check_keep
 from shuanggao.pairings import repository as repo
 from shuanggao.pairings.models import Pairing, PairingUniversity, PilotElement
 from shuanggao.pairings.policy import PAIRING_POLICY, may_maintain_pairing_items
-
-
-def check_keep(policy: Policy, actor: Actor, values: dict[str, Any], current: Any) -> None:
-    """Refuse moving a row out of the actor's tenancy before any other check runs, so the
-    natural-key check cannot tell a tenant what exists in another tenant's scope."""
-    if current is not None and not policy.can_keep(actor, values):
-        raise Forbidden()
-
-
-def check_zone(session: Session, zone_id: Any, field: str = "zone_id") -> None:
-    if zone_id is None or not repo.zone_exists(session, zone_id):
-        raise ValidationFailed(fields={field: "高新区不存在"})
-
-
-def check_universities(session: Session, ids: list[int] | None, field: str) -> None:
-    if ids is None:
-        return
-    missing = repo.missing_university_ids(session, ids)
-    if missing:
-        raise ValidationFailed(
-            fields={field: "高校不存在（编号：" + "、".join(str(i) for i in missing) + "）"}
-        )
+from shuanggao.universities import repository as universities
+from shuanggao.universities.rules import check_universities
+from shuanggao.zones import repository as zones
+from shuanggao.zones.rules import check_zone
 
 
 def validate_pairing(
@@ -92,3 +76,58 @@ def validate_element(
         raise ValidationFailed(fields={"pairing_id": "结对不存在"})
     if not may_maintain_pairing_items(actor, pairing):
         raise ValidationFailed(fields={"pairing_id": "您无权维护该结对的“五个一”事项"})
+
+
+def check_place(
+    session: Session,
+    values: Mapping[str, Any],
+    *,
+    university_field: str | None = "university_id",
+    university_required: bool = True,
+) -> None:
+    """The zone, university and pairing named exist and agree with each other.
+
+    A pairing must belong to the record's zone, and the record's university must be one of the
+    pairing's universities. Refuses with the fields that are wrong.
+    """
+    fields: dict[str, str] = {}
+    zone_id = values.get("zone_id")
+    university_id = values.get(university_field) if university_field else None
+    if zone_id is not None and not zones.zone_exists(session, zone_id):
+        fields["zone_id"] = "高新区不存在"
+    if university_field:
+        if university_id is None and university_required:
+            fields[university_field] = "必填项，不能为空"
+        elif university_id is not None and not universities.university_exists(
+            session, university_id
+        ):
+            fields[university_field] = "高校不存在"
+    pairing_id = values.get("pairing_id")
+    if pairing_id is not None:
+        found = repo.pairing_membership(session, pairing_id)
+        if found is None:
+            fields["pairing_id"] = "结对不存在"
+        else:
+            pairing_zone, members = found
+            if zone_id is not None and pairing_zone != zone_id:
+                fields["pairing_id"] = "该结对不属于所填高新区"
+            elif university_field and university_id is not None and university_id not in members:
+                fields["pairing_id"] = "所填高校不是该结对的成员高校"
+    if fields:
+        raise ValidationFailed(fields=fields)
+
+
+def check_pairing(
+    session: Session, pairing_id: Any, zone_id: Any, university_ids: list[Any]
+) -> None:
+    """An optional pairing must be the zone's and include the given universities."""
+    if pairing_id is None:
+        return
+    found = repo.pairing_membership(session, pairing_id)
+    if found is None:
+        raise ValidationFailed(fields={"pairing_id": "结对不存在"})
+    pairing_zone, members = found
+    if pairing_zone != zone_id:
+        raise ValidationFailed(fields={"pairing_id": "该结对不属于所填高新区"})
+    if any(uid not in members for uid in university_ids):
+        raise ValidationFailed(fields={"pairing_id": "所填高校不在该结对中"})

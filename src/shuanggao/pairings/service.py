@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.kit import service as kit
 from shuanggao.pairings import repository as repo
 from shuanggao.pairings.models import Pairing, PilotElement
@@ -33,15 +32,10 @@ from shuanggao.programme.enums import FULL_COVERAGE_TARGET_YEAR, Batch, FiveOneK
 from shuanggao.programme.service import zone_target
 from shuanggao.zones.schemas import ZoneLevel
 
-CHINA = ZoneInfo("Asia/Shanghai")
 # Zones the 2027 target covers: every zone at provincial level or above.
 TARGET_LEVELS = (ZoneLevel.NATIONAL.value, ZoneLevel.PROVINCIAL.value)
 _LEVEL_ORDER = {ZoneLevel.NATIONAL.value: 0, ZoneLevel.PROVINCIAL.value: 1}
 
-
-def today() -> dt.date:
-    """Today's date in China (the programme's calendar), whatever the server's zone."""
-    return dt.datetime.now(CHINA).date()
 
 
 def create_or_update_pairing(

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from shuanggao.config import Settings
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.planner import export, service
 from shuanggao.planner.schemas import EvaluationRead, PlanRead, PlanRequest, Recommendations
-from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(prefix="/planner", tags=["结对规划"])
 MAX_ID = 2_147_483_647

@@ -10,9 +10,11 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import HTMLResponse, Response
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.config import Settings
 from shuanggao.errors import NotFound, ValidationFailed
+from shuanggao.kit.http.deps import SessionDep
+from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.planner import export, service
 from shuanggao.planner.affinity import WEIGHTS
 from shuanggao.planner.schemas import (
@@ -23,9 +25,6 @@ from shuanggao.planner.schemas import (
     FixedPair,
     PlanRequest,
 )
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.nav import NavItem, add_nav_item
-from shuanggao.web.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -36,26 +35,6 @@ SIGNAL_LABELS = {
     "cooperation": "已有合作",
     "distance": "距离",
 }
-
-add_nav_item(
-    NavItem(
-        "结对规划",
-        "/planner",
-        group="pairing",
-        order=250,
-        roles=frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR}),
-    )
-)
-add_nav_item(
-    NavItem(
-        "结对推荐",
-        "/planner/mine",
-        group="pairing",
-        order=251,
-        roles=frozenset({Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}),
-    )
-)
-
 
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings

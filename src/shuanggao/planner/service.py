@@ -17,14 +17,15 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
+from shuanggao.clock import today
 from shuanggao.config import Settings
 from shuanggao.demand.policy import DemandPolicy
 from shuanggao.errors import Forbidden, NotFound, ValidationFailed
 from shuanggao.matches.documents import demand_query
 from shuanggao.matches.index import get_index
 from shuanggao.pairings.schemas import PairingStatus
-from shuanggao.pairings.service import TARGET_LEVELS, today
+from shuanggao.pairings.service import TARGET_LEVELS
 from shuanggao.planner import repository as repo
 from shuanggao.planner.affinity import WEIGHTS, AffinityTable, Inputs, build_table
 from shuanggao.planner.errors import PlanInfeasible

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, select
 
-from shuanggao.accounts.actor import Role
+from shuanggao.actor import Role
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.pairings.policy import MemberTenantScoped
 from shuanggao.platforms import repository as repo

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.pairings.refs import pairing_ref, universities_ref
 from shuanggao.pairings.schemas import one_of
 from shuanggao.platforms import repository as repo
@@ -19,7 +19,7 @@ from shuanggao.platforms.schemas import (
 from shuanggao.programme.enums import TaskArea
 from shuanggao.zones.refs import ZONE_HELP, zone_ref
 
-platforms = register(
+platforms = (
     Register(
         name="platforms",
         label="共建产业创新平台",

@@ -1,4 +1,4 @@
-"""Domain checks of platforms, called by the register before every write."""
+"""Rules of platforms: called by the register's ``validate`` before every create and update."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
+from shuanggao.kit.checks import check_keep
 from shuanggao.pairings import repository as pairing_repo
-from shuanggao.pairings.rules import check_keep, check_universities, check_zone
+from shuanggao.pairings.rules import check_pairing
 from shuanggao.platforms.models import Platform, PlatformUniversity
 from shuanggao.platforms.policy import PLATFORM_POLICY
-from shuanggao.projects.rules import check_pairing
+from shuanggao.universities.rules import check_universities
+from shuanggao.zones.rules import check_zone
 
 
 def validate_platform(

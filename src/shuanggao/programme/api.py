@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter
 
+from shuanggao.kit.http.deps import ActorDep
 from shuanggao.programme import service
 from shuanggao.programme.schemas import OpinionRead
-from shuanggao.web.deps import ActorDep
 
 router = APIRouter(prefix="/programme", tags=["双高协同"])
 

@@ -10,12 +10,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
-from shuanggao.errors import ValidationFailed
 from shuanggao.kit.policy import PublicRead
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.programme.models import PolicyItem, ProgrammeFact, ProgrammeFactUniversity
-from shuanggao.programme.repository import FACT_LOAD_OPTIONS, ProgrammeRepository
+from shuanggao.programme.repository import FACT_LOAD_OPTIONS
+from shuanggao.programme.rules import validate_fact
 from shuanggao.programme.schemas import (
     PolicyItemCreate,
     PolicyItemRead,
@@ -25,21 +24,6 @@ from shuanggao.programme.schemas import (
     ProgrammeFactUpdate,
 )
 from shuanggao.zones.refs import zone_ref
-
-
-def _validate_fact(
-    session: Session, actor: Actor, values: dict[str, Any], current: ProgrammeFact | None
-) -> None:
-    repo = ProgrammeRepository(session)
-    zone_id = values.get("zone_id")
-    if zone_id is not None and not repo.zone_exists(zone_id):
-        raise ValidationFailed(fields={"zone_id": "高新区不存在"})
-    ids = values.get("university_ids") or []
-    missing = sorted(set(ids) - repo.existing_university_ids(ids))
-    if missing:
-        raise ValidationFailed(
-            fields={"university_ids": f"高校不存在（编号 {'、'.join(map(str, missing))}）"}
-        )
 
 
 def _apply_fact_universities(session: Session, obj: ProgrammeFact, extra: dict[str, Any]) -> None:
@@ -56,7 +40,7 @@ def _apply_fact_universities(session: Session, obj: ProgrammeFact, extra: dict[s
             obj.links.append(ProgrammeFactUniversity(university_id=uid))
 
 
-programme_facts = register(
+programme_facts = (
     Register(
         name="programme_facts",
         label="试点公开信息",
@@ -95,13 +79,13 @@ programme_facts = register(
         default_sort="id",
         policy=PublicRead(),
         load_options=FACT_LOAD_OPTIONS,
-        validate=_validate_fact,
+        validate=validate_fact,
         apply_extra=_apply_fact_universities,
         description="公开报道中的试点事实：清单、基金、平台、活动与全省汇总，每条附来源。",
     )
 )
 
-policy_items = register(
+policy_items = (
     Register(
         name="policy_items",
         label="政策与改革清单",

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
+from shuanggao.programme import data
 from shuanggao.programme.repository import ProgrammeRepository
 from shuanggao.programme.schemas import OpinionRead
-from shuanggao.reference import data
 
 
 def get_implementation_opinion(actor: Actor) -> OpinionRead:

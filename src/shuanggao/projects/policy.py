@@ -9,7 +9,7 @@ auditors read all.
 
 from __future__ import annotations
 
-from shuanggao.accounts.actor import Role
+from shuanggao.actor import Role
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.projects import repository as repo
 from shuanggao.projects.models import Project

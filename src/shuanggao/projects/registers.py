@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shuanggao.enterprises.refs import enterprises_ref
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.pairings.refs import pairing_ref, university_ref
 from shuanggao.pairings.schemas import one_of
 from shuanggao.programme.enums import TaskArea
@@ -16,7 +16,7 @@ from shuanggao.zones.refs import ZONE_HELP, zone_ref
 
 TASK_AREAS = one_of(TaskArea)
 
-projects = register(
+projects = (
     Register(
         name="projects",
         label="合作研发项目",

@@ -28,11 +28,6 @@ def project_ids_with_enterprise(enterprise_id: int) -> Any:
     )
 
 
-def get_pairing(session: Session, pairing_id: Any) -> Pairing | None:
-    stmt = select(Pairing).where(Pairing.id == pairing_id).options(selectinload(Pairing.members))
-    return session.scalars(stmt).one_or_none()
-
-
 def visible_enterprise_ids(
     session: Session, ids: Sequence[int], scope: ColumnElement[bool] | None
 ) -> set[int]:

@@ -7,37 +7,24 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.enterprises.policy import ENTERPRISE_POLICY
 from shuanggao.errors import ValidationFailed
+from shuanggao.kit.checks import check_keep
 from shuanggao.pairings import repository as pairing_repo
-from shuanggao.pairings.rules import check_keep, check_universities, check_zone
+from shuanggao.pairings.rules import check_pairing
 from shuanggao.projects import repository as repo
 from shuanggao.projects.models import Project, ProjectEnterprise
 from shuanggao.projects.policy import PROJECT_POLICY
 from shuanggao.projects.schemas import END_BEFORE_START
+from shuanggao.universities.rules import check_universities
+from shuanggao.zones.rules import check_zone
 
 
 def as_date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
-
-
-def check_pairing(
-    session: Session, pairing_id: Any, zone_id: Any, university_ids: list[Any]
-) -> None:
-    """An optional pairing must be the zone's and include the given universities."""
-    if pairing_id is None:
-        return
-    pairing = repo.get_pairing(session, pairing_id)
-    if pairing is None:
-        raise ValidationFailed(fields={"pairing_id": "结对不存在"})
-    if pairing.zone_id != zone_id:
-        raise ValidationFailed(fields={"pairing_id": "该结对不属于所填高新区"})
-    members = {m.university_id for m in pairing.members}
-    if any(uid not in members for uid in university_ids):
-        raise ValidationFailed(fields={"pairing_id": "所填高校不在该结对中"})
 
 
 def check_enterprises(session: Session, actor: Actor, ids: list[int] | None) -> None:

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from shuanggao.errors import ValidationFailed
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.reference import service
 from shuanggao.reference.enums import IndustryLevel
 from shuanggao.reference.schemas import (
@@ -14,7 +15,6 @@ from shuanggao.reference.schemas import (
     IndustryDetail,
     IndustryRead,
 )
-from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["参考数据"])
 

@@ -1,21 +1,23 @@
 """The reference files shipped in ``shuanggao/reference/data`` and typed readers for them.
 
-Nothing here touches the database: the loader (``reference.load``) writes what these readers
-return, and the matching classifier reads its label sets straight from here.
+Nothing here touches the database: ``shuanggao/reference_loader.py`` writes what these readers
+return, and the matching classifier reads its label sets straight from here. The programme's own
+files (pairs, facts, policy lists, the opinion) are read by ``programme/data.py``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from shuanggao.kit.csvfiles import ReferenceDataError as ReferenceDataError
+from shuanggao.kit.csvfiles import blank_to_none as blank_to_none
+from shuanggao.kit.csvfiles import parse_date as parse_date
+from shuanggao.kit.csvfiles import parse_figure as parse_figure
+from shuanggao.kit.csvfiles import read_csv as read_csv
 from shuanggao.reference.enums import INDUSTRY_LEVEL_BY_DEPTH, IndustryLevel, IndustryTag
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -29,54 +31,9 @@ STOPWORDS_DIR = DATA_DIR / "stopwords"
 ZONES_CSV = DATA_DIR / "zones" / "jiangsu_zones_known.csv"
 PROGRAMME_DIR = DATA_DIR / "programme"
 PILOT_ZONES_CSV = PROGRAMME_DIR / "pilot_zones.csv"
-PAIRS_CSV = PROGRAMME_DIR / "pairs.csv"
-PAIR_FACTS_CSV = PROGRAMME_DIR / "pair_facts.csv"
-POLICY_LIST_CSV = PROGRAMME_DIR / "policy_list.csv"
-REFORM_LIST_CSV = PROGRAMME_DIR / "reform_list.csv"
 PROVINCIAL_ZONES_CSV = PROGRAMME_DIR / "provincial_zones.csv"
-OPINION_MD = PROGRAMME_DIR / "implementation_opinion.md"
 
 STOPWORD_LISTS = ("hit", "cn", "baidu", "scu")
-
-
-class ReferenceDataError(ValueError):
-    """A shipped file does not say what the loader expects (names the file and row)."""
-
-    def __init__(self, path: Path, row: int, message: str) -> None:
-        self.path = path
-        self.row = row
-        super().__init__(f"{path.parent.name}/{path.name} 第 {row} 行：{message}")
-
-
-def read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows with their line number in the file (the header is line 1)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        for row in reader:
-            yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
-
-
-def blank_to_none(text: str) -> str | None:
-    return text or None
-
-
-def parse_date(path: Path, row: int, text: str) -> dt.date | None:
-    """An ISO date; empty or a bare year (the day is not known) gives None."""
-    if not text or re.fullmatch(r"\d{4}", text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ReferenceDataError(path, row, f"日期“{text}”格式不正确") from exc
-
-
-def parse_figure(path: Path, row: int, text: str) -> Decimal | None:
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise ReferenceDataError(path, row, f"数字“{text}”格式不正确") from exc
 
 
 # ---------------------------------------------------------------- universities
@@ -398,137 +355,3 @@ def zones() -> list[ZoneRow]:
         row.source_date = parse_date(PILOT_ZONES_CSV, line, r["source_date"])
         row.notes.insert(0, "“双高协同”首批试点高新区（2025年7月公布）")
     return list(merged.values())
-
-
-# ---------------------------------------------------------------- programme
-
-
-@dataclass(frozen=True)
-class PairRow:
-    line: int
-    zone: str
-    city: str
-    university: str
-    industry_direction: str | None
-    source_url: str | None
-    source_date: dt.date | None
-    note: str | None
-
-
-def pairs() -> list[PairRow]:
-    return [
-        PairRow(
-            line=line,
-            zone=r["zone"],
-            city=r["city"],
-            university=r["university"],
-            industry_direction=blank_to_none(r["industry_direction"]),
-            source_url=blank_to_none(r["source_url"]),
-            source_date=parse_date(PAIRS_CSV, line, r["source_date"]),
-            note=blank_to_none(r["note"]),
-        )
-        for line, r in read_csv(PAIRS_CSV)
-    ]
-
-
-@dataclass(frozen=True)
-class FactRow:
-    line: int
-    scope: str
-    universities: str | None
-    kind: str
-    name: str
-    figure: Decimal | None
-    unit: str | None
-    fact_date: dt.date | None
-    source_url: str | None
-    note: str | None
-
-    @property
-    def university_names(self) -> list[str]:
-        """Universities the row names: split on "；", without （notes） and a closing 等."""
-        names: list[str] = []
-        for part in (self.universities or "").split("；"):
-            part = part.strip()
-            if not part or part.startswith("（"):
-                continue
-            names.append(part.removesuffix("等"))
-        return names
-
-
-def pair_facts() -> list[FactRow]:
-    return [
-        FactRow(
-            line=line,
-            scope=r["zone"],
-            universities=blank_to_none(r["university"]),
-            kind=r["kind"],
-            name=r["name"],
-            figure=parse_figure(PAIR_FACTS_CSV, line, r["figure"]),
-            unit=blank_to_none(r["unit"]),
-            fact_date=parse_date(PAIR_FACTS_CSV, line, r["date"]),
-            source_url=blank_to_none(r["source_url"]),
-            note=blank_to_none(r["note"]),
-        )
-        for line, r in read_csv(PAIR_FACTS_CSV)
-    ]
-
-
-@dataclass(frozen=True)
-class PolicyRow:
-    line: int
-    list_kind: str  # programme.enums.PolicyListKind value
-    no: int
-    title: str
-    issuer: str | None
-    summary: str | None
-    applies_to: str | None
-    source_url: str | None
-
-
-def policy_items() -> list[PolicyRow]:
-    rows: list[PolicyRow] = []
-    for kind, path in (("policy_guide", POLICY_LIST_CSV), ("reform_guide", REFORM_LIST_CSV)):
-        for line, r in read_csv(path):
-            if not r["no"].isdigit():
-                raise ReferenceDataError(path, line, f"序号“{r['no']}”应为整数")
-            rows.append(
-                PolicyRow(
-                    line=line,
-                    list_kind=kind,
-                    no=int(r["no"]),
-                    title=r["title"],
-                    issuer=blank_to_none(r["issuer"]),
-                    summary=blank_to_none(r["summary"]),
-                    applies_to=blank_to_none(r["applies_to"]),
-                    source_url=blank_to_none(r["source_url"]),
-                )
-            )
-    return rows
-
-
-@dataclass(frozen=True)
-class Opinion:
-    """苏政办发〔2025〕28号, summarised (what was read, marked 原文 or 据报道)."""
-
-    title: str
-    document_number: str | None
-    issued_date: dt.date | None
-    source_url: str | None
-    markdown: str
-
-
-@cache
-def implementation_opinion() -> Opinion:
-    text = OPINION_MD.read_text(encoding="utf-8")
-    heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-    number = re.search(r"^\|\s*文号\s*\|\s*([^|]+?)\s*\|", text, re.MULTILINE)
-    issued = re.search(r"^\|\s*发文日期\s*\|\s*(\d{4}-\d{2}-\d{2})", text, re.MULTILINE)
-    source = re.search(r"来源：<(https?://[^>]+)>", text)
-    return Opinion(
-        title=heading.group(1).strip() if heading else OPINION_MD.stem,
-        document_number=number.group(1) if number else None,
-        issued_date=dt.date.fromisoformat(issued.group(1)) if issued else None,
-        source_url=source.group(1) if source else None,
-        markdown=text,
-    )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.kit.policy import PublicRead
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.reference.models import Discipline, Industry
 from shuanggao.reference.schemas import (
     DisciplineCreate,
@@ -33,7 +33,7 @@ class ReferenceOnly(PublicRead):
         return False
 
 
-industries = register(
+industries = (
     Register(
         name="industries",
         label="国民经济行业分类",
@@ -72,7 +72,7 @@ industries = register(
     )
 )
 
-disciplines = register(
+disciplines = (
     Register(
         name="disciplines",
         label="学科专业目录",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.errors import NotFound
 from shuanggao.reference import data
 from shuanggao.reference.enums import DisciplineKind, IndustryLevel

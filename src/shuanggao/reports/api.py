@@ -9,12 +9,13 @@ from typing import Annotated, Any, Literal, Protocol
 from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
+from shuanggao.clock import today
+from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.reports import service
 from shuanggao.reports.models import PeriodicReport
 from shuanggao.reports.registers import reports
 from shuanggao.reports.schemas import ReportAction, ReportRead, SeriesOut, StatsOut
-from shuanggao.web.deps import ActorDep, SessionDep
 
 router = APIRouter()
 
@@ -94,7 +95,7 @@ def stats(
     as_of: Annotated[dt.date | None, Query(description="截至日期，默认今天")] = None,
     zone_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="高新区；不填为全省")] = None,
 ) -> Any:
-    result = service.compute_stats(session, actor, as_of or service.today(), zone_id)
+    result = service.compute_stats(session, actor, as_of or today(), zone_id)
     return result.to_json()
 
 
@@ -113,7 +114,7 @@ def series(
     step: Annotated[Literal["month", "quarter"], Query(description="month 或 quarter")] = "month",
     zone_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="高新区；不填为全省")] = None,
 ) -> Any:
-    end = end or service.today()
+    end = end or today()
     points = service.compute_series(session, actor, start, end, step=step, zone_id=zone_id)
     return {
         "step": step,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.kit.policy import Policy
 from shuanggao.pairings.models import PairingUniversity
 from shuanggao.reports.models import PeriodicReport

@@ -2,59 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
-from shuanggao.accounts.actor import Actor
-from shuanggao.errors import ValidationFailed
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.pairings.refs import pairing_ref
-from shuanggao.reports.errors import ReportStateError
 from shuanggao.reports.models import FIGURE_NAMES, PeriodicReport
 from shuanggao.reports.policy import ReportPolicy
+from shuanggao.reports.rules import validate_report
 from shuanggao.reports.schemas import (
     FIGURE_LABELS,
     ReportCreate,
     ReportRead,
-    ReportScope,
     ReportUpdate,
 )
-from shuanggao.talent.checks import check_place, normalize
 from shuanggao.zones.refs import zone_ref
-
-
-def _validate(session: Session, actor: Actor, values: dict[str, Any], current: Any) -> None:
-    if current is not None and current.status != "draft":
-        raise ReportStateError("只有草稿状态的填报可以修改；已提交的填报请先由省级管理员退回。")
-    normalize(ReportCreate, values)
-    scope = values["scope"]
-    fields: dict[str, str] = {}
-    if scope == ReportScope.PROGRAMME:
-        if values.get("zone_id") is not None:
-            fields["zone_id"] = "全省填报不应填写高新区"
-        if values.get("pairing_id") is not None:
-            fields["pairing_id"] = "全省填报不应填写结对"
-    elif scope == ReportScope.ZONE:
-        if values.get("zone_id") is None:
-            fields["zone_id"] = "高新区填报须填写高新区"
-        if values.get("pairing_id") is not None:
-            fields["pairing_id"] = "高新区填报不应填写结对，请选择“结对”范围"
-    else:
-        if values.get("zone_id") is None:
-            fields["zone_id"] = "结对填报须填写结对所在的高新区"
-        if values.get("pairing_id") is None:
-            fields["pairing_id"] = "结对填报须填写结对"
-    if values["period_end"] < values["period_start"]:
-        fields["period_end"] = "填报期止不能早于填报期起"
-    if values["as_of_date"] < values["period_start"]:
-        fields["as_of_date"] = "数据截至日期不能早于填报期起"
-    missing = [k for k in values.get("qualifiers", {}) if values.get(k) is None]
-    if missing:
-        names = "、".join(FIGURE_LABELS[k] for k in missing)
-        fields["qualifiers"] = f"修饰词所指的数字未填写：{names}"
-    if fields:
-        raise ValidationFailed(fields=fields)
-    check_place(session, values, university_field=None)
 
 
 def _qualifier_text(obj: Any) -> str:
@@ -72,7 +34,7 @@ _FIGURE_EXAMPLES = {
     "funding_yuan": "750000000",
 }
 
-reports = register(
+reports = (
     Register(
         name="reports",
         label="填报",
@@ -123,7 +85,7 @@ reports = register(
             ),
         ),
         title_attr="title",
-        validate=_validate,
+        validate=validate_report,
         description="试点按期填报的汇总数字（草稿 → 已提交 → 已审核）；已审核的数字用于统计。",
     )
 )

@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.db.types import utcnow
 from shuanggao.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -135,12 +134,6 @@ def return_report(
 
 # ---- statistics -------------------------------------------------------------------------------
 
-PROGRAMME_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> dt.date:
-    """Today in Jiangsu (the default "as of" date)."""
-    return dt.datetime.now(PROGRAMME_TZ).date()
 
 
 Source = Literal["reports", "records"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, or_, true
 
-from shuanggao.accounts.actor import ROLE_TENANT, Actor, Role
+from shuanggao.actor import ROLE_TENANT, Actor, Role
 from shuanggao.kit.policy import Policy
 from shuanggao.supply.models import SupplyItem
 

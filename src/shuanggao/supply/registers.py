@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from sqlalchemy.orm import joinedload
 
-from sqlalchemy.orm import Session, joinedload
-
-from shuanggao.accounts.actor import Actor, Role
-from shuanggao.errors import ValidationFailed
 from shuanggao.kit.refs import ref_by
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.supply.models import SupplyItem
 from shuanggao.supply.policy import SupplyPolicy
+from shuanggao.supply.rules import validate_supply_item
 from shuanggao.supply.schemas import (
     SupplyItemCreate,
     SupplyItemRead,
@@ -18,25 +15,7 @@ from shuanggao.supply.schemas import (
 )
 from shuanggao.universities.models import University
 
-
-def _validate(
-    session: Session, actor: Actor, values: dict[str, Any], current: SupplyItem | None
-) -> None:
-    fields: dict[str, str] = {}
-    if session.get(University, values.get("university_id")) is None:
-        fields["university_id"] = "所属高校不存在"
-    low, high = values.get("price_min"), values.get("price_max")
-    if low is not None and high is not None and low > high:
-        fields["price_max"] = "价格上限不能低于价格下限"
-    if values.get("kind") == SupplyKind.EXPERT and not (values.get("owner_name") or "").strip():
-        fields["owner_name"] = "专家团队须填写负责人姓名"
-    if fields:
-        raise ValidationFailed(fields=fields)
-    if current is None and actor.role is Role.RESEARCHER:
-        values["owner_user_id"] = actor.user_id
-
-
-supply_items = register(
+supply_items = (
     Register(
         name="supply_items",
         label="技术供给清单条目",
@@ -116,7 +95,7 @@ supply_items = register(
         policy=SupplyPolicy(),
         load_options=(joinedload(SupplyItem.university),),
         title_attr="title",
-        validate=_validate,
+        validate=validate_supply_item,
         description="高校梳理的可转化科技成果、专家团队、共享平台与仪器、数据资源。",
     )
 )

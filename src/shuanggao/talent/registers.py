@@ -1,20 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from sqlalchemy.orm import joinedload
 
-from sqlalchemy.orm import Session, joinedload
-
-from shuanggao.accounts.actor import Actor
-from shuanggao.errors import ValidationFailed
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.refs import ref_by
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.pairings.models import Pairing
 from shuanggao.pairings.refs import pairing_ref
-from shuanggao.talent.checks import check_place, normalize
 from shuanggao.talent.models import Resident
+from shuanggao.talent.rules import validate_resident
 from shuanggao.talent.schemas import (
-    DATE_ORDER_MESSAGE,
     ResidentCreate,
     ResidentKind,
     ResidentRead,
@@ -23,19 +18,10 @@ from shuanggao.talent.schemas import (
 from shuanggao.universities.models import University
 from shuanggao.zones.refs import zone_ref
 
-
-def _validate(session: Session, actor: Actor, values: dict[str, Any], current: Any) -> None:
-    normalize(ResidentCreate, values)
-    start, end = values.get("from_date"), values.get("to_date")
-    if start is not None and end is not None and end < start:
-        raise ValidationFailed(fields={"to_date": DATE_ORDER_MESSAGE})
-    check_place(session, values)
-
-
 # Exports name the pairing as “高新区（批次）”: the pairing and its zone are enough.
 PAIRING_LOAD = (joinedload(Resident.pairing).joinedload(Pairing.zone),)
 
-residents = register(
+residents = (
     Register(
         name="residents",
         label="驻园师生",
@@ -99,7 +85,7 @@ residents = register(
         ),
         load_options=(joinedload(Resident.university), joinedload(Resident.zone), *PAIRING_LOAD),
         title_attr="person_name",
-        validate=_validate,
+        validate=validate_resident,
         description="高校教师、学生常驻高新区（驻园师生）的登记。",
     )
 )

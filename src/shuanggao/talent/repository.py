@@ -1,4 +1,4 @@
-"""Queries of the talent domain, and the lookups its checks need (zones, universities, pairings)."""
+"""Queries of the talent domain."""
 
 from __future__ import annotations
 
@@ -7,30 +7,7 @@ import datetime as dt
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.talent.models import Resident
-from shuanggao.universities.models import University
-from shuanggao.zones.models import Zone
-
-
-def zone_exists(session: Session, zone_id: int) -> bool:
-    return session.scalar(select(Zone.id).where(Zone.id == zone_id)) is not None
-
-
-def university_exists(session: Session, university_id: int) -> bool:
-    found = session.scalar(select(University.id).where(University.id == university_id))
-    return found is not None
-
-
-def pairing_membership(session: Session, pairing_id: int) -> tuple[int, set[int]] | None:
-    """``(zone_id, {university_id, ...})`` of a pairing, or None if it does not exist."""
-    zone_id = session.scalar(select(Pairing.zone_id).where(Pairing.id == pairing_id))
-    if zone_id is None:
-        return None
-    members = session.scalars(
-        select(PairingUniversity.university_id).where(PairingUniversity.pairing_id == pairing_id)
-    )
-    return int(zone_id), set(members)
 
 
 def present_on(day: dt.date) -> ColumnElement[bool]:

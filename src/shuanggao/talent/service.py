@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.kit.service import read_scope
 from shuanggao.talent import repository
 from shuanggao.talent.registers import residents

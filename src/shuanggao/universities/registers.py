@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from shuanggao.kit.policy import PublicRead
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.universities.models import University
 from shuanggao.universities.schemas import UniversityCreate, UniversityRead, UniversityUpdate
 
-universities = register(
+universities = (
     Register(
         name="universities",
         label="高校",

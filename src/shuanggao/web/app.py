@@ -1,7 +1,7 @@
-"""Wire the web UI into the application: static files, HTML error pages and the page routers.
+"""Mount the app's web surface (``web/routes.py``): routers, installers, static files, HTML error
+pages, and the page hooks, navigation and home panels the pages read from ``app.state``.
 
-``shuanggao.main.create_app`` calls ``install(app)`` after the API and the domains' own page
-routers are mounted, so a domain page always wins over a generic one on the same path.
+``shuanggao.main.create_app`` calls ``install(app)`` once, after the error handlers.
 """
 
 from __future__ import annotations
@@ -10,12 +10,16 @@ import logging
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from shuanggao.errors import ErrorCode
-from shuanggao.web.templating import STATIC_DIR, environment, render
+from shuanggao.kit.api import crud_router
+from shuanggao.kit.http.errors import API_PREFIX
+from shuanggao.kit.http.templating import STATIC_DIR, environment, render
+from shuanggao.kit.register import all_registers
+from shuanggao.web import routes
 
 log = logging.getLogger("shuanggao.web")
 
@@ -78,12 +82,19 @@ def render_error_page(request: Request, status: int, body: dict[str, Any]) -> Re
 
 
 def install(app: FastAPI) -> None:
-    from shuanggao.web import audit_pages, dashboard, pages, transfer
-
     environment()  # build (and validate the loader paths of) the environment once at start-up
+    api = APIRouter(prefix=API_PREFIX)
+    for router in routes.API_ROUTERS:
+        api.include_router(router)
+    for reg in all_registers():
+        api.include_router(crud_router(reg))
+    app.include_router(api)
+    for router in routes.PAGE_ROUTERS:
+        app.include_router(router)
+    for install_one in routes.INSTALLERS:
+        install_one(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.state.render_error_page = render_error_page
-    app.include_router(transfer.router)
-    app.include_router(pages.router)
-    app.include_router(dashboard.router)
-    app.include_router(audit_pages.router)
+    app.state.page_hooks = routes.PAGE_HOOKS
+    app.state.nav_items = routes.NAV_ITEMS
+    app.state.home_panels = routes.HOME_PANELS

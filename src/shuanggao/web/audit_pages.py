@@ -13,29 +13,19 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
-from shuanggao.accounts.actor import ROLE_LABELS, Role
+from shuanggao.actor import ROLE_LABELS, Role
 from shuanggao.audit import service as audit
-from shuanggao.audit.labels import ChangeReader, action_label, all_actions, entity_labels
 from shuanggao.audit.repository import AuditQuery
 from shuanggao.errors import ValidationFailed
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.nav import NavItem, add_nav_item
-from shuanggao.web.templating import PageActor, render
+from shuanggao.kit.http.deps import SessionDep
+from shuanggao.kit.http.templating import PageActor, render
+from shuanggao.web.audit_labels import ChangeReader, action_label, all_actions, entity_labels
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
 
 
-add_nav_item(
-    NavItem(
-        "审计日志",
-        "/audit",
-        group="system",
-        roles=frozenset(audit.AUDIT_READERS),
-        order=10,
-    )
-)
 
 
 def _date(raw: str | None, name: str, errors: dict[str, str]) -> dt.date | None:

@@ -17,15 +17,16 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
+from shuanggao.clock import today
 from shuanggao.errors import NotFound
 from shuanggao.kit import service as kit
+from shuanggao.kit.http.deps import SessionDep
+from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.kit.register import get_register
 from shuanggao.pairings import service as pairings
 from shuanggao.programme.enums import FULL_COVERAGE_TARGET_YEAR
 from shuanggao.reports import service as reports
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.templating import PageActor, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,11 +51,11 @@ MAX_TREND_MONTHS = 24
 def parse_as_of(raw: str | None) -> tuple[dt.date, str]:
     """The chosen date (today when absent); an unreadable date falls back with a message."""
     if not raw:
-        return reports.today(), ""
+        return today(), ""
     try:
         return dt.date.fromisoformat(raw), ""
     except ValueError:
-        return reports.today(), f"日期“{raw}”无法识别，已显示截至今天的数字。"
+        return today(), f"日期“{raw}”无法识别，已显示截至今天的数字。"
 
 
 def trend_start(as_of: dt.date) -> dt.date:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.imports.fields import (
     EXPORT_JOINER,
     FieldSpec,
@@ -33,7 +33,7 @@ from shuanggao.kit.enums import LabeledEnum
 from shuanggao.kit.register import Register, get_register
 from shuanggao.kit.validation import field_errors
 from shuanggao.web import repository
-from shuanggao.web.hooks import page_hooks
+from shuanggao.web.hooks import HooksTable, page_hooks
 
 # A reference field offers a select when the target has at most this many rows for the actor.
 MAX_SELECT_OPTIONS = 200
@@ -85,10 +85,10 @@ def _enum_options(enum: type[Enum]) -> list[tuple[str, str]]:
 
 
 def ref_options(
-    session: Session, actor: Actor, target: Register[Any]
+    session: Session, actor: Actor, target: Register[Any], hooks: HooksTable
 ) -> list[tuple[str, str]] | None:
     """``[(id, title)]`` of the target records the actor can see, or None when there are many."""
-    custom = page_hooks(target.name).options
+    custom = page_hooks(hooks, target.name).options
     if custom is not None:
         found = custom(session, actor, MAX_SELECT_OPTIONS)
         return None if found is None else [(str(i), t) for i, t in found]
@@ -186,6 +186,7 @@ def build_fields(
     actor: Actor,
     reg: Register[Any],
     schema: type[BaseModel],
+    hooks: HooksTable,
     *,
     obj: Any = None,
     submitted: FormData | None = None,
@@ -203,7 +204,7 @@ def build_fields(
         ref_mode: str | None = None
         multiple = False
         if target is not None:
-            found = ref_options(session, actor, target)
+            found = ref_options(session, actor, target, hooks)
             if found is not None:
                 ref_mode, kind, options, multiple = "id", "select", found, spec.many
             else:

@@ -2,10 +2,8 @@
 
 Panels are built from the domain services (always scoped by the actor). A panel whose domain is
 not installed, or that has nothing to say to this role, is hidden — never filled with made-up
-numbers. Domains add their own panels with ``add_panel`` (e.g. the matches domain: new matches):
-
-    add_panel(HomePanel("new_matches", "新的匹配结果", roles=frozenset({Role.ENTERPRISE_USER}),
-                        build=lambda session, actor: {...}))
+numbers. The panels shown are listed in ``web/routes.py`` (``HOME_PANELS``: ``PANELS`` below
+plus the domains' own, e.g. the matches domain's new matches).
 
 ``build`` returns the panel's context — for the default template ``{"items": [{"label", "href",
 "meta", "badge"}], "total": N, "more_href": url, "empty": text}`` — or None to hide the panel.
@@ -13,16 +11,16 @@ numbers. Domains add their own panels with ``add_panel`` (e.g. the matches domai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.kit import service as kit
+from shuanggao.kit.http.nav import register_visible
 from shuanggao.kit.register import Register, get_register
-from shuanggao.web.nav import register_visible
 
 PanelBuilder = Callable[[Session, Actor], dict[str, Any] | None]
 LIST_TEMPLATE = "home/_list_panel.html"
@@ -38,13 +36,6 @@ class HomePanel:
     template: str = LIST_TEMPLATE
     order: int = 100
     wide: bool = False
-
-
-_PANELS: dict[str, HomePanel] = {}
-
-
-def add_panel(panel: HomePanel) -> None:
-    _PANELS[panel.key] = panel
 
 
 def _register(name: str, actor: Actor) -> Register[Any] | None:
@@ -165,7 +156,7 @@ def _coverage(session: Session, actor: Actor) -> dict[str, Any] | None:
         from shuanggao.pairings import service as pairings
     except ModuleNotFoundError:
         return None
-    from shuanggao.reports.service import today
+    from shuanggao.clock import today
 
     coverage = pairings.coverage(session, actor, today())
     return {"coverage": coverage}
@@ -248,7 +239,7 @@ def _match_feedback(session: Session, actor: Actor) -> dict[str, Any] | None:
     return {"total": counts.total, "states": states, "more_href": f"/r/{side}"}
 
 
-for _panel in (
+PANELS: tuple[HomePanel, ...] = (
     HomePanel(
         "reports_to_approve",
         "待审核的填报",
@@ -309,14 +300,15 @@ for _panel in (
         _own_supply,
         order=20,
     ),
-):
-    add_panel(_panel)
+)
 
 
-def panels_for(session: Session, actor: Actor) -> list[dict[str, Any]]:
+def panels_for(
+    session: Session, actor: Actor, panels: Iterable[HomePanel]
+) -> list[dict[str, Any]]:
     """The panels this actor sees, built, in order; hidden ones left out."""
     out: list[dict[str, Any]] = []
-    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
+    for panel in sorted(panels, key=lambda p: (p.order, p.key)):
         if actor.role not in panel.roles:
             continue
         data = panel.build(session, actor)

@@ -1,22 +1,25 @@
 """Register-specific tweaks of the generic register pages, without copying them.
 
-A domain (or the web package for the pages it owns) calls ``set_page_hooks`` once at import:
+Every register's hooks are listed in ``web/routes.py`` (``PAGE_HOOKS``), e.g.
 
-    set_page_hooks("pairings", PageHooks(
+    "pairings": PageHooks(
         list_fields=("zone_id", "university_ids", "batch", "status"),
         detail_links=lambda obj: [("“五个一”看板", f"/pairings/{obj.id}/board")],
-    ))
+    ),
+
+``create_app`` puts that table on ``app.state.page_hooks``; pages read it with ``hooks_table``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 
 # (label, href) pairs shown as buttons on a record's detail page.
 DetailLinks = Callable[[Any], list[tuple[str, str]]]
@@ -41,12 +44,15 @@ class PageHooks:
     options: Options | None = None
 
 
-_HOOKS: dict[str, PageHooks] = {}
+HooksTable = Mapping[str, PageHooks]
+NO_HOOKS = PageHooks()
 
 
-def set_page_hooks(register_name: str, hooks: PageHooks) -> None:
-    _HOOKS[register_name] = hooks
+def hooks_table(request: Request) -> HooksTable:
+    """The app's page hooks by register name (``web/routes.py`` lists them)."""
+    table: HooksTable = getattr(request.app.state, "page_hooks", {})
+    return table
 
 
-def page_hooks(register_name: str) -> PageHooks:
-    return _HOOKS.get(register_name, PageHooks())
+def page_hooks(table: HooksTable, register_name: str) -> PageHooks:
+    return table.get(register_name, NO_HOOKS)

@@ -6,44 +6,27 @@ are the services' (the same ones the JSON API calls).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from shuanggao.accounts.actor import Actor, Role
+from shuanggao.actor import Actor, Role
 from shuanggao.errors import AppError, ErrorCode, Forbidden, NotFound
 from shuanggao.imports.fields import field_specs
 from shuanggao.kit import service
+from shuanggao.kit.http.deps import FormDep, SessionDep
+from shuanggao.kit.http.flash import add_flash
+from shuanggao.kit.http.nav import register_visible
+from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.kit.register import Register, get_register
-from shuanggao.web import builtin_hooks, forms, home, views
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.flash import add_flash
-from shuanggao.web.hooks import page_hooks
-from shuanggao.web.nav import register_visible
-from shuanggao.web.templating import PageActor, render
+from shuanggao.web import forms, home, views
+from shuanggao.web.hooks import HooksTable, hooks_table, page_hooks
 
 router = APIRouter(include_in_schema=False)
-
-# Page tweaks of registers the web package extends are registered on import.
-_ = builtin_hooks
-
-
-async def form_data(request: Request) -> dict[str, str | list[str]]:
-    """The submitted form as ``{name: value}`` (a list where a name repeats)."""
-    form = await request.form()
-    data: dict[str, str | list[str]] = {}
-    for key in form:
-        values = [v for v in form.getlist(key) if isinstance(v, str)]
-        data[key] = values if len(values) > 1 else (values[0] if values else "")
-    return data
-
-
-FormDep = Annotated[dict[str, str | list[str]], Depends(form_data)]
-
 
 def register_for(name: str, actor: Actor) -> Register[Any]:
     try:
@@ -75,8 +58,8 @@ def _tenant_defaults(actor: Actor) -> dict[str, Any]:
     return defaults
 
 
-def _can_create(reg: Register[Any], actor: Actor) -> bool:
-    if not _can_write(actor) or not page_hooks(reg.name).allow_create:
+def _can_create(hooks: HooksTable, reg: Register[Any], actor: Actor) -> bool:
+    if not _can_write(actor) or not page_hooks(hooks, reg.name).allow_create:
         return False
     return reg.policy.can_create(actor, _tenant_defaults(actor))
 
@@ -88,7 +71,7 @@ def _can_create(reg: Register[Any], actor: Actor) -> bool:
 
 @router.get("/", response_class=HTMLResponse)
 def home_page(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
-    panels = home.panels_for(session, actor)
+    panels = home.panels_for(session, actor, request.app.state.home_panels)
     return render(request, "pages/home.html", {"panels": panels})
 
 
@@ -114,7 +97,7 @@ def register_list(name: str, request: Request, session: SessionDep, actor: PageA
     page = service.list_records(
         session, actor, reg, q=q, filters=filters, sort=sort, page=page_no, page_size=page_size
     )
-    specs = views.list_specs(reg)
+    specs = views.list_specs(reg, hooks_table(request))
     rows = [
         {
             "obj": obj,
@@ -139,7 +122,7 @@ def register_list(name: str, request: Request, session: SessionDep, actor: PageA
         "page_sizes": views.PAGE_SIZES,
         "filtered": bool(q or filters),
         "bad_filters": bad_filters,
-        "can_create": _can_create(reg, actor),
+        "can_create": _can_create(hooks_table(request), reg, actor),
         "export_query": urlencode(
             [(k, v) for k, v in params.multi_items() if k not in ("page", "page_size") and v]
         ),
@@ -147,7 +130,7 @@ def register_list(name: str, request: Request, session: SessionDep, actor: PageA
     }
     if request.headers.get("HX-Target") == "table-region":
         return render(request, "register/_table.html", context)
-    context["filters"] = views.filter_controls(session, actor, reg, params)
+    context["filters"] = views.filter_controls(session, actor, reg, params, hooks_table(request))
     return render(request, "register/list.html", context)
 
 
@@ -172,11 +155,19 @@ def _render_form(
 ) -> HTMLResponse:
     editing = obj is not None
     schema = reg.update_schema if editing else reg.create_schema
-    exclude = page_hooks(reg.name).form_exclude
+    table = hooks_table(request)
+    exclude = page_hooks(table, reg.name).form_exclude
     fields = [
         f
         for f in forms.build_fields(
-            session, actor, reg, schema, obj=obj, submitted=submitted, defaults=defaults
+            session,
+            actor,
+            reg,
+            schema,
+            table,
+            obj=obj,
+            submitted=submitted,
+            defaults=defaults,
         )
         if f.name not in exclude
     ]
@@ -211,7 +202,7 @@ def _render_form(
 @router.get("/r/{name}/new", response_class=HTMLResponse)
 def register_new(name: str, request: Request, session: SessionDep, actor: PageActor) -> Response:
     reg = register_for(name, actor)
-    if not _can_create(reg, actor):
+    if not _can_create(hooks_table(request), reg, actor):
         raise Forbidden()
     defaults = _tenant_defaults(actor)
     defaults.update({k: v for k, v in request.query_params.items() if v})
@@ -276,7 +267,7 @@ def register_detail(
 ) -> Response:
     reg = register_for(name, actor)
     obj = service.get_record(session, actor, reg, obj_id)
-    hooks = page_hooks(reg.name)
+    hooks = page_hooks(hooks_table(request), reg.name)
     specs = field_specs(reg)
     fields = [
         {"label": s.header, "value": value, "wide": s.field in forms.LONG_TEXT_FIELDS}

@@ -14,19 +14,19 @@ from fastapi import APIRouter, File, Request, UploadFile
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.errors import AppError, NotFound
 from shuanggao.imports import exports
 from shuanggao.imports import service as imports
 from shuanggao.imports.errors import FileTooLarge
 from shuanggao.imports.fields import field_specs
 from shuanggao.imports.models import ImportStatus
+from shuanggao.kit.http.deps import FormDep, SessionDep
+from shuanggao.kit.http.flash import add_flash
+from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.kit.register import Register
 from shuanggao.web import tasks, views
-from shuanggao.web.deps import SessionDep
-from shuanggao.web.flash import add_flash
-from shuanggao.web.pages import FormDep, register_for
-from shuanggao.web.templating import PageActor, render
+from shuanggao.web.pages import register_for
 
 router = APIRouter(include_in_schema=False)
 

@@ -17,16 +17,16 @@ from markupsafe import Markup, escape
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts.actor import Actor
+from shuanggao.actor import Actor
 from shuanggao.errors import NotFound
 from shuanggao.imports.fields import FieldSpec, Kind, enum_label, field_specs
 from shuanggao.kit import service
 from shuanggao.kit.enums import LabeledEnum
+from shuanggao.kit.http.templating import fmt_date, fmt_number, fmt_yuan_exact
 from shuanggao.kit.register import Filter, Register, all_registers, get_register
 from shuanggao.web import repository
 from shuanggao.web.forms import LONG_TEXT_FIELDS, MAX_SELECT_OPTIONS, ref_options
-from shuanggao.web.hooks import page_hooks
-from shuanggao.web.templating import fmt_date, fmt_number, fmt_yuan_exact
+from shuanggao.web.hooks import HooksTable, page_hooks
 
 MAX_LIST_COLUMNS = 6
 PAGE_SIZES = (20, 50, 100)
@@ -37,9 +37,9 @@ def specs_by_field(reg: Register[Any]) -> dict[str, FieldSpec]:
     return {s.field: s for s in field_specs(reg)}
 
 
-def list_specs(reg: Register[Any]) -> list[FieldSpec]:
+def list_specs(reg: Register[Any], table: HooksTable) -> list[FieldSpec]:
     by_field = specs_by_field(reg)
-    hooks = page_hooks(reg.name)
+    hooks = page_hooks(table, reg.name)
     if hooks.list_fields is not None:
         return [by_field[f] for f in hooks.list_fields if f in by_field]
     chosen = [
@@ -278,7 +278,11 @@ def parse_filters(
 
 
 def filter_controls(
-    session: Session, actor: Actor, reg: Register[Any], params: Mapping[str, str]
+    session: Session,
+    actor: Actor,
+    reg: Register[Any],
+    params: Mapping[str, str],
+    hooks: HooksTable,
 ) -> list[FilterControl]:
     controls: list[FilterControl] = []
     for flt in reg.filters:
@@ -298,7 +302,7 @@ def filter_controls(
             continue
         target = _filter_ref_target(reg, flt)
         if target is not None:
-            found = ref_options(session, actor, target)
+            found = ref_options(session, actor, target, hooks)
             if found is not None:
                 controls.append(FilterControl(flt.name, flt.label, "select", current, found))
             elif current:
@@ -355,7 +359,7 @@ def related_blocks(
             target = _filter_ref_target(other, flt)
             if target is not reg:
                 continue
-            from shuanggao.web.nav import register_visible
+            from shuanggao.kit.http.nav import register_visible
 
             if not register_visible(other, actor):
                 break

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from shuanggao.kit.policy import PublicRead
-from shuanggao.kit.register import Column, Filter, Register, register
+from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.zones.models import Zone
 from shuanggao.zones.schemas import ZoneCreate, ZoneRead, ZoneUpdate
 
-zones = register(
+zones = (
     Register(
         name="zones",
         label="高新区",

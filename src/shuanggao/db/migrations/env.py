@@ -1,14 +1,13 @@
-"""Alembic environment: batch mode on SQLite, the models found by domain discovery."""
+"""Alembic environment: batch mode on SQLite, the models listed in ``shuanggao.domains``."""
 
 from __future__ import annotations
 
 from alembic import context
 
+import shuanggao.domains  # noqa: F401  (imports every models module into the metadata)
 from shuanggao.db.base import Base
 from shuanggao.db.session import build_engine
-from shuanggao.kit.discovery import load_models
 
-load_models()
 config = context.config
 target_metadata = Base.metadata
 

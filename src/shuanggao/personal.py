@@ -1,0 +1,166 @@
+"""The personal-information inventory (PIPL 6, 19, 51; checklist PI-01, PI-02).
+
+Every column that holds personal information is declared once in ``INVENTORY``: its category,
+purpose, legal basis, retention, who may see it in full and how it is masked for everyone else.
+The kit applies it wherever rows leave the server — the register API (``Register.present``),
+register pages, exports — and the audit trail masks the same fields (``audit.service.sanitize``).
+``tests/kit/test_personal.py`` walks every register and role and fails on a personal column that
+is not declared here or a full value shown to a role not allowed to see it.
+
+Who sees a field in full: a role in ``full_roles``; with ``keepers_only`` also only on rows the
+actor may modify (the enterprise's own users, the zone that keeps it) — the register's policy
+decides. Everyone else who may read the row sees ``mask(value)``. Fields a register hides
+altogether from a reader (``Register.hidden_fields``) stay hidden.
+
+No national standard fixes a masking pattern (GB/T 35273 only says displayed PI should be
+de-identified); phones show the first 3 and last 4 digits (``138****5678``), ID numbers the
+first 3 and last 4 (``320***********1234``), names the surname (``张*``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from shuanggao.actor import Role
+
+ALL_ROLES = frozenset(Role)
+
+
+def mask_phone(value: str) -> str:
+    """``13812345678`` → ``138****5678``; other lengths keep 3 leading and 4 trailing digits."""
+    digits = [i for i, ch in enumerate(value) if ch.isdigit()]
+    if len(digits) < 8:
+        return "*" * len(value)
+    hide = set(digits[3:-4])
+    return "".join("*" if i in hide else ch for i, ch in enumerate(value))
+
+
+def mask_id_number(value: str) -> str:
+    """``320102199001011234`` → ``320***********1234``."""
+    if len(value) < 8:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_name(value: str) -> str:
+    """``张三丰`` → ``张**``; a Latin name keeps its first letter."""
+    value = value.strip()
+    if len(value) <= 1:
+        return value
+    return value[0] + "*" * (len(value) - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalField:
+    table: str
+    field: str
+    category: str  # 个人信息类别
+    purpose: str  # 处理目的
+    legal_basis: str  # 处理依据（PIPL 第 13 条）
+    retention: str  # 保存期限
+    full_roles: frozenset[Role]
+    mask: Callable[[str], str]
+    keepers_only: bool = False
+    sensitive: bool = False  # 敏感个人信息 (PIPL 28; ID numbers per GB/T 35273)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.table, self.field)
+
+
+DUTY = "履行法定职责（PIPL 第 13 条第 1 款第 3 项：省科技厅双高协同工作）"
+CONTRACT = "订立、履行个人作为一方当事人的合同所必需（PIPL 第 13 条第 1 款第 2 项）"
+HR = "按照依法制定的劳动规章制度和集体合同实施人力资源管理所必需（PIPL 第 13 条第 1 款第 2 项）"
+PROGRAMME = "双高协同计划期内及结束后 3 年"
+ACCOUNT = "账号存续期间；注销后 6 个月"
+
+INVENTORY: tuple[PersonalField, ...] = (
+    PersonalField(
+        "enterprise", "contact_person", "基本个人信息（姓名）",
+        "高新区联系企业、组织对接", DUTY, PROGRAMME,
+        full_roles=ALL_ROLES, mask=mask_name,
+    ),
+    PersonalField(
+        "enterprise", "phone", "个人通信信息（手机号码）",
+        "高新区联系企业联系人", DUTY, PROGRAMME,
+        full_roles=frozenset({Role.ZONE_ADMIN, Role.ENTERPRISE_USER}),
+        mask=mask_phone, keepers_only=True,
+    ),
+    PersonalField(
+        "demand", "contact_person", "基本个人信息（姓名）",
+        "需求对接时联系企业", DUTY, PROGRAMME,
+        full_roles=ALL_ROLES, mask=mask_name,
+    ),
+    PersonalField(
+        "demand", "phone", "个人通信信息（手机号码）",
+        "需求对接时联系企业联系人", DUTY, PROGRAMME,
+        full_roles=frozenset({Role.ZONE_ADMIN, Role.ENTERPRISE_USER}),
+        mask=mask_phone, keepers_only=True,
+    ),
+    PersonalField(
+        "supply_item", "owner_name", "基本个人信息（姓名）",
+        "向企业展示成果负责人，促成对接", CONTRACT, PROGRAMME,
+        full_roles=ALL_ROLES, mask=mask_name,
+    ),
+    PersonalField(
+        "resident", "person_name", "基本个人信息（姓名）、教育工作信息",
+        "统计驻区师生、核对驻区记录", HR, PROGRAMME,
+        full_roles=ALL_ROLES, mask=mask_name,
+    ),
+    PersonalField(
+        "app_user", "display_name", "基本个人信息（姓名）",
+        "识别账号、记录操作人", CONTRACT, ACCOUNT,
+        full_roles=ALL_ROLES, mask=mask_name,
+    ),
+)  # fmt: skip
+
+_BY_TABLE: dict[str, dict[str, PersonalField]] = {}
+for _f in INVENTORY:
+    if _f.field in _BY_TABLE.setdefault(_f.table, {}):
+        raise RuntimeError(f"personal field {_f.table}.{_f.field} declared twice")
+    _BY_TABLE[_f.table][_f.field] = _f
+
+
+def fields_of(table: str) -> dict[str, PersonalField]:
+    return _BY_TABLE.get(table, {})
+
+
+def masked_field_names() -> frozenset[str]:
+    """Column names whose values the audit trail masks (every non-name personal field)."""
+    return frozenset(f.field for f in INVENTORY if f.mask is not mask_name)
+
+
+def masked(pf: PersonalField, value: Any) -> Any:
+    if isinstance(value, str) and value:
+        return pf.mask(value)
+    return value
+
+
+def sees_in_full(pf: PersonalField, role: Role, may_modify: Callable[[], bool]) -> bool:
+    if role not in pf.full_roles:
+        return False
+    return not pf.keepers_only or may_modify()
+
+
+def masked_values_left(table: str, values: dict[str, Any]) -> list[str]:
+    """Declared fields whose new value is still a masked form (``*``): never stored."""
+    declared = fields_of(table)
+    return [
+        name
+        for name, value in values.items()
+        if name in declared
+        and declared[name].mask is not mask_name
+        and isinstance(value, str)
+        and "*" in value
+    ]
+
+
+def is_masked_echo(table: str, field: str, old: Any, new: Any) -> bool:
+    """``new`` is the masked form of ``old``: an export re-imported, a form sent back unchanged —
+    not a new value (writing it would destroy the real one)."""
+    pf = fields_of(table).get(field)
+    if pf is None or not isinstance(old, str) or not old or old == new:
+        return False
+    return bool(masked(pf, old) == new)

@@ -1,0 +1,94 @@
+"""Audit-log files: CSV (UTF-8 with BOM, for Excel) or xlsx, with Chinese headers.
+
+Actions and object types are in Chinese; 修改前/修改后 name each field by its register's header,
+enums by their label and references by the record's name (``web/audit_labels.py``).
+
+Cells that a spreadsheet would run as a formula (starting with = + - @ tab or CR) are prefixed
+with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy.orm import Session
+
+from shuanggao.audit.models import AuditEvent
+from shuanggao.clock import CHINA_TZ
+from shuanggao.web.audit_labels import ChangeReader, action_label, entity_labels
+
+HEADERS = (
+    "时间（北京时间）",
+    "操作人",
+    "角色",
+    "IP 地址",
+    "操作",
+    "对象类型",
+    "对象编号",
+    "摘要",
+    "修改前",
+    "修改后",
+)
+BEIJING = CHINA_TZ
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # Control characters (other than tab/newline) cannot be stored in a worksheet or shown.
+    text = str(ILLEGAL_CHARACTERS_RE.sub("", text))
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def rows(session: Session, events: Sequence[AuditEvent]) -> list[list[str]]:
+    from shuanggao.actor import ROLE_LABELS, Role
+
+    reader = ChangeReader(session)
+    entities = entity_labels()
+    out = []
+    for e in events:
+        before, after = reader.flat(e.entity, e.before, e.after)
+        try:
+            role = ROLE_LABELS[Role(e.actor_role)]
+        except ValueError:
+            role = e.actor_role
+        out.append(
+            [
+                _safe(e.at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")),
+                _safe(e.actor_name),
+                _safe(role),
+                _safe(e.ip),
+                _safe(action_label(e.action)),
+                _safe(entities.get(e.entity, e.entity)),
+                _safe(e.entity_id),
+                _safe(e.summary),
+                _safe(before),
+                _safe(after),
+            ]
+        )
+    return out
+
+
+def to_csv(session: Session, events: Sequence[AuditEvent]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    writer.writerows(rows(session, events))
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx(session: Session, events: Sequence[AuditEvent]) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("审计日志")
+    ws.append(list(HEADERS))
+    for row in rows(session, events):
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
