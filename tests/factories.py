@@ -608,3 +608,10 @@ def create_match(
     session.add(match)
     session.flush()
     return match
+
+
+def version_of(session: Session, obj: Any) -> int:
+    """The row's current optimistic-lock version (updates must send it), read afresh."""
+    session.refresh(obj)
+    version: int = obj.version
+    return version

@@ -7,8 +7,9 @@ Domain errors subclass ``AppError`` in their own ``errors.py``. Handlers render 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class ErrorCode(StrEnum):
@@ -32,6 +33,8 @@ class ErrorCode(StrEnum):
     MODEL_MISSING = "model_missing"
     PASSWORD_CHANGE_REQUIRED = "password_change_required"  # noqa: S105 - an error code
     TOTP_ENROLMENT_REQUIRED = "totp_enrolment_required"
+    VERSION_REQUIRED = "version_required"
+    DATABASE_BUSY = "database_busy"
     UNSAFE_PRODUCTION = "unsafe_production_settings"
     DATABASE_UNAVAILABLE = "database_unavailable"
     BODY_TOO_LARGE = "body_too_large"
@@ -48,6 +51,8 @@ class AppError(Exception):
     code: ErrorCode = ErrorCode.VALIDATION
     status: int = 400
     message: str = "请求无效。"
+    # Response headers the handler adds (e.g. ``Retry-After`` on a busy database).
+    headers: ClassVar[Mapping[str, str]] = {}
 
     def __init__(
         self,
@@ -109,3 +114,20 @@ class InUse(AppError):
     code = ErrorCode.IN_USE
     status = 409
     message = "该记录仍被其他记录引用，不能删除。"
+
+
+class VersionRequired(AppError):
+    """An update that does not name the version it was made from cannot be checked."""
+
+    code = ErrorCode.VERSION_REQUIRED
+    status = 428
+    message = "请提交您所编辑记录的版本号（version），以免覆盖他人的修改。"
+
+
+class DatabaseBusy(AppError):
+    """The database could not take the request now (locked, pool exhausted, lock timeout)."""
+
+    code = ErrorCode.DATABASE_BUSY
+    status = 503
+    message = "系统繁忙，请稍后重试。"
+    headers: ClassVar[Mapping[str, str]] = {"Retry-After": "2"}

@@ -13,6 +13,7 @@ from shuanggao.audit.models import AuditEvent
 from shuanggao.demand.models import Demand
 from tests.conftest import ClientFor
 from tests.demand.world import World, build_world
+from tests.factories import version_of
 
 
 @pytest.fixture
@@ -96,7 +97,10 @@ def test_enterprise_user_writes_only_its_own_demands(
     assert resp.status_code == 403
     public_other = world.demands["public"]
     other = client_for(world.actors["ent_b"])
-    resp = other.patch(f"/api/v1/demands/{public_other.id}", json={"title": "被改了"})
+    resp = other.patch(
+        f"/api/v1/demands/{public_other.id}",
+        json={"version": version_of(session, public_other), "title": "被改了"},
+    )
     assert resp.status_code == 403
     session.refresh(public_other)
     assert public_other.title == "公开需求：储能安全"
@@ -218,7 +222,10 @@ def _check_no_triage(who: str, world: World, client_for: ClientFor, session: Ses
 def test_triage_state_is_not_set_by_plain_edits(world: World, client_for: ClientFor) -> None:
     demand = world.demands["public"]
     client = client_for(world.actors["zone_a"])
-    resp = client.patch(f"/api/v1/demands/{demand.id}", json={"triage_state": "long_term"})
+    resp = client.patch(
+        f"/api/v1/demands/{demand.id}",
+        json={"version": demand.version, "triage_state": "long_term"},
+    )
     assert resp.status_code == 200
     assert resp.json()["triage_state"] == "pending"
 

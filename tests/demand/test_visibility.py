@@ -52,7 +52,10 @@ def _check_anonymous(who: str, world: World, client_for: ClientFor) -> None:
         client.get("/api/v1/demands", params={"q": "热失控"}).text,
         client.get("/api/v1/demands", params={"visibility": "anonymous"}).text,
         # Errors must not leak it either: a bad update and a forbidden triage.
-        client.patch(f"/api/v1/demands/{anon.id}", json={"budget_min": -1}).text,
+        client.patch(
+            f"/api/v1/demands/{anon.id}",
+            json={"version": anon.version, "budget_min": -1},
+        ).text,
         client.post(f"/api/v1/demands/{anon.id}/triage", json={"state": "长期攻关"}).text,
         # Exports (API and page), the register pages, the edit form.
         client.get("/api/v1/exports/demands", params={"format": "csv"}).content.decode("utf-8-sig"),

@@ -19,6 +19,7 @@ from tests.factories import (
     create_university,
     create_zone,
     valid_credit_code,
+    version_of,
 )
 
 
@@ -106,7 +107,13 @@ def test_zone_admin_scope(client_for: ClientFor, session: Session) -> None:
     client = client_for(zone_admin(own.zone_id))
     assert [i["id"] for i in client.get("/api/v1/enterprises").json()["items"]] == [own.id]
     assert client.get(f"/api/v1/enterprises/{other.id}").status_code == 404
-    assert client.patch(f"/api/v1/enterprises/{other.id}", json={"note": "x"}).status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/enterprises/{other.id}",
+            json={"version": version_of(session, other), "note": "x"},
+        ).status_code
+        == 404
+    )
     created = client.post(
         "/api/v1/enterprises",
         json={
@@ -132,16 +139,25 @@ def test_enterprise_user_edits_own_profile_only(client_for: ClientFor, session: 
     assert [i["id"] for i in client.get("/api/v1/enterprises").json()["items"]] == [own.id]
     assert client.get(f"/api/v1/enterprises/{other.id}").status_code == 404
     ok = client.patch(
-        f"/api/v1/enterprises/{own.id}", json={"address": "南京市江宁区", "phone": "025-5211111"}
+        f"/api/v1/enterprises/{own.id}",
+        json={
+            "version": version_of(session, own),
+            "address": "南京市江宁区",
+            "phone": "025-5211111",
+        },
     )
     assert ok.status_code == 200, ok.text
     assert ok.json()["address"] == "南京市江宁区"
     code = client.patch(
-        f"/api/v1/enterprises/{own.id}", json={"credit_code": valid_credit_code(777003)}
+        f"/api/v1/enterprises/{own.id}",
+        json={"version": version_of(session, own), "credit_code": valid_credit_code(777003)},
     )
     assert code.status_code == 403
     assert set(code.json()["fields"]) == {"credit_code"}
-    moved = client.patch(f"/api/v1/enterprises/{own.id}", json={"zone_id": other.zone_id})
+    moved = client.patch(
+        f"/api/v1/enterprises/{own.id}",
+        json={"version": version_of(session, own), "zone_id": other.zone_id},
+    )
     assert moved.status_code == 403
     assert client.delete(f"/api/v1/enterprises/{own.id}").status_code == 403
     created = client.post(
@@ -182,7 +198,10 @@ def test_university_reads_enterprises_it_works_with(
     )
     assert client.get(f"/api/v1/enterprises/{stranger.id}").status_code == 404
     # University administrators read enterprise profiles but do not edit them.
-    denied = client.patch(f"/api/v1/enterprises/{served.id}", json={"note": "x"})
+    denied = client.patch(
+        f"/api/v1/enterprises/{served.id}",
+        json={"version": version_of(session, served), "note": "x"},
+    )
     assert denied.status_code == 403
     session.expire_all()
     assert session.get(Enterprise, served.id).note is None  # type: ignore[union-attr]

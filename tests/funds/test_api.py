@@ -20,6 +20,7 @@ from tests.factories import (
     create_project,
     create_university,
     create_zone,
+    version_of,
 )
 
 
@@ -142,7 +143,8 @@ def test_investments_may_not_exceed_the_fund_size(
     assert exact.status_code == 201, exact.text
     # Raising an existing investment past the size is refused as well.
     raised = admin_client.patch(
-        f"/api/v1/fund_investments/{exact.json()['id']}", json={"amount": "400000.01"}
+        f"/api/v1/fund_investments/{exact.json()['id']}",
+        json={"amount": "400000.01", "version": exact.json()["version"]},
     )
     assert raised.status_code == 422
     assert repository.invested_total(session, fund.id) == Decimal("1000000.00")
@@ -151,7 +153,10 @@ def test_investments_may_not_exceed_the_fund_size(
 def test_fund_size_cannot_drop_below_invested(admin_client: TestClient, session: Session) -> None:
     fund = create_conversion_fund(session, size=Decimal("1000000.00"))
     create_fund_investment(session, fund=fund, amount=Decimal("600000.00"))
-    resp = admin_client.patch(f"/api/v1/conversion_funds/{fund.id}", json={"size": "599999.99"})
+    resp = admin_client.patch(
+        f"/api/v1/conversion_funds/{fund.id}",
+        json={"version": version_of(session, fund), "size": "599999.99"},
+    )
     assert resp.status_code == 422
     assert set(resp.json()["fields"]) == {"size"}
     session.expire_all()
@@ -216,7 +221,10 @@ def test_zone_admin_invests_only_from_own_funds(client_for: ClientFor, session: 
     assert denied.status_code == 422
     assert set(denied.json()["fields"]) == {"fund_id"}
     assert (
-        client.patch(f"/api/v1/fund_investments/{theirs.id}", json={"amount": "2"}).status_code
+        client.patch(
+            f"/api/v1/fund_investments/{theirs.id}",
+            json={"version": version_of(session, theirs), "amount": "2"},
+        ).status_code
         == 404
     )
     assert _count(session, FundInvestment) == 1

@@ -45,6 +45,7 @@ def test_edit_reindexes_only_the_changed_item(
         supply_items,
         vision.id,
         {"title": "高光谱农产品分选", "abstract": "高光谱成像的农产品品质无损分选"},
+        expected_version=vision.version,
     )
     assert index.sync(session) == SyncReport(updated=1)
     # Only the edited item was embedded again, with its new text.
@@ -66,6 +67,7 @@ def test_edit_reindexes_only_the_changed_item(
         supply_items,
         vision.id,
         {"title": "工业机器视觉缺陷检测", "abstract": "基于深度学习的机器视觉表面缺陷检测"},
+        expected_version=vision.version,
     )
     assert index.sync(session) == SyncReport(updated=1)
     assert len(encoder.passages) == 4

@@ -17,6 +17,7 @@ from tests.factories import (
     create_pilot_element,
     create_university,
     create_zone,
+    version_of,
 )
 
 
@@ -78,7 +79,11 @@ def test_update_members_through_api(admin_client: TestClient, session: Session) 
     pairing = create_pairing(session, universities=[a, b])
     # Replace the members: the old lead (a) is gone, so the first listed (c) leads.
     resp = admin_client.patch(
-        f"/api/v1/pairings/{pairing.id}", json={"university_ids": [c.id, b.id], "version": 1}
+        f"/api/v1/pairings/{pairing.id}",
+        json={
+            "university_ids": [c.id, b.id],
+            "version": 1,
+        },
     )
     assert resp.status_code == 200, resp.text
     body = resp.json()
@@ -87,7 +92,10 @@ def test_update_members_through_api(admin_client: TestClient, session: Session) 
     assert body["version"] == 2
     assert links(session, pairing.id) == [(c.id, True, 0), (b.id, False, 1)]
     # Change only the lead.
-    resp = admin_client.patch(f"/api/v1/pairings/{pairing.id}", json={"lead_university_id": b.id})
+    resp = admin_client.patch(
+        f"/api/v1/pairings/{pairing.id}",
+        json={"version": version_of(session, pairing), "lead_university_id": b.id},
+    )
     assert resp.status_code == 200, resp.text
     assert resp.json()["university_ids"] == [b.id, c.id]
     assert resp.json()["lead_university_id"] == b.id
@@ -102,7 +110,10 @@ def test_update_members_through_api(admin_client: TestClient, session: Session) 
 def test_lead_must_be_a_member(admin_client: TestClient, session: Session) -> None:
     a, b = create_university(session), create_university(session)
     pairing = create_pairing(session, universities=[a])
-    resp = admin_client.patch(f"/api/v1/pairings/{pairing.id}", json={"lead_university_id": b.id})
+    resp = admin_client.patch(
+        f"/api/v1/pairings/{pairing.id}",
+        json={"version": version_of(session, pairing), "lead_university_id": b.id},
+    )
     assert resp.status_code == 422
     assert set(resp.json()["fields"]) == {"lead_university_id"}
     assert links(session, pairing.id) == [(a.id, True, 0)]
@@ -189,11 +200,22 @@ def test_zone_admin_scope(client_for: ClientFor, session: Session) -> None:
     assert [i["id"] for i in listed["items"]] == [own.id]
     assert listed["total"] == 1
     assert client.get(f"/api/v1/pairings/{other.id}").status_code == 404
-    denied = client.patch(f"/api/v1/pairings/{other.id}", json={"note": "篡改"})
+    denied = client.patch(
+        f"/api/v1/pairings/{other.id}", json={"version": version_of(session, other), "note": "篡改"}
+    )
     assert denied.status_code == 404
-    assert client.patch(f"/api/v1/pairings/{own.id}", json={"note": "已签约"}).status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/pairings/{own.id}",
+            json={"version": version_of(session, own), "note": "已签约"},
+        ).status_code
+        == 200
+    )
     # May not move their pairing to another zone, nor create one for another zone.
-    moved = client.patch(f"/api/v1/pairings/{own.id}", json={"zone_id": other.zone_id})
+    moved = client.patch(
+        f"/api/v1/pairings/{own.id}",
+        json={"version": version_of(session, own), "zone_id": other.zone_id},
+    )
     assert moved.status_code == 403
     uni = create_university(session)
     created = client.post(
@@ -217,7 +239,9 @@ def test_university_roles_read_their_pairings_only(client_for: ClientFor, sessio
     assert [i["id"] for i in client.get("/api/v1/pairings").json()["items"]] == [mine.id]
     assert client.get(f"/api/v1/pairings/{theirs.id}").status_code == 404
     # University administrators take part in a pairing but do not edit it.
-    denied = client.patch(f"/api/v1/pairings/{mine.id}", json={"note": "改"})
+    denied = client.patch(
+        f"/api/v1/pairings/{mine.id}", json={"version": version_of(session, mine), "note": "改"}
+    )
     assert denied.status_code == 403
     session.expire_all()
     assert session.get(Pairing, mine.id).note is None  # type: ignore[union-attr]
@@ -319,11 +343,13 @@ def test_pilot_elements_written_by_zone_and_member_universities(
     assert resp.json()["fields"] == {"pairing_id": "结对不存在"}
     assert outsider_client.get(f"/api/v1/pilot_elements/{element_id}").status_code == 404
     other_zone = client_for(zone_admin(other.zone_id))
-    resp = other_zone.patch(f"/api/v1/pilot_elements/{element_id}", json={"status": "已落地"})
+    resp = other_zone.patch(
+        f"/api/v1/pilot_elements/{element_id}", json={"status": "已落地", "version": 1}
+    )
     assert resp.status_code == 404
     # Nor move an item into a pairing they cannot see.
     resp = client_for(zone_admin(pairing.zone_id)).patch(
-        f"/api/v1/pilot_elements/{element_id}", json={"pairing_id": other.id}
+        f"/api/v1/pilot_elements/{element_id}", json={"pairing_id": other.id, "version": 1}
     )
     assert resp.status_code == 422
     session.expire_all()
@@ -337,7 +363,7 @@ def test_pilot_elements_written_by_zone_and_member_universities(
     assert session.scalar(select(func.count()).select_from(PilotElement)) == 1
     landed = client_for(zone_admin(pairing.zone_id)).patch(
         f"/api/v1/pilot_elements/{element_id}",
-        json={"status": "已落地", "status_date": "2025-11-01"},
+        json={"status": "已落地", "status_date": "2025-11-01", "version": 1},
     )
     assert landed.status_code == 200 and landed.json()["status"] == "landed"
 

@@ -19,6 +19,7 @@ from tests.factories import (
     create_programme_fact,
     create_university,
     create_zone,
+    version_of,
 )
 
 
@@ -181,14 +182,25 @@ def test_lead_can_stay_unknown(session: Session, admin_client: TestClient) -> No
     # Adding a member keeps the lead unknown; naming one sets it.
     pairing = service.create_or_update_pairing(session, actor, zone.id, [c.id], "pilot_2025")
     assert (pairing.university_ids, pairing.lead_university_id) == ([a.id, b.id, c.id], None)
-    resp = admin_client.patch(f"/api/v1/pairings/{pairing.id}", json={"lead_university_id": b.id})
+    resp = admin_client.patch(
+        f"/api/v1/pairings/{pairing.id}",
+        json={"version": version_of(session, pairing), "lead_university_id": b.id},
+    )
     assert resp.status_code == 200, resp.text
     assert resp.json()["university_ids"] == [b.id, a.id, c.id]
     assert resp.json()["lead_university_id"] == b.id
-    resp = admin_client.patch(f"/api/v1/pairings/{pairing.id}", json={"lead_unknown": True})
+    resp = admin_client.patch(
+        f"/api/v1/pairings/{pairing.id}",
+        json={"version": version_of(session, pairing), "lead_unknown": True},
+    )
     assert resp.json()["lead_university_id"] is None
     both = admin_client.patch(
-        f"/api/v1/pairings/{pairing.id}", json={"lead_unknown": True, "lead_university_id": a.id}
+        f"/api/v1/pairings/{pairing.id}",
+        json={
+            "version": version_of(session, pairing),
+            "lead_unknown": True,
+            "lead_university_id": a.id,
+        },
     )
     assert both.status_code == 422
     assert set(both.json()["fields"]) == {"lead_unknown"}

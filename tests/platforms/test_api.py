@@ -16,6 +16,7 @@ from tests.factories import (
     create_platform,
     create_university,
     create_zone,
+    version_of,
 )
 
 
@@ -93,14 +94,23 @@ def test_member_university_edits_but_cannot_drop_itself(
     a, b, outsider = (create_university(session) for _ in range(3))
     platform = create_platform(session, universities=[a, b])
     client = client_for(university_admin(b.id))
-    ok = client.patch(f"/api/v1/platforms/{platform.id}", json={"shared_instruments": 5})
+    ok = client.patch(
+        f"/api/v1/platforms/{platform.id}",
+        json={"version": version_of(session, platform), "shared_instruments": 5},
+    )
     assert ok.status_code == 200, ok.text
-    dropped = client.patch(f"/api/v1/platforms/{platform.id}", json={"university_ids": [a.id]})
+    dropped = client.patch(
+        f"/api/v1/platforms/{platform.id}",
+        json={"version": version_of(session, platform), "university_ids": [a.id]},
+    )
     assert dropped.status_code == 403
     assert members(session, platform.id) == [a.id, b.id]
     outsider_client = client_for(university_admin(outsider.id))
     assert outsider_client.get(f"/api/v1/platforms/{platform.id}").status_code == 404
-    denied = outsider_client.patch(f"/api/v1/platforms/{platform.id}", json={"note": "x"})
+    denied = outsider_client.patch(
+        f"/api/v1/platforms/{platform.id}",
+        json={"version": version_of(session, platform), "note": "x"},
+    )
     assert denied.status_code == 404
     created = outsider_client.post(
         "/api/v1/platforms",
@@ -124,14 +134,22 @@ def test_zone_admin_and_enterprise_scope(client_for: ClientFor, session: Session
     client = client_for(zone_admin(own.zone_id))
     assert [i["id"] for i in client.get("/api/v1/platforms").json()["items"]] == [own.id]
     assert client.get(f"/api/v1/platforms/{other.id}").status_code == 404
-    moved = client.patch(f"/api/v1/platforms/{own.id}", json={"zone_id": other.zone_id})
+    moved = client.patch(
+        f"/api/v1/platforms/{own.id}",
+        json={"version": version_of(session, own), "zone_id": other.zone_id},
+    )
     assert moved.status_code == 403
     ent = create_enterprise(session, zone=zone)
     ent_client = client_for(
         Actor(role=Role.ENTERPRISE_USER, user_id=43, username="e", enterprise_id=ent.id)
     )
     assert [i["id"] for i in ent_client.get("/api/v1/platforms").json()["items"]] == [own.id]
-    assert ent_client.patch(f"/api/v1/platforms/{own.id}", json={"note": "x"}).status_code == 403
+    assert (
+        ent_client.patch(
+            f"/api/v1/platforms/{own.id}", json={"version": version_of(session, own), "note": "x"}
+        ).status_code
+        == 403
+    )
     session.expire_all()
     row = session.get(Platform, own.id)
     assert row is not None and (row.zone_id, row.note) == (own.zone_id, None)

@@ -12,7 +12,7 @@ from shuanggao.actor import Actor, Role
 from shuanggao.audit.models import AuditEvent
 from shuanggao.programme.models import PolicyItem, ProgrammeFact, ProgrammeFactUniversity
 from tests.conftest import ClientFor
-from tests.factories import create_programme_fact, create_university, create_zone
+from tests.factories import create_programme_fact, create_university, create_zone, version_of
 
 STUDENT = Actor(role=Role.STUDENT, user_id=7, username="student", university_id=1)
 
@@ -93,7 +93,8 @@ def test_province_records_a_fact_with_its_universities(
     assert (body["kind"], body["figure"], body["zone_name"]) == ("fund", "0.5", "测试试点高新区")
     assert body["university_ids"] == sorted([uni_a.id, uni_b.id])
     resp = admin_client.patch(
-        f"/api/v1/programme_facts/{body['id']}", json={"university_ids": [uni_a.id]}
+        f"/api/v1/programme_facts/{body['id']}",
+        json={"university_ids": [uni_a.id], "version": body["version"]},
     )
     assert resp.status_code == 200, resp.text
     assert (resp.json()["university_names"], resp.json()["version"]) == (["测试甲大学"], 2)
@@ -126,7 +127,10 @@ def test_zone_admin_reads_but_cannot_write_facts(client_for: ClientFor, session:
     admin = Actor(role=Role.ZONE_ADMIN, user_id=3, username="zone", zone_id=zone.id)
     client = client_for(admin)
     assert client.get(f"/api/v1/programme_facts/{fact.id}").status_code == 200
-    resp = client.patch(f"/api/v1/programme_facts/{fact.id}", json={"name": "改过的事项"})
+    resp = client.patch(
+        f"/api/v1/programme_facts/{fact.id}",
+        json={"version": version_of(session, fact), "name": "改过的事项"},
+    )
     assert resp.status_code == 403
     resp = client.post(
         "/api/v1/programme_facts", json={"scope": zone.name, "kind": "event", "name": "某活动"}

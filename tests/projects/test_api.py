@@ -16,6 +16,7 @@ from tests.factories import (
     create_project,
     create_university,
     create_zone,
+    version_of,
 )
 
 PROVINCE = Actor(role=Role.PROVINCE_ADMIN, user_id=1, username="province")
@@ -78,16 +79,21 @@ def test_update_enterprises_through_api(admin_client: TestClient, session: Sessi
     e1, e2, e3 = (create_enterprise(session, zone=zone) for _ in range(3))
     project = create_project(session, zone=zone, enterprises=[e1, e2])
     resp = admin_client.patch(
-        f"/api/v1/projects/{project.id}", json={"enterprise_ids": [e3.id, e2.id]}
+        f"/api/v1/projects/{project.id}",
+        json={"version": version_of(session, project), "enterprise_ids": [e3.id, e2.id]},
     )
     assert resp.status_code == 200, resp.text
     assert sorted(resp.json()["enterprise_ids"]) == sorted([e2.id, e3.id])
     assert participants(session, project.id) == sorted([e2.id, e3.id])
-    cleared = admin_client.patch(f"/api/v1/projects/{project.id}", json={"enterprise_ids": []})
+    cleared = admin_client.patch(
+        f"/api/v1/projects/{project.id}",
+        json={"version": version_of(session, project), "enterprise_ids": []},
+    )
     assert cleared.json()["enterprise_ids"] == []
     assert participants(session, project.id) == []
     unknown = admin_client.patch(
-        f"/api/v1/projects/{project.id}", json={"enterprise_ids": [e1.id, 999999]}
+        f"/api/v1/projects/{project.id}",
+        json={"version": version_of(session, project), "enterprise_ids": [e1.id, 999999]},
     )
     assert unknown.status_code == 422
     assert unknown.json()["fields"] == {"enterprise_ids": "企业不存在（编号：999999）"}
@@ -114,7 +120,10 @@ def test_end_before_start_is_refused(admin_client: TestClient, session: Session)
     import datetime as dt
 
     project = create_project(session, zone=zone, university=uni, start_date=dt.date(2025, 9, 1))
-    resp = admin_client.patch(f"/api/v1/projects/{project.id}", json={"end_date": "2025-01-01"})
+    resp = admin_client.patch(
+        f"/api/v1/projects/{project.id}",
+        json={"version": version_of(session, project), "end_date": "2025-01-01"},
+    )
     assert resp.status_code == 422
     assert resp.json()["fields"] == {"end_date": "结束日期不能早于开始日期"}
     session.expire_all()
@@ -178,11 +187,18 @@ def test_zone_admin_cannot_see_or_write_another_zones_project(
     listed = client.get("/api/v1/projects").json()
     assert [i["id"] for i in listed["items"]] == [own.id]
     assert client.get(f"/api/v1/projects/{other.id}").status_code == 404
-    assert client.patch(f"/api/v1/projects/{other.id}", json={"title": "改名"}).status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/projects/{other.id}",
+            json={"version": version_of(session, other), "title": "改名"},
+        ).status_code
+        == 404
+    )
     assert client.delete(f"/api/v1/projects/{other.id}").status_code == 404
     # Moving one's own project to the other zone is refused, even onto an existing title.
     moved = client.patch(
-        f"/api/v1/projects/{own.id}", json={"zone_id": other.zone_id, "title": "外区项目"}
+        f"/api/v1/projects/{own.id}",
+        json={"version": version_of(session, own), "zone_id": other.zone_id, "title": "外区项目"},
     )
     assert moved.status_code == 403
     created = client.post(
@@ -243,7 +259,9 @@ def test_university_admin_and_enterprise_user_scope(
     )
     listed = ent_client.get("/api/v1/projects").json()
     assert sorted(i["id"] for i in listed["items"]) == sorted([mine.id, created.json()["id"]])
-    denied = ent_client.patch(f"/api/v1/projects/{mine.id}", json={"note": "x"})
+    denied = ent_client.patch(
+        f"/api/v1/projects/{mine.id}", json={"version": version_of(session, mine), "note": "x"}
+    )
     assert denied.status_code == 403
     session.expire_all()
     assert session.get(Project, mine.id).note is None  # type: ignore[union-attr]

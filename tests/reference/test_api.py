@@ -91,7 +91,9 @@ def test_reference_registers_are_read_only_even_for_the_province(
 ) -> None:
     client = reference_client_for(PROVINCE)
     node = client.get("/api/v1/industries/by-code/C3841").json()
-    resp = client.patch(f"/api/v1/industries/{node['id']}", json={"name": "电池"})
+    resp = client.patch(
+        f"/api/v1/industries/{node['id']}", json={"name": "电池", "version": node["version"]}
+    )
     assert resp.status_code == 403
     assert resp.json()["error"] == "forbidden"
     resp = client.delete(f"/api/v1/industries/{node['id']}")

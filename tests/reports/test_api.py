@@ -56,7 +56,9 @@ def test_draft_submit_approve(admin_client: TestClient, session: Session) -> Non
     assert approved.json()["status"] == "approved"
     assert approved.json()["approved_by"] == "province"
     assert approved.json()["approved_at"] is not None
-    locked = admin_client.patch(f"/api/v1/reports/{rid}", json={"projects": 343})
+    locked = admin_client.patch(
+        f"/api/v1/reports/{rid}", json={"projects": 343, "version": approved.json()["version"]}
+    )
     assert locked.status_code == 409
     session.expire_all()
     assert session.get(PeriodicReport, rid).projects == 342  # type: ignore[union-attr]

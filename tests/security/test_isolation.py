@@ -108,6 +108,33 @@ class Probe:
                 f"{self.reg.name} {self.role.value} {what}: {got}, expected {allowed}"
             )
 
+    def move_own_into_other_tenant(self, sees_other: bool) -> None:
+        """Existence leak: moving one's own row into the other tenant under the name of that
+        tenant's row is refused (403) before any check (validation, the natural key) can answer
+        with — or about — the other tenant's row; the own row is unchanged."""
+        own = state(self.session, self.reg, self.a_id)
+        other = state(self.session, self.reg, self.b_id)
+        assert own is not None and other is not None
+        fields = self.reg.update_schema.model_fields
+        payload = {k: v for k, v in other.items() if k in fields and v is not None}
+        payload["version"] = own["version"]
+        resp = self.client.patch(f"/api/v1/{self.reg.name}/{self.a_id}", json=payload)
+        # A row the actor may read anyway (public registers) may answer duplicate/validation;
+        # registers whose tenant is a parent (a fund, a pairing) refuse a foreign parent on that
+        # field as if it did not exist (422), as they do on create.
+        hidden = tuple(sorted({403, *self.foreign_create} - {404}))
+        allowed = (403, 409, 422) if sees_other else hidden
+        self.expect("PATCH own into other tenant", resp.status_code, allowed)
+        other_title = self.reg.title_of(
+            kit.get_record(self.session, Actor.system(), self.reg, self.b_id)
+        )
+        if not sees_other and other_title in resp.text:
+            self.failures.append(f"{self.reg.name} {self.role.value} move named the other row")
+        if not sees_other and resp.status_code == 403 and resp.json()["error"] != "forbidden":
+            self.failures.append(f"{self.reg.name} {self.role.value} move: {resp.text}")
+        if state(self.session, self.reg, self.a_id) != own:
+            self.failures.append(f"{self.reg.name} {self.role.value} move changed the own row")
+
     def run(self, cell: Cell) -> None:
         base = f"/api/v1/{self.reg.name}"
         sees = {self.a_id: cell.read in (ALL, OWN), self.b_id: cell.read is ALL}
@@ -133,7 +160,8 @@ class Probe:
         # Writes: the other tenant's row first (denied unless ALL), then the own row.
         for obj_id, tag in ((self.b_id, "other"), (self.a_id, "own")):
             before = state(self.session, self.reg, obj_id)
-            resp = self.client.patch(f"{base}/{obj_id}", json={})
+            version = before["version"] if before else 1
+            resp = self.client.patch(f"{base}/{obj_id}", json={"version": version})
             if writes[obj_id]:
                 self.expect(f"PATCH {tag}", resp.status_code, (200,))
             else:
@@ -144,6 +172,8 @@ class Probe:
                     self.failures.append(
                         f"{self.reg.name} {self.role.value} PATCH {tag} changed the row"
                     )
+        if cell.write is OWN:
+            self.move_own_into_other_tenant(sees[self.b_id])
         if cell.write is not ALL:
             payload = create_payload(self.session, self.reg, self.b_id)
             rows = count(self.session, self.reg)

@@ -15,7 +15,7 @@ from shuanggao.supply.models import SupplyItem
 from shuanggao.universities.models import University
 from shuanggao.zones.models import Zone
 from tests.conftest import ClientFor
-from tests.factories import create_supply_item, create_university, create_zone
+from tests.factories import create_supply_item, create_university, create_zone, version_of
 
 
 @dataclass
@@ -113,19 +113,31 @@ def test_researcher_creates_own_item_and_edits_only_own(
     assert body["patent_numbers"] == ["ZL202310123456.7"]
     assert Decimal(body["price_max"]) == Decimal("300000")
     items = unis.items
-    resp = client.patch(f"/api/v1/supply_items/{items['mine'].id}", json={"abstract": "更新"})
+    resp = client.patch(
+        f"/api/v1/supply_items/{items['mine'].id}",
+        json={"abstract": "更新", "version": version_of(session, items["mine"])},
+    )
     assert resp.status_code == 200
-    resp = client.patch(f"/api/v1/supply_items/{items['own_public'].id}", json={"abstract": "x"})
+    resp = client.patch(
+        f"/api/v1/supply_items/{items['own_public'].id}",
+        json={"abstract": "x", "version": version_of(session, items["own_public"])},
+    )
     assert resp.status_code == 403
     session.refresh(items["own_public"])
     assert items["own_public"].abstract == ""
     other = client_for(actors["other_researcher"])
-    resp = other.patch(f"/api/v1/supply_items/{items['mine'].id}", json={"abstract": "抢改"})
+    resp = other.patch(
+        f"/api/v1/supply_items/{items['mine'].id}",
+        json={"abstract": "抢改", "version": version_of(session, items["mine"])},
+    )
     assert resp.status_code == 403
     session.refresh(items["mine"])
     assert items["mine"].abstract == "更新"
     # A researcher cannot hand an item to someone else (nor move it to another university).
-    resp = client.patch(f"/api/v1/supply_items/{items['mine'].id}", json={"owner_user_id": 22})
+    resp = client.patch(
+        f"/api/v1/supply_items/{items['mine'].id}",
+        json={"owner_user_id": 22, "version": version_of(session, items["mine"])},
+    )
     assert resp.status_code == 403
     session.refresh(items["mine"])
     assert items["mine"].owner_user_id == 21

@@ -11,7 +11,13 @@ from shuanggao.audit.models import AuditEvent
 from shuanggao.talent.models import Resident
 from shuanggao.talent.service import count_residents
 from tests.conftest import ClientFor
-from tests.factories import create_pairing, create_resident, create_university, create_zone
+from tests.factories import (
+    create_pairing,
+    create_resident,
+    create_university,
+    create_zone,
+    version_of,
+)
 
 
 def _count(session: Session) -> int:
@@ -67,10 +73,16 @@ def test_leaving_before_arriving_is_refused(admin_client: TestClient, session: S
 
 def test_update_checks_merged_dates(admin_client: TestClient, session: Session) -> None:
     resident = create_resident(session, from_date=dt.date(2025, 9, 1))
-    bad = admin_client.patch(f"/api/v1/residents/{resident.id}", json={"to_date": "2025-08-01"})
+    bad = admin_client.patch(
+        f"/api/v1/residents/{resident.id}",
+        json={"version": version_of(session, resident), "to_date": "2025-08-01"},
+    )
     assert bad.status_code == 422
     assert set(bad.json()["fields"]) == {"to_date"}
-    ok = admin_client.patch(f"/api/v1/residents/{resident.id}", json={"to_date": "2026-01-31"})
+    ok = admin_client.patch(
+        f"/api/v1/residents/{resident.id}",
+        json={"version": version_of(session, resident), "to_date": "2026-01-31"},
+    )
     assert ok.status_code == 200, ok.text
     assert ok.json()["to_date"] == "2026-01-31"
     assert ok.json()["version"] == 2
@@ -135,7 +147,10 @@ def test_zone_admin_sees_and_writes_only_own_zone(client_for: ClientFor, session
         },
     )
     assert denied.status_code == 403
-    moved = client.patch(f"/api/v1/residents/{mine.id}", json={"zone_id": other.id})
+    moved = client.patch(
+        f"/api/v1/residents/{mine.id}",
+        json={"version": version_of(session, mine), "zone_id": other.id},
+    )
     assert moved.status_code == 403
     session.expire_all()
     assert session.get(Resident, mine.id).zone_id == own.id  # type: ignore[union-attr]

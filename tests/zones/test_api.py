@@ -8,7 +8,7 @@ from shuanggao.actor import Actor, Role
 from shuanggao.audit.models import AuditEvent
 from shuanggao.zones.models import Zone
 from tests.conftest import ClientFor
-from tests.factories import create_zone
+from tests.factories import create_zone, version_of
 
 
 def test_create_zone_accepts_chinese_level_label(
@@ -82,9 +82,15 @@ def test_list_filters_search_and_pages(admin_client: TestClient, session: Sessio
 
 def test_stale_version_is_a_conflict(admin_client: TestClient, session: Session) -> None:
     zone = create_zone(session)
-    ok = admin_client.patch(f"/api/v1/zones/{zone.id}", json={"city": "无锡市", "version": 1})
+    ok = admin_client.patch(
+        f"/api/v1/zones/{zone.id}",
+        json={"city": "无锡市", "version": 1},
+    )
     assert ok.status_code == 200 and ok.json()["version"] == 2
-    stale = admin_client.patch(f"/api/v1/zones/{zone.id}", json={"city": "常州市", "version": 1})
+    stale = admin_client.patch(
+        f"/api/v1/zones/{zone.id}",
+        json={"city": "常州市", "version": 1},
+    )
     assert stale.status_code == 409
     assert stale.json()["error"] == "conflict"
     assert admin_client.get(f"/api/v1/zones/{zone.id}").json()["city"] == "无锡市"
@@ -94,9 +100,16 @@ def test_zone_admin_edits_only_own_zone(client_for: ClientFor, session: Session)
     own, other = create_zone(session), create_zone(session)
     client = client_for(Actor(role=Role.ZONE_ADMIN, user_id=7, username="z", zone_id=own.id))
     assert (
-        client.patch(f"/api/v1/zones/{own.id}", json={"managing_body": "管委会"}).status_code == 200
+        client.patch(
+            f"/api/v1/zones/{own.id}",
+            json={"version": version_of(session, own), "managing_body": "管委会"},
+        ).status_code
+        == 200
     )
-    denied = client.patch(f"/api/v1/zones/{other.id}", json={"managing_body": "篡改"})
+    denied = client.patch(
+        f"/api/v1/zones/{other.id}",
+        json={"version": version_of(session, other), "managing_body": "篡改"},
+    )
     assert denied.status_code == 403
     session.expire_all()
     assert session.get(Zone, other.id).managing_body is None  # type: ignore[union-attr]

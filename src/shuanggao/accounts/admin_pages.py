@@ -30,7 +30,6 @@ MANAGERS = frozenset({Role.PROVINCE_ADMIN, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMI
 TENANT_LABELS = {"zone": "所属高新区", "university": "所属高校", "enterprise": "所属企业"}
 
 
-
 def creatable_roles(actor: Actor) -> list[Role]:
     if actor.role is Role.PROVINCE_ADMIN:
         return list(Role)

@@ -43,7 +43,8 @@ from shuanggao.accounts.ratelimit import SlidingWindowLimiter
 from shuanggao.actor import ROLE_LABELS, Actor, Role
 from shuanggao.audit.guard import ensure_append_only
 from shuanggao.config import Settings
-from shuanggao.errors import AppError, Unauthenticated
+from shuanggao.db.session import session_scope
+from shuanggao.errors import AppError, DatabaseBusy, Unauthenticated
 from shuanggao.kit.http.csrf import CSRF_FIELD, CSRF_HEADER, csrf_token
 from shuanggao.kit.http.errors import render_error, wants_json
 
@@ -122,10 +123,14 @@ def _resolve(
     bearer: str | None,
     ip: str | None,
 ) -> _Resolution:
-    with factory() as session:
-        result = _resolve_in(session, settings, cookie, bearer, ip)
-        session.commit()
-    return result
+    try:
+        with session_scope(factory) as session:
+            return _resolve_in(session, settings, cookie, bearer, ip)
+    except DatabaseBusy:
+        # Touching the session (``last_seen_at``) after reading: SQLite refuses that late write
+        # at once when another writer committed in between. Queue for the write lock and retry.
+        with session_scope(factory, write=True) as session:
+            return _resolve_in(session, settings, cookie, bearer, ip)
 
 
 def _resolve_in(
@@ -217,9 +222,13 @@ class AccountsMiddleware:
         cookie = request.cookies.get(name)
         bearer = _bearer(request)
         ip = client_ip(scope)
-        res = await run_in_threadpool(
-            _resolve, app.state.session_factory, settings, cookie, bearer, ip
-        )
+        try:
+            res = await run_in_threadpool(
+                _resolve, app.state.session_factory, settings, cookie, bearer, ip
+            )
+        except AppError as busy:  # a busy database (503), never a 500
+            await _error(request, busy, dict(busy.headers))(scope, receive, send)
+            return
         state = scope.setdefault("state", {})
         if res.bad_bearer:
             await _error(request, Unauthenticated("API 令牌无效、已过期或已吊销。"))(

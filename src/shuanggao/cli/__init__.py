@@ -25,6 +25,7 @@ def _load_areas() -> None:
         audit,
         backup,
         bench,
+        bench_load,
         db,
         demo,
         matching,
@@ -39,7 +40,7 @@ def _load_areas() -> None:
 
     for area in (audit, bench, db, demo, pi, planner, reference, user):
         root.add_typer(area.app, name=area.app.info.name)
-    for top_level in (backup, matching, serve, stats, transfer):
+    for top_level in (backup, bench_load, matching, serve, stats, transfer):
         top_level.register(root)
 
 

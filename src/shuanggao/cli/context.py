@@ -43,15 +43,18 @@ def cli_actor() -> Actor:
 
 
 @contextmanager
-def open_session() -> Iterator[Session]:
-    """One transaction for the whole command: commit at the end, roll back on error."""
+def open_session(*, write: bool = False) -> Iterator[Session]:
+    """One transaction for the whole command: commit at the end, roll back on error.
+
+    ``write=True`` for commands that write: on SQLite they queue for the write lock at the start
+    (``BEGIN IMMEDIATE``) rather than fail half-way when the server writes at the same time."""
     domains.load()
     settings = get_settings()
     url = settings.resolved_database_url()
     engine = build_engine(url)
     try:
         check_connection(engine, url)
-        with session_scope(make_session_factory(engine)) as session:
+        with session_scope(make_session_factory(engine), write=write) as session:
             yield session
     finally:
         engine.dispose()

@@ -28,7 +28,7 @@ def load(
     try:
         with (
             progress_bar(console, bold=True) as progress,
-            open_session() as session,
+            open_session(write=True) as session,
         ):
             task = progress.add_task("载入演示数据", total=len(demo_modules()))
 

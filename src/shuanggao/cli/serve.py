@@ -1,6 +1,20 @@
-"""``shuanggao serve``: the web UI and API."""
+"""``shuanggao serve``: the web UI and API.
+
+Shutdown is bounded: on SIGTERM/SIGINT uvicorn stops accepting connections and gives the
+requests in flight ``GRACE_SECONDS`` to finish (without a limit it waits for them, and for open
+keep-alive clients, indefinitely). The process then exits even if a worker thread is still
+blocked (waiting for a database lock, say): that transaction was never committed, so the
+database rolls it back. ``serve`` exits within about ``GRACE_SECONDS + THREAD_WAIT`` seconds of
+SIGTERM, also under load (tests/db/test_shutdown.py).
+"""
 
 from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
 
 import typer
 
@@ -41,6 +55,28 @@ def refuse_unreachable_database() -> None:
         engine.dispose()
 
 
+GRACE_SECONDS = 5
+THREAD_WAIT = 2.0
+
+log = logging.getLogger("shuanggao.serve")
+
+
+def _leave_despite_stuck_threads() -> None:
+    """Wait briefly for worker threads, then leave without joining those still blocked."""
+    deadline = time.monotonic() + THREAD_WAIT
+    for thread in threading.enumerate():
+        if thread is threading.main_thread() or thread.daemon:
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [t.name for t in threading.enumerate() if t.is_alive() and not t.daemon]
+    stuck = [name for name in stuck if name != threading.main_thread().name]
+    if stuck:
+        log.warning("exiting with %d worker thread(s) still busy: %s", len(stuck), stuck[:5])
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
 def register(root: typer.Typer) -> None:
     @root.command("serve")
     def serve(
@@ -54,11 +90,27 @@ def register(root: typer.Typer) -> None:
         refuse_unsafe_production()
         refuse_unreachable_database()
 
-        uvicorn.run(
+        if reload:
+            uvicorn.run(
+                "shuanggao.main:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                reload=True,
+                proxy_headers=False,
+            )
+            return
+        config = uvicorn.Config(
             "shuanggao.main:create_app",
             factory=True,
             host=host,
             port=port,
-            reload=reload,
             proxy_headers=False,
+            timeout_graceful_shutdown=GRACE_SECONDS,
         )
+        try:
+            # After a graceful shutdown uvicorn re-raises the signal it caught, so SIGTERM ends
+            # the process with the usual status; SIGINT comes back as KeyboardInterrupt.
+            uvicorn.Server(config).run()
+        finally:
+            _leave_despite_stuck_threads()

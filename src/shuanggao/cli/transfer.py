@@ -77,7 +77,7 @@ def _import(kind: str, path: Path, dry_run: bool) -> None:
                     tasks[phase] = bar.add_task(_PHASES.get(phase, phase), total=total or None)
                 bar.update(tasks[phase], completed=done, total=total or None)
 
-            with open_session() as session:
+            with open_session(write=not dry_run) as session:
                 job = imports.import_file(
                     session,
                     actor,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Boolean, Integer, MetaData, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from shuanggao.db.types import UTCDateTime, utcnow
 
@@ -49,8 +50,15 @@ class SourceMixin:
 class RecordMixin(IdMixin, TimestampMixin, DemoMixin):
     """What every register row has: id, timestamps, demo flag and an optimistic-lock version.
 
-    The generic update service compares the version the editor read with ``version`` and refuses
-    a stale write (``conflict``); every successful update increments it.
+    ``version`` is the mapper's ``version_id_col``: every UPDATE (and DELETE) of the row is
+    ``… WHERE id = :id AND version = :read`` and sets the next version, so of two writers that read
+    the same version exactly one changes the row; the other's flush finds no row
+    (``StaleDataError``, answered 409 ``conflict`` by ``db.errors``). The generic update service
+    also compares the version the editor read with the row's before it writes.
     """
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]

@@ -2,10 +2,20 @@
 
 The transaction is the request, the CLI command or the job: ``session_scope`` commits once at the
 end and rolls back on error. Services never commit.
+
+Concurrency. SQLite allows one writer at a time: its connections use WAL (readers never wait for
+the writer) and a busy timeout, and a unit of work that will write (``session_scope(...,
+write=True)``) first queues for this process's writer lock and then starts with
+``BEGIN IMMEDIATE``, so writers wait their turn at their start instead of failing half-way (a
+deferred transaction that read first cannot wait for the lock: SQLite refuses it at once).
+PostgreSQL gets a pool sized for the server's worker threads and a pool timeout. What still
+fails for load or concurrency is translated by ``db.errors`` into 409/503 answers, never a 500.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,7 +23,20 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from shuanggao.db.busy import translate
 from shuanggao.db.errors import CONNECT_TIMEOUT_SECONDS, check_sqlite_directory
+from shuanggao.errors import DatabaseBusy
+
+# How long a SQLite writer of this process waits its turn (the writer lock, below), and how long
+# SQLite itself waits for a writer of another process (a CLI import), before answering 503.
+WRITER_WAIT_SECONDS = 20.0
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# PostgreSQL pool: the server runs up to 40 requests at once (Starlette's thread pool), each with
+# one session, plus the short sign-in lookup; beyond that a request waits ``pool_timeout`` seconds
+# for a connection, then is answered 503.
+PG_POOL = {"pool_size": 20, "max_overflow": 30, "pool_timeout": 10}
+# Execution option that makes the SQLite ``begin`` listener take the write lock at once.
+IMMEDIATE = "shuanggao_begin_immediate"
 
 
 def build_engine(url: str, **kwargs: Any) -> Engine:
@@ -26,6 +49,7 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    kwargs = {**PG_POOL, **kwargs}
     if url.startswith("postgresql") and "connect_timeout" not in url:
         # An unreachable host fails in seconds instead of the operating system's TCP timeout.
         connect_args = {
@@ -37,9 +61,10 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """Foreign keys on, WAL for concurrent readers, deleted rows overwritten (secure_delete:
-    anonymised or deleted personal data is not left in free pages, checklist RES-02), and
-    pysqlite's SAVEPOINT workaround."""
+    """Foreign keys on, WAL for concurrent readers, a busy timeout, deleted rows overwritten
+    (secure_delete: anonymised or deleted personal data is not left in free pages, checklist
+    RES-02), and pysqlite's SAVEPOINT workaround (SQLAlchemy emits BEGIN itself: IMMEDIATE for
+    units of work that write)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -47,27 +72,66 @@ def _configure_sqlite(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=5000")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA secure_delete=ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        immediate = conn.get_execution_options().get(IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
+# One writer at a time per SQLite engine, queued in the process: a blocked thread waits on a lock
+# (woken as soon as it is free) instead of SQLite's busy handler polling with sleeps.
+_WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+
+
+def _writer_lock(session: Session) -> threading.Lock | None:
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return None
+    return _WRITER_LOCKS.setdefault(bind, threading.Lock())
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a writer (SQLite: ``BEGIN IMMEDIATE``; a no-op
+    elsewhere, and when the session already joined an outer transaction, as in tests)."""
+    if session.in_transaction():
+        return
+    session.connection(execution_options={IMMEDIATE: True})
+
+
 @contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+def session_scope(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """One unit of work: commit at the end, roll back on error.
+
+    ``write=True`` queues for the SQLite writer lock and takes SQLite's write lock at the start.
+    Database failures that stand for load or concurrency (locked, pool exhausted, stale version)
+    are re-raised as ``AppError``s.
+    """
     session = factory()
+    lock: threading.Lock | None = None
     try:
+        if write:
+            lock = _writer_lock(session)
+            if lock is not None and not lock.acquire(timeout=WRITER_WAIT_SECONDS):
+                lock = None
+                raise DatabaseBusy()
+            begin_write(session)
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
+        mapped = translate(exc)
+        if mapped is not None:
+            raise mapped from exc
         raise
     finally:
         session.close()
+        if lock is not None:
+            lock.release()

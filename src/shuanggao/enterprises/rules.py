@@ -9,9 +9,8 @@ from sqlalchemy.orm import Session
 from shuanggao.actor import Actor, Role
 from shuanggao.enterprises import repository as repo
 from shuanggao.enterprises.models import Enterprise, EnterpriseService
-from shuanggao.enterprises.policy import ENTERPRISE_POLICY, SERVICE_POLICY
+from shuanggao.enterprises.policy import ENTERPRISE_POLICY
 from shuanggao.errors import Forbidden, ValidationFailed
-from shuanggao.kit.checks import check_keep
 from shuanggao.universities.rules import check_universities
 from shuanggao.zones.rules import check_zone
 
@@ -22,7 +21,6 @@ _ZONE_KEPT = {"credit_code": "统一社会信用代码", "zone_id": "所属高�
 def validate_enterprise(
     session: Session, actor: Actor, values: dict[str, Any], current: Enterprise | None
 ) -> None:
-    check_keep(ENTERPRISE_POLICY, actor, values, current)
     check_zone(session, values.get("zone_id"))
     if current is not None and actor.role is Role.ENTERPRISE_USER:
         changed = {
@@ -37,7 +35,6 @@ def validate_enterprise(
 def validate_service(
     session: Session, actor: Actor, values: dict[str, Any], current: EnterpriseService | None
 ) -> None:
-    check_keep(SERVICE_POLICY, actor, values, current)
     enterprise = repo.enterprise_in_scope(
         session, values.get("enterprise_id"), ENTERPRISE_POLICY.read_filter(actor)
     )

@@ -37,7 +37,7 @@ from shuanggao.imports.files import Table
 from shuanggao.imports.repository import Key, ids_by_key, key_of, plain, rows_by_key
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.register import Register, get_register
-from shuanggao.kit.service import snapshot
+from shuanggao.kit.service import apply_update, snapshot
 from shuanggao.kit.validation import field_of, message_for
 
 Progress = Callable[[str, int, int], None]
@@ -620,15 +620,8 @@ def write_plan(
     for start in range(0, len(plan.updates), WRITE_CHUNK):
         for row in plan.updates[start : start + WRITE_CHUNK]:
             obj = row.existing
-            linked: dict[str, Any] = {}
-            for name, value in row.changes.items():
-                if name in mapper_keys:
-                    setattr(obj, name, value)
-                else:
-                    linked[name] = value
-            obj.version = obj.version + 1
-            if linked and reg.apply_extra is not None:
-                reg.apply_extra(session, obj, linked)
+            # The kit's write path: a conditional UPDATE on the version this plan read.
+            apply_update(session, reg, obj, row.changes, flush=False)
             updated.append(int(obj.id))
             done += 1
         session.flush()

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
@@ -135,7 +136,8 @@ def _apply_plan(
     try:
         with session.begin_nested():
             created, updated = write_plan(session, reg, plan, progress)
-    except IntegrityError:
+    except (IntegrityError, StaleDataError):
+        # Another writer changed the same rows first (a unique value, or a row's version).
         job.status = ImportStatus.FAILED.value
         job.finished_at = utcnow()
         job.data = None

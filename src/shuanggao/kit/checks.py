@@ -12,17 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from shuanggao.actor import Actor
-from shuanggao.errors import Forbidden, ValidationFailed
-from shuanggao.kit.policy import Policy
+from shuanggao.errors import ValidationFailed
 from shuanggao.kit.validation import field_errors
-
-
-def check_keep(policy: Policy, actor: Actor, values: dict[str, Any], current: Any) -> None:
-    """Refuse moving a row out of the actor's tenancy before any other check runs, so the
-    natural-key check cannot tell a tenant what exists in another tenant's scope."""
-    if current is not None and not policy.can_keep(actor, values):
-        raise Forbidden()
 
 
 def normalize(schema: type[BaseModel], values: dict[str, Any]) -> None:

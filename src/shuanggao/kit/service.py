@@ -13,11 +13,20 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from shuanggao import personal
 from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
-from shuanggao.errors import Conflict, Duplicate, Forbidden, InUse, NotFound, ValidationFailed
+from shuanggao.errors import (
+    Conflict,
+    Duplicate,
+    Forbidden,
+    InUse,
+    NotFound,
+    ValidationFailed,
+    VersionRequired,
+)
 from shuanggao.kit.register import Register
 from shuanggao.kit.repository import Page, RegisterRepository
 
@@ -88,6 +97,9 @@ def _check_write_role(actor: Actor) -> None:
 def _flush(session: Session, reg: Register[Any]) -> None:
     try:
         session.flush()
+    except StaleDataError as exc:
+        # The conditional UPDATE/DELETE found no row with the version read: somebody else won.
+        raise Conflict() from exc
     except IntegrityError as exc:
         text = str(exc.orig).lower()
         if "unique" in text or "duplicate" in text:
@@ -201,26 +213,22 @@ def update_record(
     version = values.pop("version", None)
     if expected_version is None:
         expected_version = version
-    if expected_version is not None and expected_version != obj.version:
+    if expected_version is None:
+        raise VersionRequired(extra={"current_version": obj.version})
+    if expected_version != obj.version:
         raise Conflict(extra={"current_version": obj.version})
     before = snapshot(reg, obj)
     # Checks see typed values (dates, Decimals, enums), not the JSON form kept for the audit.
     current = reg.read_schema.model_validate(obj, from_attributes=True).model_dump()
     merged = {**current, **values}
+    # The tenant first: a tenant may not move a row out of its own tenancy, and no other check
+    # (validation, the natural key) may tell it what exists in another tenant's scope.
+    if not reg.policy.can_keep(actor, merged):
+        raise Forbidden()
     if reg.validate is not None:
         reg.validate(session, actor, merged, obj)
     _check_natural_key(session, reg, merged, obj)
-    # A tenant may not move a row out of its own tenancy.
-    if not reg.policy.can_keep(actor, merged):
-        raise Forbidden()
-    extra = _pop_extra(reg, values)
-    for key, value in values.items():
-        setattr(obj, key, value)
-    obj.version = obj.version + 1
-    _flush(session, reg)
-    if reg.apply_extra is not None and extra:
-        reg.apply_extra(session, obj, extra)
-        _flush(session, reg)
+    apply_update(session, reg, obj, values)
     session.refresh(obj)
     obj = get_record(session, Actor.system(), reg, obj_id)
     after = snapshot(reg, obj)
@@ -240,6 +248,35 @@ def update_record(
         hook(session, actor, obj)
     result: M = obj
     return result
+
+
+def apply_update(
+    session: Session,
+    reg: Register[Any],
+    obj: Any,
+    values: Mapping[str, Any],
+    *,
+    flush: bool = True,
+) -> None:
+    """Change a register row: the one write path of updates (API, forms, CLI and imports).
+
+    Sets the columns, attaches linked rows (``apply_extra``) and moves the version on. The
+    version is the mapper's ``version_id_col``, so the UPDATE is conditional on the version this
+    transaction read: of two concurrent writers exactly one changes the row and the other gets
+    ``conflict``. With ``flush=False`` the caller flushes (an import flushes once per chunk).
+    """
+    values = dict(values)
+    extra = _pop_extra(reg, values)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    # Always an UPDATE of the row, even when only linked rows change, so the version guards them.
+    obj.version = obj.version + 1
+    if flush:
+        _flush(session, reg)
+    if reg.apply_extra is not None and extra:
+        reg.apply_extra(session, obj, extra)
+        if flush:
+            _flush(session, reg)
 
 
 def delete_record(session: Session, actor: Actor, reg: Register[M], obj_id: int) -> None:

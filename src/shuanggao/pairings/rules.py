@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from shuanggao.actor import Actor
 from shuanggao.errors import ValidationFailed
-from shuanggao.kit.checks import check_keep
 from shuanggao.pairings import repository as repo
 from shuanggao.pairings.models import Pairing, PairingUniversity, PilotElement
 from shuanggao.pairings.policy import PAIRING_POLICY, may_maintain_pairing_items
@@ -23,7 +22,6 @@ from shuanggao.zones.rules import check_zone
 def validate_pairing(
     session: Session, actor: Actor, values: dict[str, Any], current: Pairing | None
 ) -> None:
-    check_keep(PAIRING_POLICY, actor, values, current)
     check_zone(session, values.get("zone_id"))
     check_universities(session, values.get("university_ids"), "university_ids")
     lead = values.get("lead_university_id")

@@ -37,7 +37,6 @@ TARGET_LEVELS = (ZoneLevel.NATIONAL.value, ZoneLevel.PROVINCIAL.value)
 _LEVEL_ORDER = {ZoneLevel.NATIONAL.value: 0, ZoneLevel.PROVINCIAL.value: 1}
 
 
-
 def create_or_update_pairing(
     session: Session,
     actor: Actor,
@@ -114,7 +113,9 @@ def create_or_update_pairing(
             changes[key] = value
     if not changes:
         return existing
-    return kit.update_record(session, actor, pairing_register, existing.id, changes)
+    return kit.update_record(
+        session, actor, pairing_register, existing.id, changes, expected_version=existing.version
+    )
 
 
 def get_board(session: Session, actor: Actor, pairing_id: int) -> BoardRead:

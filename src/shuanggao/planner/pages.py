@@ -36,6 +36,7 @@ SIGNAL_LABELS = {
     "distance": "距离",
 }
 
+
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings

@@ -7,11 +7,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shuanggao.actor import Actor
-from shuanggao.kit.checks import check_keep
 from shuanggao.pairings import repository as pairing_repo
 from shuanggao.pairings.rules import check_pairing
 from shuanggao.platforms.models import Platform, PlatformUniversity
-from shuanggao.platforms.policy import PLATFORM_POLICY
 from shuanggao.universities.rules import check_universities
 from shuanggao.zones.rules import check_zone
 
@@ -19,7 +17,6 @@ from shuanggao.zones.rules import check_zone
 def validate_platform(
     session: Session, actor: Actor, values: dict[str, Any], current: Platform | None
 ) -> None:
-    check_keep(PLATFORM_POLICY, actor, values, current)
     check_zone(session, values.get("zone_id"))
     university_ids = values.get("university_ids") or []
     check_universities(session, university_ids, "university_ids")

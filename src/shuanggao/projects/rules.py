@@ -10,12 +10,10 @@ from sqlalchemy.orm import Session
 from shuanggao.actor import Actor
 from shuanggao.enterprises.policy import ENTERPRISE_POLICY
 from shuanggao.errors import ValidationFailed
-from shuanggao.kit.checks import check_keep
 from shuanggao.pairings import repository as pairing_repo
 from shuanggao.pairings.rules import check_pairing
 from shuanggao.projects import repository as repo
 from shuanggao.projects.models import Project, ProjectEnterprise
-from shuanggao.projects.policy import PROJECT_POLICY
 from shuanggao.projects.schemas import END_BEFORE_START
 from shuanggao.universities.rules import check_universities
 from shuanggao.zones.rules import check_zone
@@ -42,7 +40,6 @@ def check_enterprises(session: Session, actor: Actor, ids: list[int] | None) -> 
 def validate_project(
     session: Session, actor: Actor, values: dict[str, Any], current: Project | None
 ) -> None:
-    check_keep(PROJECT_POLICY, actor, values, current)
     check_zone(session, values.get("zone_id"))
     university_id = values.get("university_id")
     if university_id is None:

@@ -135,7 +135,6 @@ def return_report(
 # ---- statistics -------------------------------------------------------------------------------
 
 
-
 Source = Literal["reports", "records"]
 Number = int | Decimal
 

@@ -26,8 +26,6 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 
 
-
-
 def _date(raw: str | None, name: str, errors: dict[str, str]) -> dt.date | None:
     if not raw:
         return None

@@ -303,9 +303,7 @@ PANELS: tuple[HomePanel, ...] = (
 )
 
 
-def panels_for(
-    session: Session, actor: Actor, panels: Iterable[HomePanel]
-) -> list[dict[str, Any]]:
+def panels_for(session: Session, actor: Actor, panels: Iterable[HomePanel]) -> list[dict[str, Any]]:
     """The panels this actor sees, built, in order; hidden ones left out."""
     out: list[dict[str, Any]] = []
     for panel in sorted(panels, key=lambda p: (p.order, p.key)):

@@ -28,6 +28,7 @@ from shuanggao.web.hooks import HooksTable, hooks_table, page_hooks
 
 router = APIRouter(include_in_schema=False)
 
+
 def register_for(name: str, actor: Actor) -> Register[Any]:
     try:
         reg = get_register(name)

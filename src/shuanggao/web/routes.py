@@ -70,7 +70,6 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
 )
 
 
-
 def install_body_limit(app: FastAPI) -> None:
     """Body caps for every route (inside the accounts middleware, which is added after it)."""
     app.add_middleware(BodyLimitMiddleware)

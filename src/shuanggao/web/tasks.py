@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.background import BackgroundTask
 
+from shuanggao.db.session import session_scope
 from shuanggao.errors import AppError
 
 log = logging.getLogger("shuanggao.web.tasks")
@@ -106,24 +107,21 @@ def start(
             state.phase, state.done, state.total = phase, done, total
 
     def run() -> None:
-        session = factory()
         try:
-            url = work(session, progress)
-            session.commit()
+            # A task writes (an import): on SQLite it queues for the write lock at its start.
+            with session_scope(factory, write=True) as session:
+                url = work(session, progress)
             with _LOCK:
                 state.result_url = url
         except AppError as exc:
-            session.rollback()
             with _LOCK:
                 state.error = exc.detail
         except Exception:
-            session.rollback()
             request_id = secrets.token_hex(6)
             log.exception("background task failed, request_id=%s", request_id)
             with _LOCK:
                 state.error = f"系统内部错误，请联系管理员（编号 {request_id}）。"
         finally:
-            session.close()
             with _LOCK:
                 state.finished = True
                 state.phase = "done"

@@ -17,10 +17,14 @@ from shuanggao.db.session import session_scope
 from shuanggao.errors import Unauthenticated
 from shuanggao.kit import jobs
 
+# Requests that may write; on SQLite their unit of work takes the write lock at its start.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
 
 def _session(request: Request) -> Iterator[Session]:
     factory = request.app.state.session_factory
-    with session_scope(factory) as session:
+    write = request.method in WRITE_METHODS
+    with session_scope(factory, write=write) as session:
         # What work queued for after the commit needs (``kit.jobs``).
         session.info[jobs.FACTORY] = factory
         session.info[jobs.SETTINGS] = request.app.state.settings

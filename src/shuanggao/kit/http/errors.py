@@ -43,7 +43,9 @@ def render_error(request: Request, status: int, body: dict[str, Any]) -> Respons
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
-        return render_error(request, exc.status, exc.to_dict())
+        response = render_error(request, exc.status, exc.to_dict())
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -1,0 +1,54 @@
+"""Database failures that are about load or concurrency, not bugs: named, never a 500.
+
+``translate`` turns them into ``AppError``s the unit of work re-raises (``session_scope``, the
+background tasks, the accounts middleware):
+
+- a stale optimistic-lock write (``StaleDataError``), a PostgreSQL serialization failure or
+  deadlock → 409 ``conflict``: somebody else changed the row first;
+- SQLite ``database is locked``/busy, an exhausted connection pool, a PostgreSQL lock or
+  statement timeout, too many connections → 503 ``database_busy`` with ``Retry-After``.
+
+Anything else is left alone (and stays an unexpected error).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import StaleDataError
+
+from shuanggao.errors import AppError, Conflict, DatabaseBusy
+
+# PostgreSQL SQLSTATEs: retry later (503) or somebody else won (409).
+_PG_BUSY = {
+    "55P03",  # lock_not_available (lock_timeout)
+    "57014",  # query_canceled (statement_timeout)
+    "53300",  # too_many_connections
+    "57P03",  # cannot_connect_now
+}
+_PG_CONFLICT = {
+    "40001",  # serialization_failure
+    "40P01",  # deadlock_detected
+}
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+
+
+def translate(exc: BaseException) -> AppError | None:
+    """The ``AppError`` a database failure stands for, or None when it is not one we name."""
+    if isinstance(exc, AppError):
+        return None
+    if isinstance(exc, StaleDataError):
+        return Conflict()
+    if isinstance(exc, PoolTimeout):
+        return DatabaseBusy()
+    if isinstance(exc, DBAPIError):
+        orig = exc.orig
+        state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        if state in _PG_CONFLICT:
+            return Conflict("该记录正被他人同时修改，请刷新后重试。")
+        if state in _PG_BUSY:
+            return DatabaseBusy()
+        text = str(orig).lower()
+        if any(marker in text for marker in _SQLITE_BUSY):
+            return DatabaseBusy()
+    return None
