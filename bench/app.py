@@ -235,8 +235,8 @@ def _measure(
 ) -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
+    from shuanggao.kit.http import deps
     from shuanggao.main import create_app
-    from shuanggao.web import deps
 
     settings = Settings(
         var_dir=workdir / f"var-{n}-{encoder}",

@@ -51,8 +51,12 @@ def find_pairs(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple
     if not wanted:
         return {}
     demand_ids = {d for d, _ in wanted}
+    item_ids = {s for _, s in wanted}
+    # Both sides narrow the read: a demand's stored matches grow with every run over time.
     stmt = (
-        select(Match).where(Match.demand_id.in_(demand_ids)).options(selectinload(Match.judgements))
+        select(Match)
+        .where(Match.demand_id.in_(demand_ids), Match.supply_item_id.in_(item_ids))
+        .options(selectinload(Match.judgements))
     )
     return {
         (m.demand_id, m.supply_item_id): m

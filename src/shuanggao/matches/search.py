@@ -82,14 +82,36 @@ from shuanggao.zones.models import Zone
 # ---------------------------------------------------------------------------------------------
 
 
+# The field names of each dataclass ``_plain`` met, so each value costs one dict lookup.
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _fields_of(cls: type) -> tuple[str, ...] | None:
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        names = getattr(cls, "__dataclass_fields__", None)
+        found = tuple(names) if names is not None else None
+        _FIELDS[cls] = found
+        return found
+
+
 def _plain(value: Any) -> Any:
     """Plain JSON of the library's frozen result types (dataclasses → dicts, tuples → lists,
-    floats rounded to 4 places), without ``dataclasses.asdict``'s deep copies."""
+    floats rounded to 4 places), without ``dataclasses.asdict``'s deep copies. The exact
+    built-in types are dispatched first (a hit's reasons hold hundreds of values)."""
+    cls = type(value)
+    if cls is str or cls is int or cls is bool or value is None:
+        return value
+    if cls is float:
+        return round(value, 4)
+    if cls is tuple or cls is list:
+        return [_plain(v) for v in value]
     if isinstance(value, float):
         return round(value, 4)
-    if isinstance(value, str | int | bool) or value is None:
+    if isinstance(value, str | int | bool):
         return value
-    names = getattr(value, "__dataclass_fields__", None)
+    names = _fields_of(cls)
     if names is not None:
         return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
