@@ -13,6 +13,7 @@ from shuanggao.demand.models import Demand
 from shuanggao.demand.registers import demands as demand_register
 from shuanggao.kit import service as kit
 from shuanggao.matches import repository as repo
+from shuanggao.matches.aggregates import experts_for_demand
 from shuanggao.matches.feedback import (
     can_judge,
     change_state,
@@ -33,7 +34,7 @@ from shuanggao.matches.schemas import (
     MatchRead,
     MatchState,
 )
-from shuanggao.matches.search import experts_for_demand, match_demand, match_supply
+from shuanggao.matches.search import match_demand, match_supply
 from shuanggao.matches.upkeep import ensure_index_ready
 from shuanggao.supply.models import SupplyItem
 from shuanggao.supply.registers import supply_items as supply_register

@@ -14,13 +14,11 @@ from shuanggao_matching import (
     Reasons,
     SearchResults,
     SharedTerm,
-    coverage_report,
-    rank_owners,
 )
 from shuanggao_matching import (
     Match as LibMatch,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
@@ -30,7 +28,7 @@ from shuanggao.demand import repository as demand_repo
 from shuanggao.demand.models import Demand
 from shuanggao.demand.registers import demands as demand_register
 from shuanggao.demand.schemas import ANONYMOUS_LABEL
-from shuanggao.errors import NotFound, ValidationFailed
+from shuanggao.errors import ValidationFailed
 from shuanggao.kit import jobs
 from shuanggao.kit import service as kit
 from shuanggao.matches import repository as repo
@@ -58,24 +56,17 @@ from shuanggao.matches.index import (
 from shuanggao.matches.models import Match
 from shuanggao.matches.results import (
     DEMAND_POLICY,
-    MAX_TOP,
-    MIN_COVERAGE,
     SUPPLY_POLICY,
-    ExpertHit,
     Hit,
     MatchRun,
     SearchOptions,
 )
 from shuanggao.matches.schemas import (
-    MapRow,
     MatchState,
-    ZoneMap,
 )
-from shuanggao.matches.upkeep import ensure_index_ready
 from shuanggao.supply import repository as supply_repo
 from shuanggao.supply.models import SupplyItem
 from shuanggao.supply.registers import supply_items as supply_register
-from shuanggao.zones.models import Zone
 
 # ---------------------------------------------------------------------------------------------
 # Searching and shaping results
@@ -137,7 +128,7 @@ class Searched:
     rebuilding: str | None = None
 
 
-def _search(
+def run_search(
     session: Session,
     index: MatchIndex,
     side: str,
@@ -222,7 +213,7 @@ def _database_search(
     return SearchResults(method="lexical", matches=matches, note=note, query_terms=tuple(terms))
 
 
-def _note(index: MatchIndex, searched: Searched) -> str | None:
+def result_note(index: MatchIndex, searched: Searched) -> str | None:
     notes: list[str] = []
     if searched.rebuilding is not None:
         notes.append(searched.rebuilding)
@@ -238,12 +229,12 @@ def _note(index: MatchIndex, searched: Searched) -> str | None:
     return "".join(notes) or None
 
 
-def _match_run(index: MatchIndex, searched: Searched, hits: list[Hit]) -> MatchRun:
+def match_run(index: MatchIndex, searched: Searched, hits: list[Hit]) -> MatchRun:
     """One search's outcome: its method, note, applied filters and query terms, with ``hits``."""
     results = searched.results
     return MatchRun(
         method=results.method,
-        note=_note(index, searched),
+        note=result_note(index, searched),
         filters_applied=list(results.filters_applied),
         hits=hits,
         query_terms=list(results.query_terms),
@@ -262,7 +253,7 @@ def demand_owner(demand: Demand, actor: Actor) -> str:
     return demand.enterprise.name
 
 
-def _hits(
+def hits_for(
     results: SearchResults,
     rows: dict[int, Any],
     kind: str,
@@ -302,12 +293,12 @@ def _rows_in_rank_order(
     return rows
 
 
-def _supply_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
+def supply_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
     scope = SUPPLY_POLICY.read_filter(actor)
     rows = _rows_in_rank_order(
         results, top, lambda ids: supply_repo.list_by_ids(session, ids, scope)
     )
-    return _hits(results, rows, "supply_item", supply_owner, top)
+    return hits_for(results, rows, "supply_item", supply_owner, top)
 
 
 def _demand_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
@@ -315,10 +306,10 @@ def _demand_hits(session: Session, actor: Actor, results: SearchResults, top: in
     rows = _rows_in_rank_order(
         results, top, lambda ids: demand_repo.list_by_ids(session, ids, scope)
     )
-    return _hits(results, rows, "demand", lambda d: demand_owner(d, actor), top)
+    return hits_for(results, rows, "demand", lambda d: demand_owner(d, actor), top)
 
 
-def _synced_index(session: Session, settings: Settings, side: str) -> MatchIndex:
+def synced_index(session: Session, settings: Settings, side: str) -> MatchIndex:
     """The index with ``side`` ("supply" or "demand") in step with the database."""
     index = get_index(settings)
     index.sync_for_search(session, side)
@@ -359,7 +350,7 @@ def _record(session: Session, actor: Actor, pairs: list[tuple[Demand, SupplyItem
 # ---------------------------------------------------------------------------------------------
 
 
-def _demand_filters(
+def demand_filters(
     session: Session, actor: Actor, demand: Demand, opts: SearchOptions
 ) -> list[Predicate | None]:
     preds: list[Predicate | None] = [supply_visibility(actor)]
@@ -386,10 +377,10 @@ def match_demand(
     """A demand → ranked supply items (stored as recommendations unless ``record=False``)."""
     opts = (opts or SearchOptions()).checked()
     demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
-    index = _synced_index(session, settings, "supply")
-    preds = _demand_filters(session, actor, demand, opts)
-    searched = _search(session, index, "supply", demand_query(demand), preds, opts.top)
-    hits = _supply_hits(session, actor, searched.results, opts.top)
+    index = synced_index(session, settings, "supply")
+    preds = demand_filters(session, actor, demand, opts)
+    searched = run_search(session, index, "supply", demand_query(demand), preds, opts.top)
+    hits = supply_hits(session, actor, searched.results, opts.top)
     if record and hits and actor.role is not Role.AUDITOR:
         _record(session, actor, [(demand, h.obj, h) for h in hits])
         audit.record(
@@ -400,7 +391,7 @@ def match_demand(
             demand.id,
             summary=f"为产业需求生成匹配推荐：{demand.title}（{len(hits)} 条）",
         )
-    return _match_run(index, searched, hits)
+    return match_run(index, searched, hits)
 
 
 def match_text(
@@ -414,14 +405,14 @@ def match_text(
     opts = (opts or SearchOptions()).checked()
     if not text.strip():
         raise ValidationFailed(fields={"text": "请输入需求描述"})
-    index = _synced_index(session, settings, "supply")
+    index = synced_index(session, settings, "supply")
     preds: list[Predicate | None] = [supply_visibility(actor)]
     if opts.min_maturity is not None:
         preds.append(maturity_predicate(opts.min_maturity))
     if opts.kinds:
         preds.append(kinds_predicate(opts.kinds))
-    searched = _search(session, index, "supply", text_query(text), preds, opts.top)
-    return _match_run(index, searched, _supply_hits(session, actor, searched.results, opts.top))
+    searched = run_search(session, index, "supply", text_query(text), preds, opts.top)
+    return match_run(index, searched, supply_hits(session, actor, searched.results, opts.top))
 
 
 def match_supply(
@@ -436,11 +427,11 @@ def match_supply(
     """A supply item → ranked demands the actor may see (anonymous ones without owner)."""
     opts = (opts or SearchOptions()).checked()
     item: SupplyItem = kit.get_record(session, actor, supply_register, item_id)
-    index = _synced_index(session, settings, "demand")
+    index = synced_index(session, settings, "demand")
     preds: list[Predicate | None] = [demand_visibility(session, actor)]
     if opts.paired_only:
         preds.append(zones_predicate(session, repo.paired_zone_ids(session, item.university_id)))
-    searched = _search(session, index, "demand", supply_query(item), preds, opts.top)
+    searched = run_search(session, index, "demand", supply_query(item), preds, opts.top)
     hits = _demand_hits(session, actor, searched.results, opts.top)
     if record and hits and actor.role is not Role.AUDITOR:
         _record(session, actor, [(h.obj, item, h) for h in hits])
@@ -452,119 +443,7 @@ def match_supply(
             item.id,
             summary=f"为技术供给清单条目生成需求推荐：{item.title}（{len(hits)} 条）",
         )
-    return _match_run(index, searched, hits)
-
-
-def experts_for_demand(
-    session: Session,
-    settings: Settings,
-    actor: Actor,
-    demand_id: int,
-    opts: SearchOptions | None = None,
-) -> tuple[MatchRun, list[ExpertHit]]:
-    """A demand → people ranked from their matching items (their best three count)."""
-    opts = (opts or SearchOptions()).checked()
-    demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
-    index = _synced_index(session, settings, "supply")
-    preds = _demand_filters(session, actor, demand, opts)
-    depth = min(max(opts.top * 5, 50), MAX_TOP + 10)
-    searched = _search(session, index, "supply", demand_query(demand), preds, depth)
-    hits = _supply_hits(session, actor, searched.results, depth)
-    owned = [h for h in hits if h.lib.owner is not None]
-    by_id = {str(h.obj.id): h for h in owned}
-    experts: list[ExpertHit] = []
-    for ranked in rank_owners([h.lib for h in owned], limit=opts.top):
-        items = [by_id[i] for i in ranked.items if i in by_id]
-        if not items:
-            continue
-        first: SupplyItem = items[0].obj
-        experts.append(
-            ExpertHit(
-                name=first.owner_name or "",
-                university_id=first.university_id,
-                university_name=first.university.name,
-                score=round(ranked.score, 4),
-                items=items,
-            )
-        )
-    run = _match_run(index, searched, hits[: opts.top])
-    return run, experts
-
-
-def zone_map(
-    session: Session,
-    settings: Settings,
-    actor: Actor,
-    zone_id: int,
-    *,
-    top: int = 3,
-    factory: sessionmaker[Session] | None = None,
-) -> ZoneMap:
-    """A zone's demands × its paired universities' supply: each demand's best answers, the
-    coverage, and the gaps — demands no paired supply answers well (卡脖子 candidates)."""
-    zone = session.get(Zone, zone_id)
-    if zone is None:
-        raise NotFound()
-    if factory is not None:
-        ensure_index_ready(session, settings, factory, "supply")
-    opts = SearchOptions(top=top).checked()
-    universities = repo.paired_universities(session, zone_id)
-    demands = demand_repo.list_for_zone(session, zone_id, DEMAND_POLICY.read_filter(actor))
-    index = _synced_index(session, settings, "supply")
-    preds = [supply_visibility(actor), universities_predicate(universities)]
-    per_demand: dict[str, SearchResults] = {}
-    hits_of: dict[int, list[Hit]] = {}
-    method = index.method
-    note = index.note
-    searched = {
-        d.id: _search(session, index, "supply", demand_query(d), preds, opts.top) for d in demands
-    }
-    # The answers of every demand in one query, not one per demand.
-    answer_ids = sorted({int(m.id) for res in searched.values() for m in res.results.matches})
-    answers = {
-        r.id: r
-        for r in supply_repo.list_by_ids(session, answer_ids, SUPPLY_POLICY.read_filter(actor))
-    }
-    for demand in demands:
-        done = searched[demand.id]
-        hits = _hits(done.results, answers, "supply_item", supply_owner, opts.top)
-        method = done.results.method
-        note = _note(index, done)
-        hits_of[demand.id] = hits
-        per_demand[str(demand.id)] = SearchResults(
-            method, tuple(h.lib for h in hits), done.results.filters_applied
-        )
-    report = coverage_report(per_demand, min_coverage=MIN_COVERAGE)
-    covered = set(report.covered)
-    rows: list[MapRow] = []
-    for demand in demands:
-        hits = hits_of[demand.id]
-        best_lib = report.best.get(str(demand.id))
-        best = next((h for h in hits if best_lib is not None and h.lib.id == best_lib.id), None)
-        rows.append(
-            MapRow(
-                demand_id=demand.id,
-                title=demand.title,
-                owner=demand_owner(demand, actor),
-                industry_code=demand.industry_code,
-                chain_node=demand.chain_node,
-                triage_state=demand.triage_state,
-                covered=str(demand.id) in covered,
-                best=best.result() if best is not None else None,
-                top=[h.result() for h in hits],
-            )
-        )
-    return ZoneMap(
-        zone_id=zone.id,
-        zone_name=zone.name,
-        universities=[{"id": u.id, "name": u.name} for u in universities],
-        method=method,
-        note=note,
-        coverage=round(report.coverage, 4),
-        covered=len(report.covered),
-        gaps=len(report.gaps),
-        rows=rows,
-    )
+    return match_run(index, searched, hits)
 
 
 def queue_matching(session: Session, actor: Actor, demand: Demand) -> None:

@@ -13,6 +13,7 @@ index) and ``page_views``; callers import them from here.
 
 from __future__ import annotations
 
+from shuanggao.matches.aggregates import experts_for_demand, zone_map
 from shuanggao.matches.feedback import (
     can_judge,
     change_state,
@@ -54,13 +55,11 @@ from shuanggao.matches.results import (
 )
 from shuanggao.matches.search import (
     demand_owner,
-    experts_for_demand,
     match_demand,
     match_supply,
     match_text,
     queue_matching,
     supply_owner,
-    zone_map,
 )
 from shuanggao.matches.upkeep import (
     IndexBuilding,
