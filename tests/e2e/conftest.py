@@ -25,7 +25,8 @@ from typing import Any
 import httpx
 import pytest
 
-from shuanggao.config import PROJECT_ROOT
+from shuanggao.config import PROJECT_ROOT, Settings
+from shuanggao.db import sealed
 from tests.dbs import fresh_database
 
 CHROMIUM = "/usr/bin/chromium"
@@ -132,6 +133,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         base_url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(base_url, proc, log)
+            # Tests that read the server's database directly open its sealed personal fields
+            # (phones) with the server's keys, derived from its secret key.
+            sealed.configure(Settings(secret_key=env["SHUANGGAO_SECRET_KEY"], var_dir=tmp))
             yield LiveServer(base_url=base_url, database_url=url, env=env)
         finally:
             proc.terminate()

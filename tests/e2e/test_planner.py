@@ -23,7 +23,10 @@ def test_plan_recommendations_and_what_if(page: Any, sign_in: SignIn) -> None:
     rows = page.locator("#plan-pairs tbody tr")
     rows.first.wait_for(timeout=FIRST_PLAN_MS)
     zones = {rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())}
-    assert zones == UNPAIRED
+    # Every unpaired demo zone is planned; anything else planned is a zone other browser tests
+    # created through the forms (their names start with 浏览器), unpaired too.
+    assert zones >= UNPAIRED
+    assert all(z in UNPAIRED or z.startswith("浏览器") for z in zones), zones
     assert "61" in page.locator("#plan-figures").inner_text()
     # Every proposed pair has at least one reason.
     for i in range(rows.count()):
