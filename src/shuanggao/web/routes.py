@@ -20,9 +20,12 @@ from shuanggao.accounts import install as accounts_install
 from shuanggao.accounts import pages as accounts_pages
 from shuanggao.actor import Role
 from shuanggao.audit.service import AUDIT_READERS
+from shuanggao.chains import api as chains_api
 from shuanggao.demand import api as demand_api
 from shuanggao.demand import pages as demand_pages
 from shuanggao.demand import registers as demand_registers
+from shuanggao.demandmap import api as demandmap_api
+from shuanggao.demandmap import pages as demandmap_pages
 from shuanggao.enterprises import api as enterprises_api
 from shuanggao.imports import api as imports_api
 from shuanggao.kit.http.bodylimit import BodyLimitMiddleware
@@ -45,7 +48,9 @@ from shuanggao.web.hooks import PageHooks
 API_ROUTERS: tuple[APIRouter, ...] = (
     accounts_api.router,
     audit_api.router,
+    chains_api.router,
     demand_api.router,
+    demandmap_api.router,
     enterprises_api.router,
     imports_api.router,
     matches_api.router,
@@ -61,6 +66,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     accounts_pages.router,
     accounts_admin_pages.router,
     demand_pages.router,
+    demandmap_pages.router,
     matches_pages.router,
     planner_pages.router,
     transfer.router,
@@ -108,7 +114,20 @@ PAGE_HOOKS: Mapping[str, PageHooks] = {
         detail_links=_links("“五个一”看板", "/pairings/{id}/board"),
         options=repository.pairing_options,
     ),
-    "zones": PageHooks(detail_links=_links("数说双高协同", "/dashboard/zones/{id}")),
+    "zones": PageHooks(
+        detail_links=lambda obj: [
+            ("数说双高协同", f"/dashboard/zones/{obj.id}"),
+            ("产业需求图谱", f"/zones/{obj.id}/chains"),
+        ]
+    ),
+    "universities": PageHooks(detail_links=_links("供给落点与学科缺口", "/universities/{id}/chains")),
+    "industry_chains": PageHooks(
+        detail_links=lambda obj: [("产业链图谱", f"/zones/{obj.zone_id}/chains?chain_id={obj.id}")]
+    ),
+    "chain_nodes": PageHooks(
+        list_fields=("name", "chain_id", "position", "industry_codes", "zone_id"),
+        detail_links=_links("环节详情", "/chain_nodes/{id}/panel"),
+    ),
     "demands": PageHooks(
         list_fields=(
             "title",
@@ -135,6 +154,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
     NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
+    NavItem("产业需求图谱", "/chainmap", group="supply", order=31),
     NavItem(
         "结对规划",
         "/planner",

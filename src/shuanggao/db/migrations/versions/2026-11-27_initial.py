@@ -230,6 +230,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_enterprise_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_zone_id'), ['zone_id'], unique=False)
 
+    op.create_table('industry_chain',
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('template', sa.String(length=300), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_industry_chain_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_industry_chain')),
+    sa.UniqueConstraint('zone_id', 'name', name=op.f('uq_industry_chain_zone_id_name'))
+    )
+    with op.batch_alter_table('industry_chain', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_industry_chain_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_industry_chain_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('pairing',
     sa.Column('zone_id', sa.Integer(), nullable=False),
     sa.Column('batch', sa.String(length=30), nullable=False),
@@ -356,6 +376,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_app_user_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_app_user_zone_id'), ['zone_id'], unique=False)
 
+    op.create_table('chain_node',
+    sa.Column('chain_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('industry_codes', sa.JSON(), nullable=False),
+    sa.Column('emerging_paths', sa.JSON(), nullable=False),
+    sa.Column('keywords', sa.JSON(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['chain_id'], ['industry_chain.id'], name=op.f('fk_chain_node_chain_id_industry_chain'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_chain_node_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_chain_node')),
+    sa.UniqueConstraint('chain_id', 'name', name=op.f('uq_chain_node_chain_id_name'))
+    )
+    with op.batch_alter_table('chain_node', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_chain_node_chain_id'), ['chain_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chain_node_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chain_node_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('conversion_fund',
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('zone_id', sa.Integer(), nullable=False),
@@ -383,43 +427,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_conversion_fund_is_demo'), ['is_demo'], unique=False)
         batch_op.create_index(batch_op.f('ix_conversion_fund_pairing_id'), ['pairing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conversion_fund_zone_id'), ['zone_id'], unique=False)
-
-    op.create_table('demand',
-    sa.Column('enterprise_id', sa.Integer(), nullable=False),
-    sa.Column('zone_id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('technical_indicators', sa.Text(), nullable=True),
-    sa.Column('keywords', sa.JSON(), nullable=False),
-    sa.Column('industry_code', sa.String(length=5), nullable=True),
-    sa.Column('chain_node', sa.String(length=300), nullable=True),
-    sa.Column('budget_min', shuanggao.db.types.Money(), nullable=True),
-    sa.Column('budget_max', shuanggao.db.types.Money(), nullable=True),
-    sa.Column('deadline_date', sa.Date(), nullable=True),
-    sa.Column('cooperation_mode', sa.String(length=20), nullable=False),
-    sa.Column('visibility', sa.String(length=20), nullable=False),
-    sa.Column('triage_state', sa.String(length=20), nullable=False),
-    sa.Column('triage_note', sa.Text(), nullable=True),
-    sa.Column('contact_person', sa.String(length=50), nullable=True),
-    sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('is_demo', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_demand_enterprise_id_enterprise'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_demand_zone_id_zone'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand')),
-    sa.UniqueConstraint('enterprise_id', 'title', name=op.f('uq_demand_enterprise_id_title'))
-    )
-    with op.batch_alter_table('demand', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_demand_chain_node'), ['chain_node'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_industry_code'), ['industry_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_is_demo'), ['is_demo'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_triage_state'), ['triage_state'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('enterprise_service',
     sa.Column('enterprise_id', sa.Integer(), nullable=False),
@@ -658,6 +665,61 @@ def upgrade() -> None:
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
 
+    op.create_table('chain_node_enterprise',
+    sa.Column('node_id', sa.Integer(), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_chain_node_enterprise_enterprise_id_enterprise'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['node_id'], ['chain_node.id'], name=op.f('fk_chain_node_enterprise_node_id_chain_node'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('node_id', 'enterprise_id', name=op.f('pk_chain_node_enterprise'))
+    )
+    with op.batch_alter_table('chain_node_enterprise', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_chain_node_enterprise_enterprise_id'), ['enterprise_id'], unique=False)
+
+    op.create_table('demand',
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('technical_indicators', sa.Text(), nullable=True),
+    sa.Column('keywords', sa.JSON(), nullable=False),
+    sa.Column('industry_code', sa.String(length=5), nullable=True),
+    sa.Column('chain_node', sa.String(length=300), nullable=True),
+    sa.Column('chain_node_id', sa.Integer(), nullable=True),
+    sa.Column('proposed_chain_node_id', sa.Integer(), nullable=True),
+    sa.Column('proposed_chain_node_score', sa.Float(), nullable=True),
+    sa.Column('budget_min', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('budget_max', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('deadline_date', sa.Date(), nullable=True),
+    sa.Column('cooperation_mode', sa.String(length=20), nullable=False),
+    sa.Column('visibility', sa.String(length=20), nullable=False),
+    sa.Column('triage_state', sa.String(length=20), nullable=False),
+    sa.Column('triage_note', sa.Text(), nullable=True),
+    sa.Column('contact_person', sa.String(length=50), nullable=True),
+    sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['chain_node_id'], ['chain_node.id'], name=op.f('fk_demand_chain_node_id_chain_node'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_demand_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['proposed_chain_node_id'], ['chain_node.id'], name=op.f('fk_demand_proposed_chain_node_id_chain_node'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_demand_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand')),
+    sa.UniqueConstraint('enterprise_id', 'title', name=op.f('uq_demand_enterprise_id_title'))
+    )
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_chain_node'), ['chain_node'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_chain_node_id'), ['chain_node_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_industry_code'), ['industry_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_proposed_chain_node_id'), ['proposed_chain_node_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_triage_state'), ['triage_state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('fund_investment',
     sa.Column('fund_id', sa.Integer(), nullable=False),
     sa.Column('investee_name', sa.String(length=200), nullable=False),
@@ -716,33 +778,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_funding_project_id'), ['project_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_funding_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_funding_zone_id'), ['zone_id'], unique=False)
-
-    op.create_table('match',
-    sa.Column('demand_id', sa.Integer(), nullable=False),
-    sa.Column('supply_item_id', sa.Integer(), nullable=False),
-    sa.Column('score', sa.Float(), nullable=False),
-    sa.Column('rank', sa.Integer(), nullable=False),
-    sa.Column('method', sa.String(length=10), nullable=False),
-    sa.Column('reasons', sa.JSON(), nullable=False),
-    sa.Column('state', sa.String(length=20), nullable=False),
-    sa.Column('state_reason', sa.Text(), nullable=True),
-    sa.Column('state_changed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('state_changed_by', sa.String(length=100), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('is_demo', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_match_demand_id_demand'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_match_supply_item_id_supply_item'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_match')),
-    sa.UniqueConstraint('demand_id', 'supply_item_id', name=op.f('uq_match_demand_id_supply_item_id'))
-    )
-    with op.batch_alter_table('match', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_match_demand_id'), ['demand_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_match_is_demo'), ['is_demo'], unique=False)
-        batch_op.create_index(batch_op.f('ix_match_state'), ['state'], unique=False)
-        batch_op.create_index(batch_op.f('ix_match_supply_item_id'), ['supply_item_id'], unique=False)
 
     op.create_table('password_history',
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -806,6 +841,33 @@ def upgrade() -> None:
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
 
+    op.create_table('match',
+    sa.Column('demand_id', sa.Integer(), nullable=False),
+    sa.Column('supply_item_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('reasons', sa.JSON(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('state_reason', sa.Text(), nullable=True),
+    sa.Column('state_changed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('state_changed_by', sa.String(length=100), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_match_demand_id_demand'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_match_supply_item_id_supply_item'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_match')),
+    sa.UniqueConstraint('demand_id', 'supply_item_id', name=op.f('uq_match_demand_id_supply_item_id'))
+    )
+    with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_match_demand_id'), ['demand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_supply_item_id'), ['supply_item_id'], unique=False)
+
     op.create_table('match_judgement',
     sa.Column('match_id', sa.Integer(), nullable=False),
     sa.Column('side', sa.String(length=10), nullable=False),
@@ -834,6 +896,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_match_judgement_match_id'))
 
     op.drop_table('match_judgement')
+    with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_match_supply_item_id'))
+        batch_op.drop_index(batch_op.f('ix_match_state'))
+        batch_op.drop_index(batch_op.f('ix_match_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_match_demand_id'))
+
+    op.drop_table('match')
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
 
@@ -854,13 +923,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_password_history_user_id'))
 
     op.drop_table('password_history')
-    with op.batch_alter_table('match', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_match_supply_item_id'))
-        batch_op.drop_index(batch_op.f('ix_match_state'))
-        batch_op.drop_index(batch_op.f('ix_match_is_demo'))
-        batch_op.drop_index(batch_op.f('ix_match_demand_id'))
-
-    op.drop_table('match')
     with op.batch_alter_table('funding', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_funding_zone_id'))
         batch_op.drop_index(batch_op.f('ix_funding_university_id'))
@@ -878,6 +940,21 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_fund_investment_enterprise_id'))
 
     op.drop_table('fund_investment')
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_triage_state'))
+        batch_op.drop_index(batch_op.f('ix_demand_proposed_chain_node_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_demand_industry_code'))
+        batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_chain_node_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_chain_node'))
+
+    op.drop_table('demand')
+    with op.batch_alter_table('chain_node_enterprise', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_chain_node_enterprise_enterprise_id'))
+
+    op.drop_table('chain_node_enterprise')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 
@@ -939,15 +1016,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_enterprise_service_enterprise_id'))
 
     op.drop_table('enterprise_service')
-    with op.batch_alter_table('demand', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_demand_zone_id'))
-        batch_op.drop_index(batch_op.f('ix_demand_triage_state'))
-        batch_op.drop_index(batch_op.f('ix_demand_is_demo'))
-        batch_op.drop_index(batch_op.f('ix_demand_industry_code'))
-        batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
-        batch_op.drop_index(batch_op.f('ix_demand_chain_node'))
-
-    op.drop_table('demand')
     with op.batch_alter_table('conversion_fund', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conversion_fund_zone_id'))
         batch_op.drop_index(batch_op.f('ix_conversion_fund_pairing_id'))
@@ -955,6 +1023,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_conversion_fund_established_date'))
 
     op.drop_table('conversion_fund')
+    with op.batch_alter_table('chain_node', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_chain_node_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_chain_node_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_chain_node_chain_id'))
+
+    op.drop_table('chain_node')
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_app_user_zone_id'))
         batch_op.drop_index(batch_op.f('ix_app_user_university_id'))
@@ -985,6 +1059,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pairing_is_demo'))
 
     op.drop_table('pairing')
+    with op.batch_alter_table('industry_chain', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_industry_chain_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_industry_chain_is_demo'))
+
+    op.drop_table('industry_chain')
     with op.batch_alter_table('enterprise', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enterprise_zone_id'))
         batch_op.drop_index(batch_op.f('ix_enterprise_name'))
