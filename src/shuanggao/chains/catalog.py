@@ -90,7 +90,9 @@ CURATED: tuple[Curated, ...] = (
                 ("新材料产业 > 新能源材料制造", "新材料产业 > 专用化学品及材料制造"),
                 ("负极", "正极", "石墨", "电解液", "隔膜", "锂"),
             ),
-            CuratedNode("电芯", ("C3841", "C3849"), (_STORAGE,), ("电池单体", "锂离子电池", "电芯")),
+            CuratedNode(
+                "电芯", ("C3841", "C3849"), (_STORAGE,), ("电池单体", "锂离子电池", "电芯")
+            ),
             CuratedNode(
                 "电池管理系统",
                 ("C3849",),
@@ -143,7 +145,9 @@ def strategic_rows() -> tuple[Strategic, ...]:
             if c["tag"] != IndustryTag.STRATEGIC:
                 continue
             rows.append(
-                Strategic(node.full_code, node.name, normalize_path(c["path"]), tuple(c["products"]))
+                Strategic(
+                    node.full_code, node.name, normalize_path(c["path"]), tuple(c["products"])
+                )
             )
     return tuple(rows)
 

@@ -34,7 +34,9 @@ def _resolve_chain(session: Session, text: str) -> int | None:
     if not sep:
         return None
     zone_id = session.scalar(
-        select(Zone.id).where((Zone.name == zone_name.strip()) | (Zone.full_name == zone_name.strip()))
+        select(Zone.id).where(
+            (Zone.name == zone_name.strip()) | (Zone.full_name == zone_name.strip())
+        )
     )
     if zone_id is None:
         return None
@@ -53,7 +55,9 @@ def _chain_name(session: Session, chain_id: int) -> str | None:
 
 
 def chain_ref() -> Ref:
-    return Ref(target="industry_chains", resolve=_resolve_chain, render=_render_chain, name_of=_chain_name)
+    return Ref(
+        target="industry_chains", resolve=_resolve_chain, render=_render_chain, name_of=_chain_name
+    )
 
 
 industry_chains = Register(
@@ -65,7 +69,14 @@ industry_chains = Register(
     read_schema=ChainRead,
     columns=[
         Column("name", "产业链名称", required=True, example="新型储能", help="同一高新区内不重复"),
-        Column("zone_id", "高新区", required=True, example="南京建邺高新区", help=ZONE_HELP, ref=zone_ref()),
+        Column(
+            "zone_id",
+            "高新区",
+            required=True,
+            example="南京建邺高新区",
+            help=ZONE_HELP,
+            ref=zone_ref(),
+        ),
         Column("kind", "类别", example="主导产业", help="、".join(ChainKind.labels())),
         Column("description", "说明"),
         Column("template", "生成模板", help="从模板生成时自动填写"),
@@ -101,7 +112,13 @@ chain_nodes = Register(
         ),
         Column("position", "顺序", example="1", help="上游在前，从 0 开始"),
         Column("name", "环节名称", required=True, example="电池管理系统"),
-        Column("industry_codes", "国民经济行业代码", multi=True, example="C3849", help="GB/T 4754-2017，多个用分号分隔"),
+        Column(
+            "industry_codes",
+            "国民经济行业代码",
+            multi=True,
+            example="C3849",
+            help="GB/T 4754-2017，多个用分号分隔",
+        ),
         Column(
             "emerging_paths",
             "战略性新兴产业分类",

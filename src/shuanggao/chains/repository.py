@@ -24,9 +24,7 @@ def chain_zone(session: Session, chain_id: int) -> int | None:
 
 
 def chain_named(session: Session, zone_id: int, name: str) -> IndustryChain | None:
-    stmt = select(IndustryChain).where(
-        IndustryChain.zone_id == zone_id, IndustryChain.name == name
-    )
+    stmt = select(IndustryChain).where(IndustryChain.zone_id == zone_id, IndustryChain.name == name)
     return session.scalars(stmt).one_or_none()
 
 
@@ -62,14 +60,14 @@ def chain_with_nodes(session: Session, chain_id: int) -> IndustryChain | None:
 
 def nodes_of_zones(session: Session, zone_ids: Collection[int] | None = None) -> list[ChainNode]:
     """Every node (of the given zones, or of all), with its chain and zone."""
-    stmt = select(ChainNode).options(
-        selectinload(ChainNode.chain), selectinload(ChainNode.zone)
-    )
+    stmt = select(ChainNode).options(selectinload(ChainNode.chain), selectinload(ChainNode.zone))
     if zone_ids is not None:
         if not zone_ids:
             return []
         stmt = stmt.where(ChainNode.zone_id.in_(list(zone_ids)))
-    return list(session.scalars(stmt.order_by(ChainNode.chain_id, ChainNode.position, ChainNode.id)))
+    return list(
+        session.scalars(stmt.order_by(ChainNode.chain_id, ChainNode.position, ChainNode.id))
+    )
 
 
 def node_by_id(session: Session, node_id: int) -> ChainNode | None:

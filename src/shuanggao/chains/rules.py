@@ -45,7 +45,9 @@ def validate_node(
         wrong = [i for i in ids if zones.get(i) != zone_id]
         if wrong:
             raise ValidationFailed(
-                fields={"enterprise_ids": f"第 {ids.index(wrong[0]) + 1} 家企业不在该产业链所属高新区"}
+                fields={
+                    "enterprise_ids": f"第 {ids.index(wrong[0]) + 1} 家企业不在该产业链所属高新区"
+                }
             )
 
 

@@ -67,9 +67,7 @@ def node_detail(
 
 
 @router.post("/demands/{demand_id}/node", response_model=Placed, summary="确认需求所在环节")
-def place_demand(
-    demand_id: Id, body: NodeChoice, session: SessionDep, actor: ActorDep
-) -> Placed:
+def place_demand(demand_id: Id, body: NodeChoice, session: SessionDep, actor: ActorDep) -> Placed:
     return service.confirm_node(
         session, actor, demand_id, body.node_id, expected_version=body.version
     )

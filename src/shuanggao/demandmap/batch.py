@@ -122,7 +122,10 @@ def _scope(
     province: bool,
 ) -> tuple[str, str, list[Demand], list[SupplyItem], list[object] | None, list[int] | None]:
     """What is mapped: (scope, name, needs, supply, the needs' universities, the items' zones)."""
-    if sum(x is not None and x is not False for x in (zone_id, university_id, province or None)) != 1:
+    if (
+        sum(x is not None and x is not False for x in (zone_id, university_id, province or None))
+        != 1
+    ):
         raise ValidationFailed(fields={"scope": "请指定一个高新区、一所高校或全省（三选一）"})
     demand_scope = DEMAND_POLICY.read_filter(actor)
     supply_scope = SUPPLY_POLICY.read_filter(actor)
@@ -176,7 +179,15 @@ def batch_map(
         answers = searched.answers.get(demand.id, Answers())
         owner = demand_owner(demand, actor)
         pairs = [
-            Pair(h.title, h.owner or "", h.score, round(h.lib.reasons.scores.coverage, 4), strong(h.lib), reasons_text(h.lib), h.obj.id)
+            Pair(
+                h.title,
+                h.owner or "",
+                h.score,
+                round(h.lib.reasons.scores.coverage, 4),
+                strong(h.lib),
+                reasons_text(h.lib),
+                h.obj.id,
+            )
             for h in answers.paired
         ]
         node = next(
@@ -204,15 +215,27 @@ def batch_map(
         preds.append(zones_predicate(session, zone_ids))
     raw: dict[int, list[LibMatch]] = {}
     for done, item in enumerate(items, start=1):
-        raw[item.id] = list(run_search(session, index, "demand", supply_query(item), preds, top).results.matches)
+        raw[item.id] = list(
+            run_search(session, index, "demand", supply_query(item), preds, top).results.matches
+        )
         if progress is not None:
             progress("supply", done, len(items))
     by_id = {d.id: d for d in needs}
     missing = {int(m.id) for ms in raw.values() for m in ms} - set(by_id)
-    by_id.update({d.id: d for d in repo.demands_by_ids(session, missing, DEMAND_POLICY.read_filter(actor))})
+    by_id.update(
+        {d.id: d for d in repo.demands_by_ids(session, missing, DEMAND_POLICY.read_filter(actor))}
+    )
     for item in items:
         closest = [
-            Pair(by_id[int(m.id)].title, demand_owner(by_id[int(m.id)], actor), round(m.score, 4), round(m.reasons.scores.coverage, 4), strong(m), reasons_text(m), int(m.id))
+            Pair(
+                by_id[int(m.id)].title,
+                demand_owner(by_id[int(m.id)], actor),
+                round(m.score, 4),
+                round(m.reasons.scores.coverage, 4),
+                strong(m),
+                reasons_text(m),
+                int(m.id),
+            )
             for m in raw[item.id]
             if int(m.id) in by_id
         ][:top]

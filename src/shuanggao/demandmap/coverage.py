@@ -74,7 +74,9 @@ def brief(hit: Hit, *, reasons: bool = False) -> SupplyBrief:
     )
 
 
-def _ranked(method: str, matches: list[LibMatch], rows: dict[int, SupplyItem], top: int) -> list[Hit]:
+def _ranked(
+    method: str, matches: list[LibMatch], rows: dict[int, SupplyItem], top: int
+) -> list[Hit]:
     return hits_for(SearchResults(method, tuple(matches)), rows, "supply_item", supply_owner, top)
 
 
@@ -112,7 +114,9 @@ def search_needs(
         if progress is not None:
             progress(done, total)
     ids = {int(m.id) for a, b in raw.values() for m in (*a, *b)}
-    rows = {r.id: r for r in supply_repo.list_by_ids(session, ids, SUPPLY_POLICY.read_filter(actor))}
+    rows = {
+        r.id: r for r in supply_repo.list_by_ids(session, ids, SUPPLY_POLICY.read_filter(actor))
+    }
     answers = {
         demand_id: Answers(_ranked(method, a, rows, top), _ranked(method, b, rows, top))
         for demand_id, (a, b) in raw.items()

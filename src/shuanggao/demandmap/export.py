@@ -132,7 +132,15 @@ def batch_workbook(result: BatchMap, top: int = 3) -> bytes:
         _first(wb, "需求→供给"),
         ["需求编号", "产业需求", "企业", "高新区", "产业链环节", "已有较好供给", *pair_headers],
         (
-            [n.demand_id, n.title, n.owner, n.zone, n.node, "是" if n.covered else "否", *_pairs(n.answers, top)]
+            [
+                n.demand_id,
+                n.title,
+                n.owner,
+                n.zone,
+                n.node,
+                "是" if n.covered else "否",
+                *_pairs(n.answers, top),
+            ]
             for n in result.needs
         ),
     )

@@ -123,7 +123,9 @@ def chainmap_index(request: Request, session: SessionDep, actor: PageActor) -> R
 
 
 @router.get("/zones/{zone_id}/chains", response_class=HTMLResponse)
-def zone_chains(zone_id: Id, request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
+def zone_chains(
+    zone_id: Id, request: Request, session: SessionDep, actor: PageActor
+) -> HTMLResponse:
     return _map_page(request, session, actor, zone_id, None)
 
 
@@ -135,11 +137,18 @@ def pairing_chains(
 
 
 @router.get("/chain_nodes/{node_id}/panel", response_class=HTMLResponse)
-def node_panel(node_id: Id, request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
+def node_panel(
+    node_id: Id, request: Request, session: SessionDep, actor: PageActor
+) -> HTMLResponse:
     pairing_id = _int_param(request, "pairing_id")
     try:
         detail = service.node_detail(
-            session, _settings(request), actor, node_id, pairing_id=pairing_id, factory=_factory(request)
+            session,
+            _settings(request),
+            actor,
+            node_id,
+            pairing_id=pairing_id,
+            factory=_factory(request),
         )
     except service.IndexBuilding as exc:
         return _building(request, exc)
@@ -158,7 +167,10 @@ def node_panel(node_id: Id, request: Request, session: SessionDep, actor: PageAc
             "placement_labels": {p.value: p.label for p in Placement},
             "breadcrumbs": [
                 ("产业需求图谱", "/chainmap"),
-                (detail.chain_name, f"/zones/{detail.zone_id}/chains?chain_id={detail.node.chain_id}"),
+                (
+                    detail.chain_name,
+                    f"/zones/{detail.zone_id}/chains?chain_id={detail.node.chain_id}",
+                ),
                 (detail.node.name, None),
             ],
         },
@@ -193,12 +205,16 @@ def place_demand(
 def propose(zone_id: Id, request: Request, session: SessionDep, actor: PageActor) -> Response:
     run = service.propose_nodes(session, _settings(request), actor, zone_id)
     response = RedirectResponse(f"/zones/{zone_id}/chains", status_code=303)
-    add_flash(request, response, f"已为 {run.proposed} 条需求推荐产业链环节（{run.changed} 条有变化）。")
+    add_flash(
+        request, response, f"已为 {run.proposed} 条需求推荐产业链环节（{run.changed} 条有变化）。"
+    )
     return response
 
 
 @router.get("/zones/{zone_id}/gaps.xlsx")
-def zone_gaps_export(zone_id: Id, request: Request, session: SessionDep, actor: PageActor) -> Response:
+def zone_gaps_export(
+    zone_id: Id, request: Request, session: SessionDep, actor: PageActor
+) -> Response:
     rows = reports.zone_gaps(session, _settings(request), actor, zone_id)
     zone_name = service.scope(session, actor, zone_id, None)[0].name
     return _xlsx(export.zone_gaps_workbook(zone_name, rows), f"缺口报告_{zone_name}.xlsx")
@@ -230,7 +246,9 @@ def university_gaps_export(
 
 
 @router.get("/zones/{zone_id}/batch_map.xlsx")
-def zone_batch_map(zone_id: Id, request: Request, session: SessionDep, actor: PageActor) -> Response:
+def zone_batch_map(
+    zone_id: Id, request: Request, session: SessionDep, actor: PageActor
+) -> Response:
     result = batch.batch_map(session, _settings(request), actor, zone_id=zone_id)
     return _xlsx(export.batch_workbook(result), f"双向匹配_{result.scope_name}.xlsx")
 
@@ -272,6 +290,8 @@ def apply_template(
         session, actor, str(form.get("template") or ""), int(raw_zone), name=name, kind=kind
     )
     service.propose_nodes(session, _settings(request), actor, chain.zone_id)
-    response = RedirectResponse(f"/zones/{chain.zone_id}/chains?chain_id={chain.id}", status_code=303)
+    response = RedirectResponse(
+        f"/zones/{chain.zone_id}/chains?chain_id={chain.id}", status_code=303
+    )
     add_flash(request, response, f"已从模板新建产业链“{chain.name}”，并为本区需求推荐了所在环节。")
     return response

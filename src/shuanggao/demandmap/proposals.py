@@ -59,9 +59,7 @@ class NodeProposer:
         self.nodes = {n.id: n for n in nodes}
         self.index = index
         self.classifier = (
-            Classifier([_label(n) for n in nodes], tokenizer=shared_tokenizer())
-            if nodes
-            else None
+            Classifier([_label(n) for n in nodes], tokenizer=shared_tokenizer()) if nodes else None
         )
 
     def evidence(self, demand: Demand, text: str) -> tuple[set[str], set[str]]:

@@ -59,7 +59,9 @@ def zone_gaps(session: Session, settings: Settings, actor: Actor, zone_id: int) 
     paired = {u.id for u in universities}
     out: list[tuple[tuple[int, int, int], GapRow]] = []
     for demand in demands:
-        row = need_row(demand, actor, searched.answers.get(demand.id, Answers()), set(nodes), paired)
+        row = need_row(
+            demand, actor, searched.answers.get(demand.id, Answers()), set(nodes), paired
+        )
         if row.answered:
             continue
         node = _where(demand, nodes)
@@ -171,7 +173,9 @@ def university_gaps(
             if strong(hit.lib):
                 codes.update(hit.obj.discipline_codes)
         if not codes:
-            guess = classifiers.classifier(index, "discipline").classify(demand_text(demand), top_k=1)
+            guess = classifiers.classifier(index, "discipline").classify(
+                demand_text(demand), top_k=1
+            )
             codes = {g.code for g in guess}
         for code in codes:
             wanted[code] += 1

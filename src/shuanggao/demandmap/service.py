@@ -64,9 +64,7 @@ def node_stats(node: ChainNode, rows: Sequence[NeedRow], actor: Actor) -> NodeSt
     answered = sum(1 for r in mine if r.answered)
     elsewhere = sum(1 for r in mine if r.answered_elsewhere)
     state = _node_state(len(mine), answered, elsewhere)
-    by_university = Counter(
-        t.university_name for r in mine for t in r.top if t.strong
-    )
+    by_university = Counter(t.university_name for r in mine for t in r.top if t.strong)
     coverages = [r.best.coverage for r in mine if r.best is not None]
     sees = actor.sees_everything or actor.zone_id == node.zone_id
     return NodeStats(
@@ -141,7 +139,9 @@ def chain_map(
     searched = search_needs(session, settings, actor, placed, universities)
     paired_ids = {u.id for u in universities}
     rows = [
-        need_row(d, actor, searched.answers.get(d.id, Answers()), node_ids, paired_ids, reasons=reasons)
+        need_row(
+            d, actor, searched.answers.get(d.id, Answers()), node_ids, paired_ids, reasons=reasons
+        )
         for d in placed
     ]
     graphs = [
@@ -227,13 +227,13 @@ def _experts(items: Sequence[SupplyBrief], limit: int = 5) -> list[dict[str, Any
     for b in items:
         if b.owner and b.owner != b.university_name:
             by_owner.setdefault(b.owner, []).append(b)
-    ranked = []
+    ranked: list[tuple[float, str, list[str]]] = []
     for owner, owned in by_owner.items():
         owned.sort(key=lambda b: -b.score)
         score = sum(b.score * 0.5**i for i, b in enumerate(owned[:3]))
-        ranked.append({"name": owner, "score": round(score, 4), "items": [b.title for b in owned[:3]]})
-    ranked.sort(key=lambda e: (-e["score"], e["name"]))
-    return ranked[:limit]
+        ranked.append((round(score, 4), owner, [b.title for b in owned[:3]]))
+    ranked.sort(key=lambda e: (-e[0], e[1]))
+    return [{"name": n, "score": s, "items": t} for s, n, t in ranked[:limit]]
 
 
 # ---------------------------------------------------------------- placing needs on nodes

@@ -120,7 +120,9 @@ PAGE_HOOKS: Mapping[str, PageHooks] = {
             ("产业需求图谱", f"/zones/{obj.id}/chains"),
         ]
     ),
-    "universities": PageHooks(detail_links=_links("供给落点与学科缺口", "/universities/{id}/chains")),
+    "universities": PageHooks(
+        detail_links=_links("供给落点与学科缺口", "/universities/{id}/chains")
+    ),
     "industry_chains": PageHooks(
         detail_links=lambda obj: [("产业链图谱", f"/zones/{obj.zone_id}/chains?chain_id={obj.id}")]
     ),
