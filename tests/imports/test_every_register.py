@@ -46,6 +46,8 @@ def _populate(session: Session) -> None:
     f.create_programme_fact(session, zone=zone)
     f.create_supply_item(session, university=first)
     f.create_demand(session, enterprise=enterprise)
+    chain = f.create_industry_chain(session, zone=zone)
+    f.create_chain_node(session, chain, [enterprise])
     del project
     kind = next(iter(PolicyListKind)).value
     session.add(PolicyItem(list_kind=kind, no=1, title="测试政策", issuer="省科技厅"))
