@@ -182,7 +182,8 @@ def batch_map(
     out.write_bytes(data)
     console.print(
         f"[green]双向匹配表已写入 {out}[/green]：{result.scope_name}，需求 {len(result.needs)} 条"
-        f"（缺口 {len(result.gaps)}），供给 {len(result.supply)} 条（未被需要 {len(result.unused)}），"
+        f"（缺口 {len(result.gaps)}），供给 {len(result.supply)} 条"
+        f"（未被需要 {len(result.unused)}），"
         f"匹配方式：{result.method}，用时 {seconds:.1f} 秒。"
     )
 
