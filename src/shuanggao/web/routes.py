@@ -31,6 +31,8 @@ from shuanggao.matches import api as matches_api
 from shuanggao.matches import pages as matches_pages
 from shuanggao.matches import panels as matches_panels
 from shuanggao.matches import service as matches_service
+from shuanggao.mentoring import api as mentoring_api
+from shuanggao.mentoring import pages as mentoring_pages
 from shuanggao.pairings import api as pairings_api
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
@@ -49,6 +51,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     enterprises_api.router,
     imports_api.router,
     matches_api.router,
+    mentoring_api.router,
     pairings_api.router,
     planner_api.router,
     programme_api.router,
@@ -62,6 +65,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     accounts_admin_pages.router,
     demand_pages.router,
     matches_pages.router,
+    mentoring_pages.router,
     planner_pages.router,
     transfer.router,
     pages.router,
