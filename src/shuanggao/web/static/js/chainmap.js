@@ -25,9 +25,7 @@
       return {
         id: String(n.node_id),
         name: n.name,
-        x: i * 160,
-        y: (i % 2) * 60,
-        value: n.demands,
+        value: [i * 160, (i % 2) * 60],
         state: state,
         symbolSize: Math.min(90, 38 + 10 * n.demands),
         itemStyle: {
@@ -45,16 +43,20 @@
       textStyle: { fontFamily: FONT },
       tooltip: { renderMode: "richText" },
       animation: false,
+      // Hidden axes place the nodes (x = 160·i, upstream first) without stretching them.
+      grid: { left: 50, right: 50, top: 50, bottom: 60 },
+      xAxis: { type: "value", show: false, min: -40, max: Math.max(1, data.length - 1) * 160 + 40 },
+      yAxis: { type: "value", show: false, min: -40, max: 100, inverse: true },
       series: [{
         type: "graph",
         layout: "none",
+        coordinateSystem: "cartesian2d",
         roam: false,
         data: data,
         links: links,
         edgeSymbol: ["none", "arrow"],
         edgeSymbolSize: 10,
-        lineStyle: { width: 2, color: "#8a94a6" },
-        left: 60, right: 60, top: 40, bottom: 60
+        lineStyle: { width: 2, color: "#8a94a6" }
       }]
     };
   }
