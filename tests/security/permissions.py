@@ -214,7 +214,10 @@ PERMISSIONS: dict[str, Spec] = {
             enterprise_id=g.enterprise.id,
         ),
         table(P=Cell(ALL, ALL), A=Cell(ALL), U=Cell(OWN), R=Cell(OWN, OWN)),
-        "personal ties: the researcher keeps their own; their university reads them",
+        "personal ties: the researcher keeps their own; their university reads them. The "
+        "researcher of a declaration never changes; an enterprise the actor cannot see is "
+        "refused on enterprise_id as if it did not exist",
+        foreign_create=(403, 404, 422),
     ),
 }
 
