@@ -20,7 +20,9 @@ def _csrf(html: str) -> str:
 
 
 def test_zone_fills_its_report_in_the_pages(
-    client_for: ClientFor, session: Session, world: dict[str, Any]  # noqa: F811
+    client_for: ClientFor,
+    session: Session,
+    world: dict[str, Any],  # noqa: F811
 ) -> None:
     a, q3 = world["a"], world["q3"]
     actor = Actor(role=Role.ZONE_ADMIN, user_id=3, username="zone", zone_id=a.id)
@@ -73,7 +75,8 @@ def test_zone_fills_its_report_in_the_pages(
 
 
 def test_zone_admin_may_add_a_report_in_the_register_pages(
-    client_for: ClientFor, world: dict[str, Any]  # noqa: F811
+    client_for: ClientFor,
+    world: dict[str, Any],  # noqa: F811
 ) -> None:
     actor = Actor(role=Role.ZONE_ADMIN, user_id=3, username="zone", zone_id=world["a"].id)
     client = client_for(actor)

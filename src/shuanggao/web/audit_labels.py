@@ -30,6 +30,7 @@ EXTRA_ACTIONS: dict[str, str] = {
     "match": "匹配",
     "match_feedback": "匹配反馈",
     "reference_load": "载入参考数据",
+    "remind": "填报提醒",
 }
 # Audit entities that are not registers.
 OTHER_ENTITIES: dict[str, str] = {
@@ -37,6 +38,7 @@ OTHER_ENTITIES: dict[str, str] = {
     "audit": "审计日志",
     "matches": "匹配结果",
     "api_tokens": "API 令牌",
+    "report_reminders": "填报提醒",
 }
 # Fields many records carry that no import column names.
 COMMON_FIELDS: dict[str, str] = {
