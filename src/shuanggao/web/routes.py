@@ -32,12 +32,16 @@ from shuanggao.matches import api as matches_api
 from shuanggao.matches import pages as matches_pages
 from shuanggao.matches import panels as matches_panels
 from shuanggao.matches import service as matches_service
+from shuanggao.mentoring import api as mentoring_api
+from shuanggao.mentoring import pages as mentoring_pages
 from shuanggao.pairings import api as pairings_api
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
 from shuanggao.programme import api as programme_api
 from shuanggao.reference import api as reference_api
 from shuanggao.reports import api as reports_api
+from shuanggao.reports import pages as reports_pages
+from shuanggao.reports import panels as reports_panels
 from shuanggao.web import audit_api, audit_pages, dashboard, home, pages, repository, transfer
 from shuanggao.web.hooks import PageHooks
 
@@ -50,6 +54,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     enterprises_api.router,
     imports_api.router,
     matches_api.router,
+    mentoring_api.router,
     pairings_api.router,
     planner_api.router,
     programme_api.router,
@@ -64,7 +69,9 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     conflicts_pages.router,
     demand_pages.router,
     matches_pages.router,
+    mentoring_pages.router,
     planner_pages.router,
+    reports_pages.router,
     transfer.router,
     pages.router,
     dashboard.router,
@@ -134,9 +141,18 @@ PAGE_HOOKS: Mapping[str, PageHooks] = {
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("首页", "/", group="work", order=0),
     NavItem("数说双高协同", "/dashboard", group="work", order=10, prefix="/dashboard"),
+    NavItem(
+        "按期填报",
+        "/reports",
+        group="work",
+        order=11,
+        prefix="/reports",
+        roles=frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR, Role.ZONE_ADMIN}),
+    ),
     # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
     NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
+    NavItem("双导师实践", "/mentoring", group="work", order=20, prefix="/mentoring"),
     NavItem(
         "结对规划",
         "/planner",
@@ -173,5 +189,12 @@ HOME_PANELS: tuple[home.HomePanel, ...] = (
         matches_panels.OWNERS,
         matches_panels.new_matches_panel,
         order=12,
+    ),
+    home.HomePanel(
+        "report_reminders",
+        "填报提醒",
+        reports_panels.OWNERS,
+        reports_panels.reminders_panel,
+        order=5,
     ),
 )
