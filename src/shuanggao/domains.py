@@ -18,6 +18,8 @@ from shuanggao.accounts import models as accounts_models
 from shuanggao.audit import models as audit_models
 from shuanggao.chains import models as chains_models
 from shuanggao.chains import registers as chains
+from shuanggao.conflicts import models as conflicts_models
+from shuanggao.conflicts import registers as conflicts
 from shuanggao.demand import models as demand_models
 from shuanggao.demand import registers as demand
 from shuanggao.enterprises import models as enterprises_models
@@ -53,6 +55,7 @@ MODELS: tuple[ModuleType, ...] = (
     accounts_models,
     audit_models,
     chains_models,
+    conflicts_models,
     demand_models,
     enterprises_models,
     funds_models,
@@ -75,6 +78,7 @@ MODELS: tuple[ModuleType, ...] = (
 REGISTERS: tuple[Register[Any], ...] = (
     chains.industry_chains,
     chains.chain_nodes,
+    conflicts.conflict_declarations,
     demand.demands,
     enterprises.enterprises,
     enterprises.enterprise_services,
@@ -90,6 +94,8 @@ REGISTERS: tuple[Register[Any], ...] = (
     reference.industries,
     reference.disciplines,
     reports.reports,
+    reports.report_periods,
+    reports.report_indicators,
     supply.supply_items,
     talent.residents,
     universities.universities,

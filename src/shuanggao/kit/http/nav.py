@@ -58,6 +58,7 @@ REGISTER_GROUPS: dict[str, str] = {
     "demands": "supply",
     "industry_chains": "supply",
     "chain_nodes": "supply",
+    "conflict_declarations": "supply",
     "periodic_reports": "reports",
     "reports": "reports",
     "industries": "reference",
