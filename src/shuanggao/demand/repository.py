@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, joinedload
 
-from shuanggao.demand.models import Demand
+from shuanggao.demand.models import Demand, DemandTriage
 from shuanggao.demand.policy import paired_zone_ids
 
 
@@ -59,4 +59,14 @@ def fingerprints(session: Session) -> dict[int, str]:
 def find_by_title(session: Session, enterprise_id: int, title: str) -> Demand | None:
     return session.scalar(
         select(Demand).where(Demand.enterprise_id == enterprise_id, Demand.title == title)
+    )
+
+
+def triage_moves(session: Session, demand_id: int) -> list[DemandTriage]:
+    return list(
+        session.scalars(
+            select(DemandTriage)
+            .where(DemandTriage.demand_id == demand_id)
+            .order_by(DemandTriage.moved_at, DemandTriage.id)
+        )
     )
