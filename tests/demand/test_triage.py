@@ -69,9 +69,7 @@ def test_stale_version_is_409_and_changes_nothing(
     assert _moves(session, demand) == 1
 
 
-def test_sending_back_needs_a_reason(
-    world: World, client_for: ClientFor, session: Session
-) -> None:
+def test_sending_back_needs_a_reason(world: World, client_for: ClientFor, session: Session) -> None:
     demand = world.demands["public"]
     client = client_for(world.actors["zone_a"])
     resp = client.post(

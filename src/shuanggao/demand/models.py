@@ -78,7 +78,7 @@ class Demand(ChangeStamped, RecordMixin, Base):
 
 class DemandTriage(IdMixin, Base):
     """One move of a demand through triage (待梳理 → 已凝练 / 需再诊断 / 长期攻关): who moved it,
-    when and why. Rows are only added (the history is kept); ``triage_reason`` is free text typed by a
+    when and why. Rows are only added (the history is kept); ``triage_reason`` is text typed by a
     person and is shown only to the demand's owners and the administrators above
     (``demand.policy.is_insider``; ``personal.INVENTORY``)."""
 

@@ -70,3 +70,26 @@ def triage_moves(session: Session, demand_id: int) -> list[DemandTriage]:
             .order_by(DemandTriage.moved_at, DemandTriage.id)
         )
     )
+
+
+def list_in_scope(
+    session: Session,
+    scope: ColumnElement[bool] | None,
+    *,
+    zone_id: int | None = None,
+    state: str | None = None,
+) -> list[Demand]:
+    """Demands inside ``scope`` (optionally of one zone, in one triage state), enterprise and
+    zone loaded, oldest first."""
+    stmt = (
+        select(Demand)
+        .options(joinedload(Demand.enterprise), joinedload(Demand.zone))
+        .order_by(Demand.id)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(Demand.zone_id == zone_id)
+    if state is not None:
+        stmt = stmt.where(Demand.triage_state == state)
+    return list(session.scalars(stmt).unique())

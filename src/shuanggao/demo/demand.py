@@ -185,9 +185,7 @@ def _write(
     if created and state is not TriageState.PENDING:
         version = service.get_demand(session, actor, demand_id).version
         note = _TRIAGE_NOTES.get(state, "演示数据：已完成梳理")
-        service.triage_demand(
-            session, actor, demand_id, state, note=note, expected_version=version
-        )
+        service.triage_demand(session, actor, demand_id, state, note=note, expected_version=version)
     return int(created)
 
 
