@@ -33,6 +33,8 @@ from shuanggao.matches import panels as matches_panels
 from shuanggao.matches import service as matches_service
 from shuanggao.matches import triage_api as matches_triage_api
 from shuanggao.matches import triage_pages as matches_triage_pages
+from shuanggao.mentoring import api as mentoring_api
+from shuanggao.mentoring import pages as mentoring_pages
 from shuanggao.pairings import api as pairings_api
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
@@ -52,6 +54,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     imports_api.router,
     matches_api.router,
     matches_triage_api.router,
+    mentoring_api.router,
     pairings_api.router,
     planner_api.router,
     programme_api.router,
@@ -66,6 +69,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     demand_pages.router,
     matches_pages.router,
     matches_triage_pages.router,
+    mentoring_pages.router,
     planner_pages.router,
     transfer.router,
     pages.router,
@@ -148,6 +152,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
     NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
+    NavItem("双导师实践", "/mentoring", group="work", order=20, prefix="/mentoring"),
     NavItem(
         "需求梳理",
         "/triage",
