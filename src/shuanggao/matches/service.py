@@ -32,6 +32,7 @@ from shuanggao.matches.filters import (
     supply_visibility,
     university_of,
 )
+from shuanggao.matches.pairs import match_text_among, score_pairs
 from shuanggao.matches.page_views import (
     DemandMatchesView,
     JudgedMatch,
@@ -102,6 +103,7 @@ __all__ = [
     "match_read",
     "match_supply",
     "match_text",
+    "match_text_among",
     "may_see_reason",
     "new_matches",
     "on_demand_side",
@@ -109,6 +111,7 @@ __all__ = [
     "paired_zones",
     "queue_matching",
     "reindex",
+    "score_pairs",
     "suggest_codes_for_demand",
     "suggest_codes_for_supply",
     "supply_matches_view",
