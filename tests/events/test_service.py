@@ -56,7 +56,9 @@ def test_registration_scope_and_approval(session: Session, world: World) -> None
         session,
         own,
         event.id,
-        RegistrationCreate(side=Side.ENTERPRISE, enterprise_id=ent.id, demand_ids=[world.demands["vision"].id]),
+        RegistrationCreate(
+            side=Side.ENTERPRISE, enterprise_id=ent.id, demand_ids=[world.demands["vision"].id]
+        ),
     )
     assert reg.status == "pending"
     # The firm sees its own registration only; the organiser sees all.
@@ -93,17 +95,29 @@ def test_registration_scope_and_approval(session: Session, world: World) -> None
     assert set(info.value.fields) == {"enterprise_id"}
     with pytest.raises(Duplicate):
         service.register(session, own, event.id, RegistrationCreate(
-            side=Side.ENTERPRISE, enterprise_id=ent.id, demand_ids=[world.demands["vision"].id]))  # fmt: skip
+            side=Side.ENTERPRISE, enterprise_id=ent.id,
+            demand_ids=[world.demands["vision"].id]))  # fmt: skip
     assert _count(session, Registration) == before
     # Only the organiser approves, with the version it read.
     with pytest.raises(Forbidden):
-        service.decide(session, zone_admin(world.other_zone.id), reg.id, Decision(approve=True, version=reg.version))
+        service.decide(
+            session,
+            zone_admin(world.other_zone.id),
+            reg.id,
+            Decision(approve=True, version=reg.version),
+        )
     with pytest.raises(Conflict):
-        service.decide(session, world.organiser, reg.id, Decision(approve=True, version=reg.version + 1))
-    done = service.decide(session, world.organiser, reg.id, Decision(approve=True, version=reg.version))
+        service.decide(
+            session, world.organiser, reg.id, Decision(approve=True, version=reg.version + 1)
+        )
+    done = service.decide(
+        session, world.organiser, reg.id, Decision(approve=True, version=reg.version)
+    )
     assert done.status == "approved"
     # The zone administrator of 视觉区 sees its own firm's registration, not 储能区's.
-    assert [r.id for r in service.visible_registrations(session, zone_admin(world.other_zone.id), event)] == [reg.id]
+    assert [
+        r.id for r in service.visible_registrations(session, zone_admin(world.other_zone.id), event)
+    ] == [reg.id]
     # An outside zone does not see the event at all.
     with pytest.raises(NotFound):
         service.get_event(session, zone_admin(world.outside_zone.id), event.id)
@@ -190,13 +204,30 @@ def test_outcome_is_recorded_with_who_and_when_and_locks_the_schedule(
     firm = enterprise_user(world.ents["storage"].id)
     stranger = enterprise_user(world.ents["vision"].id)
     with pytest.raises(NotFound):
-        service.record_outcome(session, stranger, meeting.id, OutcomeUpdate(outcome=Outcome.INTENTION, version=meeting.version))
+        service.record_outcome(
+            session,
+            stranger,
+            meeting.id,
+            OutcomeUpdate(outcome=Outcome.INTENTION, version=meeting.version),
+        )
     with pytest.raises(ValidationFailed):
-        service.record_outcome(session, firm, meeting.id, OutcomeUpdate(outcome=Outcome.UNSUITABLE, version=meeting.version))
+        service.record_outcome(
+            session,
+            firm,
+            meeting.id,
+            OutcomeUpdate(outcome=Outcome.UNSUITABLE, version=meeting.version),
+        )
     done = service.record_outcome(
-        session, firm, meeting.id, OutcomeUpdate(outcome="有意向", reason="当场达成合作意向", version=meeting.version)
-    )  # fmt: skip
-    assert (done.outcome, done.outcome_by, done.outcome_at is not None) == ("intention", "ent", True)
+        session,
+        firm,
+        meeting.id,
+        OutcomeUpdate(outcome="有意向", reason="当场达成合作意向", version=meeting.version),
+    )
+    assert (done.outcome, done.outcome_by, done.outcome_at is not None) == (
+        "intention",
+        "ent",
+        True,
+    )
     with pytest.raises(ScheduleLocked):
         scheduling.schedule_event(session, settings, world.organiser, event.id)
 
@@ -226,7 +257,10 @@ def test_intake_suggests_present_first_saves_the_demand_and_books(
     )
     assert _count(session, Demand) == before + 1
     demand = session.get(Demand, result.demand_id)
-    assert demand is not None and (demand.visibility, demand.enterprise_id) == ("admins", world.ents["chip"].id)
+    assert demand is not None and (demand.visibility, demand.enterprise_id) == (
+        "admins",
+        world.ents["chip"].id,
+    )
     meeting = session.get(Meeting, result.meeting_id)
     assert meeting is not None and meeting.origin == "intake"
     summary = scheduling.schedule_summary(session, world.organiser, event.id)
@@ -242,7 +276,9 @@ def test_report_counts_and_unanswered_needs(
     scheduling.schedule_event(session, settings, world.organiser, event.id)
     m = session.scalars(select(Meeting).where(Meeting.event_id == event.id)).first()
     assert m is not None
-    service.record_outcome(session, world.organiser, m.id, OutcomeUpdate(outcome=Outcome.INTENTION, version=m.version))
+    service.record_outcome(
+        session, world.organiser, m.id, OutcomeUpdate(outcome=Outcome.INTENTION, version=m.version)
+    )
     service.check_in(session, world.organiser, regs["storage"].id)
     rep = report.event_report(session, settings, world.organiser, event.id)
     assert (rep.registrations, rep.checked_in, rep.intentions, rep.held) == (7, 1, 1, 1)

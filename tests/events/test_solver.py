@@ -153,3 +153,12 @@ def test_clash_counter_counts_each_broken_rule() -> None:
     # enterprise 0 twice in slot 0; table 0 twice in slot 1; pair (1, 1) twice; (2, 2) excluded;
     # researcher 1 three times with cap 2.
     assert solver.clashes(rows, None, {1: 2}, [(2, 2)]) == 5
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_linear_programme_and_integer_programme_agree(seed: int) -> None:
+    p = _problem(seed, 25, 40, slots=4, tables=15, cap=3)
+    lp, ip = solver.optimal(p, "lp"), solver.optimal(p, "milp")
+    _check_valid(p, lp)
+    assert lp.total_score == ip.total_score
+    assert len(lp.meetings) > 0

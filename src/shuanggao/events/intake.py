@@ -144,8 +144,9 @@ def save(
         )
     scores = matches.score_pairs(session, settings, [demand.id], [data.supply_item_id])
     meeting = book(session, actor, event, reg, researcher, demand.id, data.supply_item_id)
-    meeting.score = round(scores.get((demand.id, data.supply_item_id), 0.0), 6)
-    session.flush()
+    if meeting.origin == MeetingOrigin.INTAKE.value and meeting.demand_id == demand.id:
+        meeting.score = round(scores.get((demand.id, data.supply_item_id), 0.0), 6)
+        session.flush()
     return IntakeResult(
         demand_id=demand.id,
         meeting_id=meeting.id,
@@ -162,9 +163,13 @@ def book(
     researcher: Registration,
     demand_id: int | None,
     supply_item_id: int | None,
+    *,
+    origin: MeetingOrigin = MeetingOrigin.INTAKE,
+    is_demo: bool = False,
 ) -> Meeting:
-    """A meeting in the first slot where both are free and a table is left. The database's
-    unique constraints decide a race: the loser tries the next free place."""
+    """A meeting in the first slot where both are free and a table is left (their meeting if
+    they already have one). The database's unique constraints decide a race: the loser tries
+    the next free place."""
     for _ in range(3):
         meetings = repo.meetings(session, event.id)
         mine = [
@@ -173,12 +178,12 @@ def book(
             if enterprise.id == m.enterprise_registration_id
             or researcher.id == m.researcher_registration_id
         ]
-        if any(
-            m.enterprise_registration_id == enterprise.id
-            and m.researcher_registration_id == researcher.id
-            for m in meetings
-        ):
-            raise ValidationFailed(fields={"supply_item_id": "双方已安排洽谈"})
+        for m in meetings:
+            if (m.enterprise_registration_id, m.researcher_registration_id) == (
+                enterprise.id,
+                researcher.id,
+            ):
+                return m  # already meeting: the new need is discussed there
         count_e = sum(1 for m in mine if m.enterprise_registration_id == enterprise.id)
         count_r = sum(1 for m in mine if m.researcher_registration_id == researcher.id)
         if count_e >= event.meeting_cap or count_r >= event.meeting_cap:
@@ -204,7 +209,8 @@ def book(
             demand_id=demand_id,
             supply_item_id=supply_item_id,
             score=0.0,
-            origin=MeetingOrigin.INTAKE.value,
+            origin=origin.value,
+            is_demo=is_demo,
         )
         try:
             with session.begin_nested():

@@ -190,3 +190,7 @@ def zone_options(session: Session) -> list[tuple[int, str]]:
 def university_options(session: Session) -> list[tuple[int, str]]:
     rows = session.execute(select(University.id, University.name).order_by(University.name))
     return [(r[0], r[1]) for r in rows]
+
+
+def find_event(session: Session, title: str, event_date: object) -> Event | None:
+    return session.scalar(select(Event).where(Event.title == title, Event.event_date == event_date))

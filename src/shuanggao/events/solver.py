@@ -4,8 +4,9 @@ The optimum: choose the meetings (enterprise i, researcher j) of maximal total m
 that nobody meets more people than their cap or than there are slots, the meetings fit the
 tables (at most ``slots × tables``), requested pairs are in and excluded pairs (conflicts of
 interest) are out. That is a maximum-weight b-matching with a total bound — a network-flow
-problem — solved as an integer programme with ``scipy.optimize.milp`` (HiGHS; the constraint
-matrix is totally unimodular, so the root relaxation is already integral).
+problem. Its constraint matrix is totally unimodular, so the linear programme's optimal vertex
+(HiGHS dual simplex, ``scipy.optimize.linprog``) is the integer optimum; should numerics ever
+give a fractional answer, the integer programme is solved (``scipy.optimize.milp``).
 
 Then the slots: a bipartite graph whose degrees are at most S has a proper edge colouring with S
 colours (König), found with alternating paths; colour classes are then balanced (de Werra) so
@@ -23,8 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import csr_matrix, vstack
 
 # Scores are compared after rounding to this many decimals (what the page and the CLI show).
 DECIMALS = 6
@@ -133,8 +134,9 @@ def _candidates(problem: Problem, caps: _Caps) -> tuple[npt.NDArray[np.int64], .
     return rows.astype(np.int64), cols.astype(np.int64)
 
 
-def choose_pairs(problem: Problem) -> tuple[list[tuple[int, int]], _Caps]:
-    """The meetings of the optimal schedule (requested ones first), before slots."""
+def choose_pairs(problem: Problem, method: str = "lp") -> tuple[list[tuple[int, int]], _Caps]:
+    """The meetings of the optimal schedule (requested ones first), before slots. ``method``
+    "lp" solves the relaxation (integral by total unimodularity), "milp" the integer programme."""
     caps = _check(problem)
     rows, cols = _candidates(problem, caps)
     chosen = list(caps.forced)
@@ -152,18 +154,50 @@ def choose_pairs(problem: Problem) -> tuple[list[tuple[int, int]], _Caps]:
         LinearConstraint(a_cols, -np.inf, caps.researcher.astype(float)),
         LinearConstraint(a_all, -np.inf, float(caps.total)),
     ]
-    res = milp(
-        c=-weights,
-        constraints=constraints,
-        integrality=np.ones(n),
-        bounds=Bounds(0, 1),
-        options={"presolve": True},
-    )
-    if res.x is None:  # pragma: no cover - x = 0 is always feasible
-        raise Infeasible("solver")
-    picked = np.nonzero(res.x > 0.5)[0]
+    x = _lp_vertex(weights, a_rows, a_cols, a_all, caps) if method == "lp" else None
+    if x is None:
+        res = milp(
+            c=-weights,
+            constraints=constraints,
+            integrality=np.ones(n),
+            bounds=Bounds(0, 1),
+            options={"presolve": True},
+        )
+        if res.x is None:  # pragma: no cover - x = 0 is always feasible
+            raise Infeasible("solver")
+        x = np.asarray(res.x)
+    picked = np.nonzero(x > 0.5)[0]
     chosen.extend((int(rows[k]), int(cols[k])) for k in picked)
     return chosen, caps
+
+
+def _lp_vertex(
+    weights: npt.NDArray[np.float64],
+    a_rows: csr_matrix,
+    a_cols: csr_matrix,
+    a_all: csr_matrix,
+    caps: _Caps,
+) -> npt.NDArray[np.float64] | None:
+    """The LP relaxation by dual simplex. Its constraint matrix (bipartite incidence plus the
+    all-ones row) is totally unimodular — rows of one side, of the other side and the all-ones
+    row split as (ones | −enterprises, −researchers) in Ghouila-Houri's test — so an optimal
+    vertex is integral and is the integer optimum. ``None`` if the answer is not integral
+    (numerics), and the caller solves the integer programme instead."""
+    res = linprog(
+        c=-weights,
+        A_ub=vstack([a_rows, a_cols, a_all]).tocsr(),
+        b_ub=np.concatenate(
+            [caps.enterprise.astype(float), caps.researcher.astype(float), [float(caps.total)]]
+        ),
+        bounds=(0, 1),
+        method="highs-ds",
+    )
+    if res.status != 0 or res.x is None:
+        return None
+    x = np.asarray(res.x)
+    if np.abs(x - np.round(x)).max(initial=0.0) > 1e-6:
+        return None
+    return np.round(x)
 
 
 # --------------------------------------------------------------------------- slots and tables
@@ -285,8 +319,8 @@ def assign_tables(slotted: dict[tuple[int, int], int], tables: int) -> dict[tupl
     return table
 
 
-def optimal(problem: Problem) -> Schedule:
-    pairs, caps = choose_pairs(problem)
+def optimal(problem: Problem, method: str = "lp") -> Schedule:
+    pairs, caps = choose_pairs(problem, method)
     slotted = colour_edges(pairs, problem.slots, problem.tables)
     tables = assign_tables(slotted, problem.tables)
     forced = set(caps.forced)

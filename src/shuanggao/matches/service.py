@@ -32,7 +32,6 @@ from shuanggao.matches.filters import (
     supply_visibility,
     university_of,
 )
-from shuanggao.matches.pairs import match_text_among, score_pairs
 from shuanggao.matches.page_views import (
     DemandMatchesView,
     JudgedMatch,
@@ -44,6 +43,7 @@ from shuanggao.matches.page_views import (
     paired_zones,
     supply_matches_view,
 )
+from shuanggao.matches.pairs import match_text_among, score_pairs
 from shuanggao.matches.results import (
     DEMAND_POLICY,
     MAX_TOP,
