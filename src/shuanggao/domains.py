@@ -16,6 +16,8 @@ from typing import Any
 
 from shuanggao.accounts import models as accounts_models
 from shuanggao.audit import models as audit_models
+from shuanggao.conflicts import models as conflicts_models
+from shuanggao.conflicts import registers as conflicts
 from shuanggao.demand import models as demand_models
 from shuanggao.demand import registers as demand
 from shuanggao.enterprises import models as enterprises_models
@@ -26,6 +28,7 @@ from shuanggao.funds import registers as funds
 from shuanggao.imports import models as imports_models
 from shuanggao.kit.register import Register, use_registers
 from shuanggao.matches import models as matches_models
+from shuanggao.mentoring import models as mentoring_models
 from shuanggao.pairings import models as pairings_models
 from shuanggao.pairings import registers as pairings
 from shuanggao.platforms import models as platforms_models
@@ -50,12 +53,14 @@ from shuanggao.zones import registers as zones
 MODELS: tuple[ModuleType, ...] = (
     accounts_models,
     audit_models,
+    conflicts_models,
     demand_models,
     enterprises_models,
     events_models,
     funds_models,
     imports_models,
     matches_models,
+    mentoring_models,
     pairings_models,
     platforms_models,
     programme_models,
@@ -70,6 +75,7 @@ MODELS: tuple[ModuleType, ...] = (
 
 # In this order in the navigation, the audit labels and the register test suites.
 REGISTERS: tuple[Register[Any], ...] = (
+    conflicts.conflict_declarations,
     demand.demands,
     enterprises.enterprises,
     enterprises.enterprise_services,
@@ -85,6 +91,8 @@ REGISTERS: tuple[Register[Any], ...] = (
     reference.industries,
     reference.disciplines,
     reports.reports,
+    reports.report_periods,
+    reports.report_indicators,
     supply.supply_items,
     talent.residents,
     universities.universities,

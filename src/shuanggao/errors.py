@@ -48,6 +48,8 @@ class ErrorCode(StrEnum):
     SCHEDULE_INFEASIBLE = "schedule_infeasible"
     SCHEDULE_LOCKED = "schedule_locked"
     NO_FREE_SLOT = "no_free_slot"
+    MENTOR_CONFLICT = "mentor_conflict"
+    WRONG_STATE = "wrong_state"
 
 
 class AppError(Exception):

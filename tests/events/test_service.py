@@ -298,3 +298,26 @@ def test_auditor_reads_but_never_writes(session: Session, world: World) -> None:
         service.register(session, auditor, event.id, RegistrationCreate(
             side=Side.ENTERPRISE, enterprise_id=world.ents["storage"].id,
             demand_ids=[world.demands["storage"].id]))  # fmt: skip
+
+
+def test_declared_conflicts_are_excluded_from_the_schedule(
+    session: Session, settings: Settings, world: World
+) -> None:
+    """The real check (``conflicts.rules.conflicting_pairs``): 王储能 declared a shareholding in
+    the storage firm, so that best pair is not scheduled and the reason is counted."""
+    from tests.factories import create_conflict_declaration, create_user
+
+    researcher = create_user(session, Role.RESEARCHER, university_id=world.uni.id)
+    create_conflict_declaration(session, researcher, world.ents["storage"])
+    event = make_event(session, world)
+    regs = register_all(session, world, event)
+    regs["r_storage"].researcher_user_id = researcher.id
+    session.flush()
+    summary = scheduling.schedule_event(session, settings, world.organiser, event.id)
+    pairs = {
+        (m.enterprise_registration_id, m.researcher_registration_id)
+        for m in session.scalars(select(Meeting).where(Meeting.event_id == event.id))
+    }
+    assert (regs["storage"].id, regs["r_storage"].id) not in pairs
+    assert (regs["storage"].id, regs["r_data"].id) in pairs
+    assert (summary.excluded_pairs, summary.clashes) == (1, 0)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from shuanggao.actor import Actor
 from shuanggao.audit import service as audit
 from shuanggao.config import Settings
+from shuanggao.conflicts import rules as conflict_rules
 from shuanggao.db.types import utcnow
 from shuanggao.events import repository as repo
 from shuanggao.events import solver
@@ -33,14 +34,16 @@ APPROVED = RegistrationStatus.APPROVED.value
 ConflictCheck = Callable[[Session, list[tuple[int, int]]], dict[tuple[int, int], str]]
 
 
-def no_conflicts(session: Session, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """Until declared ties are kept: only a researcher registered for the same organisation's
-    side could conflict, which registrations already keep apart."""
-    return {}
+def declared_conflicts(
+    session: Session, pairs: list[tuple[int, int]]
+) -> dict[tuple[int, int], str]:
+    """The conflicts-of-interest domain's check: same organisation, or a declared tie."""
+    found = conflict_rules.conflicting_pairs(session, pairs)
+    return {(u, e): reason for (u, e), reason in found.items() if u is not None}
 
 
-# The check the schedule uses; the conflicts-of-interest domain supplies it.
-CONFLICT_CHECK: list[ConflictCheck] = [no_conflicts]
+# The check the schedule uses unless a caller passes another.
+CONFLICT_CHECK: ConflictCheck = declared_conflicts
 
 
 @dataclass
@@ -84,7 +87,7 @@ def build_instance(
         forced.extend((i, index_r[x]) for x in e.requested_ids if x in index_r)
     for j, r in enumerate(ress):
         forced.extend((index_e[x], j) for x in r.requested_ids if x in index_e)
-    excluded = exclusions(session, ents, ress, check or CONFLICT_CHECK[0])
+    excluded = exclusions(session, ents, ress, check or CONFLICT_CHECK)
     problem = solver.Problem(
         score=score,
         slots=len(event.slots),
