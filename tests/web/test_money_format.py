@@ -25,7 +25,6 @@ from shuanggao.cli import db as db_cli
 from shuanggao.cli import demo as demo_cli
 from shuanggao.cli import reference as reference_cli
 from shuanggao.config import get_settings
-from shuanggao.db.session import build_engine
 from shuanggao.imports.fields import field_specs
 from shuanggao.kit.register import all_registers
 from shuanggao.reports.models import PeriodicReport
