@@ -20,6 +20,7 @@ from shuanggao.accounts import install as accounts_install
 from shuanggao.accounts import pages as accounts_pages
 from shuanggao.actor import Role
 from shuanggao.audit.service import AUDIT_READERS
+from shuanggao.conflicts import pages as conflicts_pages
 from shuanggao.demand import api as demand_api
 from shuanggao.demand import pages as demand_pages
 from shuanggao.demand import registers as demand_registers
@@ -65,6 +66,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     accounts_pages.router,
     accounts_admin_pages.router,
+    conflicts_pages.router,
     demand_pages.router,
     matches_pages.router,
     mentoring_pages.router,
@@ -164,6 +166,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         group="pairing",
         order=251,
         roles=frozenset({Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}),
+    ),
+    NavItem(
+        "我的利益冲突声明",
+        "/conflicts/mine",
+        group="supply",
+        order=40,
+        roles=frozenset({Role.RESEARCHER, Role.MENTOR}),
     ),
     NavItem("审计日志", "/audit", group="system", roles=frozenset(AUDIT_READERS), order=10),
     NavItem("账号管理", "/users", group="system", roles=accounts_admin_pages.MANAGERS, order=20),
