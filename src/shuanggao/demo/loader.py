@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from shuanggao.actor import Actor
 from shuanggao.demo import chains as chains_demo
 from shuanggao.demo import demand as demand_demo
+from shuanggao.demo import events as events_demo
 from shuanggao.demo import funds as funds_demo
 from shuanggao.demo import planner as planner_demo
 from shuanggao.demo import programme as programme_demo
@@ -28,6 +29,7 @@ DEMO_MODULES: tuple[ModuleType, ...] = (
     supply_demo,
     demand_demo,
     chains_demo,
+    events_demo,
     planner_demo,
     reports_demo,
 )

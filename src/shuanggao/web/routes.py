@@ -28,6 +28,8 @@ from shuanggao.demand import registers as demand_registers
 from shuanggao.demandmap import api as demandmap_api
 from shuanggao.demandmap import pages as demandmap_pages
 from shuanggao.enterprises import api as enterprises_api
+from shuanggao.events import api as events_api
+from shuanggao.events import pages as events_pages
 from shuanggao.imports import api as imports_api
 from shuanggao.kit.http.bodylimit import BodyLimitMiddleware
 from shuanggao.kit.http.nav import NavItem
@@ -59,6 +61,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     demand_api.router,
     demandmap_api.router,
     enterprises_api.router,
+    events_api.router,
     imports_api.router,
     matches_api.router,
     matches_triage_api.router,
@@ -77,6 +80,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     conflicts_pages.router,
     demand_pages.router,
     demandmap_pages.router,
+    events_pages.router,
     matches_pages.router,
     matches_triage_pages.router,
     mentoring_pages.router,
