@@ -91,6 +91,15 @@ def _scalar(url: str, sql: str, **params: Any) -> Any:
         engine.dispose()
 
 
+def _rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    engine = build_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
 def _state(url: str) -> dict[str, Any]:
     """Rows, summed versions and the latest update of every table with demo rows; audit rows."""
     engine = build_engine(url)
@@ -261,3 +270,19 @@ def test_demo_credit_codes_are_valid() -> None:
     codes = {demo_credit_code("无锡市", n) for n in range(1, 500)}
     assert len(codes) == 499
     assert all(is_valid_credit_code(c) and c[2:8] == "320200" for c in codes)
+
+
+def test_demo_practice_projects(loaded: dict[str, Any]) -> None:
+    """The article's case: a 南京工程学院 graduate at 江苏林洋储能, accepted in place of the
+    thesis by the rule; a second project still in practice."""
+    url = loaded["url"]
+    rows = {
+        state: (decision, rule)
+        for state, decision, rule in _rows(
+            url, "SELECT state, decision, decision_rule FROM practice_project"
+        )
+    }
+    assert set(rows) == {"decided", "active"}
+    assert rows["decided"][0] == "accepted"
+    assert rows["decided"][1] == "均分 86.25 ≥ 认定分数线 75，分差 0.90 ≤ 阈值 15"
+    assert _scalar(url, "SELECT COUNT(*) FROM practice_assessment WHERE signed_at IS NOT NULL") == 2

@@ -27,6 +27,7 @@ from shuanggao.reports.policy import ReportPolicy
 from shuanggao.reports.registers import reports
 from shuanggao.reports.schemas import FIGURE_LABELS, FIGURE_UNITS, ReportStatus
 from shuanggao.talent import repository as talent_repo
+from shuanggao.talent import service as talent_service
 
 # ---- workflow ---------------------------------------------------------------------------------
 
@@ -248,7 +249,7 @@ def record_series(
         repo.pilot_university_ids(session) if pilot_flags and zone_id is None else set()
     )
     residents = talent_repo.presence_spans(
-        session, until, scope=_scope("residents", actor), zone_id=zone_id
+        session, until, scope=talent_service.count_scope(actor), zone_id=zone_id
     )
     series: dict[str, list[Number]] = {
         "zones": _first_by(
@@ -385,7 +386,7 @@ def zone_table(
     projects = repo.projects_per_zone(session, as_of, _scope("projects", actor), ids)
     platforms = repo.platforms_per_zone(session, as_of, _scope("platforms", actor), ids)
     residents = talent_repo.present_per_zone(
-        session, as_of, scope=_scope("residents", actor), zone_ids=ids
+        session, as_of, scope=talent_service.count_scope(actor), zone_ids=ids
     )
     served = repo.enterprises_served_per_zone(
         session, as_of, _scope("enterprise_services", actor), ids

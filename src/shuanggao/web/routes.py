@@ -33,6 +33,7 @@ from shuanggao.matches import panels as matches_panels
 from shuanggao.matches import service as matches_service
 from shuanggao.mentoring import api as mentoring_api
 from shuanggao.mentoring import pages as mentoring_pages
+from shuanggao.mentoring import panels as mentoring_panels
 from shuanggao.pairings import api as pairings_api
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
@@ -169,5 +170,12 @@ HOME_PANELS: tuple[home.HomePanel, ...] = (
         matches_panels.OWNERS,
         matches_panels.new_matches_panel,
         order=12,
+    ),
+    home.HomePanel(
+        "mentoring_tasks",
+        "双导师实践待办",
+        mentoring_panels.OWNERS,
+        mentoring_panels.tasks_panel,
+        order=5,
     ),
 )
