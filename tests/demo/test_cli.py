@@ -147,7 +147,9 @@ def test_stats_json_shows_the_article_figures_beside_the_records(loaded: dict[st
     result = run(url, "stats", "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert set(body) == {"as_of", "figures"}
+    assert set(body) == {"as_of", "figures", "talent"}
+    # The talent section counts the same residents as the figure.
+    assert body["talent"]["residents"] == body["figures"]["residents"]["records"]
     assert body["as_of"] == AS_OF
     assert list(body["figures"]) == list(ARTICLE)
     for name, reported in ARTICLE.items():
@@ -286,3 +288,22 @@ def test_demo_practice_projects(loaded: dict[str, Any]) -> None:
     assert rows["decided"][0] == "accepted"
     assert rows["decided"][1] == "均分 86.25 ≥ 认定分数线 75，分差 0.90 ≤ 阈值 15"
     assert _scalar(url, "SELECT COUNT(*) FROM practice_assessment WHERE signed_at IS NOT NULL") == 2
+    assert _scalar(url, "SELECT COUNT(*) FROM practice_project WHERE NOT is_demo") == 0
+
+
+def test_mentoring_cli_lists_and_exports_the_record(loaded: dict[str, Any], tmp_path: Path) -> None:
+    url = loaded["url"]
+    listed = run(url, "mentoring", "list", "--state", "decided")
+    assert listed.exit_code == 0, listed.output
+    assert "锂电池储能系统热失控早期预警方法研究与工程应用" in listed.stdout
+    pid = _scalar(url, "SELECT id FROM practice_project WHERE state = 'decided'")
+    out = tmp_path / "record.xlsx"
+    result = run(url, "mentoring", "export", str(pid), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out)
+    decision = {r[0].value: r[1].value for r in wb["认定结论"].iter_rows()}
+    assert decision["认定结论"] == "认定为学位论文替代成果"
+    missing = run(url, "mentoring", "export", "999999", "--out", str(out))
+    assert missing.exit_code == 1

@@ -29,6 +29,7 @@ def _load_areas() -> None:
         db,
         demo,
         matching,
+        mentoring,
         pi,
         planner,
         reference,
@@ -38,7 +39,7 @@ def _load_areas() -> None:
         user,
     )
 
-    for area in (audit, bench, db, demo, pi, planner, reference, user):
+    for area in (audit, bench, db, demo, mentoring, pi, planner, reference, user):
         root.add_typer(area.app, name=area.app.info.name)
     for top_level in (backup, bench_load, matching, serve, stats, transfer):
         top_level.register(root)

@@ -101,6 +101,7 @@ def load_demo(session: Session, actor: Actor, ctx: DemoContext) -> int:
                 plan="在企业储能电站现场开展电池簇安全状态评估与预警算法研究，按季度报告进展。",
             ),
         )
+        p.is_demo = True
         for mentor in (peng, chen):
             service.accept(session, mentor, p.id, p.version)
         return p.id

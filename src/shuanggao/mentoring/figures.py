@@ -39,7 +39,7 @@ def talent_figures(
 ) -> TalentFigures:
     day = as_of or clock.today()
     present = talent.headcount(session, actor, day)
-    trained = repository.trained_per_zone(session, None, scope_actor=actor)
+    trained = repository.trained_per_zone(session, None, scope_actor=actor, as_of=day)
     keys = sorted(set(present) | set(trained), key=lambda k: (k[0], k[1] or 0))
     if zone_id is not None:
         keys = [k for k in keys if k[0] == zone_id]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from shuanggao.accounts.models import User
 from shuanggao.actor import Actor
+from shuanggao.clock import CHINA_TZ
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.mentoring.models import (
     Assessment,
@@ -178,7 +179,11 @@ def unread_reports(session: Session, project_ids: Sequence[int], side: str) -> d
 
 
 def trained_per_zone(
-    session: Session, zone_ids: Sequence[int] | None = None, *, scope_actor: Actor | None = None
+    session: Session,
+    zone_ids: Sequence[int] | None = None,
+    *,
+    scope_actor: Actor | None = None,
+    as_of: dt.date | None = None,
 ) -> dict[tuple[int, int | None], int]:
     """Students whose practice outcome was accepted (in place of the thesis or after
     revisions), by ``(zone_id, pairing_id)``: a count, public within the actor's tenancy."""
@@ -194,6 +199,10 @@ def trained_per_zone(
         stmt = stmt.where(PracticeProject.zone_id.in_(list(zone_ids)))
     if scope_actor is not None:
         stmt = stmt.where(count_scope(scope_actor))
+    if as_of is not None:
+        # Decided by the end of ``as_of`` in China.
+        end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), CHINA_TZ)
+        stmt = stmt.where(PracticeProject.decided_at < end)
     return {(int(z), int(p)): int(n) for z, p, n in session.execute(stmt)}
 
 
