@@ -498,6 +498,40 @@ def create_report(session: Session, **overrides: Any) -> Any:
     return report
 
 
+def create_report_period(session: Session, **overrides: Any) -> Any:
+    """A quarter the province asks pilots to report for (a new quarter each call)."""
+    import datetime as dt
+
+    from shuanggao.reports.models import ReportPeriod
+
+    n = _n()
+    year = 2100 + n
+    values: dict[str, Any] = {
+        "title": f"{year}年第三季度",
+        "period_start": dt.date(year, 7, 1),
+        "period_end": dt.date(year, 9, 30),
+        "due_date": dt.date(year, 10, 31),
+    }
+    values.update(overrides)
+    period = ReportPeriod(**values)
+    session.add(period)
+    session.flush()
+    return period
+
+
+def create_report_indicator(session: Session, **overrides: Any) -> Any:
+    """A reported-only indicator (no record source) unless overridden."""
+    from shuanggao.reports.models import ReportIndicator
+
+    n = _n()
+    values: dict[str, Any] = {"code": f"indicator_{n}", "label": f"测试指标{n}", "unit": "个"}
+    values.update(overrides)
+    indicator = ReportIndicator(**values)
+    session.add(indicator)
+    session.flush()
+    return indicator
+
+
 # --- reference data and programme baseline (R3) --------------------------------------------------
 
 

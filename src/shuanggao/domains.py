@@ -85,6 +85,8 @@ REGISTERS: tuple[Register[Any], ...] = (
     reference.industries,
     reference.disciplines,
     reports.reports,
+    reports.report_periods,
+    reports.report_indicators,
     supply.supply_items,
     talent.residents,
     universities.universities,

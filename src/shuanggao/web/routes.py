@@ -40,6 +40,8 @@ from shuanggao.planner import pages as planner_pages
 from shuanggao.programme import api as programme_api
 from shuanggao.reference import api as reference_api
 from shuanggao.reports import api as reports_api
+from shuanggao.reports import pages as reports_pages
+from shuanggao.reports import panels as reports_panels
 from shuanggao.web import audit_api, audit_pages, dashboard, home, pages, repository, transfer
 from shuanggao.web.hooks import PageHooks
 
@@ -68,6 +70,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     matches_pages.router,
     mentoring_pages.router,
     planner_pages.router,
+    reports_pages.router,
     transfer.router,
     pages.router,
     dashboard.router,
@@ -137,6 +140,14 @@ PAGE_HOOKS: Mapping[str, PageHooks] = {
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("首页", "/", group="work", order=0),
     NavItem("数说双高协同", "/dashboard", group="work", order=10, prefix="/dashboard"),
+    NavItem(
+        "按期填报",
+        "/reports",
+        group="work",
+        order=11,
+        prefix="/reports",
+        roles=frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR, Role.ZONE_ADMIN}),
+    ),
     # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
     NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
@@ -172,10 +183,17 @@ HOME_PANELS: tuple[home.HomePanel, ...] = (
         order=12,
     ),
     home.HomePanel(
+        "report_reminders",
+        "填报提醒",
+        reports_panels.OWNERS,
+        reports_panels.reminders_panel,
+        order=5,
+    ),
+    home.HomePanel(
         "mentoring_tasks",
         "双导师实践待办",
         mentoring_panels.OWNERS,
         mentoring_panels.tasks_panel,
-        order=5,
+        order=6,
     ),
 )
