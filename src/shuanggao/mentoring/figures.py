@@ -5,6 +5,7 @@ names stay with the scoped registers."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -35,15 +36,25 @@ class TalentFigures(BaseModel):
 
 
 def talent_figures(
-    session: Session, actor: Actor, as_of: dt.date | None = None, zone_id: int | None = None
+    session: Session,
+    actor: Actor,
+    as_of: dt.date | None = None,
+    zone_id: int | None = None,
+    *,
+    zone_names: Mapping[int, str] | None = None,
 ) -> TalentFigures:
+    """``zone_names``: the names of the zones, when the caller has them (no query for them)."""
     day = as_of or clock.today()
     present = talent.headcount(session, actor, day)
     trained = repository.trained_per_zone(session, None, scope_actor=actor, as_of=day)
     keys = sorted(set(present) | set(trained), key=lambda k: (k[0], k[1] or 0))
     if zone_id is not None:
         keys = [k for k in keys if k[0] == zone_id]
-    names = repository.zone_names(session, [k[0] for k in keys])
+    names = (
+        zone_names
+        if zone_names is not None
+        else repository.zone_names(session, [k[0] for k in keys])
+    )
     rows = []
     for key in keys:
         kinds = present.get(key, {})

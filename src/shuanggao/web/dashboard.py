@@ -228,7 +228,9 @@ def dashboard_zone(
             "trend_figures": TABLE_FIGURES,
             "series_url": series_url,
             "pairings": pairing_page.items,
-            "talent": mentoring_figures.talent_figures(session, actor, as_of, zone_id),
+            "talent": mentoring_figures.talent_figures(
+                session, actor, as_of, zone_id, zone_names={zone.id: zone.name}
+            ),
             "breadcrumbs": crumbs,
         },
     )
