@@ -19,6 +19,7 @@ import shuanggao.domains  # noqa: F401  (every models module, for the table list
 from shuanggao.audit.models import AuditEvent
 from shuanggao.cli import db as db_cli
 from shuanggao.cli import demo as demo_cli
+from shuanggao.cli import mentoring as mentoring_cli
 from shuanggao.cli import reference as reference_cli
 from shuanggao.cli import stats as stats_cli
 from shuanggao.config import get_settings
@@ -68,6 +69,7 @@ def _root() -> typer.Typer:
     root.add_typer(db_cli.app, name="db")
     root.add_typer(reference_cli.app, name="reference")
     root.add_typer(demo_cli.app, name="demo")
+    root.add_typer(mentoring_cli.app, name="mentoring")
     stats_cli.register(root)
     return root
 

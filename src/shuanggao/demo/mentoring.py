@@ -102,8 +102,9 @@ def load_demo(session: Session, actor: Actor, ctx: DemoContext) -> int:
             ),
         )
         p.is_demo = True
+        session.flush()
         for mentor in (peng, chen):
-            service.accept(session, mentor, p.id, p.version)
+            service.accept(session, mentor, p.id, version(p.id))
         return p.id
 
     def version(pid: int) -> int:
