@@ -649,3 +649,33 @@ def version_of(session: Session, obj: Any) -> int:
     session.refresh(obj)
     version: int = obj.version
     return version
+
+
+# --- conflicts of interest (issue 9) ------------------------------------------------------------
+
+
+def create_conflict_declaration(
+    session: Session, user: Any = None, enterprise: Any = None, **overrides: Any
+) -> Any:
+    """A researcher's declared tie (持股 by default) to ``enterprise`` (a new one if None)."""
+    from shuanggao.actor import Role
+    from shuanggao.conflicts.models import ConflictDeclaration
+
+    if user is None and "user_id" not in overrides:
+        user = create_user(session, Role.RESEARCHER)
+    if enterprise is None and not {"enterprise_id", "enterprise_name", "credit_code"} & set(
+        overrides
+    ):
+        enterprise = create_enterprise(session)
+    values: dict[str, Any] = {
+        "user_id": user.id if user is not None else None,
+        "university_id": user.university_id if user is not None else None,
+        "enterprise_id": enterprise.id if enterprise is not None else None,
+        "kind": "shareholding",
+        "note": f"测试申报{_n()}",
+    }
+    values.update(overrides)
+    declaration = ConflictDeclaration(**values)
+    session.add(declaration)
+    session.flush()
+    return declaration
