@@ -28,7 +28,9 @@ def _load_areas() -> None:
         bench_load,
         db,
         demo,
+        events,
         matching,
+        mentoring,
         pi,
         planner,
         reference,
@@ -39,7 +41,7 @@ def _load_areas() -> None:
         user,
     )
 
-    for area in (audit, bench, db, demo, pi, planner, reference, report, user):
+    for area in (audit, bench, db, demo, events, mentoring, pi, planner, reference, report, user):
         root.add_typer(area.app, name=area.app.info.name)
     for top_level in (backup, bench_load, matching, serve, stats, transfer):
         top_level.register(root)

@@ -25,6 +25,8 @@ from shuanggao.demand import api as demand_api
 from shuanggao.demand import pages as demand_pages
 from shuanggao.demand import registers as demand_registers
 from shuanggao.enterprises import api as enterprises_api
+from shuanggao.events import api as events_api
+from shuanggao.events import pages as events_pages
 from shuanggao.imports import api as imports_api
 from shuanggao.kit.http.bodylimit import BodyLimitMiddleware
 from shuanggao.kit.http.nav import NavItem
@@ -36,6 +38,7 @@ from shuanggao.matches import triage_api as matches_triage_api
 from shuanggao.matches import triage_pages as matches_triage_pages
 from shuanggao.mentoring import api as mentoring_api
 from shuanggao.mentoring import pages as mentoring_pages
+from shuanggao.mentoring import panels as mentoring_panels
 from shuanggao.pairings import api as pairings_api
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
@@ -54,6 +57,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     audit_api.router,
     demand_api.router,
     enterprises_api.router,
+    events_api.router,
     imports_api.router,
     matches_api.router,
     matches_triage_api.router,
@@ -71,6 +75,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     accounts_admin_pages.router,
     conflicts_pages.router,
     demand_pages.router,
+    events_pages.router,
     matches_pages.router,
     matches_triage_pages.router,
     mentoring_pages.router,
@@ -217,5 +222,12 @@ HOME_PANELS: tuple[home.HomePanel, ...] = (
         reports_panels.OWNERS,
         reports_panels.reminders_panel,
         order=5,
+    ),
+    home.HomePanel(
+        "mentoring_tasks",
+        "双导师实践待办",
+        mentoring_panels.OWNERS,
+        mentoring_panels.tasks_panel,
+        order=6,
     ),
 )
