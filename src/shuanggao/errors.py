@@ -46,6 +46,9 @@ class ErrorCode(StrEnum):
     RESTORE_VERIFY_FAILED = "restore_verification_failed"
     PLAN_INFEASIBLE = "plan_infeasible"
     MENTOR_CONFLICT = "mentor_conflict"
+    COLLABORATION_CLOSED = "collaboration_closed"
+    CONFIDENTIALITY_REQUIRED = "confidentiality_required"
+    STAGE_ORDER = "stage_order"
     WRONG_STATE = "wrong_state"
 
 

@@ -35,6 +35,7 @@ from shuanggao.matches import service as matches_service
 from shuanggao.mentoring import api as mentoring_api
 from shuanggao.mentoring import pages as mentoring_pages
 from shuanggao.pairings import api as pairings_api
+from shuanggao.pipeline import api as pipeline_api
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
 from shuanggao.programme import api as programme_api
@@ -56,6 +57,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     matches_api.router,
     mentoring_api.router,
     pairings_api.router,
+    pipeline_api.router,
     planner_api.router,
     programme_api.router,
     reference_api.router,
