@@ -40,8 +40,10 @@ def test_match_to_contract_creates_the_project_with_its_origin(
     body = _start(ent, w)
     assert (body["origin"], body["stage"], body["status"]) == ("match", "intent", "active")
     assert (body["enterprise_id"], body["university_id"], body["pairing_id"]) == (
-        w.enterprise.id, w.university.id, w.pairing.id,
-    )  # fmt: skip
+        w.enterprise.id,
+        w.university.id,
+        w.pairing.id,
+    )
     # Starting the same pair again joins the same record.
     assert ent.post(BASE, json={"match_id": w.match.id}).json()["id"] == body["id"]
     for stage in ("contacted", "engaged", "intent_signed"):
@@ -53,15 +55,19 @@ def test_match_to_contract_creates_the_project_with_its_origin(
     assert project_id is not None
     project = client_for(w.province).get(f"/api/v1/projects/{project_id}").json()
     assert (project["origin"], project["origin_collaboration_id"], project["origin_match_id"]) == (
-        "match", body["id"], w.match.id,
-    )  # fmt: skip
+        "match",
+        body["id"],
+        w.match.id,
+    )
     assert project["enterprise_ids"] == [w.enterprise.id]
     assert project["university_leader"] == "彭老师"
     # 立项 links the same project and closes the collaboration.
     body = _advance(client_for(w.uni), body)
     assert (body["stage"], body["status"], body["project_id"]) == (
-        "project_approved", "done", project_id,
-    )  # fmt: skip
+        "project_approved",
+        "done",
+        project_id,
+    )
     assert session.scalar(select(func.count()).select_from(Project)) == 1
     assert [s["kind"] for s in body["steps"]] == ["start"] + ["advance"] * 5
     actions = session.scalars(
@@ -103,10 +109,14 @@ def test_confidential_need_requires_the_agreement(session: Session, client_for: 
 def test_decline_and_views(session: Session, client_for: ClientFor) -> None:
     w = build(session)
     body = _start(client_for(w.ent), w)
-    body = client_for(w.ent).post(
-        f"{BASE}/{body['id']}/view", json={"version": body["version"], "stage": "已对接",
-                                             "note": "技术方案已看过"},
-    ).json()  # fmt: skip
+    body = (
+        client_for(w.ent)
+        .post(
+            f"{BASE}/{body['id']}/view",
+            json={"version": body["version"], "stage": "已对接", "note": "技术方案已看过"},
+        )
+        .json()
+    )
     body = (
         client_for(w.res)
         .post(f"{BASE}/{body['id']}/view", json={"version": body["version"], "stage": "已联系"})
@@ -126,8 +136,10 @@ def test_decline_and_views(session: Session, client_for: ClientFor) -> None:
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert (body["status"], body["decline_stage"], body["decline_reason"]) == (
-        "declined", "intent", "预算不匹配",
-    )  # fmt: skip
+        "declined",
+        "intent",
+        "预算不匹配",
+    )
 
 
 def test_other_tenants_get_404_naming_nothing(session: Session, client_for: ClientFor) -> None:
@@ -140,8 +152,9 @@ def test_other_tenants_get_404_naming_nothing(session: Session, client_for: Clie
     assert w.demand.title not in resp.text
     resp = stranger.post(f"{BASE}/{body['id']}/advance", json={"version": body["version"]})
     assert resp.status_code == 404
-    resp = stranger.post(f"{BASE}/{body['id']}/decline",
-                         json={"version": body["version"], "reason": "不合适"})  # fmt: skip
+    resp = stranger.post(
+        f"{BASE}/{body['id']}/decline", json={"version": body["version"], "reason": "不合适"}
+    )
     assert resp.status_code == 404
     session.expire_all()
     row = session.get(Collaboration, body["id"])

@@ -60,9 +60,15 @@ def test_pipeline_commands(committed: dict[str, int], tmp_path: Path) -> None:
     stale = _run("pipeline", "advance", cid, "--version", "1")
     assert stale.exit_code == 1
     other = _json(
-        _run("pipeline", "start", "--demand", str(committed["demand"]),
-             "--supply", str(committed["other"]))
-    )  # fmt: skip
+        _run(
+            "pipeline",
+            "start",
+            "--demand",
+            str(committed["demand"]),
+            "--supply",
+            str(committed["other"]),
+        )
+    )
     declined = _json(_run("pipeline", "decline", str(other["id"]), "--reason", "技术路线不合适"))
     assert declined["status"] == "declined"
     listed = _json(_run("pipeline", "list", "--format", "json"))

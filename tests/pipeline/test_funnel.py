@@ -23,9 +23,15 @@ def test_funnel_counts_conversion_medians_and_reasons(
     w = build(session)
     d0 = dt.date(2025, 7, 10)
     a = service.start_from_meeting(
-        session, w.zone_admin, w.demand.id, w.item.id, meeting_id=77, note="当场达成合作意向",
-        event_id=5, happened_date=d0,
-    )  # fmt: skip
+        session,
+        w.zone_admin,
+        w.demand.id,
+        w.item.id,
+        meeting_id=77,
+        note="当场达成合作意向",
+        event_id=5,
+        happened_date=d0,
+    )
     assert (a.origin, a.meeting_id, a.event_id) == ("meeting", 77, 5)
     a = service.advance(
         session, w.ent, a.id, Advance(version=a.version, happened_date=d0 + dt.timedelta(days=4))
@@ -47,8 +53,9 @@ def test_funnel_counts_conversion_medians_and_reasons(
         Decline(version=b.version, reason="预算不匹配", happened_date=d0 + dt.timedelta(days=3)),
     )
     item2 = create_supply_item(session, w.university, title="储能算法")
-    service.start_from_match(session, w.ent, demand_id=w.demand.id, supply_item_id=item2.id,
-                             happened_date=d0)  # fmt: skip
+    service.start_from_match(
+        session, w.ent, demand_id=w.demand.id, supply_item_id=item2.id, happened_date=d0
+    )
 
     result = funnel(session, w.province, by="zone", as_of=d0 + dt.timedelta(days=30))
     assert len(result.groups) == 1

@@ -25,8 +25,11 @@ def test_start_advance_and_project_origin_through_pages(
         version = session.get(Collaboration, cid)
         assert version is not None
         session.refresh(version)
-        resp = client.post(f"{url}/advance", data={"version": str(version.version), "owner": "陈钊"},
-                           follow_redirects=False)  # fmt: skip
+        resp = client.post(
+            f"{url}/advance",
+            data={"version": str(version.version), "owner": "陈钊"},
+            follow_redirects=False,
+        )
         assert resp.status_code == 303
     row = session.get(Collaboration, cid)
     assert row is not None

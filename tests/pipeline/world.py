@@ -54,15 +54,24 @@ def build(
     match = create_match(session, demand, item)
     other = create_demand_enterprise(session, zone)
     return World(
-        zone=zone, university=uni, enterprise=enterprise, pairing=pairing, demand=demand,
-        item=item, match=match, researcher=researcher,
+        zone=zone,
+        university=uni,
+        enterprise=enterprise,
+        pairing=pairing,
+        demand=demand,
+        item=item,
+        match=match,
+        researcher=researcher,
         province=Actor(role=Role.PROVINCE_ADMIN, user_id=1, username="province"),
-        ent=Actor(role=Role.ENTERPRISE_USER, user_id=901, username="ent",
-                  enterprise_id=enterprise.id),
+        ent=Actor(
+            role=Role.ENTERPRISE_USER, user_id=901, username="ent", enterprise_id=enterprise.id
+        ),
         uni=Actor(role=Role.UNIVERSITY_ADMIN, user_id=902, username="uni", university_id=uni.id),
-        res=Actor(role=Role.RESEARCHER, user_id=researcher.id, username="res",
-                  university_id=uni.id),
+        res=Actor(
+            role=Role.RESEARCHER, user_id=researcher.id, username="res", university_id=uni.id
+        ),
         zone_admin=Actor(role=Role.ZONE_ADMIN, user_id=903, username="zone", zone_id=zone.id),
-        stranger=Actor(role=Role.ENTERPRISE_USER, user_id=904, username="other",
-                       enterprise_id=other.id),
-    )  # fmt: skip
+        stranger=Actor(
+            role=Role.ENTERPRISE_USER, user_id=904, username="other", enterprise_id=other.id
+        ),
+    )
