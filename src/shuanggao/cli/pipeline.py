@@ -156,8 +156,8 @@ def decline_command(
 def _print_funnel(result: FunnelRead) -> None:
     table = Table(title=f"对接漏斗：按{result.by_label}，截至 {result.as_of.isoformat()}")
     table.add_column(result.by_label)
-    for s in Stage:
-        table.add_column(s.label, justify="right")
+    for stage in Stage:
+        table.add_column(stage.label, justify="right")
     table.add_column("终止", justify="right")
     for g in [*result.groups, result.overall]:
         cells = []
