@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from shuanggao.enterprises.models import Enterprise, EnterpriseService
 from shuanggao.funds.models import Funding
+from shuanggao.mentoring.models import PracticeProject
 from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.platforms.models import Platform
 from shuanggao.projects.models import Project
@@ -136,3 +137,21 @@ def fundings(session: Session, day: dt.date, scope: Scope, zone_id: int | None) 
     if zone_id is not None:
         stmt = stmt.where(Funding.zone_id == zone_id)
     return [(int(i), str(t), d, Decimal(a)) for i, t, d, a in session.execute(stmt)]
+
+
+def students_trained(
+    session: Session, day: dt.date, scope: Scope, zone_id: int | None
+) -> list[Row]:
+    """Dual-mentor practice projects under way by ``day``: both mentors confirmed (no longer
+    待导师确认) and started; one row per project, titled by the project (not the student)."""
+    stmt = (
+        select(PracticeProject.id, PracticeProject.title, PracticeProject.start_date)
+        .where(PracticeProject.state != "proposed", PracticeProject.start_date <= day)
+        .order_by(PracticeProject.start_date, PracticeProject.id)
+        .limit(MAX_ROWS)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(PracticeProject.zone_id == zone_id)
+    return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
