@@ -63,7 +63,7 @@ def world(session: Session) -> dict[str, Any]:
     b = create_zone(session, name="乙高新区", is_pilot=True)
     u1, u2 = create_university(session), create_university(session)
     pa = create_pairing(session, zone=a, universities=[u1, u2], start_date=D(2026, 7, 15))
-    create_pairing(session, zone=b, universities=[u2], start_date=D(2026, 7, 15))
+    pb = create_pairing(session, zone=b, universities=[u2], start_date=D(2026, 7, 15))
     create_project(session, zone=a, university=u1, start_date=D(2026, 8, 1))
     create_project(session, zone=a, university=u2, start_date=D(2026, 9, 1))
     create_project(session, zone=a, university=u2, start_date=D(2026, 10, 2))  # after the quarter
@@ -86,7 +86,7 @@ def world(session: Session) -> dict[str, Any]:
     )
     session.add(q3)
     session.flush()
-    return {"a": a, "b": b, "q3": q3, "pa": pa}
+    return {"a": a, "b": b, "q3": q3, "pa": pa, "pb": pb}
 
 
 def _as(client_for: ClientFor, actor: Actor) -> Callable[[], TestClient]:
@@ -383,3 +383,63 @@ def test_talent_trained_counts_confirmed_practice_projects(
     assert source.total(source.lines(session, province, world["b"].id, D(2026, 9, 30))) == 0
     report = workflow.open_report(session, province, world["q3"].id, a.id)
     assert report.extra_figures["talent_trained"] == "2"
+
+
+def test_university_reports_for_its_pairing_only(
+    client_for: ClientFor, province: Actor, session: Session, world: dict[str, Any]
+) -> None:
+    a, b, q3, pa = world["a"], world["b"], world["q3"], world["pa"]
+    member = pa.members[1].university_id
+    other = create_university(session)
+    pb = create_pairing(session, zone=b, universities=[other], batch="pilot_2026")
+    create_project(
+        session,
+        zone=a,
+        university=pa.members[1].university,
+        start_date=D(2026, 8, 3),
+        pairing_id=pa.id,
+    )
+    uni = _as(
+        client_for,
+        Actor(role=Role.UNIVERSITY_ADMIN, user_id=5, username="uni", university_id=member),
+    )
+    assert uni().post("/api/v1/reports/open", json={"period_id": q3.id}).status_code == 422
+    before = session.scalar(select(func.count()).select_from(PeriodicReport))
+    foreign = uni().post("/api/v1/reports/open", json={"period_id": q3.id, "pairing_id": pb.id})
+    assert foreign.status_code == 404
+    assert session.scalar(select(func.count()).select_from(PeriodicReport)) == before
+    opened = uni().post("/api/v1/reports/open", json={"period_id": q3.id, "pairing_id": pa.id})
+    assert opened.status_code == 200, opened.text
+    sheet = opened.json()
+    report = sheet["report"]
+    assert (report["scope"], report["zone_id"], report["pairing_id"]) == ("pairing", a.id, pa.id)
+    lines = _lines(sheet)
+    # The pairing's own records: its two universities, the one project filed under it.
+    assert (lines["pairings"]["recorded"], lines["projects"]["recorded"]) == ("2", "1")
+    assert lines["projects"]["records_href"].endswith(f"&pairing_id={pa.id}")
+    status = uni().get("/api/v1/reports/status", params={"as_of": "2026-11-05"}).json()
+    # The university is in two pairings (甲's and 乙's): one status each, its report on 甲's.
+    assert sorted((s["pairing_id"], s["state"], s["report_id"] or 0) for s in status) == sorted(
+        [(pa.id, "overdue", report["id"]), (world["pb"].id, "overdue", 0)]
+    )
+    submitted = uni().post(
+        f"/api/v1/reports/{report['id']}/submit", json={"version": report["version"]}
+    )
+    assert submitted.status_code == 200, submitted.text
+    # A created pairing report of a pairing not the university's is refused by the rules.
+    forged = uni().post(
+        "/api/v1/reports",
+        json={
+            "scope": "pairing",
+            "zone_id": b.id,
+            "pairing_id": pb.id,
+            "period_start": "2026-07-01",
+            "period_end": "2026-09-30",
+            "as_of_date": "2026-09-30",
+        },
+    )
+    assert forged.status_code == 403
+    approved = client_for(province).post(
+        f"/api/v1/reports/{report['id']}/approve", json={"version": submitted.json()["version"]}
+    )
+    assert approved.status_code == 200

@@ -41,7 +41,9 @@ class RecordLine:
         return self.link.format(id=self.id)
 
 
-Lister = Callable[[Session, Actor, int | None, dt.date], list[rows.Row]]
+# ``(session, actor, zone_id, day, pairing_id)``: the rows, in the actor's scope, of a zone (or
+# the programme when None) and, with ``pairing_id``, of one pairing.
+Lister = Callable[[Session, Actor, int | None, dt.date, int | None], list[rows.Row]]
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,16 @@ class Source:
     money: bool = False
 
     def lines(
-        self, session: Session, actor: Actor, zone_id: int | None, day: dt.date
+        self,
+        session: Session,
+        actor: Actor,
+        zone_id: int | None,
+        day: dt.date,
+        pairing_id: int | None = None,
     ) -> list[RecordLine]:
         return [
             RecordLine(self.link, i, title, d, amount)
-            for i, title, d, amount in self.list_rows(session, actor, zone_id, day)
+            for i, title, d, amount in self.list_rows(session, actor, zone_id, day, pairing_id)
         ]
 
     def total(self, lines: list[RecordLine]) -> Number:
@@ -72,20 +79,31 @@ def _scope(register: str, actor: Actor) -> rows.Scope:
     return read_scope(get_register(register), actor)
 
 
-def _pairings(session: Session, actor: Actor, zone_id: int | None, day: dt.date) -> list[rows.Row]:
-    university = None if actor.sees_everything else actor.university_id
-    return rows.pairing_links(session, day, _scope("pairings", actor), zone_id, university)
+def _pairings(
+    session: Session, actor: Actor, zone_id: int | None, day: dt.date, pairing_id: int | None
+) -> list[rows.Row]:
+    # A university's own users count the pairs their university is in (as the statistics do);
+    # one pairing's report counts all of its universities.
+    university = None if actor.sees_everything or pairing_id else actor.university_id
+    return rows.pairing_links(
+        session, day, _scope("pairings", actor), zone_id, university, pairing_id
+    )
 
 
-def _students(session: Session, actor: Actor, zone_id: int | None, day: dt.date) -> list[rows.Row]:
-    return rows.students_trained(session, day, project_scope(actor), zone_id)
+def _students(
+    session: Session, actor: Actor, zone_id: int | None, day: dt.date, pairing_id: int | None
+) -> list[rows.Row]:
+    return rows.students_trained(session, day, project_scope(actor), zone_id, pairing_id)
 
 
-def _simple(
-    register: str, query: Callable[[Session, dt.date, rows.Scope, int | None], list[rows.Row]]
-) -> Lister:
-    def lister(session: Session, actor: Actor, zone_id: int | None, day: dt.date) -> list[rows.Row]:
-        return query(session, day, _scope(register, actor), zone_id)
+Query = Callable[[Session, dt.date, rows.Scope, int | None, int | None], list[rows.Row]]
+
+
+def _simple(register: str, query: Query) -> Lister:
+    def lister(
+        session: Session, actor: Actor, zone_id: int | None, day: dt.date, pairing_id: int | None
+    ) -> list[rows.Row]:
+        return query(session, day, _scope(register, actor), zone_id, pairing_id)
 
     return lister
 
