@@ -40,6 +40,8 @@ from shuanggao.mentoring import api as mentoring_api
 from shuanggao.mentoring import pages as mentoring_pages
 from shuanggao.mentoring import panels as mentoring_panels
 from shuanggao.pairings import api as pairings_api
+from shuanggao.pipeline import api as pipeline_api
+from shuanggao.pipeline import pages as pipeline_pages
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
 from shuanggao.programme import api as programme_api
@@ -63,6 +65,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     matches_triage_api.router,
     mentoring_api.router,
     pairings_api.router,
+    pipeline_api.router,
     planner_api.router,
     programme_api.router,
     reference_api.router,
@@ -79,6 +82,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     matches_pages.router,
     matches_triage_pages.router,
     mentoring_pages.router,
+    pipeline_pages.router,
     planner_pages.router,
     reports_pages.router,
     transfer.router,
@@ -149,11 +153,15 @@ PAGE_HOOKS: Mapping[str, PageHooks] = {
         detail_links=_links("匹配结果", "/demands/{id}/matches"),
         detail_template="demand/_detail_extra.html",
     ),
+    "projects": PageHooks(detail_template="projects/_origin.html"),
     "supply_items": PageHooks(
         list_fields=("title", "university_id", "kind", "owner_name", "maturity", "is_public"),
         detail_links=_links("匹配需求", "/supply_items/{id}/matches"),
     ),
 }
+
+# Who has collaborations to see (``pipeline.policy.read_filter``): not students or mentors.
+PIPELINE_READERS = frozenset(Role) - {Role.STUDENT, Role.MENTOR}
 
 # Navigation entries of pages that are not a register's list (every visible register gets one).
 NAV_ITEMS: tuple[NavItem, ...] = (
@@ -194,6 +202,15 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         order=251,
         roles=frozenset({Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}),
     ),
+    NavItem(
+        "合作对接",
+        "/pipeline",
+        group="supply",
+        order=35,
+        prefix="/pipeline",
+        roles=PIPELINE_READERS,
+    ),
+    NavItem("对接漏斗", "/pipeline/funnel", group="work", order=11, roles=PIPELINE_READERS),
     NavItem(
         "我的利益冲突声明",
         "/conflicts/mine",
