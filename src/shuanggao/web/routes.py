@@ -173,7 +173,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         group="work",
         order=11,
         prefix="/reports",
-        roles=frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR, Role.ZONE_ADMIN}),
+        roles=frozenset(
+            {Role.PROVINCE_ADMIN, Role.AUDITOR, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}
+        ),
     ),
     # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
     NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
