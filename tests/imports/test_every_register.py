@@ -41,6 +41,8 @@ def _populate(session: Session) -> None:
     f.create_fund_investment(session, fund=fund)
     f.create_funding(session, zone=zone, university=first)
     f.create_report(session)
+    f.create_report_period(session)
+    f.create_report_indicator(session)
     f.create_industry(session)
     f.create_discipline(session)
     f.create_programme_fact(session, zone=zone)

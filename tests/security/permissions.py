@@ -199,12 +199,19 @@ PERMISSIONS: dict[str, Spec] = {
     "projects": Spec(
         lambda s, g: f.create_project(s, g.zone, g.university, [g.enterprise]), derive
     ),
-    "residents": Spec(lambda s, g: f.create_resident(s, g.zone, g.university), derive),
+    "residents": Spec(
+        lambda s, g: f.create_resident(s, g.zone, g.university),
+        table(P=Cell(ALL, ALL), A=Cell(ALL), ZU=Cell(OWN, OWN), RM=Cell(OWN)),
+        "names are personal: a student reads only their own records and their practice "
+        "project's people (none here); counts stay public through the figures",
+    ),
     "reports": Spec(
         _zone_report,
-        table(P=Cell(ALL, ALL), A=Cell(ALL), Z=Cell(OWN, OWN), U=Cell(OWN)),
-        "a pairing-level draft report: its zone drafts it, its universities read it",
+        table(P=Cell(ALL, ALL), A=Cell(ALL), ZU=Cell(OWN, OWN)),
+        "a pairing-level draft report: its zone and its member universities draft it",
     ),
+    "report_periods": Spec(lambda s, g: f.create_report_period(s), derive),
+    "report_indicators": Spec(lambda s, g: f.create_report_indicator(s), derive),
     "supply_items": Spec(
         lambda s, g: f.create_supply_item(
             s, g.university, is_public=False, owner_user_id=g.researcher_id
