@@ -75,10 +75,11 @@ def _as_texts(value: Any) -> list[str]:
 
 
 class FormFiller:
-    def __init__(self, tab: Any, reg: Register[Any], db: Session) -> None:
+    def __init__(self, tab: Any, reg: Register[Any], db: Session, username: str = "") -> None:
         self.tab = tab
         self.reg = reg
         self.db = db
+        self.username = username
 
     def _records(self, page_size: int = 1) -> list[dict[str, Any]]:
         response = self.tab.request.get(f"/api/v1/{self.reg.name}?page_size={page_size}")
@@ -158,13 +159,22 @@ class FormFiller:
     ) -> Value:
         selector = f"#f-{spec.field}"
         if kind == "checkbox":
+            # Ticked, unless the template record says otherwise (a flag other fields depend on).
+            if template.get(spec.field) is False:
+                self.tab.uncheck(selector)
+                return False
             self.tab.check(selector)
             return True
         if kind == "select":
             values = selects[spec.field]
             self.tab.select_option(selector, values if values else [""] if not multiple else [])
             return list(values) if multiple else (values[0] if values else "")
-        if _ref_mode(self.tab, spec.field) == "text":
+        if _ref_mode(self.tab, spec.field) == "text" and spec.column.ref.target == "users":
+            # An account named by its user name: the signed-in researcher themself, or the
+            # demo researcher when an administrator keeps the record for them.
+            own = self.username in ("demo.researcher", "demo.mentor")
+            text = self.username if own else "demo.researcher"
+        elif _ref_mode(self.tab, spec.field) == "text":
             text = self._typed_name(spec, template) or self.tab.input_value(selector)
             text = text or self._visible_name(spec)
         elif spec.field in self.reg.natural_key and kind == "number":
@@ -199,10 +209,17 @@ class FormFiller:
             return make_credit_code(f"91320000{700_000_000 + n:09d}")
         if name == "code" and re.fullmatch(r"\d{10}", example or ""):
             return f"49{n:08d}"  # 学校标识码: ten digits, unique
+        if name == "code" and re.fullmatch(r"[a-z][a-z0-9_]*", example or ""):
+            return f"{example}_e2e{n}"  # an identifier-like code (indicator codes)
         if kind == "url" or name.endswith("_url"):
             return f"https://www.example.org/e2e/{self.reg.name}/{n}"
         if kind == "date":
-            return example if _DATE.match(example or "") else "2026-06-30"
+            day = example if _DATE.match(example or "") else "2026-06-30"
+            if self.reg.natural_key and all(
+                f.endswith(("_date", "_start", "_end")) for f in self.reg.natural_key
+            ):
+                day = f"{2100 + n}{day[4:]}"  # a record keyed by its dates: a year of its own
+            return day
         if kind == "number":
             if spec.money:
                 return f"{100_000 + n}.50"

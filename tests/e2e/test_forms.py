@@ -189,7 +189,7 @@ def test_create_form(
     reg = get_register(register_name)
     tab = tabs(username)
     specs = _visible_specs(reg)
-    filler = FormFiller(tab, reg, db)
+    filler = FormFiller(tab, reg, db, username)
 
     # 1. Every field filled from the factory, saved.
     tab.goto(f"/r/{reg.name}/new")

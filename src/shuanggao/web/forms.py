@@ -209,6 +209,9 @@ def build_fields(
                 ref_mode, kind, options, multiple = "id", "select", found, spec.many
             else:
                 ref_mode, kind = "text", "text"
+        elif spec.column.ref is not None:
+            # A reference to something that is not a register (a user account): typed by name.
+            ref_mode, kind = "text", "text"
         elif kind == "select" and spec.enum is not None:
             options = _enum_options(spec.enum)
         if submitted is not None:
