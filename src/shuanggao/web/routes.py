@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI
 
 from shuanggao.accounts import admin_pages as accounts_admin_pages
 from shuanggao.accounts import api as accounts_api
+from shuanggao.accounts import consent_pages as accounts_consent
 from shuanggao.accounts import install as accounts_install
 from shuanggao.accounts import pages as accounts_pages
 from shuanggao.actor import Role
@@ -44,6 +45,7 @@ from shuanggao.web.hooks import PageHooks
 # over ``/{name}/{id}``.
 API_ROUTERS: tuple[APIRouter, ...] = (
     accounts_api.router,
+    accounts_consent.api_router,
     audit_api.router,
     demand_api.router,
     enterprises_api.router,
@@ -60,6 +62,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     accounts_pages.router,
     accounts_admin_pages.router,
+    accounts_consent.router,
     demand_pages.router,
     matches_pages.router,
     planner_pages.router,

@@ -111,6 +111,8 @@ def register_group(name: str) -> str:
 
 def register_visible(reg: Register[Any], actor: Actor) -> bool:
     """False when the register's policy shows this actor nothing at all."""
+    if not actor.reads_programme:
+        return False
     return not isinstance(reg.policy.read_filter(actor), False_)
 
 

@@ -339,6 +339,9 @@ def upgrade() -> None:
     sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.Column('password_changed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
+    sa.Column('privacy_notice_version', sa.String(length=20), nullable=True),
+    sa.Column('matching_opt_out', sa.Boolean(), nullable=False),
+    sa.Column('anonymised_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
@@ -658,6 +661,20 @@ def upgrade() -> None:
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
 
+    op.create_table('consent_record',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.String(length=20), nullable=False),
+    sa.Column('notice_version', sa.String(length=20), nullable=False),
+    sa.Column('granted', sa.Boolean(), nullable=False),
+    sa.Column('at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_consent_record_user_id_app_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consent_record'))
+    )
+    with op.batch_alter_table('consent_record', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consent_record_user_id'), ['user_id'], unique=False)
+
     op.create_table('fund_investment',
     sa.Column('fund_id', sa.Integer(), nullable=False),
     sa.Column('investee_name', sa.String(length=200), nullable=False),
@@ -878,6 +895,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_fund_investment_enterprise_id'))
 
     op.drop_table('fund_investment')
+    with op.batch_alter_table('consent_record', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consent_record_user_id'))
+
+    op.drop_table('consent_record')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 
