@@ -31,6 +31,7 @@ def _load_areas() -> None:
         matching,
         pi,
         planner,
+        privacy,
         reference,
         serve,
         stats,
@@ -38,7 +39,7 @@ def _load_areas() -> None:
         user,
     )
 
-    for area in (audit, bench, db, demo, pi, planner, reference, user):
+    for area in (audit, bench, db, demo, pi, planner, privacy, reference, user):
         root.add_typer(area.app, name=area.app.info.name)
     for top_level in (backup, bench_load, matching, serve, stats, transfer):
         top_level.register(root)

@@ -27,15 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from shuanggao_matching import (
-    __version__ as matching_version,
-)
-from shuanggao_matching import (
     ChineseTokenizer,
     EmbeddingCache,
     Encoder,
     HashingEncoder,
     Matcher,
     load_encoder,
+)
+from shuanggao_matching import (
+    __version__ as matching_version,
 )
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker

@@ -38,6 +38,7 @@ from shuanggao.planner import pages as planner_pages
 from shuanggao.programme import api as programme_api
 from shuanggao.reference import api as reference_api
 from shuanggao.reports import api as reports_api
+from shuanggao.privacy import pages as privacy_pages
 from shuanggao.web import audit_api, audit_pages, dashboard, home, pages, repository, transfer
 from shuanggao.web.hooks import PageHooks
 
@@ -46,6 +47,7 @@ from shuanggao.web.hooks import PageHooks
 API_ROUTERS: tuple[APIRouter, ...] = (
     accounts_api.router,
     accounts_consent.api_router,
+    privacy_pages.api_router,
     audit_api.router,
     demand_api.router,
     enterprises_api.router,
@@ -63,6 +65,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     accounts_pages.router,
     accounts_admin_pages.router,
     accounts_consent.router,
+    privacy_pages.router,
     demand_pages.router,
     matches_pages.router,
     planner_pages.router,
@@ -155,6 +158,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("审计日志", "/audit", group="system", roles=frozenset(AUDIT_READERS), order=10),
     NavItem("账号管理", "/users", group="system", roles=accounts_admin_pages.MANAGERS, order=20),
     NavItem("修改密码", "/account/password", group="system", order=80),
+    NavItem("我的个人信息", "/account/privacy", group="system", order=85),
     NavItem("身份验证器", "/account/totp", group="system", order=90),
 )
 
