@@ -46,6 +46,8 @@ class ErrorCode(StrEnum):
     RESTORE_VERIFY_FAILED = "restore_verification_failed"
     PLAN_INFEASIBLE = "plan_infeasible"
     CONSENT_REQUIRED = "consent_required"
+    MENTOR_CONFLICT = "mentor_conflict"
+    WRONG_STATE = "wrong_state"
 
 
 class AppError(Exception):
