@@ -10,7 +10,9 @@ from shuanggao.cli.context import cli_actor, console, open_session
 from shuanggao.config import get_settings
 from shuanggao.privacy import retention, service
 
-app = typer.Typer(name="privacy", help="个人信息：保存期限届满匿名化、按申请匿名化账号。", no_args_is_help=True)
+app = typer.Typer(
+    name="privacy", help="个人信息：保存期限届满匿名化、按申请匿名化账号。", no_args_is_help=True
+)
 
 
 @app.command("retention")

@@ -60,9 +60,7 @@ def delete_me(
     payload: DeletionIn, request: Request, session: SessionDep, actor: ActorDep
 ) -> Response:
     settings = _settings(request)
-    alias = service.delete_my_data(
-        session, actor, payload.password, settings.resolved_secret_key()
-    )
+    alias = service.delete_my_data(session, actor, payload.password, settings.resolved_secret_key())
     response = Response(
         DeletionOut(pseudonym=alias).model_dump_json(), media_type="application/json"
     )
@@ -76,7 +74,11 @@ def privacy_page(request: Request, session: SessionDep, actor: PageActor) -> Res
 
 
 def _page(
-    request: Request, session: SessionDep, actor: PageActor, errors: dict[str, str], status: int = 200
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    errors: dict[str, str],
+    status: int = 200,
 ) -> HTMLResponse:
     user = consent.me(session, actor)
     return render(

@@ -35,9 +35,7 @@ def _time(value: Any) -> str | None:
 def personal_data(session: Session, actor: Actor) -> dict[str, list[dict[str, Any]]]:
     """Everything held about the signed-in person, as sections of rows (PIPL 45)."""
     user = _me(session, actor)
-    audit.record(
-        session, actor, "personal_export", "users", user.id, summary="下载本人个人信息"
-    )
+    audit.record(session, actor, "personal_export", "users", user.id, summary="下载本人个人信息")
     return {
         "账号": [
             {

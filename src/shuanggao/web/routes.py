@@ -37,10 +37,10 @@ from shuanggao.mentoring import pages as mentoring_pages
 from shuanggao.pairings import api as pairings_api
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
+from shuanggao.privacy import pages as privacy_pages
 from shuanggao.programme import api as programme_api
 from shuanggao.reference import api as reference_api
 from shuanggao.reports import api as reports_api
-from shuanggao.privacy import pages as privacy_pages
 from shuanggao.web import audit_api, audit_pages, dashboard, home, pages, repository, transfer
 from shuanggao.web.hooks import PageHooks
 
