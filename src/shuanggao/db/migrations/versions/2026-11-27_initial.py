@@ -214,6 +214,7 @@ def upgrade() -> None:
     sa.Column('address', sa.String(length=300), nullable=True),
     sa.Column('contact_person', sa.String(length=50), nullable=True),
     sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
+    sa.Column('phone_hash', sa.String(length=64), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -228,6 +229,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_enterprise_industry_code'), ['industry_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_is_demo'), ['is_demo'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enterprise_phone_hash'), ['phone_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('pairing',
@@ -405,6 +407,7 @@ def upgrade() -> None:
     sa.Column('triage_note', sa.Text(), nullable=True),
     sa.Column('contact_person', sa.String(length=50), nullable=True),
     sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
+    sa.Column('phone_hash', sa.String(length=64), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -421,6 +424,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_demand_industry_code'), ['industry_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_demand_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_phone_hash'), ['phone_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_demand_triage_state'), ['triage_state'], unique=False)
         batch_op.create_index(batch_op.f('ix_demand_zone_id'), ['zone_id'], unique=False)
 
@@ -1175,6 +1179,7 @@ def downgrade() -> None:
     with op.batch_alter_table('demand', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_demand_zone_id'))
         batch_op.drop_index(batch_op.f('ix_demand_triage_state'))
+        batch_op.drop_index(batch_op.f('ix_demand_phone_hash'))
         batch_op.drop_index(batch_op.f('ix_demand_is_demo'))
         batch_op.drop_index(batch_op.f('ix_demand_industry_code'))
         batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
@@ -1220,6 +1225,7 @@ def downgrade() -> None:
     op.drop_table('pairing')
     with op.batch_alter_table('enterprise', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enterprise_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_enterprise_phone_hash'))
         batch_op.drop_index(batch_op.f('ix_enterprise_name'))
         batch_op.drop_index(batch_op.f('ix_enterprise_is_demo'))
         batch_op.drop_index(batch_op.f('ix_enterprise_industry_code'))
