@@ -104,6 +104,11 @@ def test_security_admin_is_refused_every_programme_path_when_signed_in(
             assert resp.status_code == 403, (path, resp.status_code)
         assert c.get("/api/v1/users").status_code == 200
         assert c.get("/api/v1/auth/me").status_code == 200
+        home = c.get("/", headers={"Accept": "text/html"})
+        assert home.status_code == 200, home.text
+        # Its menu offers accounts and the audit trail, no programme page.
+        assert 'href="/users"' in home.text and 'href="/audit"' in home.text
+        assert 'href="/dashboard"' not in home.text and 'href="/r/zones"' not in home.text
 
 
 def _event(session: Session, role: Role, name: str) -> None:

@@ -48,6 +48,7 @@ from shuanggao.db.session import session_scope
 from shuanggao.errors import AppError, DatabaseBusy, Forbidden, Unauthenticated
 from shuanggao.kit.http.csrf import CSRF_FIELD, CSRF_HEADER, csrf_token
 from shuanggao.kit.http.errors import render_error, wants_json
+from shuanggao.kit.http.nav import security_admin_may_reach
 
 log = logging.getLogger("shuanggao.accounts")
 
@@ -59,19 +60,6 @@ PASSWORD_PAGE = "/account/password"  # noqa: S105 - a URL path
 TOTP_PAGE = "/account/totp"
 CONSENT_PAGE = "/account/consent"
 RESTRICTION_PAGES = {"password": PASSWORD_PAGE, "totp": TOTP_PAGE, "consent": CONSENT_PAGE}
-# What the security administrator (三权分立) may reach: accounts, its own account, its share of
-# the audit trail. Every programme page and API answers 403 (the services refuse it as well).
-SECURITY_ADMIN_ALLOWED = (
-    "/api/v1/auth/",
-    "/api/v1/users",
-    "/api/v1/audit",
-    "/api/v1/me/",
-    "/account/",
-    "/users",
-    "/audit",
-    "/login",
-    "/logout",
-)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -290,8 +278,7 @@ class AccountsMiddleware:
         if (
             account is not None
             and account.role is Role.SECURITY_ADMIN
-            and request.url.path != "/"
-            and not request.url.path.startswith(SECURITY_ADMIN_ALLOWED)
+            and not security_admin_may_reach(request.url.path)
         ):
             await _error(request, Forbidden("安全管理员只管理账号与安全设置，不能访问业务数据。"))(
                 scope, receive, send
