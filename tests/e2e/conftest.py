@@ -209,7 +209,7 @@ def sign_in() -> SignIn:
             # The account's first sign-in: accept the personal-information notice (its own
             # browser test is tests/e2e/test_privacy.py).
             page.check("#f-processing")
-            page.click("form button[type=submit]")
+            page.click("#consent-form button[type=submit]")
             page.wait_for_url(lambda url: "/account/consent" not in url)
 
     return do

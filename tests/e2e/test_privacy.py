@@ -44,7 +44,7 @@ def test_consent_at_first_sign_in_then_download_my_data(
     # The notice is required: without it the form is not sent (the box is ``required``).
     page.uncheck("#f-matching")
     page.check("#f-processing")
-    page.click("form button[type=submit]")
+    page.click("#consent-form button[type=submit]")
     page.wait_for_url(lambda url: url.endswith("/r/supply_items"))  # back where they were going
     page.goto("/account/privacy")
     assert "您已撤回机器匹配推荐" in page.locator("#matching-state").inner_text()
