@@ -654,6 +654,51 @@ def version_of(session: Session, obj: Any) -> int:
     return version
 
 
+# --- industry chains (issue 10) -----------------------------------------------------------------
+
+
+def create_industry_chain(session: Session, zone: Zone | None = None, **overrides: Any) -> Any:
+    from shuanggao.chains.models import IndustryChain
+
+    n = _n()
+    zone = zone or create_zone(session)
+    values: dict[str, Any] = {"name": f"测试产业链{n}", "zone_id": zone.id, "kind": "leading"}
+    values.update(overrides)
+    chain = IndustryChain(**values)
+    session.add(chain)
+    session.flush()
+    return chain
+
+
+def create_chain_node(
+    session: Session,
+    chain: Any = None,
+    enterprises: list[Any] | None = None,
+    **overrides: Any,
+) -> Any:
+    from shuanggao.chains.models import ChainNode, ChainNodeEnterprise
+
+    n = _n()
+    chain = chain or create_industry_chain(session)
+    values: dict[str, Any] = {
+        "name": f"测试环节{n}",
+        "chain_id": chain.id,
+        "zone_id": chain.zone_id,
+        "position": n % 100,
+        "industry_codes": ["C3841"],
+        "emerging_paths": [],
+        "keywords": ["储能"],
+    }
+    values.update(overrides)
+    node = ChainNode(**values)
+    session.add(node)
+    session.flush()
+    for pos, enterprise in enumerate(enterprises or []):
+        session.add(ChainNodeEnterprise(node_id=node.id, enterprise_id=enterprise.id, position=pos))
+    session.flush()
+    return node
+
+
 # --- conflicts of interest (issue 9) ------------------------------------------------------------
 
 
@@ -682,3 +727,32 @@ def create_conflict_declaration(
     session.add(declaration)
     session.flush()
     return declaration
+
+
+def create_consortium(
+    session: Session,
+    zone: Zone | None = None,
+    lead: Any = None,
+    universities: list[Any] | None = None,
+    **overrides: Any,
+) -> Any:
+    """A consortium led by ``lead`` (a new enterprise in ``zone`` if None)."""
+    from shuanggao.consortia.models import Consortium, ConsortiumUniversity
+
+    zone = zone or create_zone(session)
+    lead = lead or create_enterprise(session, zone)
+    values: dict[str, Any] = {
+        "name": f"测试创新联合体{_n()}",
+        "zone_id": zone.id,
+        "lead_enterprise_id": lead.id,
+        "industry_codes": [],
+        "chain_codes": [],
+    }
+    values.update(overrides)
+    consortium = Consortium(**values)
+    session.add(consortium)
+    session.flush()
+    for university in universities or []:
+        session.add(ConsortiumUniversity(consortium_id=consortium.id, university_id=university.id))
+    session.flush()
+    return consortium

@@ -43,6 +43,8 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("supply_item", "owner_user_id"): "an account id, not information about the person",
     ("enterprise", "phone_hash"): "keyed hash (HMAC) of the sealed phone, for exact lookup only",
     ("demand", "phone_hash"): "keyed hash (HMAC) of the sealed phone, for exact lookup only",
+    ("collaboration_step", "actor_name"): "the username of who recorded the step",
+    ("collaboration", "contacted_date"): "the date the sides first made contact (已联系)",
 }
 
 PHONE_E = "13700001111"

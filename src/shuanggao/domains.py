@@ -16,12 +16,17 @@ from typing import Any
 
 from shuanggao.accounts import models as accounts_models
 from shuanggao.audit import models as audit_models
+from shuanggao.chains import models as chains_models
+from shuanggao.chains import registers as chains
 from shuanggao.conflicts import models as conflicts_models
 from shuanggao.conflicts import registers as conflicts
+from shuanggao.consortia import models as consortia_models
+from shuanggao.consortia import registers as consortia
 from shuanggao.demand import models as demand_models
 from shuanggao.demand import registers as demand
 from shuanggao.enterprises import models as enterprises_models
 from shuanggao.enterprises import registers as enterprises
+from shuanggao.events import models as events_models
 from shuanggao.funds import models as funds_models
 from shuanggao.funds import registers as funds
 from shuanggao.imports import models as imports_models
@@ -30,6 +35,7 @@ from shuanggao.matches import models as matches_models
 from shuanggao.mentoring import models as mentoring_models
 from shuanggao.pairings import models as pairings_models
 from shuanggao.pairings import registers as pairings
+from shuanggao.pipeline import models as pipeline_models
 from shuanggao.platforms import models as platforms_models
 from shuanggao.platforms import registers as platforms
 from shuanggao.programme import models as programme_models
@@ -52,14 +58,18 @@ from shuanggao.zones import registers as zones
 MODELS: tuple[ModuleType, ...] = (
     accounts_models,
     audit_models,
+    chains_models,
     conflicts_models,
+    consortia_models,
     demand_models,
     enterprises_models,
+    events_models,
     funds_models,
     imports_models,
     matches_models,
     mentoring_models,
     pairings_models,
+    pipeline_models,
     platforms_models,
     programme_models,
     projects_models,
@@ -73,7 +83,10 @@ MODELS: tuple[ModuleType, ...] = (
 
 # In this order in the navigation, the audit labels and the register test suites.
 REGISTERS: tuple[Register[Any], ...] = (
+    chains.industry_chains,
+    chains.chain_nodes,
     conflicts.conflict_declarations,
+    consortia.consortia,
     demand.demands,
     enterprises.enterprises,
     enterprises.enterprise_services,

@@ -46,7 +46,13 @@ class ErrorCode(StrEnum):
     RESTORE_VERIFY_FAILED = "restore_verification_failed"
     PLAN_INFEASIBLE = "plan_infeasible"
     CONSENT_REQUIRED = "consent_required"
+    SCHEDULE_INFEASIBLE = "schedule_infeasible"
+    SCHEDULE_LOCKED = "schedule_locked"
+    NO_FREE_SLOT = "no_free_slot"
     MENTOR_CONFLICT = "mentor_conflict"
+    COLLABORATION_CLOSED = "collaboration_closed"
+    CONFIDENTIALITY_REQUIRED = "confidentiality_required"
+    STAGE_ORDER = "stage_order"
     WRONG_STATE = "wrong_state"
 
 

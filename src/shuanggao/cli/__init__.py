@@ -28,8 +28,11 @@ def _load_areas() -> None:
         bench_load,
         db,
         demo,
+        events,
         matching,
+        mentoring,
         pi,
+        pipeline,
         planner,
         privacy,
         reference,
@@ -40,7 +43,8 @@ def _load_areas() -> None:
         user,
     )
 
-    for area in (audit, bench, db, demo, pi, planner, privacy, reference, report, user):
+    areas = (audit, bench, db, demo, events, mentoring, pi, pipeline, planner, privacy, reference)
+    for area in (*areas, report, user):
         root.add_typer(area.app, name=area.app.info.name)
     for top_level in (backup, bench_load, matching, serve, stats, transfer):
         top_level.register(root)

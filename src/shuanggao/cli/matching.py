@@ -2,6 +2,9 @@
 
 - ``shuanggao matching reindex [--incremental] [--classifiers]``: rebuild the search index from
   the database (vectors of unchanged texts come from the embedding cache), with a progress bar.
+- ``shuanggao matching map --zone NAME|--university NAME|--all --out FILE.xlsx``: the batch
+  two-way map (every need × its best supply, every item × the needs it answers, gaps, unused
+  supply) as a workbook, with a progress bar.
 - ``shuanggao match demand ID|--text TEXT [--top N] [--format table|json]`` and
   ``shuanggao match supply ID [--top N] [--format table|json]``: ranked results with reasons.
   The JSON lists ``{"kind", "id", "title", "owner", "score", "reasons"}`` under ``results``.
@@ -10,7 +13,10 @@
 from __future__ import annotations
 
 import json
+import time
+from collections import Counter
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -18,8 +24,12 @@ from rich.table import Table
 
 from shuanggao.cli.context import cli_actor, console, err_console, open_session, progress_bar
 from shuanggao.config import get_settings
-from shuanggao.errors import AppError
-from shuanggao.matches import service
+from shuanggao.demandmap import batch as map_batch
+from shuanggao.demandmap import export as map_export
+from shuanggao.demandmap import repository as map_repo
+from shuanggao.errors import AppError, NotFound
+from shuanggao.matches import dup_eval, service
+from shuanggao.matches.duplicates import FLAG_AT
 from shuanggao.matches.service import MatchRun, SearchOptions
 
 _SIDES = {"supply": "技术供给", "demand": "产业需求"}
@@ -121,6 +131,65 @@ def reindex(
     )
 
 
+@matching_app.command("map")
+def batch_map(
+    out: Path = typer.Option(..., "--out", help="输出的 Excel 文件（.xlsx）"),
+    zone: str | None = typer.Option(None, "--zone", help="高新区名称：该区需求 × 结对高校供给"),
+    university: str | None = typer.Option(
+        None, "--university", help="高校名称：该校供给 × 结对高新区需求"
+    ),
+    province: bool = typer.Option(False, "--all", help="全省：全部需求 × 全部供给"),
+) -> None:
+    """双向匹配表：每条需求的最佳供给、每条供给回答的需求、缺口与未被需要的供给。"""
+    if out.suffix.lower() != ".xlsx":
+        err_console.print("[red]--out 应为 .xlsx 文件[/red]")
+        raise typer.Exit(1)
+    settings = get_settings()
+    labels = {"needs": "需求找供给", "supply": "供给找需求"}
+    try:
+        with open_session() as session:
+            zone_id = university_id = None
+            if zone is not None:
+                found = map_repo.zone_by_name(session, zone)
+                if found is None:
+                    raise NotFound(f"没有名为“{zone}”的高新区。")
+                zone_id = found.id
+            if university is not None:
+                uni = map_repo.university_by_name(session, university)
+                if uni is None:
+                    raise NotFound(f"没有名为“{university}”的高校。")
+                university_id = uni.id
+            started = time.perf_counter()
+            with progress_bar(err_console) as bar:
+                tasks: dict[str, Any] = {}
+
+                def progress(stage: str, done: int, total: int) -> None:
+                    if stage not in tasks:
+                        tasks[stage] = bar.add_task(labels[stage], total=total or None)
+                    bar.update(tasks[stage], completed=done, total=total or None)
+
+                result = map_batch.batch_map(
+                    session,
+                    settings,
+                    cli_actor(),
+                    zone_id=zone_id,
+                    university_id=university_id,
+                    province=province,
+                    progress=progress,
+                )
+            data = map_export.batch_workbook(result)
+            seconds = time.perf_counter() - started
+    except AppError as exc:
+        raise _fail(exc) from None
+    out.write_bytes(data)
+    console.print(
+        f"[green]双向匹配表已写入 {out}[/green]：{result.scope_name}，需求 {len(result.needs)} 条"
+        f"（缺口 {len(result.gaps)}），供给 {len(result.supply)} 条"
+        f"（未被需要 {len(result.unused)}），"
+        f"匹配方式：{result.method}，用时 {seconds:.1f} 秒。"
+    )
+
+
 @match_app.command("demand")
 def match_demand(
     demand_id: int | None = typer.Argument(None, help="产业需求 ID"),
@@ -170,6 +239,42 @@ def match_supply(
             _print_run(run, fmt, f"技术供给 #{item_id} 的匹配需求")
     except AppError as exc:
         raise _fail(exc) from None
+
+
+@matching_app.command("duplicates-eval")
+def duplicates_eval(
+    pairs: Path = typer.Option(
+        dup_eval.DEFAULT_PAIRS,
+        "--pairs",
+        help="标注的需求对（CSV，见 scripts/build_duplicate_pairs.py）",
+    ),
+    show_sweep: bool = typer.Option(False, "--sweep", help="列出每个阈值的查准率和查全率"),
+) -> None:
+    """重复需求识别：在标注集上计算所用阈值的查准率（precision）和查全率（recall）。"""
+    if not pairs.is_file():
+        err_console.print(f"[red]找不到标注文件：{pairs}[/red]")
+        raise typer.Exit(1)
+    scored = dup_eval.score_pairs(pairs)
+    labels = Counter(s.label for s in scored)
+    console.print(
+        f"标注需求对 {len(scored)} 对：" + "，".join(f"{k} {v}" for k, v in sorted(labels.items()))
+    )
+    if show_sweep:
+        for pr in dup_eval.sweep(scored):
+            console.print(
+                f"阈值 {pr.threshold:.2f}  precision {pr.precision:.3f}  "
+                f"recall {pr.recall:.3f}  F1 {pr.f1:.3f}"
+            )
+    used = dup_eval.at_threshold(scored, FLAG_AT)
+    console.print(
+        f"所用阈值 {FLAG_AT:.2f}：precision {used.precision:.3f}，recall {used.recall:.3f}，"
+        f"F1 {used.f1:.3f}（标记 {used.flagged} 对，应标记 {used.positives} 对）"
+    )
+    for n, (chosen, pr) in enumerate(dup_eval.two_fold(scored), start=1):
+        console.print(
+            f"二折检验 {n}：在一半标注上选出阈值 {chosen:.2f}，在另一半上 "
+            f"precision {pr.precision:.3f}，recall {pr.recall:.3f}"
+        )
 
 
 def register(root: typer.Typer) -> None:

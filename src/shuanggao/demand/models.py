@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shuanggao.db.base import Base, RecordMixin
+from shuanggao.chains.models import ChainNode  # noqa: F401  (the chain_node table first)
+from shuanggao.db.base import Base, IdMixin, RecordMixin
 from shuanggao.db.changes import ChangeStamped
 from shuanggao.db.sealed import SealedString, keep_blind_index
-from shuanggao.db.types import Money
+from shuanggao.db.types import Money, UTCDateTime
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.zones.models import Zone
 
@@ -38,10 +39,22 @@ class Demand(ChangeStamped, RecordMixin, Base):
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     technical_indicators: Mapped[str | None] = mapped_column(Text, nullable=True)
     keywords: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
-    # GB/T 4754-2017 code (小类 preferred) and the 战略性新兴产业(2018) chain node, named by its
-    # category path (新能源汽车产业 > 新能源汽车装置、配件制造 > 新能源汽车储能装置制造) or code.
+    # GB/T 4754-2017 code (小类 preferred) and the 战略性新兴产业(2018) category, named by its
+    # path (新能源汽车产业 > 新能源汽车装置、配件制造 > 新能源汽车储能装置制造) or code. The
+    # category is the national classification (imports keep the column 产业链节点); the node of
+    # the zone's own chain is ``chain_node_id``.
     industry_code: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
     chain_node: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
+    # The node of one of the zone's industry chains (chains.models.ChainNode) the need sits on,
+    # confirmed by a person; ``proposed_chain_node_id`` is the classifier's proposal (with its
+    # score), kept apart until someone confirms it. Set only by the demandmap service.
+    chain_node_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chain_node.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    proposed_chain_node_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chain_node.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    proposed_chain_node_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     budget_min: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     budget_max: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     deadline_date: Mapped[dt.date | None] = mapped_column(nullable=True)
@@ -79,3 +92,24 @@ class Demand(ChangeStamped, RecordMixin, Base):
 
 
 keep_blind_index(Demand.phone, "phone_hash")
+
+
+class DemandTriage(IdMixin, Base):
+    """One move of a demand through triage (待梳理 → 已凝练 / 需再诊断 / 长期攻关): who moved it,
+    when and why. Rows are only added (the history is kept); ``triage_reason`` is text typed by a
+    person and is shown only to the demand's owners and the administrators above
+    (``demand.policy.is_insider``; ``personal.INVENTORY``)."""
+
+    __tablename__ = "demand_triage"
+
+    demand_id: Mapped[int] = mapped_column(
+        ForeignKey("demand.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    from_state: Mapped[str] = mapped_column(String(20), nullable=False)
+    to_state: Mapped[str] = mapped_column(String(20), nullable=False)
+    triage_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    moved_by: Mapped[str] = mapped_column(String(100), nullable=False)
+    moved_by_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # actor.Role value of who moved it.
+    moved_role: Mapped[str] = mapped_column(String(30), nullable=False)
+    moved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)

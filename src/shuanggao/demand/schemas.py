@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from shuanggao.kit.enums import LabeledEnum, labeled
 from shuanggao.kit.validation import CleanInput
@@ -164,6 +164,9 @@ class DemandRead(DemandBase):
     zone_name: str
     triage_state: TriageField
     triage_note: str | None
+    # The zone chain node: confirmed, and the classifier's proposal (set by the chain map).
+    chain_node_id: int | None = None
+    proposed_chain_node_id: int | None = None
     version: int
     is_demo: bool
 
@@ -172,3 +175,38 @@ class TriageRequest(CleanInput):
     state: TriageField
     note: str | None = Field(default=None, max_length=2000)
     version: int | None = None
+
+
+class TriageEntry(BaseModel):
+    """One move of the triage history. ``reason`` is null for readers who may not see it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    from_state: TriageField
+    to_state: TriageField
+    reason: str | None
+    moved_by: str
+    moved_role: str
+    moved_at: dt.datetime
+
+
+class TriagePrompt(BaseModel):
+    """One checklist prompt (``demand.checklist``): what to ask the enterprise for."""
+
+    code: str
+    field: str
+    label: str
+    text: str
+
+
+class TriageView(BaseModel):
+    """A demand's triage: its state, the moves the reader may make, the checklist, the history."""
+
+    demand_id: int
+    title: str
+    triage_state: TriageField
+    version: int
+    choices: list[TriageField]
+    prompts: list[TriagePrompt]
+    vague: bool
+    history: list[TriageEntry]

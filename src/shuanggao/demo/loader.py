@@ -9,8 +9,12 @@ from types import ModuleType
 from sqlalchemy.orm import Session
 
 from shuanggao.actor import Actor
+from shuanggao.demo import chains as chains_demo
 from shuanggao.demo import demand as demand_demo
+from shuanggao.demo import events as events_demo
 from shuanggao.demo import funds as funds_demo
+from shuanggao.demo import mentoring as mentoring_demo
+from shuanggao.demo import pipeline as pipeline_demo
 from shuanggao.demo import planner as planner_demo
 from shuanggao.demo import programme as programme_demo
 from shuanggao.demo import reports as reports_demo
@@ -26,7 +30,11 @@ DEMO_MODULES: tuple[ModuleType, ...] = (
     funds_demo,
     supply_demo,
     demand_demo,
+    chains_demo,
+    events_demo,
     planner_demo,
+    pipeline_demo,
+    mentoring_demo,
     reports_demo,
 )
 

@@ -43,6 +43,7 @@ from shuanggao.matches.page_views import (
     paired_zones,
     supply_matches_view,
 )
+from shuanggao.matches.pairs import match_text_among, score_pairs
 from shuanggao.matches.results import (
     DEMAND_POLICY,
     MAX_TOP,
@@ -61,6 +62,7 @@ from shuanggao.matches.search import (
     queue_matching,
     supply_owner,
 )
+from shuanggao.matches.triage import check_duplicates, duplicate_list, triage_queue
 from shuanggao.matches.upkeep import (
     IndexBuilding,
     ensure_index_ready,
@@ -88,9 +90,11 @@ __all__ = [
     "can_judge",
     "change_state",
     "change_state_view",
+    "check_duplicates",
     "demand_matches_view",
     "demand_owner",
     "demand_visibility",
+    "duplicate_list",
     "ensure_index_ready",
     "experts_for_demand",
     "feedback_counts",
@@ -102,6 +106,7 @@ __all__ = [
     "match_read",
     "match_supply",
     "match_text",
+    "match_text_among",
     "may_see_reason",
     "new_matches",
     "on_demand_side",
@@ -109,11 +114,13 @@ __all__ = [
     "paired_zones",
     "queue_matching",
     "reindex",
+    "score_pairs",
     "suggest_codes_for_demand",
     "suggest_codes_for_supply",
     "supply_matches_view",
     "supply_owner",
     "supply_visibility",
+    "triage_queue",
     "university_of",
     "zone_map",
 ]

@@ -21,11 +21,16 @@ from shuanggao.accounts import install as accounts_install
 from shuanggao.accounts import pages as accounts_pages
 from shuanggao.actor import Role
 from shuanggao.audit.service import AUDIT_READERS
+from shuanggao.chains import api as chains_api
 from shuanggao.conflicts import pages as conflicts_pages
 from shuanggao.demand import api as demand_api
 from shuanggao.demand import pages as demand_pages
 from shuanggao.demand import registers as demand_registers
+from shuanggao.demandmap import api as demandmap_api
+from shuanggao.demandmap import pages as demandmap_pages
 from shuanggao.enterprises import api as enterprises_api
+from shuanggao.events import api as events_api
+from shuanggao.events import pages as events_pages
 from shuanggao.imports import api as imports_api
 from shuanggao.kit.http.bodylimit import BodyLimitMiddleware
 from shuanggao.kit.http.nav import NavItem
@@ -33,9 +38,14 @@ from shuanggao.matches import api as matches_api
 from shuanggao.matches import pages as matches_pages
 from shuanggao.matches import panels as matches_panels
 from shuanggao.matches import service as matches_service
+from shuanggao.matches import triage_api as matches_triage_api
+from shuanggao.matches import triage_pages as matches_triage_pages
 from shuanggao.mentoring import api as mentoring_api
 from shuanggao.mentoring import pages as mentoring_pages
+from shuanggao.mentoring import panels as mentoring_panels
 from shuanggao.pairings import api as pairings_api
+from shuanggao.pipeline import api as pipeline_api
+from shuanggao.pipeline import pages as pipeline_pages
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
 from shuanggao.privacy import pages as privacy_pages
@@ -54,12 +64,17 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     accounts_consent.api_router,
     privacy_pages.api_router,
     audit_api.router,
+    chains_api.router,
     demand_api.router,
+    demandmap_api.router,
     enterprises_api.router,
+    events_api.router,
     imports_api.router,
     matches_api.router,
+    matches_triage_api.router,
     mentoring_api.router,
     pairings_api.router,
+    pipeline_api.router,
     planner_api.router,
     programme_api.router,
     reference_api.router,
@@ -74,8 +89,12 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     privacy_pages.router,
     conflicts_pages.router,
     demand_pages.router,
+    demandmap_pages.router,
+    events_pages.router,
     matches_pages.router,
+    matches_triage_pages.router,
     mentoring_pages.router,
+    pipeline_pages.router,
     planner_pages.router,
     reports_pages.router,
     transfer.router,
@@ -98,12 +117,21 @@ def install_matching_after_save(app: FastAPI) -> None:
         hooks.append(matches_service.queue_matching)
 
 
+def install_duplicate_check(app: FastAPI) -> None:
+    """Every write of a demand (form, API, import, the event intake) is compared with the needs
+    its author may read; a likely duplicate comes back as a warning, never a refusal."""
+    hooks = demand_registers.demands.warn
+    if matches_service.check_duplicates not in hooks:
+        hooks.append(matches_service.check_duplicates)
+
+
 # Middleware and start-up work, each ``install(app)``, in order, after the routers are mounted.
 # A middleware added later wraps the ones added before it.
 INSTALLERS: tuple[Callable[[FastAPI], None], ...] = (
     install_body_limit,
     accounts_install.install,
     install_matching_after_save,
+    install_duplicate_check,
 )
 
 
@@ -123,7 +151,22 @@ PAGE_HOOKS: Mapping[str, PageHooks] = {
         detail_links=_links("“五个一”看板", "/pairings/{id}/board"),
         options=repository.pairing_options,
     ),
-    "zones": PageHooks(detail_links=_links("数说双高协同", "/dashboard/zones/{id}")),
+    "zones": PageHooks(
+        detail_links=lambda obj: [
+            ("数说双高协同", f"/dashboard/zones/{obj.id}"),
+            ("产业需求图谱", f"/zones/{obj.id}/chains"),
+        ]
+    ),
+    "universities": PageHooks(
+        detail_links=_links("供给落点与学科缺口", "/universities/{id}/chains")
+    ),
+    "industry_chains": PageHooks(
+        detail_links=lambda obj: [("产业链图谱", f"/zones/{obj.zone_id}/chains?chain_id={obj.id}")]
+    ),
+    "chain_nodes": PageHooks(
+        list_fields=("name", "chain_id", "position", "industry_codes", "zone_id"),
+        detail_links=_links("环节详情", "/chain_nodes/{id}/panel"),
+    ),
     "demands": PageHooks(
         list_fields=(
             "title",
@@ -137,11 +180,15 @@ PAGE_HOOKS: Mapping[str, PageHooks] = {
         detail_links=_links("匹配结果", "/demands/{id}/matches"),
         detail_template="demand/_detail_extra.html",
     ),
+    "projects": PageHooks(detail_template="projects/_origin.html"),
     "supply_items": PageHooks(
         list_fields=("title", "university_id", "kind", "owner_name", "maturity", "is_public"),
         detail_links=_links("匹配需求", "/supply_items/{id}/matches"),
     ),
 }
+
+# Who has collaborations to see (``pipeline.policy.read_filter``): not students or mentors.
+PIPELINE_READERS = frozenset(Role) - {Role.STUDENT, Role.MENTOR}
 
 # Navigation entries of pages that are not a register's list (every visible register gets one).
 NAV_ITEMS: tuple[NavItem, ...] = (
@@ -153,12 +200,23 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         group="work",
         order=11,
         prefix="/reports",
-        roles=frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR, Role.ZONE_ADMIN}),
+        roles=frozenset(
+            {Role.PROVINCE_ADMIN, Role.AUDITOR, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}
+        ),
     ),
     # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
     NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
+    NavItem("产业需求图谱", "/chainmap", group="supply", order=31),
     NavItem("双导师实践", "/mentoring", group="work", order=20, prefix="/mentoring"),
+    NavItem(
+        "需求梳理",
+        "/triage",
+        group="supply",
+        order=31,
+        roles=frozenset({Role.ZONE_ADMIN, Role.PROVINCE_ADMIN, Role.AUDITOR}),
+        prefix="/triage",
+    ),
     NavItem(
         "结对规划",
         "/planner",
@@ -173,6 +231,15 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         order=251,
         roles=frozenset({Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}),
     ),
+    NavItem(
+        "合作对接",
+        "/pipeline",
+        group="supply",
+        order=35,
+        prefix="/pipeline",
+        roles=PIPELINE_READERS,
+    ),
+    NavItem("对接漏斗", "/pipeline/funnel", group="work", order=11, roles=PIPELINE_READERS),
     NavItem(
         "我的利益冲突声明",
         "/conflicts/mine",
@@ -203,5 +270,12 @@ HOME_PANELS: tuple[home.HomePanel, ...] = (
         reports_panels.OWNERS,
         reports_panels.reminders_panel,
         order=5,
+    ),
+    home.HomePanel(
+        "mentoring_tasks",
+        "双导师实践待办",
+        mentoring_panels.OWNERS,
+        mentoring_panels.tasks_panel,
+        order=6,
     ),
 )

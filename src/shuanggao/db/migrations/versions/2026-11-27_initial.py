@@ -92,6 +92,7 @@ def upgrade() -> None:
     sa.Column('error_count', sa.Integer(), nullable=False),
     sa.Column('error_row_count', sa.Integer(), nullable=False),
     sa.Column('errors', sa.JSON(), nullable=False),
+    sa.Column('warnings', sa.JSON(), nullable=False),
     sa.Column('notice', sa.String(length=500), nullable=True),
     sa.Column('finished_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -271,6 +272,57 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_enterprise_phone_hash'), ['phone_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_zone_id'), ['zone_id'], unique=False)
 
+    op.create_table('event',
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('event_date', sa.Date(), nullable=False),
+    sa.Column('place', sa.String(length=200), nullable=True),
+    sa.Column('is_online', sa.Boolean(), nullable=False),
+    sa.Column('organiser_zone_id', sa.Integer(), nullable=True),
+    sa.Column('organiser_university_id', sa.Integer(), nullable=True),
+    sa.Column('slots', sa.JSON(), nullable=False),
+    sa.Column('tables', sa.JSON(), nullable=False),
+    sa.Column('meeting_cap', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('scheduled_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('total_score', sa.Float(), nullable=True),
+    sa.Column('greedy_total_score', sa.Float(), nullable=True),
+    sa.Column('greedy_meetings', sa.Integer(), nullable=True),
+    sa.Column('solve_seconds', sa.Float(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['organiser_university_id'], ['university.id'], name=op.f('fk_event_organiser_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['organiser_zone_id'], ['zone.id'], name=op.f('fk_event_organiser_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event'))
+    )
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_event_date'), ['event_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_organiser_university_id'), ['organiser_university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_organiser_zone_id'), ['organiser_zone_id'], unique=False)
+
+    op.create_table('industry_chain',
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('template', sa.String(length=300), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_industry_chain_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_industry_chain')),
+    sa.UniqueConstraint('zone_id', 'name', name=op.f('uq_industry_chain_zone_id_name'))
+    )
+    with op.batch_alter_table('industry_chain', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_industry_chain_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_industry_chain_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('pairing',
     sa.Column('zone_id', sa.Integer(), nullable=False),
     sa.Column('batch', sa.String(length=30), nullable=False),
@@ -418,6 +470,58 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_app_user_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_app_user_zone_id'), ['zone_id'], unique=False)
 
+    op.create_table('chain_node',
+    sa.Column('chain_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('industry_codes', sa.JSON(), nullable=False),
+    sa.Column('emerging_paths', sa.JSON(), nullable=False),
+    sa.Column('keywords', sa.JSON(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['chain_id'], ['industry_chain.id'], name=op.f('fk_chain_node_chain_id_industry_chain'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_chain_node_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_chain_node')),
+    sa.UniqueConstraint('chain_id', 'name', name=op.f('uq_chain_node_chain_id_name'))
+    )
+    with op.batch_alter_table('chain_node', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_chain_node_chain_id'), ['chain_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chain_node_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chain_node_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('consortium',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('lead_enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('industry_codes', sa.JSON(), nullable=False),
+    sa.Column('chain_codes', sa.JSON(), nullable=False),
+    sa.Column('agreement_date', sa.Date(), nullable=True),
+    sa.Column('funding', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('source_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['lead_enterprise_id'], ['enterprise.id'], name=op.f('fk_consortium_lead_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_consortium_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consortium')),
+    sa.UniqueConstraint('name', name=op.f('uq_consortium_name'))
+    )
+    with op.batch_alter_table('consortium', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consortium_agreement_date'), ['agreement_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consortium_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consortium_lead_enterprise_id'), ['lead_enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consortium_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('conversion_fund',
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('zone_id', sa.Integer(), nullable=False),
@@ -445,45 +549,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_conversion_fund_is_demo'), ['is_demo'], unique=False)
         batch_op.create_index(batch_op.f('ix_conversion_fund_pairing_id'), ['pairing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conversion_fund_zone_id'), ['zone_id'], unique=False)
-
-    op.create_table('demand',
-    sa.Column('enterprise_id', sa.Integer(), nullable=False),
-    sa.Column('zone_id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('technical_indicators', sa.Text(), nullable=True),
-    sa.Column('keywords', sa.JSON(), nullable=False),
-    sa.Column('industry_code', sa.String(length=5), nullable=True),
-    sa.Column('chain_node', sa.String(length=300), nullable=True),
-    sa.Column('budget_min', shuanggao.db.types.Money(), nullable=True),
-    sa.Column('budget_max', shuanggao.db.types.Money(), nullable=True),
-    sa.Column('deadline_date', sa.Date(), nullable=True),
-    sa.Column('cooperation_mode', sa.String(length=20), nullable=False),
-    sa.Column('visibility', sa.String(length=20), nullable=False),
-    sa.Column('triage_state', sa.String(length=20), nullable=False),
-    sa.Column('triage_note', sa.Text(), nullable=True),
-    sa.Column('contact_person', sa.String(length=50), nullable=True),
-    sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
-    sa.Column('phone_hash', sa.String(length=64), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('is_demo', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_demand_enterprise_id_enterprise'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_demand_zone_id_zone'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand')),
-    sa.UniqueConstraint('enterprise_id', 'title', name=op.f('uq_demand_enterprise_id_title'))
-    )
-    with op.batch_alter_table('demand', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_demand_chain_node'), ['chain_node'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_industry_code'), ['industry_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_is_demo'), ['is_demo'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_phone_hash'), ['phone_hash'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_triage_state'), ['triage_state'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('enterprise_service',
     sa.Column('enterprise_id', sa.Integer(), nullable=False),
@@ -514,6 +579,60 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_enterprise_service_service_date'), ['service_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_service_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_service_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('event_registration',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('side', sa.String(length=20), nullable=False),
+    sa.Column('party_key', sa.String(length=80), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=True),
+    sa.Column('university_id', sa.Integer(), nullable=True),
+    sa.Column('researcher_name', sa.String(length=50), nullable=True),
+    sa.Column('researcher_user_id', sa.Integer(), nullable=True),
+    sa.Column('demand_ids', sa.JSON(), nullable=False),
+    sa.Column('supply_item_ids', sa.JSON(), nullable=False),
+    sa.Column('requested_ids', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('decided_by', sa.String(length=100), nullable=True),
+    sa.Column('decided_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checked_in_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checked_in_by', sa.String(length=100), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_event_registration_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_registration_event_id_event'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_event_registration_university_id_university'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_registration')),
+    sa.UniqueConstraint('event_id', 'party_key', name=op.f('uq_event_registration_event_id_party_key'))
+    )
+    with op.batch_alter_table('event_registration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_registration_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_registration_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_registration_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_registration_researcher_user_id'), ['researcher_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_registration_university_id'), ['university_id'], unique=False)
+
+    op.create_table('event_university',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_university_event_id_event'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_event_university_university_id_university'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('event_id', 'university_id', name=op.f('pk_event_university'))
+    )
+    with op.batch_alter_table('event_university', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_university_university_id'), ['university_id'], unique=False)
+
+    op.create_table('event_zone',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_zone_event_id_event'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_event_zone_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('event_id', 'zone_id', name=op.f('pk_event_zone'))
+    )
+    with op.batch_alter_table('event_zone', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_zone_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('pairing_university',
     sa.Column('pairing_id', sa.Integer(), nullable=False),
@@ -658,6 +777,10 @@ def upgrade() -> None:
     sa.Column('enterprise_leader', sa.String(length=100), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('origin', sa.String(length=20), nullable=True),
+    sa.Column('origin_collaboration_id', sa.Integer(), nullable=True),
+    sa.Column('origin_match_id', sa.Integer(), nullable=True),
+    sa.Column('origin_meeting_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
@@ -673,44 +796,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_origin'), ['origin'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_origin_collaboration_id'), ['origin_collaboration_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_pairing_id'), ['pairing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_start_date'), ['start_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_task_area'), ['task_area'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_zone_id'), ['zone_id'], unique=False)
-
-    op.create_table('resident',
-    sa.Column('person_name', sa.String(length=50), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('university_id', sa.Integer(), nullable=False),
-    sa.Column('zone_id', sa.Integer(), nullable=False),
-    sa.Column('pairing_id', sa.Integer(), nullable=True),
-    sa.Column('department', sa.String(length=200), nullable=True),
-    sa.Column('discipline_code', sa.String(length=4), nullable=True),
-    sa.Column('from_date', sa.Date(), nullable=False),
-    sa.Column('to_date', sa.Date(), nullable=True),
-    sa.Column('role', sa.String(length=100), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('is_demo', sa.Boolean(), nullable=False),
-    sa.Column('source_url', sa.String(length=1000), nullable=True),
-    sa.Column('source_date', sa.Date(), nullable=True),
-    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_resident_pairing_id_pairing'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_resident_university_id_university'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_resident_zone_id_zone'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_resident')),
-    sa.UniqueConstraint('university_id', 'zone_id', 'person_name', 'from_date', name=op.f('uq_resident_university_id_zone_id_person_name_from_date'))
-    )
-    with op.batch_alter_table('resident', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_resident_from_date'), ['from_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_resident_is_demo'), ['is_demo'], unique=False)
-        batch_op.create_index(batch_op.f('ix_resident_pairing_id'), ['pairing_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_resident_to_date'), ['to_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_resident_university_id'), ['university_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_resident_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('api_token',
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -728,6 +820,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
+
+    op.create_table('chain_node_enterprise',
+    sa.Column('node_id', sa.Integer(), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_chain_node_enterprise_enterprise_id_enterprise'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['node_id'], ['chain_node.id'], name=op.f('fk_chain_node_enterprise_node_id_chain_node'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('node_id', 'enterprise_id', name=op.f('pk_chain_node_enterprise'))
+    )
+    with op.batch_alter_table('chain_node_enterprise', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_chain_node_enterprise_enterprise_id'), ['enterprise_id'], unique=False)
 
     op.create_table('conflict_declaration',
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -770,6 +873,82 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('consent_record', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consent_record_user_id'), ['user_id'], unique=False)
+
+    op.create_table('consortium_enterprise',
+    sa.Column('consortium_id', sa.Integer(), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['consortium_id'], ['consortium.id'], name=op.f('fk_consortium_enterprise_consortium_id_consortium'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_consortium_enterprise_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('consortium_id', 'enterprise_id', name=op.f('pk_consortium_enterprise'))
+    )
+    with op.batch_alter_table('consortium_enterprise', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consortium_enterprise_enterprise_id'), ['enterprise_id'], unique=False)
+
+    op.create_table('consortium_project',
+    sa.Column('consortium_id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['consortium_id'], ['consortium.id'], name=op.f('fk_consortium_project_consortium_id_consortium'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_consortium_project_project_id_project'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('consortium_id', 'project_id', name=op.f('pk_consortium_project'))
+    )
+    with op.batch_alter_table('consortium_project', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consortium_project_project_id'), ['project_id'], unique=False)
+
+    op.create_table('consortium_university',
+    sa.Column('consortium_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['consortium_id'], ['consortium.id'], name=op.f('fk_consortium_university_consortium_id_consortium'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_consortium_university_university_id_university'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('consortium_id', 'university_id', name=op.f('pk_consortium_university'))
+    )
+    with op.batch_alter_table('consortium_university', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consortium_university_university_id'), ['university_id'], unique=False)
+
+    op.create_table('demand',
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('technical_indicators', sa.Text(), nullable=True),
+    sa.Column('keywords', sa.JSON(), nullable=False),
+    sa.Column('industry_code', sa.String(length=5), nullable=True),
+    sa.Column('chain_node', sa.String(length=300), nullable=True),
+    sa.Column('chain_node_id', sa.Integer(), nullable=True),
+    sa.Column('proposed_chain_node_id', sa.Integer(), nullable=True),
+    sa.Column('proposed_chain_node_score', sa.Float(), nullable=True),
+    sa.Column('budget_min', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('budget_max', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('deadline_date', sa.Date(), nullable=True),
+    sa.Column('cooperation_mode', sa.String(length=20), nullable=False),
+    sa.Column('visibility', sa.String(length=20), nullable=False),
+    sa.Column('triage_state', sa.String(length=20), nullable=False),
+    sa.Column('triage_note', sa.Text(), nullable=True),
+    sa.Column('contact_person', sa.String(length=50), nullable=True),
+    sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
+    sa.Column('phone_hash', sa.String(length=64), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['chain_node_id'], ['chain_node.id'], name=op.f('fk_demand_chain_node_id_chain_node'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_demand_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['proposed_chain_node_id'], ['chain_node.id'], name=op.f('fk_demand_proposed_chain_node_id_chain_node'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_demand_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand')),
+    sa.UniqueConstraint('enterprise_id', 'title', name=op.f('uq_demand_enterprise_id_title'))
+    )
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_chain_node'), ['chain_node'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_chain_node_id'), ['chain_node_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_industry_code'), ['industry_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_phone_hash'), ['phone_hash'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_proposed_chain_node_id'), ['proposed_chain_node_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_triage_state'), ['triage_state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('fund_investment',
     sa.Column('fund_id', sa.Integer(), nullable=False),
@@ -829,33 +1008,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_funding_project_id'), ['project_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_funding_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_funding_zone_id'), ['zone_id'], unique=False)
-
-    op.create_table('match',
-    sa.Column('demand_id', sa.Integer(), nullable=False),
-    sa.Column('supply_item_id', sa.Integer(), nullable=False),
-    sa.Column('score', sa.Float(), nullable=False),
-    sa.Column('rank', sa.Integer(), nullable=False),
-    sa.Column('method', sa.String(length=10), nullable=False),
-    sa.Column('reasons', sa.JSON(), nullable=False),
-    sa.Column('state', sa.String(length=20), nullable=False),
-    sa.Column('state_reason', sa.Text(), nullable=True),
-    sa.Column('state_changed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('state_changed_by', sa.String(length=100), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('is_demo', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_match_demand_id_demand'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_match_supply_item_id_supply_item'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_match')),
-    sa.UniqueConstraint('demand_id', 'supply_item_id', name=op.f('uq_match_demand_id_supply_item_id'))
-    )
-    with op.batch_alter_table('match', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_match_demand_id'), ['demand_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_match_is_demo'), ['is_demo'], unique=False)
-        batch_op.create_index(batch_op.f('ix_match_state'), ['state'], unique=False)
-        batch_op.create_index(batch_op.f('ix_match_supply_item_id'), ['supply_item_id'], unique=False)
 
     op.create_table('mentor_declaration',
     sa.Column('mentor_user_id', sa.Integer(), nullable=False),
@@ -1011,6 +1163,48 @@ def upgrade() -> None:
     with op.batch_alter_table('report_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_event_report_id'), ['report_id'], unique=False)
 
+    op.create_table('resident',
+    sa.Column('person_name', sa.String(length=50), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('pairing_id', sa.Integer(), nullable=True),
+    sa.Column('enterprise_id', sa.Integer(), nullable=True),
+    sa.Column('platform_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('department', sa.String(length=200), nullable=True),
+    sa.Column('discipline_code', sa.String(length=4), nullable=True),
+    sa.Column('from_date', sa.Date(), nullable=False),
+    sa.Column('to_date', sa.Date(), nullable=True),
+    sa.Column('role', sa.String(length=100), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('source_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_resident_enterprise_id_enterprise'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_resident_pairing_id_pairing'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['platform_id'], ['platform.id'], name=op.f('fk_resident_platform_id_platform'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_resident_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_resident_user_id_app_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_resident_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_resident')),
+    sa.UniqueConstraint('university_id', 'zone_id', 'person_name', 'from_date', name=op.f('uq_resident_university_id_zone_id_person_name_from_date'))
+    )
+    with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_resident_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_from_date'), ['from_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_pairing_id'), ['pairing_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_platform_id'), ['platform_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_to_date'), ['to_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_university_id'), ['university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('user_session',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -1028,23 +1222,86 @@ def upgrade() -> None:
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
 
-    op.create_table('match_judgement',
-    sa.Column('match_id', sa.Integer(), nullable=False),
-    sa.Column('side', sa.String(length=10), nullable=False),
-    sa.Column('state', sa.String(length=20), nullable=False),
-    sa.Column('reason', sa.Text(), nullable=True),
-    sa.Column('judged_by', sa.String(length=100), nullable=False),
-    sa.Column('judged_by_user_id', sa.Integer(), nullable=True),
-    sa.Column('judged_role', sa.String(length=30), nullable=False),
-    sa.Column('judged_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    op.create_table('demand_triage',
+    sa.Column('demand_id', sa.Integer(), nullable=False),
+    sa.Column('from_state', sa.String(length=20), nullable=False),
+    sa.Column('to_state', sa.String(length=20), nullable=False),
+    sa.Column('triage_reason', sa.Text(), nullable=True),
+    sa.Column('moved_by', sa.String(length=100), nullable=False),
+    sa.Column('moved_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('moved_role', sa.String(length=30), nullable=False),
+    sa.Column('moved_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.ForeignKeyConstraint(['match_id'], ['match.id'], name=op.f('fk_match_judgement_match_id_match'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_match_judgement')),
-    sa.UniqueConstraint('match_id', 'side', name=op.f('uq_match_judgement_match_id_side'))
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_demand_triage_demand_id_demand'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand_triage'))
     )
-    with op.batch_alter_table('match_judgement', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_match_judgement_match_id'), ['match_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_match_judgement_state'), ['state'], unique=False)
+    with op.batch_alter_table('demand_triage', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_triage_demand_id'), ['demand_id'], unique=False)
+
+    op.create_table('event_meeting',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('slot', sa.Integer(), nullable=False),
+    sa.Column('table_no', sa.Integer(), nullable=False),
+    sa.Column('enterprise_registration_id', sa.Integer(), nullable=False),
+    sa.Column('researcher_registration_id', sa.Integer(), nullable=False),
+    sa.Column('demand_id', sa.Integer(), nullable=True),
+    sa.Column('supply_item_id', sa.Integer(), nullable=True),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('origin', sa.String(length=20), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
+    sa.Column('outcome_reason', sa.Text(), nullable=True),
+    sa.Column('outcome_by', sa.String(length=100), nullable=True),
+    sa.Column('outcome_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_event_meeting_demand_id_demand'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['enterprise_registration_id'], ['event_registration.id'], name=op.f('fk_event_meeting_enterprise_registration_id_event_registration'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_meeting_event_id_event'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['researcher_registration_id'], ['event_registration.id'], name=op.f('fk_event_meeting_researcher_registration_id_event_registration'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_event_meeting_supply_item_id_supply_item'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_meeting')),
+    sa.UniqueConstraint('event_id', 'slot', 'enterprise_registration_id', name=op.f('uq_event_meeting_event_id_slot_enterprise_registration_id')),
+    sa.UniqueConstraint('event_id', 'slot', 'researcher_registration_id', name=op.f('uq_event_meeting_event_id_slot_researcher_registration_id')),
+    sa.UniqueConstraint('event_id', 'slot', 'table_no', name=op.f('uq_event_meeting_event_id_slot_table_no'))
+    )
+    with op.batch_alter_table('event_meeting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_meeting_demand_id'), ['demand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_enterprise_registration_id'), ['enterprise_registration_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_outcome'), ['outcome'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_researcher_registration_id'), ['researcher_registration_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_supply_item_id'), ['supply_item_id'], unique=False)
+
+    op.create_table('match',
+    sa.Column('demand_id', sa.Integer(), nullable=False),
+    sa.Column('supply_item_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('reasons', sa.JSON(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('state_reason', sa.Text(), nullable=True),
+    sa.Column('state_changed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('state_changed_by', sa.String(length=100), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_match_demand_id_demand'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_match_supply_item_id_supply_item'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_match')),
+    sa.UniqueConstraint('demand_id', 'supply_item_id', name=op.f('uq_match_demand_id_supply_item_id'))
+    )
+    with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_match_demand_id'), ['demand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_supply_item_id'), ['supply_item_id'], unique=False)
 
     op.create_table('practice_assessment',
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -1120,11 +1377,143 @@ def upgrade() -> None:
     with op.batch_alter_table('practice_report', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_practice_report_project_id'), ['project_id'], unique=False)
 
+    op.create_table('collaboration',
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('origin', sa.String(length=20), nullable=False),
+    sa.Column('demand_id', sa.Integer(), nullable=False),
+    sa.Column('supply_item_id', sa.Integer(), nullable=False),
+    sa.Column('match_id', sa.Integer(), nullable=True),
+    sa.Column('meeting_id', sa.Integer(), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('pairing_id', sa.Integer(), nullable=True),
+    sa.Column('researcher_user_id', sa.Integer(), nullable=True),
+    sa.Column('consortium_id', sa.Integer(), nullable=True),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.Column('stage', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('confidential', sa.Boolean(), nullable=False),
+    sa.Column('nda_date', sa.Date(), nullable=True),
+    sa.Column('decline_stage', sa.String(length=20), nullable=True),
+    sa.Column('decline_reason', sa.Text(), nullable=True),
+    sa.Column('declined_date', sa.Date(), nullable=True),
+    sa.Column('enterprise_view_stage', sa.String(length=20), nullable=True),
+    sa.Column('enterprise_view_note', sa.Text(), nullable=True),
+    sa.Column('university_view_stage', sa.String(length=20), nullable=True),
+    sa.Column('university_view_note', sa.Text(), nullable=True),
+    sa.Column('intent_date', sa.Date(), nullable=False),
+    sa.Column('contacted_date', sa.Date(), nullable=True),
+    sa.Column('engaged_date', sa.Date(), nullable=True),
+    sa.Column('intent_signed_date', sa.Date(), nullable=True),
+    sa.Column('contract_signed_date', sa.Date(), nullable=True),
+    sa.Column('project_approved_date', sa.Date(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['consortium_id'], ['consortium.id'], name=op.f('fk_collaboration_consortium_id_consortium'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_collaboration_demand_id_demand'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_collaboration_enterprise_id_enterprise'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['match_id'], ['match.id'], name=op.f('fk_collaboration_match_id_match'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_collaboration_pairing_id_pairing'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_collaboration_project_id_project'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_collaboration_supply_item_id_supply_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_collaboration_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_collaboration_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_collaboration')),
+    sa.UniqueConstraint('demand_id', 'supply_item_id', name=op.f('uq_collaboration_demand_id_supply_item_id'))
+    )
+    with op.batch_alter_table('collaboration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_collaboration_consortium_id'), ['consortium_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_demand_id'), ['demand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_intent_date'), ['intent_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_match_id'), ['match_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_origin'), ['origin'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_pairing_id'), ['pairing_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_researcher_user_id'), ['researcher_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_stage'), ['stage'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_supply_item_id'), ['supply_item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_university_id'), ['university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('match_judgement',
+    sa.Column('match_id', sa.Integer(), nullable=False),
+    sa.Column('side', sa.String(length=10), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('judged_by', sa.String(length=100), nullable=False),
+    sa.Column('judged_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('judged_role', sa.String(length=30), nullable=False),
+    sa.Column('judged_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['match_id'], ['match.id'], name=op.f('fk_match_judgement_match_id_match'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_match_judgement')),
+    sa.UniqueConstraint('match_id', 'side', name=op.f('uq_match_judgement_match_id_side'))
+    )
+    with op.batch_alter_table('match_judgement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_match_judgement_match_id'), ['match_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_judgement_state'), ['state'], unique=False)
+
+    op.create_table('collaboration_step',
+    sa.Column('collaboration_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('stage', sa.String(length=20), nullable=True),
+    sa.Column('side', sa.String(length=20), nullable=False),
+    sa.Column('happened_date', sa.Date(), nullable=False),
+    sa.Column('owner', sa.String(length=100), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('actor_name', sa.String(length=100), nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['collaboration_id'], ['collaboration.id'], name=op.f('fk_collaboration_step_collaboration_id_collaboration'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_collaboration_step'))
+    )
+    with op.batch_alter_table('collaboration_step', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_collaboration_step_collaboration_id'), ['collaboration_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('collaboration_step', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_collaboration_step_collaboration_id'))
+
+    op.drop_table('collaboration_step')
+    with op.batch_alter_table('match_judgement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_match_judgement_state'))
+        batch_op.drop_index(batch_op.f('ix_match_judgement_match_id'))
+
+    op.drop_table('match_judgement')
+    with op.batch_alter_table('collaboration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_collaboration_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_university_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_supply_item_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_status'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_stage'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_researcher_user_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_project_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_origin'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_match_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_intent_date'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_event_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_enterprise_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_demand_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_consortium_id'))
+
+    op.drop_table('collaboration')
     with op.batch_alter_table('practice_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_practice_report_project_id'))
 
@@ -1145,15 +1534,43 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_practice_assessment_project_id'))
 
     op.drop_table('practice_assessment')
-    with op.batch_alter_table('match_judgement', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_match_judgement_state'))
-        batch_op.drop_index(batch_op.f('ix_match_judgement_match_id'))
+    with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_match_supply_item_id'))
+        batch_op.drop_index(batch_op.f('ix_match_state'))
+        batch_op.drop_index(batch_op.f('ix_match_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_match_demand_id'))
 
-    op.drop_table('match_judgement')
+    op.drop_table('match')
+    with op.batch_alter_table('event_meeting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_meeting_supply_item_id'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_researcher_registration_id'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_outcome'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_event_id'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_enterprise_registration_id'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_demand_id'))
+
+    op.drop_table('event_meeting')
+    with op.batch_alter_table('demand_triage', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_triage_demand_id'))
+
+    op.drop_table('demand_triage')
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
 
     op.drop_table('user_session')
+    with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_resident_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_user_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_university_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_to_date'))
+        batch_op.drop_index(batch_op.f('ix_resident_platform_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_resident_from_date'))
+        batch_op.drop_index(batch_op.f('ix_resident_enterprise_id'))
+
+    op.drop_table('resident')
     with op.batch_alter_table('report_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_event_report_id'))
 
@@ -1197,13 +1614,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_mentor_declaration_enterprise_id'))
 
     op.drop_table('mentor_declaration')
-    with op.batch_alter_table('match', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_match_supply_item_id'))
-        batch_op.drop_index(batch_op.f('ix_match_state'))
-        batch_op.drop_index(batch_op.f('ix_match_is_demo'))
-        batch_op.drop_index(batch_op.f('ix_match_demand_id'))
-
-    op.drop_table('match')
     with op.batch_alter_table('funding', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_funding_zone_id'))
         batch_op.drop_index(batch_op.f('ix_funding_university_id'))
@@ -1221,6 +1631,30 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_fund_investment_enterprise_id'))
 
     op.drop_table('fund_investment')
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_triage_state'))
+        batch_op.drop_index(batch_op.f('ix_demand_proposed_chain_node_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_phone_hash'))
+        batch_op.drop_index(batch_op.f('ix_demand_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_demand_industry_code'))
+        batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_chain_node_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_chain_node'))
+
+    op.drop_table('demand')
+    with op.batch_alter_table('consortium_university', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consortium_university_university_id'))
+
+    op.drop_table('consortium_university')
+    with op.batch_alter_table('consortium_project', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consortium_project_project_id'))
+
+    op.drop_table('consortium_project')
+    with op.batch_alter_table('consortium_enterprise', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consortium_enterprise_enterprise_id'))
+
+    op.drop_table('consortium_enterprise')
     with op.batch_alter_table('consent_record', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consent_record_user_id'))
 
@@ -1234,25 +1668,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_conflict_declaration_credit_code'))
 
     op.drop_table('conflict_declaration')
+    with op.batch_alter_table('chain_node_enterprise', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_chain_node_enterprise_enterprise_id'))
+
+    op.drop_table('chain_node_enterprise')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 
     op.drop_table('api_token')
-    with op.batch_alter_table('resident', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_resident_zone_id'))
-        batch_op.drop_index(batch_op.f('ix_resident_university_id'))
-        batch_op.drop_index(batch_op.f('ix_resident_to_date'))
-        batch_op.drop_index(batch_op.f('ix_resident_pairing_id'))
-        batch_op.drop_index(batch_op.f('ix_resident_is_demo'))
-        batch_op.drop_index(batch_op.f('ix_resident_from_date'))
-
-    op.drop_table('resident')
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_zone_id'))
         batch_op.drop_index(batch_op.f('ix_project_university_id'))
         batch_op.drop_index(batch_op.f('ix_project_task_area'))
         batch_op.drop_index(batch_op.f('ix_project_start_date'))
         batch_op.drop_index(batch_op.f('ix_project_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_project_origin_collaboration_id'))
+        batch_op.drop_index(batch_op.f('ix_project_origin'))
         batch_op.drop_index(batch_op.f('ix_project_is_demo'))
 
     op.drop_table('project')
@@ -1287,6 +1718,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pairing_university_university_id'))
 
     op.drop_table('pairing_university')
+    with op.batch_alter_table('event_zone', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_zone_zone_id'))
+
+    op.drop_table('event_zone')
+    with op.batch_alter_table('event_university', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_university_university_id'))
+
+    op.drop_table('event_university')
+    with op.batch_alter_table('event_registration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_registration_university_id'))
+        batch_op.drop_index(batch_op.f('ix_event_registration_researcher_user_id'))
+        batch_op.drop_index(batch_op.f('ix_event_registration_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_event_registration_event_id'))
+        batch_op.drop_index(batch_op.f('ix_event_registration_enterprise_id'))
+
+    op.drop_table('event_registration')
     with op.batch_alter_table('enterprise_service', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enterprise_service_zone_id'))
         batch_op.drop_index(batch_op.f('ix_enterprise_service_university_id'))
@@ -1296,16 +1743,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_enterprise_service_enterprise_id'))
 
     op.drop_table('enterprise_service')
-    with op.batch_alter_table('demand', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_demand_zone_id'))
-        batch_op.drop_index(batch_op.f('ix_demand_triage_state'))
-        batch_op.drop_index(batch_op.f('ix_demand_phone_hash'))
-        batch_op.drop_index(batch_op.f('ix_demand_is_demo'))
-        batch_op.drop_index(batch_op.f('ix_demand_industry_code'))
-        batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
-        batch_op.drop_index(batch_op.f('ix_demand_chain_node'))
-
-    op.drop_table('demand')
     with op.batch_alter_table('conversion_fund', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conversion_fund_zone_id'))
         batch_op.drop_index(batch_op.f('ix_conversion_fund_pairing_id'))
@@ -1313,6 +1750,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_conversion_fund_established_date'))
 
     op.drop_table('conversion_fund')
+    with op.batch_alter_table('consortium', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consortium_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_consortium_lead_enterprise_id'))
+        batch_op.drop_index(batch_op.f('ix_consortium_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_consortium_agreement_date'))
+
+    op.drop_table('consortium')
+    with op.batch_alter_table('chain_node', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_chain_node_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_chain_node_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_chain_node_chain_id'))
+
+    op.drop_table('chain_node')
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_app_user_zone_id'))
         batch_op.drop_index(batch_op.f('ix_app_user_university_id'))
@@ -1349,6 +1799,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pairing_is_demo'))
 
     op.drop_table('pairing')
+    with op.batch_alter_table('industry_chain', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_industry_chain_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_industry_chain_is_demo'))
+
+    op.drop_table('industry_chain')
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_organiser_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_event_organiser_university_id'))
+        batch_op.drop_index(batch_op.f('ix_event_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_event_event_date'))
+
+    op.drop_table('event')
     with op.batch_alter_table('enterprise', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enterprise_zone_id'))
         batch_op.drop_index(batch_op.f('ix_enterprise_phone_hash'))
