@@ -195,6 +195,7 @@ def test_zone_admin_sees_their_zone_only(
 def test_auditor_reads_the_audit_log_of_sign_ins(page: Any, sign_in: SignIn) -> None:
     # Nobody audits themselves (三权分立): the auditor reads the zone's sign-ins, not its own.
     sign_in(page, "demo.zone", next_path="/")
+    page.context.clear_cookies()  # signed out: the auditor signs in next
     sign_in(page, "demo.auditor", next_path="/")
     page.click(".sidenav a >> text=审计日志")
     page.wait_for_url(re.compile(r"/audit$"))
