@@ -44,7 +44,7 @@ EXPECTED_ROWS = {
     "pairing_university": 14,
     "programme_fact": 61,
     "programme_fact_university": 58,
-    "policy_item": 3,
+    "policy_item": 4,
 }
 
 

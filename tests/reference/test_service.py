@@ -193,11 +193,12 @@ def test_programme_facts_and_policy_items(reference_session: Session) -> None:
     assert (unnamed.universities, unnamed.university_names) == ("（3所结对高校，报道未具名）", [])
     total = facts[("全省", "试点结对（18个高新区×37所高校，覆盖13个设区市）")]
     assert (total.zone_id, total.figure, total.unit) == (None, Decimal("51"), "对")
-    items = s.scalars(select(PolicyItem).order_by(PolicyItem.no)).all()
+    items = s.scalars(select(PolicyItem).order_by(PolicyItem.list_kind, PolicyItem.no)).all()
     assert [(i.list_kind, i.no) for i in items] == [
         ("policy_guide", 1),
         ("policy_guide", 2),
         ("policy_guide", 3),
+        ("reform_guide", 1),
     ]
     assert items[0].title == "深入推进“一园区一产业一赛道”工程（一、培育发展前沿赛道）"
 

@@ -32,13 +32,14 @@ def _load_areas() -> None:
         pi,
         planner,
         reference,
+        report,
         serve,
         stats,
         transfer,
         user,
     )
 
-    for area in (audit, bench, db, demo, pi, planner, reference, user):
+    for area in (audit, bench, db, demo, pi, planner, reference, report, user):
         root.add_typer(area.app, name=area.app.info.name)
     for top_level in (backup, bench_load, matching, serve, stats, transfer):
         top_level.register(root)

@@ -20,6 +20,8 @@ from shuanggao.accounts import install as accounts_install
 from shuanggao.accounts import pages as accounts_pages
 from shuanggao.actor import Role
 from shuanggao.audit.service import AUDIT_READERS
+from shuanggao.briefing import pages as briefing_pages
+from shuanggao.briefing import service as briefing_service
 from shuanggao.demand import api as demand_api
 from shuanggao.demand import pages as demand_pages
 from shuanggao.demand import registers as demand_registers
@@ -35,6 +37,7 @@ from shuanggao.pairings import api as pairings_api
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
 from shuanggao.programme import api as programme_api
+from shuanggao.programme import panels as programme_panels
 from shuanggao.reference import api as reference_api
 from shuanggao.reports import api as reports_api
 from shuanggao.web import audit_api, audit_pages, dashboard, home, pages, repository, transfer
@@ -63,6 +66,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     demand_pages.router,
     matches_pages.router,
     planner_pages.router,
+    briefing_pages.router,
     transfer.router,
     pages.router,
     dashboard.router,
@@ -134,6 +138,14 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("数说双高协同", "/dashboard", group="work", order=10, prefix="/dashboard"),
     # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
     NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
+    NavItem(
+        "“五个一”与任务推进",
+        "/progress",
+        group="pairing",
+        order=246,
+        roles=briefing_service.READERS,
+    ),
+    NavItem("工作简报", "/briefing", group="work", order=12, roles=briefing_service.READERS),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
     NavItem(
         "结对规划",
@@ -164,5 +176,12 @@ HOME_PANELS: tuple[home.HomePanel, ...] = (
         matches_panels.OWNERS,
         matches_panels.new_matches_panel,
         order=12,
+    ),
+    home.HomePanel(
+        "policies",
+        "适用于您的政策与改革",
+        programme_panels.READERS,
+        programme_panels.policies_panel,
+        order=40,
     ),
 )
