@@ -214,7 +214,7 @@ def test_reload_keeps_what_people_maintain(reference_session: Session) -> None:
     versions = (wuxi.version, shibei.version)
     report = load_reference(s, SYSTEM)
     assert report.totals.changed == 0
-    assert report.totals.unchanged == 5190
+    assert report.totals.unchanged == 5191
     s.refresh(wuxi)
     s.refresh(shibei)
     assert (wuxi.leading_industries, wuxi.industry_codes) == ("集成电路；物联网", ["C3973"])

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, Response
 
 from shuanggao.actor import Actor, Role
@@ -19,7 +20,6 @@ from shuanggao.clock import today
 from shuanggao.errors import ValidationFailed
 from shuanggao.kit.http.deps import SessionDep
 from shuanggao.kit.http.templating import PageActor, render
-from sqlalchemy.orm import Session
 
 router = APIRouter(include_in_schema=False)
 MAX_ID = 2_147_483_647

@@ -77,12 +77,22 @@ def write_pdf(layout: Layout, fonts: BriefingFonts) -> bytes:
     return bytes(pdf.output())
 
 
+def _width(text: str) -> int:
+    """Columns a text takes: a CJK character two, others one."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
 def _table(pdf: FPDF, table: Table, width: float) -> None:
     pdf.set_font("bold", size=TABLE + 1)
     pdf.cell(width, 8, table.name, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("body", size=TABLE)
+    widths = [
+        min(max([_width(h), *(_width(table.text(r, c)) for r in range(len(table.rows)))]), 30) + 2
+        for c, h in enumerate(table.headers)
+    ]
     with pdf.table(
         width=width,
+        col_widths=tuple(widths),
         line_height=5,
         text_align="CENTER",
         headings_style=FontFace(family="bold", fill_color=(235, 235, 235)),
