@@ -25,6 +25,7 @@ from shuanggao.funds import registers as funds
 from shuanggao.imports import models as imports_models
 from shuanggao.kit.register import Register, use_registers
 from shuanggao.matches import models as matches_models
+from shuanggao.mentoring import models as mentoring_models
 from shuanggao.pairings import models as pairings_models
 from shuanggao.pairings import registers as pairings
 from shuanggao.platforms import models as platforms_models
@@ -54,6 +55,7 @@ MODELS: tuple[ModuleType, ...] = (
     funds_models,
     imports_models,
     matches_models,
+    mentoring_models,
     pairings_models,
     platforms_models,
     programme_models,

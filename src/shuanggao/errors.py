@@ -45,6 +45,8 @@ class ErrorCode(StrEnum):
     RESTORE_NOT_EMPTY = "restore_target_not_empty"
     RESTORE_VERIFY_FAILED = "restore_verification_failed"
     PLAN_INFEASIBLE = "plan_infeasible"
+    MENTOR_CONFLICT = "mentor_conflict"
+    WRONG_STATE = "wrong_state"
 
 
 class AppError(Exception):

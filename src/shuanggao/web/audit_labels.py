@@ -30,6 +30,15 @@ EXTRA_ACTIONS: dict[str, str] = {
     "match": "匹配",
     "match_feedback": "匹配反馈",
     "reference_load": "载入参考数据",
+    "accept": "确认指导",
+    "milestone": "实践计划节点",
+    "report": "进展报告",
+    "report_read": "批阅进展报告",
+    "meeting": "指导会议",
+    "evidence": "上传佐证材料",
+    "score": "评分",
+    "sign": "签字",
+    "decide": "裁定",
 }
 # Audit entities that are not registers.
 OTHER_ENTITIES: dict[str, str] = {
@@ -37,6 +46,9 @@ OTHER_ENTITIES: dict[str, str] = {
     "audit": "审计日志",
     "matches": "匹配结果",
     "api_tokens": "API 令牌",
+    "practice_projects": "双导师实践项目",
+    "mentoring_rubrics": "成果评分细则",
+    "mentor_declarations": "导师利益关系申报",
 }
 # Fields many records carry that no import column names.
 COMMON_FIELDS: dict[str, str] = {

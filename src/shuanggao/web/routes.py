@@ -33,6 +33,8 @@ from shuanggao.matches import api as matches_api
 from shuanggao.matches import pages as matches_pages
 from shuanggao.matches import panels as matches_panels
 from shuanggao.matches import service as matches_service
+from shuanggao.mentoring import api as mentoring_api
+from shuanggao.mentoring import pages as mentoring_pages
 from shuanggao.pairings import api as pairings_api
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
@@ -52,6 +54,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     enterprises_api.router,
     imports_api.router,
     matches_api.router,
+    mentoring_api.router,
     pairings_api.router,
     planner_api.router,
     programme_api.router,
@@ -65,6 +68,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     accounts_admin_pages.router,
     demand_pages.router,
     matches_pages.router,
+    mentoring_pages.router,
     planner_pages.router,
     briefing_pages.router,
     transfer.router,
@@ -147,6 +151,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("工作简报", "/briefing", group="work", order=12, roles=briefing_service.READERS),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
+    NavItem("双导师实践", "/mentoring", group="work", order=20, prefix="/mentoring"),
     NavItem(
         "结对规划",
         "/planner",

@@ -748,6 +748,47 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_match_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_match_supply_item_id'), ['supply_item_id'], unique=False)
 
+    op.create_table('mentor_declaration',
+    sa.Column('mentor_user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('student_user_id', sa.Integer(), nullable=True),
+    sa.Column('enterprise_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.String(length=300), nullable=True),
+    sa.Column('declared_by_id', sa.Integer(), nullable=True),
+    sa.Column('declared_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['declared_by_id'], ['app_user.id'], name=op.f('fk_mentor_declaration_declared_by_id_app_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_mentor_declaration_enterprise_id_enterprise'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mentor_user_id'], ['app_user.id'], name=op.f('fk_mentor_declaration_mentor_user_id_app_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['student_user_id'], ['app_user.id'], name=op.f('fk_mentor_declaration_student_user_id_app_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_declaration')),
+    sa.UniqueConstraint('mentor_user_id', 'kind', 'student_user_id', 'enterprise_id', name=op.f('uq_mentor_declaration_mentor_user_id_kind_student_user_id_enterprise_id'))
+    )
+    with op.batch_alter_table('mentor_declaration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentor_declaration_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentor_declaration_mentor_user_id'), ['mentor_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentor_declaration_student_user_id'), ['student_user_id'], unique=False)
+
+    op.create_table('mentoring_rubric',
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.Column('criteria', sa.JSON(), nullable=False),
+    sa.Column('disagreement_threshold', sa.Integer(), nullable=False),
+    sa.Column('accept_score', sa.Integer(), nullable=False),
+    sa.Column('revise_score', sa.Integer(), nullable=False),
+    sa.Column('committee_user_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['committee_user_id'], ['app_user.id'], name=op.f('fk_mentoring_rubric_committee_user_id_app_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_mentoring_rubric_university_id_university'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentoring_rubric')),
+    sa.UniqueConstraint('university_id', name=op.f('uq_mentoring_rubric_university_id'))
+    )
+    with op.batch_alter_table('mentoring_rubric', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentoring_rubric_is_demo'), ['is_demo'], unique=False)
+
     op.create_table('password_history',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
@@ -769,6 +810,60 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('platform_university', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_platform_university_university_id'), ['university_id'], unique=False)
+
+    op.create_table('practice_project',
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('student_user_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.Column('degree_level', sa.String(length=30), nullable=False),
+    sa.Column('major', sa.String(length=100), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('pairing_id', sa.Integer(), nullable=False),
+    sa.Column('university_mentor_id', sa.Integer(), nullable=False),
+    sa.Column('enterprise_mentor_id', sa.Integer(), nullable=False),
+    sa.Column('university_accepted_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('enterprise_accepted_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('outcome_due_date', sa.Date(), nullable=False),
+    sa.Column('plan', sa.Text(), nullable=True),
+    sa.Column('outcome_kind', sa.String(length=20), nullable=True),
+    sa.Column('outcome_title', sa.String(length=200), nullable=True),
+    sa.Column('outcome_summary', sa.Text(), nullable=True),
+    sa.Column('outcome_submitted_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('rubric_snapshot', sa.JSON(), nullable=True),
+    sa.Column('decision', sa.String(length=30), nullable=True),
+    sa.Column('decision_rule', sa.String(length=300), nullable=True),
+    sa.Column('decision_note', sa.Text(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['app_user.id'], name=op.f('fk_practice_project_decided_by_id_app_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_practice_project_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['enterprise_mentor_id'], ['app_user.id'], name=op.f('fk_practice_project_enterprise_mentor_id_app_user'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_practice_project_pairing_id_pairing'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['student_user_id'], ['app_user.id'], name=op.f('fk_practice_project_student_user_id_app_user'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_practice_project_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['university_mentor_id'], ['app_user.id'], name=op.f('fk_practice_project_university_mentor_id_app_user'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_practice_project_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_project'))
+    )
+    with op.batch_alter_table('practice_project', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_project_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_project_enterprise_mentor_id'), ['enterprise_mentor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_project_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_project_outcome_due_date'), ['outcome_due_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_project_pairing_id'), ['pairing_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_project_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_project_student_user_id'), ['student_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_project_university_id'), ['university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_project_university_mentor_id'), ['university_mentor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_project_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('project_enterprise',
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -828,11 +923,105 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_match_judgement_match_id'), ['match_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_match_judgement_state'), ['state'], unique=False)
 
+    op.create_table('practice_assessment',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('side', sa.String(length=20), nullable=False),
+    sa.Column('mentor_user_id', sa.Integer(), nullable=False),
+    sa.Column('scores', sa.JSON(), nullable=False),
+    sa.Column('total', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('scored_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('signed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['mentor_user_id'], ['app_user.id'], name=op.f('fk_practice_assessment_mentor_user_id_app_user'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_assessment_project_id_practice_project'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_assessment')),
+    sa.UniqueConstraint('project_id', 'side', name=op.f('uq_practice_assessment_project_id_side'))
+    )
+    with op.batch_alter_table('practice_assessment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_assessment_project_id'), ['project_id'], unique=False)
+
+    op.create_table('practice_evidence',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('uploaded_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_evidence_project_id_practice_project'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_evidence'))
+    )
+    with op.batch_alter_table('practice_evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_evidence_project_id'), ['project_id'], unique=False)
+
+    op.create_table('practice_meeting',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('meeting_date', sa.Date(), nullable=False),
+    sa.Column('attendees', sa.String(length=300), nullable=False),
+    sa.Column('minutes', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_meeting_project_id_practice_project'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['app_user.id'], name=op.f('fk_practice_meeting_recorded_by_id_app_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_meeting'))
+    )
+    with op.batch_alter_table('practice_meeting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_meeting_project_id'), ['project_id'], unique=False)
+
+    op.create_table('practice_milestone',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('done_date', sa.Date(), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_milestone_project_id_practice_project'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_milestone'))
+    )
+    with op.batch_alter_table('practice_milestone', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_milestone_project_id'), ['project_id'], unique=False)
+
+    op.create_table('practice_report',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=20), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('submitted_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('university_read_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('enterprise_read_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_report_project_id_practice_project'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_report')),
+    sa.UniqueConstraint('project_id', 'period', name=op.f('uq_practice_report_project_id_period'))
+    )
+    with op.batch_alter_table('practice_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_report_project_id'), ['project_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('practice_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_report_project_id'))
+
+    op.drop_table('practice_report')
+    with op.batch_alter_table('practice_milestone', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_milestone_project_id'))
+
+    op.drop_table('practice_milestone')
+    with op.batch_alter_table('practice_meeting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_meeting_project_id'))
+
+    op.drop_table('practice_meeting')
+    with op.batch_alter_table('practice_evidence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_evidence_project_id'))
+
+    op.drop_table('practice_evidence')
+    with op.batch_alter_table('practice_assessment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_assessment_project_id'))
+
+    op.drop_table('practice_assessment')
     with op.batch_alter_table('match_judgement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_match_judgement_state'))
         batch_op.drop_index(batch_op.f('ix_match_judgement_match_id'))
@@ -850,6 +1039,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_project_enterprise_enterprise_id'))
 
     op.drop_table('project_enterprise')
+    with op.batch_alter_table('practice_project', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_project_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_project_university_mentor_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_project_university_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_project_student_user_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_project_state'))
+        batch_op.drop_index(batch_op.f('ix_practice_project_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_project_outcome_due_date'))
+        batch_op.drop_index(batch_op.f('ix_practice_project_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_practice_project_enterprise_mentor_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_project_enterprise_id'))
+
+    op.drop_table('practice_project')
     with op.batch_alter_table('platform_university', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_platform_university_university_id'))
 
@@ -858,6 +1060,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_password_history_user_id'))
 
     op.drop_table('password_history')
+    with op.batch_alter_table('mentoring_rubric', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentoring_rubric_is_demo'))
+
+    op.drop_table('mentoring_rubric')
+    with op.batch_alter_table('mentor_declaration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentor_declaration_student_user_id'))
+        batch_op.drop_index(batch_op.f('ix_mentor_declaration_mentor_user_id'))
+        batch_op.drop_index(batch_op.f('ix_mentor_declaration_enterprise_id'))
+
+    op.drop_table('mentor_declaration')
     with op.batch_alter_table('match', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_match_supply_item_id'))
         batch_op.drop_index(batch_op.f('ix_match_state'))

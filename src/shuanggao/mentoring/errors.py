@@ -1,0 +1,21 @@
+"""Errors of the dual-mentor scheme."""
+
+from __future__ import annotations
+
+from shuanggao.errors import AppError, ErrorCode
+
+
+class MentorConflict(AppError):
+    """A declared conflict: the mentor is the student's relative or co-owns the enterprise."""
+
+    code = ErrorCode.MENTOR_CONFLICT
+    status = 409
+    message = "该导师已申报与学生或企业存在利益关系（亲属或企业共同所有人），不能担任本项目导师。"
+
+
+class WrongState(AppError):
+    """The step does not fit the project's current stage."""
+
+    code = ErrorCode.WRONG_STATE
+    status = 409
+    message = "该实践项目当前所处阶段不能进行此操作。"
