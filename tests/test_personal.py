@@ -39,6 +39,7 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("app_user", "username"): "sign-in identifier",
     ("audit_event", "actor_name"): "the username, kept as the audit trail's actor",
     ("import_job", "actor_name"): "the username of who ran the import",
+    ("report_event", "username"): "the username of who acted on a report (its history's actor)",
     ("supply_item", "owner_user_id"): "an account id, not information about the person",
 }
 

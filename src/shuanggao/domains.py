@@ -16,6 +16,8 @@ from typing import Any
 
 from shuanggao.accounts import models as accounts_models
 from shuanggao.audit import models as audit_models
+from shuanggao.conflicts import models as conflicts_models
+from shuanggao.conflicts import registers as conflicts
 from shuanggao.demand import models as demand_models
 from shuanggao.demand import registers as demand
 from shuanggao.enterprises import models as enterprises_models
@@ -50,6 +52,7 @@ from shuanggao.zones import registers as zones
 MODELS: tuple[ModuleType, ...] = (
     accounts_models,
     audit_models,
+    conflicts_models,
     demand_models,
     enterprises_models,
     funds_models,
@@ -70,6 +73,7 @@ MODELS: tuple[ModuleType, ...] = (
 
 # In this order in the navigation, the audit labels and the register test suites.
 REGISTERS: tuple[Register[Any], ...] = (
+    conflicts.conflict_declarations,
     demand.demands,
     enterprises.enterprises,
     enterprises.enterprise_services,
@@ -85,6 +89,8 @@ REGISTERS: tuple[Register[Any], ...] = (
     reference.industries,
     reference.disciplines,
     reports.reports,
+    reports.report_periods,
+    reports.report_indicators,
     supply.supply_items,
     talent.residents,
     universities.universities,

@@ -114,6 +114,16 @@ INVENTORY: tuple[PersonalField, ...] = (
         "识别账号、记录操作人", CONTRACT, ACCOUNT,
         full_roles=ALL_ROLES, mask=mask_name,
     ),
+    # A declared tie may name a relative's firm or a shareholding: the register's policy lets
+    # only the researcher, their university's administrators, the province and auditors read it.
+    PersonalField(
+        "conflict_declaration", "note", "个人财产信息、社会关系信息（利益冲突说明）",
+        "识别并回避科研人员与企业之间的利益冲突", DUTY, PROGRAMME,
+        full_roles=frozenset(
+            {Role.PROVINCE_ADMIN, Role.AUDITOR, Role.UNIVERSITY_ADMIN, Role.RESEARCHER}
+        ),
+        mask=mask_name,
+    ),
 )  # fmt: skip
 
 _BY_TABLE: dict[str, dict[str, PersonalField]] = {}

@@ -46,6 +46,11 @@ def _populate(session: Session) -> None:
     f.create_programme_fact(session, zone=zone)
     f.create_supply_item(session, university=first)
     f.create_demand(session, enterprise=enterprise)
+    researcher = f.create_user(session, "researcher", university_id=first.id)
+    f.create_conflict_declaration(session, researcher, enterprise)
+    f.create_conflict_declaration(
+        session, researcher, enterprise_name="未登记的近亲属企业", kind="relative"
+    )
     del project
     kind = next(iter(PolicyListKind)).value
     session.add(PolicyItem(list_kind=kind, no=1, title="测试政策", issuer="省科技厅"))

@@ -18,7 +18,7 @@ from shuanggao.matches.index import forget_index
 from tests.dbs import fresh_database
 from tests.factories import create_demand, create_supply_item, create_university
 
-RESULT_KEYS = {"kind", "id", "title", "owner", "score", "reasons"}
+RESULT_KEYS = {"kind", "id", "title", "owner", "score", "reasons", "conflict", "conflict_reason"}
 
 
 @dataclass

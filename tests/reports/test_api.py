@@ -41,7 +41,11 @@ def test_draft_submit_approve(admin_client: TestClient, session: Session) -> Non
     assert body["qualifiers"] == {"residents": "多", "enterprises_served": "超"}
     assert body["funding_yuan"] == "750000000.00"
     rid = body["id"]
-    early = admin_client.post(f"/api/v1/reports/{rid}/approve")
+    missing = admin_client.post(f"/api/v1/reports/{rid}/approve")
+    assert missing.status_code == 428
+    assert missing.json()["error"] == "version_required"
+    assert missing.json()["current_version"] == 1
+    early = admin_client.post(f"/api/v1/reports/{rid}/approve", json={"version": 1})
     assert early.status_code == 409
     assert early.json()["error"] == "conflict"
     submitted = admin_client.post(f"/api/v1/reports/{rid}/submit", json={"version": 1})
@@ -51,7 +55,9 @@ def test_draft_submit_approve(admin_client: TestClient, session: Session) -> Non
     assert submitted.json()["version"] == 2
     stale = admin_client.post(f"/api/v1/reports/{rid}/approve", json={"version": 1})
     assert stale.status_code == 409
-    approved = admin_client.post(f"/api/v1/reports/{rid}/approve", json={"comment": "数据核实"})
+    approved = admin_client.post(
+        f"/api/v1/reports/{rid}/approve", json={"comment": "数据核实", "version": 2}
+    )
     assert approved.status_code == 200
     assert approved.json()["status"] == "approved"
     assert approved.json()["approved_by"] == "province"
@@ -123,16 +129,19 @@ def test_zone_admin_drafts_and_submits_own_zone_only(
     mine = client.post("/api/v1/reports", json={**ARTICLE, "scope": "zone", "zone_id": own.id})
     assert mine.status_code == 201, mine.text
     rid = mine.json()["id"]
-    submitted = client.post(f"/api/v1/reports/{rid}/submit")
+    assert client.post(f"/api/v1/reports/{rid}/submit").status_code == 428
+    submitted = client.post(f"/api/v1/reports/{rid}/submit", json={"version": 1})
     assert submitted.status_code == 200
     assert submitted.json()["submitted_by"] == "zone"
-    assert client.post(f"/api/v1/reports/{rid}/approve").status_code == 403
+    assert client.post(f"/api/v1/reports/{rid}/approve", json={"version": 2}).status_code == 403
     assert client.delete(f"/api/v1/reports/{rid}").status_code == 403
     session.expire_all()
     assert session.get(PeriodicReport, rid).status == "submitted"  # type: ignore[union-attr]
     theirs = create_report(session, scope="zone", zone_id=other.id)
     assert client.get(f"/api/v1/reports/{theirs.id}").status_code == 404
-    assert client.post(f"/api/v1/reports/{theirs.id}/submit").status_code == 404
+    assert (
+        client.post(f"/api/v1/reports/{theirs.id}/submit", json={"version": 1}).status_code == 404
+    )
     session.expire_all()
     assert session.get(PeriodicReport, theirs.id).status == "draft"  # type: ignore[union-attr]
 
@@ -142,12 +151,21 @@ def test_province_returns_a_submitted_report(admin_client: TestClient, session: 
     report = create_report(
         session, scope="zone", zone_id=zone.id, status="submitted", submitted_by="zone"
     )
-    back = admin_client.post(f"/api/v1/reports/{report.id}/return", json={"comment": "数字有误"})
+    silent = admin_client.post(f"/api/v1/reports/{report.id}/return", json={"version": 1})
+    assert silent.status_code == 422
+    assert set(silent.json()["fields"]) == {"comment"}
+    back = admin_client.post(
+        f"/api/v1/reports/{report.id}/return", json={"comment": "数字有误", "version": 1}
+    )
     assert back.status_code == 200
     assert back.json()["status"] == "draft"
     assert back.json()["submitted_by"] is None
-    again = admin_client.post(f"/api/v1/reports/{report.id}/return")
+    assert back.json()["return_comment"] == "数字有误"
+    again = admin_client.post(
+        f"/api/v1/reports/{report.id}/return", json={"comment": "再退", "version": 2}
+    )
     assert again.status_code == 409
+    assert again.json()["error"] == "conflict"
 
 
 def test_published_programme_report_is_readable_by_all(
@@ -161,4 +179,5 @@ def test_published_programme_report_is_readable_by_all(
     assert [r["id"] for r in enterprise.get("/api/v1/reports").json()["items"]] == [published.id]
     auditor = client_for(Actor(role=Role.AUDITOR, user_id=9))
     assert auditor.get("/api/v1/reports").json()["total"] == 3
-    assert auditor.post(f"/api/v1/reports/{zone_draft.id}/submit").status_code == 403
+    denied = auditor.post(f"/api/v1/reports/{zone_draft.id}/submit", json={"version": 1})
+    assert denied.status_code == 403

@@ -206,6 +206,19 @@ PERMISSIONS: dict[str, Spec] = {
         table(P=Cell(ALL, ALL), A=Cell(ALL), ZE=Cell(OWN, OWN)),
         "仅管理员 visibility: the zone, the enterprise, province and auditors only",
     ),
+    "conflict_declarations": Spec(
+        lambda s, g: f.create_conflict_declaration(
+            s,
+            user_id=g.researcher_id,
+            university_id=g.university.id,
+            enterprise_id=g.enterprise.id,
+        ),
+        table(P=Cell(ALL, ALL), A=Cell(ALL), U=Cell(OWN), R=Cell(OWN, OWN)),
+        "personal ties: the researcher keeps their own; their university reads them. The "
+        "researcher of a declaration never changes; an enterprise the actor cannot see is "
+        "refused on enterprise_id as if it did not exist",
+        foreign_create=(403, 404, 422),
+    ),
 }
 
 

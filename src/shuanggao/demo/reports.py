@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 from shuanggao.actor import Actor
 from shuanggao.demo.context import DemoContext, ensure
 from shuanggao.demo.data import ARTICLE_NOTE, ARTICLE_REPORT, ARTICLE_TITLE
+from shuanggao.kit.service import get_record
 from shuanggao.reports import service
+from shuanggao.reports.registers import reports
+from shuanggao.reports.sources import DEFAULT_INDICATORS
 
 ORDER = 90
 LABEL = "填报"
@@ -24,11 +27,59 @@ ZONE_REPORTS = (
 )
 
 
+# The periods the province asks pilots to report for, and when each is due.
+PERIODS = (
+    ("2025年下半年", dt.date(2025, 7, 1), dt.date(2025, 12, 31), dt.date(2026, 1, 31)),
+    ("2026年第一季度", dt.date(2026, 1, 1), dt.date(2026, 3, 31), dt.date(2026, 4, 30)),
+    ("2026年第二季度", dt.date(2026, 4, 1), dt.date(2026, 6, 30), dt.date(2026, 7, 31)),
+    ("2026年第三季度", dt.date(2026, 7, 1), dt.date(2026, 9, 30), dt.date(2026, 10, 31)),
+    ("2026年第四季度", dt.date(2026, 10, 1), dt.date(2026, 12, 31), dt.date(2027, 1, 31)),
+)
+
+
 def _advance(session: Session, actor: Actor, report_id: int, status: str) -> None:
     if status in ("submitted", "approved"):
-        service.submit_report(session, actor, report_id, comment="演示数据")
+        version = get_record(session, actor, reports, report_id).version
+        service.submit_report(
+            session, actor, report_id, expected_version=version, comment="演示数据"
+        )
     if status == "approved":
-        service.approve_report(session, actor, report_id, comment="演示数据")
+        version = get_record(session, actor, reports, report_id).version
+        service.approve_report(
+            session, actor, report_id, expected_version=version, comment="演示数据"
+        )
+
+
+def _indicators_and_periods(session: Session, actor: Actor) -> tuple[int, int | None]:
+    """The province's indicators and periods; returns (rows written, id of 2025年下半年)."""
+    written = 0
+    for ind in DEFAULT_INDICATORS:
+        _, made = ensure(
+            session,
+            actor,
+            "report_indicators",
+            {
+                "code": ind.code,
+                "label": ind.label,
+                "unit": ind.unit,
+                "is_money": ind.is_money,
+                "source": ind.source,
+                "position": ind.position,
+                "note": "演示数据",
+            },
+        )
+        written += int(made)
+    first: int | None = None
+    for title, start, end, due in PERIODS:
+        period_id, made = ensure(
+            session,
+            actor,
+            "report_periods",
+            {"title": title, "period_start": start, "period_end": end, "due_date": due},
+        )
+        written += int(made)
+        first = first or period_id
+    return written, first
 
 
 def load_demo(session: Session, actor: Actor, ctx: DemoContext) -> int:
@@ -57,6 +108,9 @@ def load_demo(session: Session, actor: Actor, ctx: DemoContext) -> int:
     written = int(created)
     if created:
         _advance(session, actor, report_id, "approved")
+    ctx.step("填报指标与填报期")
+    made_periods, _ = _indicators_and_periods(session, actor)
+    written += made_periods
 
     pilots = {p.zone_name: p for p in ctx.pilots(session)}
     for zone_name, status in ZONE_REPORTS:

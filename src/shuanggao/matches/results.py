@@ -78,6 +78,10 @@ class Hit:
     match: Match | None = None
     # The stored pair behind this hit, once recorded: (demand, supply item).
     pair: tuple[Demand, SupplyItem] | None = None
+    # A conflict of interest between the item's researcher and the demand's enterprise
+    # (``matches.conflicts``): flagged for everyone, the reason only for those who may read it.
+    conflict: bool = False
+    conflict_reason: str | None = None
 
     def result(self) -> MatchResult:
         return MatchResult(
@@ -87,6 +91,8 @@ class Hit:
             owner=self.owner,
             score=self.score,
             reasons=self.reasons,
+            conflict=self.conflict,
+            conflict_reason=self.conflict_reason,
         )
 
 

@@ -48,6 +48,10 @@ class MatchResult(BaseModel):
     owner: str | None
     score: float
     reasons: dict[str, Any]
+    # A declared tie or same-organisation pair (conflicts.rules); the reason is null for readers
+    # who may not read the researcher's declarations.
+    conflict: bool = False
+    conflict_reason: str | None = None
 
 
 class MatchResults(BaseModel):

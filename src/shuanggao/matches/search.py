@@ -32,6 +32,7 @@ from shuanggao.errors import ValidationFailed
 from shuanggao.kit import jobs
 from shuanggao.kit import service as kit
 from shuanggao.matches import repository as repo
+from shuanggao.matches.conflicts import flag_pairs
 from shuanggao.matches.documents import (
     MAX_QUERY_CHARS,
     capped,
@@ -381,6 +382,7 @@ def match_demand(
     preds = demand_filters(session, actor, demand, opts)
     searched = run_search(session, index, "supply", demand_query(demand), preds, opts.top)
     hits = supply_hits(session, actor, searched.results, opts.top)
+    flag_pairs(session, actor, [(h, demand, h.obj) for h in hits])
     if record and hits and actor.role is not Role.AUDITOR:
         _record(session, actor, [(demand, h.obj, h) for h in hits])
         audit.record(
@@ -433,6 +435,7 @@ def match_supply(
         preds.append(zones_predicate(session, repo.paired_zone_ids(session, item.university_id)))
     searched = run_search(session, index, "demand", supply_query(item), preds, opts.top)
     hits = _demand_hits(session, actor, searched.results, opts.top)
+    flag_pairs(session, actor, [(h, h.obj, item) for h in hits])
     if record and hits and actor.role is not Role.AUDITOR:
         _record(session, actor, [(h.obj, item, h) for h in hits])
         audit.record(

@@ -120,6 +120,9 @@ class HitView:
     # The reader's side's own state ("interested", ...; None before they judged).
     own_state: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # A conflict of interest (``matches.conflicts``): the badge, and the reason or its placeholder.
+    conflict: bool = False
+    conflict_reason: str | None = None
 
 
 def _scores(reasons: dict[str, Any]) -> list[ScorePart]:
@@ -185,6 +188,8 @@ def _hit_view(
         judgements=list(read.judgements) if read else [],
         own_state=read.own_state.value if read and read.own_state else None,
         extra=extra if extra is not None else {},
+        conflict=hit.conflict,
+        conflict_reason=hit.conflict_reason,
     )
 
 

@@ -12,10 +12,21 @@ from sqlalchemy.orm import Session
 from shuanggao.actor import Actor
 from shuanggao.clock import today
 from shuanggao.kit.http.deps import ActorDep, SessionDep
-from shuanggao.reports import service
+from shuanggao.reports import reminders, service, workflow
 from shuanggao.reports.models import PeriodicReport
 from shuanggao.reports.registers import reports
-from shuanggao.reports.schemas import ReportAction, ReportRead, SeriesOut, StatsOut
+from shuanggao.reports.schemas import (
+    EventOut,
+    OpenReport,
+    ReportAction,
+    ReportRead,
+    SaveFigures,
+    SeriesOut,
+    SheetLineOut,
+    SheetOut,
+    StatsOut,
+    UnitStatusOut,
+)
 
 router = APIRouter()
 
@@ -123,3 +134,115 @@ def series(
         "zone_id": points[0].zone_id if points else zone_id,
         "points": [p.to_json() for p in points],
     }
+
+
+# ---- the 填报 workflow -----------------------------------------------------------------------
+
+
+def _sheet_out(sheet: workflow.Sheet) -> SheetOut:
+    report = sheet.report
+    return SheetOut(
+        report=_read(report),
+        period_id=report.period_id,
+        return_comment=report.return_comment,
+        lines=[
+            SheetLineOut(
+                code=line.indicator.code,
+                label=line.indicator.label,
+                unit=line.indicator.unit,
+                is_money=line.indicator.is_money,
+                source=line.indicator.source,
+                reported=None if line.reported is None else str(line.reported),
+                recorded=None if line.recorded is None else str(line.recorded),
+                explanation=line.explanation,
+                needs_explanation=line.needs_explanation,
+                records_href=(
+                    f"/reports/records/{line.indicator.code}?zone_id={report.zone_id}"
+                    f"&as_of={report.as_of_date.isoformat()}"
+                    if line.indicator.source
+                    else None
+                ),
+            )
+            for line in sheet.lines
+        ],
+    )
+
+
+@router.post(
+    "/reports/open",
+    response_model=SheetOut,
+    tags=[reports.label],
+    summary="打开本单位某填报期的填报（没有则按平台记录预填创建草稿）",
+)
+def open_report(body: OpenReport, session: SessionDep, actor: ActorDep) -> SheetOut:
+    report = workflow.open_report(session, actor, body.period_id, body.zone_id)
+    return _sheet_out(workflow.get_sheet(session, actor, report.id))
+
+
+@router.get(
+    "/reports/status",
+    response_model=list[UnitStatusOut],
+    tags=[reports.label],
+    summary="各单位各填报期的填报状态（待提交、已逾期……）",
+)
+def unit_status(
+    session: SessionDep,
+    actor: ActorDep,
+    as_of: Annotated[dt.date | None, Query(description="日期，默认今天")] = None,
+) -> list[UnitStatusOut]:
+    return [
+        UnitStatusOut(
+            zone_id=s.zone_id,
+            zone_name=s.zone_name,
+            period_id=s.period.id,
+            period_title=s.period.title,
+            due_date=s.period.due_date,
+            status=s.report.status if s.report is not None else "none",
+            state=s.state,
+            report_id=s.report.id if s.report is not None else None,
+        )
+        for s in reminders.unit_statuses(session, actor, as_of or today())
+    ]
+
+
+@router.get(
+    "/reports/{report_id}/sheet",
+    response_model=SheetOut,
+    tags=[reports.label],
+    summary="填报表：每项指标的填报数、平台记录数与差异说明",
+)
+def sheet(report_id: ReportId, session: SessionDep, actor: ActorDep) -> SheetOut:
+    return _sheet_out(workflow.get_sheet(session, actor, report_id))
+
+
+@router.put(
+    "/reports/{report_id}/figures",
+    response_model=SheetOut,
+    tags=[reports.label],
+    summary="保存填报数字与差异说明（草稿；须带 version）",
+)
+def save_figures(
+    report_id: ReportId, body: SaveFigures, session: SessionDep, actor: ActorDep
+) -> SheetOut:
+    workflow.save_figures(
+        session,
+        actor,
+        report_id,
+        expected_version=body.version,
+        figures=dict(body.figures),
+        explanations=dict(body.explanations),
+    )
+    return _sheet_out(workflow.get_sheet(session, actor, report_id))
+
+
+@router.get(
+    "/reports/{report_id}/history",
+    response_model=list[EventOut],
+    tags=[reports.label],
+    summary="填报的变更记录（创建、保存、提交、退回、审核）",
+)
+def report_history(report_id: ReportId, session: SessionDep, actor: ActorDep) -> Any:
+    return [
+        EventOut.model_validate(e, from_attributes=True)
+        for e in workflow.history(session, actor, report_id)
+    ]

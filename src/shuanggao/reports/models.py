@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shuanggao.db.base import Base, RecordMixin, SourceMixin
-from shuanggao.db.types import Money, UTCDateTime
+from shuanggao.db.base import Base, IdMixin, RecordMixin, SourceMixin
+from shuanggao.db.types import Money, UTCDateTime, utcnow
 from shuanggao.pairings.models import Pairing
 from shuanggao.zones.models import Zone
 
@@ -66,6 +66,18 @@ class PeriodicReport(RecordMixin, SourceMixin, Base):
     approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
+    # The 填报 workflow: the period reported for, figures of indicators without a column (by
+    # indicator code, decimal text), what the records said when the figures were last saved (by
+    # code, decimal text), the reporter's explanation of each difference, and the province's
+    # comment when it returned the report.
+    period_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_period.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    extra_figures: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict)
+    recorded: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict)
+    explanations: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict)
+    return_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+
     zone: Mapped[Zone | None] = relationship(lazy="raise")
     pairing: Mapped[Pairing | None] = relationship(lazy="raise")
 
@@ -88,3 +100,68 @@ class PeriodicReport(RecordMixin, SourceMixin, Base):
             raise KeyError(name)
         value: int | Decimal | None = getattr(self, name)
         return value
+
+
+class ReportPeriod(RecordMixin, Base):
+    """A period the province asks pilots to report for (2026年第四季度), due by ``due_date``."""
+
+    __tablename__ = "report_period"
+    __table_args__ = (UniqueConstraint("period_end"),)
+
+    title: Mapped[str] = mapped_column(String(100), nullable=False)
+    period_start: Mapped[dt.date] = mapped_column(nullable=False)
+    period_end: Mapped[dt.date] = mapped_column(nullable=False, index=True)
+    due_date: Mapped[dt.date] = mapped_column(nullable=False, index=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ReportIndicator(RecordMixin, Base):
+    """An indicator the province asks for. ``source`` names the function that counts the records
+    behind it (``reports.sources.SOURCES``); without one the indicator is reported only."""
+
+    __tablename__ = "report_indicator"
+    __table_args__ = (UniqueConstraint("code"),)
+
+    code: Mapped[str] = mapped_column(String(40), nullable=False)
+    label: Mapped[str] = mapped_column(String(100), nullable=False)
+    unit: Mapped[str] = mapped_column(String(10), nullable=False, default="个")
+    is_money: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    source: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ReportEvent(IdMixin, Base):
+    """One step in a report's history: created, figures saved, submitted, returned, approved."""
+
+    __tablename__ = "report_event"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("periodic_report.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    username: Mapped[str] = mapped_column(String(100), nullable=False)
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # {indicator code: [before, after]} as decimal text (None when empty).
+    changes: Mapped[dict[str, list[str | None]]] = mapped_column(JSON, nullable=False, default=dict)
+
+
+class ReportReminder(IdMixin, Base):
+    """The outbox of report reminders: one row per zone, period, kind (due or overdue) and day the
+    daily job ran, so running it twice the same day sends nothing twice."""
+
+    __tablename__ = "report_reminder"
+    __table_args__ = (UniqueConstraint("zone_id", "period_id", "kind", "as_of_date"),)
+
+    zone_id: Mapped[int] = mapped_column(
+        ForeignKey("zone.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("report_period.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    as_of_date: Mapped[dt.date] = mapped_column(nullable=False, index=True)
+    message: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -45,8 +45,9 @@ class ReportPolicy(Policy):
         )
 
     def can_create(self, actor: Actor, values: Mapping[str, Any]) -> bool:
+        # Without a scope (the 新增 button asks with the actor's tenant only) a zone report.
         return actor.is_province or self._zone_writes(
-            actor, values.get("scope"), values.get("zone_id")
+            actor, values.get("scope") or "zone", values.get("zone_id")
         )
 
     def can_modify(self, actor: Actor, obj: Any) -> bool:

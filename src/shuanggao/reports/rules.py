@@ -12,11 +12,15 @@ from shuanggao.errors import ValidationFailed
 from shuanggao.kit.checks import normalize
 from shuanggao.pairings.rules import check_place
 from shuanggao.reports.errors import ReportStateError
+from shuanggao.reports.models import FIGURE_NAMES, ReportPeriod
 from shuanggao.reports.schemas import (
     FIGURE_LABELS,
+    IndicatorCreate,
+    PeriodCreate,
     ReportCreate,
     ReportScope,
 )
+from shuanggao.reports.sources import SOURCES
 
 
 def validate_report(session: Session, actor: Actor, values: dict[str, Any], current: Any) -> None:
@@ -48,6 +52,39 @@ def validate_report(session: Session, actor: Actor, values: dict[str, Any], curr
     if missing:
         names = "、".join(FIGURE_LABELS[k] for k in missing)
         fields["qualifiers"] = f"修饰词所指的数字未填写：{names}"
+    if values.get("period_id") is not None:
+        period = session.get(ReportPeriod, values["period_id"])
+        if period is None:
+            fields["period_id"] = "填报期不存在"
+        elif period.period_end != values["period_end"]:
+            fields["period_id"] = "填报期止须与所选填报期一致"
     if fields:
         raise ValidationFailed(fields=fields)
     check_place(session, values, university_field=None)
+
+
+def validate_period(session: Session, actor: Actor, values: dict[str, Any], current: Any) -> None:
+    normalize(PeriodCreate, values)
+    fields: dict[str, str] = {}
+    if values["period_end"] < values["period_start"]:
+        fields["period_end"] = "填报期止不能早于填报期起"
+    if values["due_date"] < values["period_end"]:
+        fields["due_date"] = "截止提交日期不能早于填报期止"
+    if fields:
+        raise ValidationFailed(fields=fields)
+
+
+def validate_indicator(
+    session: Session, actor: Actor, values: dict[str, Any], current: Any
+) -> None:
+    normalize(IndicatorCreate, values)
+    source = values.get("source") or None
+    values["source"] = source
+    if source is not None and source not in SOURCES:
+        known = "、".join(SOURCES)
+        raise ValidationFailed(fields={"source": f"记录来源“{source}”不存在（可选：{known}）"})
+    if source is not None and SOURCES[source].money != bool(values.get("is_money")):
+        raise ValidationFailed(fields={"is_money": "金额指标须与记录来源一致（经费来源为金额）"})
+    code = values["code"]
+    if code in FIGURE_NAMES and (code == "funding_yuan") != bool(values.get("is_money")):
+        raise ValidationFailed(fields={"is_money": "该指标代码的数字列与“金额指标”不一致"})

@@ -120,6 +120,7 @@ class ReportBase(ReportFigures):
     source_url: str | None = Field(default=None, max_length=1000)
     source_date: dt.date | None = None
     note: str | None = None
+    period_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
 
 
 class ReportCreate(ReportBase):
@@ -162,6 +163,10 @@ class ReportRead(ReportBase):
     submitted_at: dt.datetime | None
     approved_by: str | None
     approved_at: dt.datetime | None
+    extra_figures: dict[str, str] = Field(default_factory=dict)
+    recorded: dict[str, str] = Field(default_factory=dict)
+    explanations: dict[str, str] = Field(default_factory=dict)
+    return_comment: str | None = None
 
 
 class ReportAction(BaseModel):
@@ -203,3 +208,122 @@ class SeriesOut(BaseModel):
     end: dt.date = Field(alias="to")
     zone_id: int | None = None
     points: list[StatsOut]
+
+
+# ---- the 填报 workflow: periods, indicators, sheets -------------------------------------------
+
+
+class PeriodCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=100)
+    period_start: dt.date
+    period_end: dt.date
+    due_date: dt.date
+    note: str | None = None
+
+
+class PeriodUpdate(BaseModel):
+    title: str | None = Field(default=None, min_length=1, max_length=100)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    due_date: dt.date | None = None
+    note: str | None = None
+    version: int | None = None
+
+
+class PeriodRead(PeriodCreate):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    version: int
+    is_demo: bool
+
+
+IndicatorCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class IndicatorCreate(BaseModel):
+    code: IndicatorCode
+    label: str = Field(min_length=1, max_length=100)
+    unit: str = Field(default="个", min_length=1, max_length=10)
+    is_money: bool = False
+    source: str | None = Field(default=None, max_length=40)
+    position: int = Field(default=100, ge=0, le=100_000)
+    active: bool = True
+    note: str | None = None
+
+
+class IndicatorUpdate(BaseModel):
+    code: IndicatorCode | None = None
+    label: str | None = Field(default=None, min_length=1, max_length=100)
+    unit: str | None = Field(default=None, min_length=1, max_length=10)
+    is_money: bool | None = None
+    source: str | None = Field(default=None, max_length=40)
+    position: int | None = Field(default=None, ge=0, le=100_000)
+    active: bool | None = None
+    note: str | None = None
+    version: int | None = None
+
+
+class IndicatorRead(IndicatorCreate):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    version: int
+    is_demo: bool
+
+
+class OpenReport(BaseModel):
+    """Open (or create, pre-filled from records) a unit's report for a period."""
+
+    period_id: int = Field(ge=1, le=2_147_483_647)
+    zone_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+
+
+class SaveFigures(BaseModel):
+    """Reported figures and explanations by indicator code (figures as decimal text or numbers;
+    empty for not reported), with the version the editor read."""
+
+    version: int | None = None
+    figures: dict[str, str | int | float | None] = Field(default_factory=dict)
+    explanations: dict[str, str] = Field(default_factory=dict)
+
+
+class SheetLineOut(BaseModel):
+    code: str
+    label: str
+    unit: str
+    is_money: bool
+    source: str | None
+    reported: str | None
+    recorded: str | None
+    explanation: str | None
+    needs_explanation: bool
+    records_href: str | None
+
+
+class SheetOut(BaseModel):
+    report: ReportRead
+    period_id: int | None
+    return_comment: str | None
+    lines: list[SheetLineOut]
+
+
+class EventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: dt.datetime
+    username: str
+    action: str
+    comment: str | None
+    changes: dict[str, list[str | None]]
+
+
+class UnitStatusOut(BaseModel):
+    zone_id: int
+    zone_name: str
+    period_id: int
+    period_title: str
+    due_date: dt.date
+    status: str
+    state: Literal["done", "waiting", "due", "overdue", "open"]
+    report_id: int | None

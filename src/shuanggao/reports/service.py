@@ -14,123 +14,20 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from shuanggao.actor import Actor, Role
-from shuanggao.audit import service as audit
-from shuanggao.db.types import utcnow
-from shuanggao.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from shuanggao.errors import NotFound, ValidationFailed
 from shuanggao.funds import repository as funds_repo
 from shuanggao.kit.register import get_register
-from shuanggao.kit.service import get_record, read_scope, snapshot
+from shuanggao.kit.service import read_scope
 from shuanggao.reports import repository as repo
-from shuanggao.reports.errors import ReportStateError, UnknownZone
+from shuanggao.reports.errors import UnknownZone
 from shuanggao.reports.models import FIGURE_NAMES, PeriodicReport
-from shuanggao.reports.policy import ReportPolicy
 from shuanggao.reports.registers import reports
-from shuanggao.reports.schemas import FIGURE_LABELS, FIGURE_UNITS, ReportStatus
+from shuanggao.reports.schemas import FIGURE_LABELS, FIGURE_UNITS
+from shuanggao.reports.workflow import approve_report, return_report, submit_report
 from shuanggao.talent import repository as talent_repo
 
-# ---- workflow ---------------------------------------------------------------------------------
-
-_POLICY = ReportPolicy()
-
-
-def _load_for_action(
-    session: Session, actor: Actor, report_id: int, expected_version: int | None
-) -> PeriodicReport:
-    if actor.role is Role.AUDITOR:
-        raise Forbidden("审计员只能查看，不能修改数据。")
-    report: PeriodicReport = get_record(session, actor, reports, report_id)
-    if expected_version is not None and expected_version != report.version:
-        raise Conflict(extra={"current_version": report.version})
-    return report
-
-
-def _transition(
-    session: Session,
-    actor: Actor,
-    report: PeriodicReport,
-    action: str,
-    summary: str,
-    comment: str | None,
-) -> PeriodicReport:
-    before = snapshot(reports, report)
-    report.version += 1
-    session.flush()
-    session.refresh(report)
-    fresh: PeriodicReport = get_record(session, Actor.system(), reports, report.id)
-    after = snapshot(reports, fresh)
-    changed = [k for k in after if before.get(k) != after.get(k)]
-    audit.record(
-        session,
-        actor,
-        action,
-        reports.name,
-        fresh.id,
-        summary=f"{summary}：{fresh.title}" + (f"（{comment}）" if comment else ""),
-        before={k: before.get(k) for k in changed},
-        after={k: after.get(k) for k in changed},
-    )
-    return fresh
-
-
-def submit_report(
-    session: Session,
-    actor: Actor,
-    report_id: int,
-    *,
-    expected_version: int | None = None,
-    comment: str | None = None,
-) -> PeriodicReport:
-    """草稿 → 已提交. A zone administrator submits its zone's reports; the province any."""
-    report = _load_for_action(session, actor, report_id, expected_version)
-    if not _POLICY.can_submit(actor, report):
-        raise Forbidden()
-    if report.status != ReportStatus.DRAFT:
-        raise ReportStateError("只有草稿状态的填报可以提交。")
-    report.status = ReportStatus.SUBMITTED.value
-    report.submitted_by = actor.username
-    report.submitted_at = utcnow()
-    return _transition(session, actor, report, "submit", "提交填报", comment)
-
-
-def approve_report(
-    session: Session,
-    actor: Actor,
-    report_id: int,
-    *,
-    expected_version: int | None = None,
-    comment: str | None = None,
-) -> PeriodicReport:
-    """已提交 → 已审核. Only the province approves; approved figures feed the statistics."""
-    report = _load_for_action(session, actor, report_id, expected_version)
-    if not _POLICY.can_approve(actor, report):
-        raise Forbidden("只有省级管理员可以审核填报。")
-    if report.status != ReportStatus.SUBMITTED:
-        raise ReportStateError("只有已提交的填报可以审核。")
-    report.status = ReportStatus.APPROVED.value
-    report.approved_by = actor.username
-    report.approved_at = utcnow()
-    return _transition(session, actor, report, "approve", "审核通过填报", comment)
-
-
-def return_report(
-    session: Session,
-    actor: Actor,
-    report_id: int,
-    *,
-    expected_version: int | None = None,
-    comment: str | None = None,
-) -> PeriodicReport:
-    """已提交 → 草稿 (退回修改). Only the province returns a report."""
-    report = _load_for_action(session, actor, report_id, expected_version)
-    if not _POLICY.can_approve(actor, report):
-        raise Forbidden("只有省级管理员可以退回填报。")
-    if report.status != ReportStatus.SUBMITTED:
-        raise ReportStateError("只有已提交的填报可以退回。")
-    report.status = ReportStatus.DRAFT.value
-    report.submitted_by = None
-    report.submitted_at = None
-    return _transition(session, actor, report, "return", "退回填报", comment)
-
+# The report workflow lives in ``reports.workflow``; these names stay importable from here.
+__all__ = ["approve_report", "return_report", "submit_report"]
 
 # ---- statistics -------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from shuanggao.actor import Role
 from shuanggao.audit.service import AUDIT_READERS
 from shuanggao.briefing import pages as briefing_pages
 from shuanggao.briefing import service as briefing_service
+from shuanggao.conflicts import pages as conflicts_pages
 from shuanggao.demand import api as demand_api
 from shuanggao.demand import pages as demand_pages
 from shuanggao.demand import registers as demand_registers
@@ -42,6 +43,8 @@ from shuanggao.programme import api as programme_api
 from shuanggao.programme import panels as programme_panels
 from shuanggao.reference import api as reference_api
 from shuanggao.reports import api as reports_api
+from shuanggao.reports import pages as reports_pages
+from shuanggao.reports import panels as reports_panels
 from shuanggao.web import audit_api, audit_pages, dashboard, home, pages, repository, transfer
 from shuanggao.web.hooks import PageHooks
 
@@ -66,11 +69,13 @@ API_ROUTERS: tuple[APIRouter, ...] = (
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     accounts_pages.router,
     accounts_admin_pages.router,
+    conflicts_pages.router,
     demand_pages.router,
     matches_pages.router,
     mentoring_pages.router,
     planner_pages.router,
     briefing_pages.router,
+    reports_pages.router,
     transfer.router,
     pages.router,
     dashboard.router,
@@ -140,6 +145,14 @@ PAGE_HOOKS: Mapping[str, PageHooks] = {
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("首页", "/", group="work", order=0),
     NavItem("数说双高协同", "/dashboard", group="work", order=10, prefix="/dashboard"),
+    NavItem(
+        "按期填报",
+        "/reports",
+        group="work",
+        order=11,
+        prefix="/reports",
+        roles=frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR, Role.ZONE_ADMIN}),
+    ),
     # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
     NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
     NavItem(
@@ -166,6 +179,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         order=251,
         roles=frozenset({Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}),
     ),
+    NavItem(
+        "我的利益冲突声明",
+        "/conflicts/mine",
+        group="supply",
+        order=40,
+        roles=frozenset({Role.RESEARCHER, Role.MENTOR}),
+    ),
     NavItem("审计日志", "/audit", group="system", roles=frozenset(AUDIT_READERS), order=10),
     NavItem("账号管理", "/users", group="system", roles=accounts_admin_pages.MANAGERS, order=20),
     NavItem("修改密码", "/account/password", group="system", order=80),
@@ -181,6 +201,13 @@ HOME_PANELS: tuple[home.HomePanel, ...] = (
         matches_panels.OWNERS,
         matches_panels.new_matches_panel,
         order=12,
+    ),
+    home.HomePanel(
+        "report_reminders",
+        "填报提醒",
+        reports_panels.OWNERS,
+        reports_panels.reminders_panel,
+        order=5,
     ),
     home.HomePanel(
         "policies",

@@ -56,6 +56,7 @@ REGISTER_GROUPS: dict[str, str] = {
     "programme_facts": "pairing",
     "supply_items": "supply",
     "demands": "supply",
+    "conflict_declarations": "supply",
     "periodic_reports": "reports",
     "reports": "reports",
     "industries": "reference",

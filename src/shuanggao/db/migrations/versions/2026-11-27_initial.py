@@ -159,6 +159,45 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_policy_item_is_demo'), ['is_demo'], unique=False)
         batch_op.create_index(batch_op.f('ix_policy_item_list_kind'), ['list_kind'], unique=False)
 
+    op.create_table('report_indicator',
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('label', sa.String(length=100), nullable=False),
+    sa.Column('unit', sa.String(length=10), nullable=False),
+    sa.Column('is_money', sa.Boolean(), nullable=False),
+    sa.Column('source', sa.String(length=40), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_indicator')),
+    sa.UniqueConstraint('code', name=op.f('uq_report_indicator_code'))
+    )
+    with op.batch_alter_table('report_indicator', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_indicator_is_demo'), ['is_demo'], unique=False)
+
+    op.create_table('report_period',
+    sa.Column('title', sa.String(length=100), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_period')),
+    sa.UniqueConstraint('period_end', name=op.f('uq_report_period_period_end'))
+    )
+    with op.batch_alter_table('report_period', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_period_due_date'), ['due_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_period_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_period_period_end'), ['period_end'], unique=False)
+
     op.create_table('university',
     sa.Column('code', sa.String(length=10), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -285,6 +324,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_programme_fact_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_programme_fact_scope'), ['scope'], unique=False)
         batch_op.create_index(batch_op.f('ix_programme_fact_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('report_reminder',
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('period_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('as_of_date', sa.Date(), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['period_id'], ['report_period.id'], name=op.f('fk_report_reminder_period_id_report_period'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_report_reminder_zone_id_zone'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_reminder')),
+    sa.UniqueConstraint('zone_id', 'period_id', 'kind', 'as_of_date', name=op.f('uq_report_reminder_zone_id_period_id_kind_as_of_date'))
+    )
+    with op.batch_alter_table('report_reminder', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_reminder_as_of_date'), ['as_of_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_reminder_period_id'), ['period_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_reminder_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('supply_item',
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -490,6 +547,11 @@ def upgrade() -> None:
     sa.Column('approved_by', sa.String(length=100), nullable=True),
     sa.Column('approved_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('period_id', sa.Integer(), nullable=True),
+    sa.Column('extra_figures', sa.JSON(), nullable=False),
+    sa.Column('recorded', sa.JSON(), nullable=False),
+    sa.Column('explanations', sa.JSON(), nullable=False),
+    sa.Column('return_comment', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
@@ -498,6 +560,7 @@ def upgrade() -> None:
     sa.Column('source_url', sa.String(length=1000), nullable=True),
     sa.Column('source_date', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_periodic_report_pairing_id_pairing'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['period_id'], ['report_period.id'], name=op.f('fk_periodic_report_period_id_report_period'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_periodic_report_zone_id_zone'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_periodic_report')),
     sa.UniqueConstraint('scope', 'zone_id', 'pairing_id', 'period_end', name=op.f('uq_periodic_report_scope_zone_id_pairing_id_period_end'))
@@ -507,6 +570,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_periodic_report_is_demo'), ['is_demo'], unique=False)
         batch_op.create_index(batch_op.f('ix_periodic_report_pairing_id'), ['pairing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_periodic_report_period_end'), ['period_end'], unique=False)
+        batch_op.create_index(batch_op.f('ix_periodic_report_period_id'), ['period_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_periodic_report_scope'), ['scope'], unique=False)
         batch_op.create_index(batch_op.f('ix_periodic_report_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_periodic_report_zone_id'), ['zone_id'], unique=False)
@@ -661,6 +725,34 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
+
+    op.create_table('conflict_declaration',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=True),
+    sa.Column('enterprise_id', sa.Integer(), nullable=True),
+    sa.Column('enterprise_name', sa.String(length=200), nullable=True),
+    sa.Column('credit_code', sa.String(length=18), nullable=True),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('from_date', sa.Date(), nullable=True),
+    sa.Column('to_date', sa.Date(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_conflict_declaration_enterprise_id_enterprise'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_conflict_declaration_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_conflict_declaration_user_id_app_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_conflict_declaration'))
+    )
+    with op.batch_alter_table('conflict_declaration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_conflict_declaration_credit_code'), ['credit_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conflict_declaration_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conflict_declaration_enterprise_name'), ['enterprise_name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conflict_declaration_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conflict_declaration_university_id'), ['university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conflict_declaration_user_id'), ['user_id'], unique=False)
 
     op.create_table('fund_investment',
     sa.Column('fund_id', sa.Integer(), nullable=False),
@@ -888,6 +980,20 @@ def upgrade() -> None:
     with op.batch_alter_table('recovery_code', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recovery_code_user_id'), ['user_id'], unique=False)
 
+    op.create_table('report_event',
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('username', sa.String(length=100), nullable=False),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['report_id'], ['periodic_report.id'], name=op.f('fk_report_event_report_id_periodic_report'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_event'))
+    )
+    with op.batch_alter_table('report_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_event_report_id'), ['report_id'], unique=False)
+
     op.create_table('user_session',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -1031,6 +1137,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
 
     op.drop_table('user_session')
+    with op.batch_alter_table('report_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_event_report_id'))
+
+    op.drop_table('report_event')
     with op.batch_alter_table('recovery_code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recovery_code_user_id'))
 
@@ -1094,6 +1204,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_fund_investment_enterprise_id'))
 
     op.drop_table('fund_investment')
+    with op.batch_alter_table('conflict_declaration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_conflict_declaration_user_id'))
+        batch_op.drop_index(batch_op.f('ix_conflict_declaration_university_id'))
+        batch_op.drop_index(batch_op.f('ix_conflict_declaration_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_conflict_declaration_enterprise_name'))
+        batch_op.drop_index(batch_op.f('ix_conflict_declaration_enterprise_id'))
+        batch_op.drop_index(batch_op.f('ix_conflict_declaration_credit_code'))
+
+    op.drop_table('conflict_declaration')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 
@@ -1136,6 +1255,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_periodic_report_zone_id'))
         batch_op.drop_index(batch_op.f('ix_periodic_report_status'))
         batch_op.drop_index(batch_op.f('ix_periodic_report_scope'))
+        batch_op.drop_index(batch_op.f('ix_periodic_report_period_id'))
         batch_op.drop_index(batch_op.f('ix_periodic_report_period_end'))
         batch_op.drop_index(batch_op.f('ix_periodic_report_pairing_id'))
         batch_op.drop_index(batch_op.f('ix_periodic_report_is_demo'))
@@ -1187,6 +1307,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_supply_item_is_demo'))
 
     op.drop_table('supply_item')
+    with op.batch_alter_table('report_reminder', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_reminder_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_report_reminder_period_id'))
+        batch_op.drop_index(batch_op.f('ix_report_reminder_as_of_date'))
+
+    op.drop_table('report_reminder')
     with op.batch_alter_table('programme_fact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_programme_fact_zone_id'))
         batch_op.drop_index(batch_op.f('ix_programme_fact_scope'))
@@ -1218,6 +1344,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_university_city'))
 
     op.drop_table('university')
+    with op.batch_alter_table('report_period', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_period_period_end'))
+        batch_op.drop_index(batch_op.f('ix_report_period_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_report_period_due_date'))
+
+    op.drop_table('report_period')
+    with op.batch_alter_table('report_indicator', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_indicator_is_demo'))
+
+    op.drop_table('report_indicator')
     with op.batch_alter_table('policy_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_policy_item_list_kind'))
         batch_op.drop_index(batch_op.f('ix_policy_item_is_demo'))

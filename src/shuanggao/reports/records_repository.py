@@ -1,0 +1,138 @@
+"""Queries listing the records behind a figure (the rows an indicator source counts), so every
+figure a unit reports can be followed to its records.
+
+Each function returns ``(id, title, day, amount)`` rows: ``amount`` is what the row adds to the
+figure (1 for a counted row, the number of universities for a pairing, yuan for funding). The
+rules are the statistics' (``reports.repository``): a record dated after the day, or not dated,
+is not counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from shuanggao.enterprises.models import Enterprise, EnterpriseService
+from shuanggao.funds.models import Funding
+from shuanggao.pairings.models import Pairing, PairingUniversity
+from shuanggao.platforms.models import Platform
+from shuanggao.projects.models import Project
+from shuanggao.talent.models import Resident
+from shuanggao.talent.repository import present_on
+from shuanggao.universities.models import University
+
+Scope = ColumnElement[bool] | None
+Row = tuple[int, str, dt.date | None, int | Decimal]
+# A figure's records are listed in full up to this many rows (a zone holds far fewer).
+MAX_ROWS = 2000
+
+
+def pairing_links(
+    session: Session, day: dt.date, scope: Scope, zone_id: int | None, university_id: int | None
+) -> list[Row]:
+    """Pairings started by ``day``, one row per pairing with the number of its universities."""
+    stmt = (
+        select(
+            Pairing.id,
+            func.min(University.name),
+            Pairing.start_date,
+            func.count(PairingUniversity.university_id),
+        )
+        .join(PairingUniversity, PairingUniversity.pairing_id == Pairing.id)
+        .join(University, University.id == PairingUniversity.university_id)
+        .where(Pairing.start_date.is_not(None), Pairing.start_date <= day)
+        .group_by(Pairing.id, Pairing.start_date)
+        .order_by(Pairing.start_date, Pairing.id)
+        .limit(MAX_ROWS)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(Pairing.zone_id == zone_id)
+    if university_id is not None:
+        stmt = stmt.where(PairingUniversity.university_id == university_id)
+    return [
+        (int(i), f"与{name}等结对" if n > 1 else f"与{name}结对", d, int(n))
+        for i, name, d, n in session.execute(stmt)
+    ]
+
+
+def projects(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> list[Row]:
+    stmt = (
+        select(Project.id, Project.title, Project.start_date)
+        .where(Project.start_date.is_not(None), Project.start_date <= day)
+        .order_by(Project.start_date, Project.id)
+        .limit(MAX_ROWS)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(Project.zone_id == zone_id)
+    return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
+
+
+def platforms(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> list[Row]:
+    stmt = (
+        select(Platform.id, Platform.name, Platform.established_date)
+        .where(Platform.established_date.is_not(None), Platform.established_date <= day)
+        .order_by(Platform.established_date, Platform.id)
+        .limit(MAX_ROWS)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(Platform.zone_id == zone_id)
+    return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
+
+
+def residents(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> list[Row]:
+    """Residents present on ``day``; titled by record number (names are personal data)."""
+    stmt = (
+        select(Resident.id, University.name, Resident.from_date)
+        .join(University, University.id == Resident.university_id)
+        .where(present_on(day))
+        .order_by(Resident.from_date, Resident.id)
+        .limit(MAX_ROWS)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(Resident.zone_id == zone_id)
+    return [(int(i), f"{name}常驻人员（记录 {i}）", d, 1) for i, name, d in session.execute(stmt)]
+
+
+def enterprises_served(
+    session: Session, day: dt.date, scope: Scope, zone_id: int | None
+) -> list[Row]:
+    """Enterprises served by ``day``, each with the day of its first service."""
+    stmt = (
+        select(Enterprise.id, Enterprise.name, func.min(EnterpriseService.service_date))
+        .select_from(EnterpriseService)
+        .join(Enterprise, Enterprise.id == EnterpriseService.enterprise_id)
+        .where(EnterpriseService.service_date <= day)
+        .group_by(Enterprise.id, Enterprise.name)
+        .order_by(func.min(EnterpriseService.service_date), Enterprise.id)
+        .limit(MAX_ROWS)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(EnterpriseService.zone_id == zone_id)
+    return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
+
+
+def fundings(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> list[Row]:
+    stmt = (
+        select(Funding.id, Funding.title, Funding.funding_date, Funding.amount)
+        .where(Funding.funding_date <= day)
+        .order_by(Funding.funding_date, Funding.id)
+        .limit(MAX_ROWS)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(Funding.zone_id == zone_id)
+    return [(int(i), str(t), d, Decimal(a)) for i, t, d, a in session.execute(stmt)]
