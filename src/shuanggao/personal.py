@@ -44,6 +44,11 @@ def mask_id_number(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_text(value: str) -> str:
+    """Free text (a reason typed by a person) is not shown in part: ``******``."""
+    return "*" * 6 if value else value
+
+
 def mask_name(value: str) -> str:
     """``张三丰`` → ``张**``; a Latin name keeps its first letter."""
     value = value.strip()
@@ -76,6 +81,13 @@ HR = "按照依法制定的劳动规章制度和集体合同实施人力资源�
 PROGRAMME = "双高协同计划期内及结束后 3 年"
 ACCOUNT = "账号存续期间；注销后 6 个月"
 
+# A demand's triage reasons: its owners (the zone, the enterprise) and those above; the demand
+# register hides them from everyone else (``demand.policy.owner_hidden``), so a role listed here
+# sees them in full only on the demands it owns.
+OWNERS_AND_ABOVE = frozenset(
+    {Role.ZONE_ADMIN, Role.ENTERPRISE_USER, Role.PROVINCE_ADMIN, Role.AUDITOR}
+)
+
 INVENTORY: tuple[PersonalField, ...] = (
     PersonalField(
         "enterprise", "contact_person", "基本个人信息（姓名）",
@@ -98,6 +110,16 @@ INVENTORY: tuple[PersonalField, ...] = (
         "需求对接时联系企业联系人", DUTY, PROGRAMME,
         full_roles=frozenset({Role.ZONE_ADMIN, Role.ENTERPRISE_USER}),
         mask=mask_phone, keepers_only=True,
+    ),
+    PersonalField(
+        "demand", "triage_note", "自由文本（梳理原因，可能含个人信息）",
+        "告知企业需求需补充的内容、记录梳理决定", DUTY, PROGRAMME,
+        full_roles=OWNERS_AND_ABOVE, mask=mask_text,
+    ),
+    PersonalField(
+        "demand_triage", "triage_reason", "自由文本（梳理原因，可能含个人信息）",
+        "保留需求梳理记录：谁在何时因何改变状态", DUTY, PROGRAMME,
+        full_roles=OWNERS_AND_ABOVE, mask=mask_text,
     ),
     PersonalField(
         "supply_item", "owner_name", "基本个人信息（姓名）",

@@ -166,13 +166,16 @@ def test_triage_moves_through_the_workflow_with_audit(
     demand = world.demands["public"]
     client = client_for(world.actors["zone_a"])
     resp = client.post(
-        f"/api/v1/demands/{demand.id}/triage", json={"state": "已凝练", "note": "已与企业确认指标"}
+        f"/api/v1/demands/{demand.id}/triage",
+        json={"state": "已凝练", "note": "已与企业确认指标", "version": 1},
     )
     assert resp.status_code == 200, resp.text
     assert resp.json()["triage_state"] == "refined"
     assert resp.json()["triage_note"] == "已与企业确认指标"
     assert resp.json()["version"] == 2
-    resp = client.post(f"/api/v1/demands/{demand.id}/triage", json={"state": "pending"})
+    resp = client.post(
+        f"/api/v1/demands/{demand.id}/triage", json={"state": "pending", "version": 2}
+    )
     assert resp.status_code == 409
     assert resp.json()["error"] == "conflict"
     assert set(resp.json()["fields"]) == {"state"}
@@ -190,14 +193,15 @@ def test_triage_moves_through_the_workflow_with_audit(
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.entity == "demands", AuditEvent.action == "triage")
     ).all()
+    # The reason typed is personal data (personal.INVENTORY): the audit trail keeps it masked.
     assert [(e.before, e.after) for e in events] == [
         (
             {"triage_state": "pending", "triage_note": None},
-            {"triage_state": "refined", "triage_note": "已与企业确认指标"},
+            {"triage_state": "refined", "triage_note": "已与企***指标"},
         ),
         (
-            {"triage_state": "refined", "triage_note": "已与企业确认指标"},
-            {"triage_state": "long_term", "triage_note": "已与企业确认指标"},
+            {"triage_state": "refined", "triage_note": "已与企***指标"},
+            {"triage_state": "long_term", "triage_note": "已与企***指标"},
         ),
     ]
 
@@ -212,7 +216,9 @@ def test_only_the_zone_and_province_triage(
 def _check_no_triage(who: str, world: World, client_for: ClientFor, session: Session) -> None:
     demand = world.demands["public"]
     client = client_for(world.actors[who])
-    resp = client.post(f"/api/v1/demands/{demand.id}/triage", json={"state": "refined"})
+    resp = client.post(
+        f"/api/v1/demands/{demand.id}/triage", json={"state": "refined", "version": 1}
+    )
     assert resp.status_code == 403
     session.refresh(demand)
     assert demand.triage_state == "pending"

@@ -29,7 +29,7 @@ def test_zone_admin_triages_from_the_detail_page(
     assert '<option value="pending">' not in form
     resp = client.post(
         f"/demands/{demand.id}/triage",
-        data={"state": "refined", "note": "指标已明确"},
+        data={"state": "refined", "note": "指标已明确", "version": str(demand.version)},
         follow_redirects=False,
     )
     assert resp.status_code == 303
@@ -46,7 +46,9 @@ def test_others_get_no_triage_form(world: World, client_for: ClientFor, session:
         assert form.status_code == 200
         assert "<form" not in form.text, who
         resp = client.post(
-            f"/demands/{demand.id}/triage", data={"state": "refined"}, follow_redirects=False
+            f"/demands/{demand.id}/triage",
+            data={"state": "refined", "version": "1"},
+            follow_redirects=False,
         )
         assert resp.status_code == 403, who
     hidden = world.demands["admins"]

@@ -56,7 +56,9 @@ def _check_anonymous(who: str, world: World, client_for: ClientFor) -> None:
             f"/api/v1/demands/{anon.id}",
             json={"version": anon.version, "budget_min": -1},
         ).text,
-        client.post(f"/api/v1/demands/{anon.id}/triage", json={"state": "长期攻关"}).text,
+        client.post(
+            f"/api/v1/demands/{anon.id}/triage", json={"state": "长期攻关", "version": 1}
+        ).text,
         # Exports (API and page), the register pages, the edit form.
         client.get("/api/v1/exports/demands", params={"format": "csv"}).content.decode("utf-8-sig"),
         client.get("/r/demands/export.csv").content.decode("utf-8-sig"),

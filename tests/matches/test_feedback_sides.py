@@ -142,7 +142,7 @@ def test_triage_note_only_for_the_demand_owners_and_above(
     demand = world.demands["public"]
     resp = client_for(world.actors["zone_a"]).post(
         f"/api/v1/demands/{demand.id}/triage",
-        json={"state": "已凝练", "note": "企业内部预算未落实"},
+        json={"state": "已凝练", "note": "企业内部预算未落实", "version": demand.version},
     )
     assert resp.status_code == 200, resp.text
 

@@ -10,7 +10,9 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -19,7 +21,8 @@ from rich.table import Table
 from shuanggao.cli.context import cli_actor, console, err_console, open_session, progress_bar
 from shuanggao.config import get_settings
 from shuanggao.errors import AppError
-from shuanggao.matches import service
+from shuanggao.matches import dup_eval, service
+from shuanggao.matches.duplicates import FLAG_AT
 from shuanggao.matches.service import MatchRun, SearchOptions
 
 _SIDES = {"supply": "技术供给", "demand": "产业需求"}
@@ -170,6 +173,42 @@ def match_supply(
             _print_run(run, fmt, f"技术供给 #{item_id} 的匹配需求")
     except AppError as exc:
         raise _fail(exc) from None
+
+
+@matching_app.command("duplicates-eval")
+def duplicates_eval(
+    pairs: Path = typer.Option(
+        dup_eval.DEFAULT_PAIRS,
+        "--pairs",
+        help="标注的需求对（CSV，见 scripts/build_duplicate_pairs.py）",
+    ),
+    show_sweep: bool = typer.Option(False, "--sweep", help="列出每个阈值的查准率和查全率"),
+) -> None:
+    """重复需求识别：在标注集上计算所用阈值的查准率（precision）和查全率（recall）。"""
+    if not pairs.is_file():
+        err_console.print(f"[red]找不到标注文件：{pairs}[/red]")
+        raise typer.Exit(1)
+    scored = dup_eval.score_pairs(pairs)
+    labels = Counter(s.label for s in scored)
+    console.print(
+        f"标注需求对 {len(scored)} 对：" + "，".join(f"{k} {v}" for k, v in sorted(labels.items()))
+    )
+    if show_sweep:
+        for pr in dup_eval.sweep(scored):
+            console.print(
+                f"阈值 {pr.threshold:.2f}  precision {pr.precision:.3f}  "
+                f"recall {pr.recall:.3f}  F1 {pr.f1:.3f}"
+            )
+    used = dup_eval.at_threshold(scored, FLAG_AT)
+    console.print(
+        f"所用阈值 {FLAG_AT:.2f}：precision {used.precision:.3f}，recall {used.recall:.3f}，"
+        f"F1 {used.f1:.3f}（标记 {used.flagged} 对，应标记 {used.positives} 对）"
+    )
+    for n, (chosen, pr) in enumerate(dup_eval.two_fold(scored), start=1):
+        console.print(
+            f"二折检验 {n}：在一半标注上选出阈值 {chosen:.2f}，在另一半上 "
+            f"precision {pr.precision:.3f}，recall {pr.recall:.3f}"
+        )
 
 
 def register(root: typer.Typer) -> None:

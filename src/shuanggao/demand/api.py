@@ -1,11 +1,11 @@
-"""Demand endpoints beyond CRUD: the triage action."""
+"""Demand endpoints beyond CRUD: the triage action, a demand's triage (checklist, history)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path
 
 from shuanggao.demand import service
-from shuanggao.demand.schemas import DemandRead, TriageRequest
+from shuanggao.demand.schemas import DemandRead, TriageRequest, TriageView
 from shuanggao.kit.http.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["产业需求"])
@@ -26,3 +26,12 @@ def triage(
         expected_version=payload.version,
     )
     return service.present(demand, actor)
+
+
+@router.get(
+    "/demands/{demand_id}/triage",
+    response_model=TriageView,
+    summary="产业需求的梳理：可选状态、补充提示清单、梳理记录",
+)
+def triage_view(demand_id: Id, session: SessionDep, actor: ActorDep) -> TriageView:
+    return service.triage_view(session, actor, demand_id)

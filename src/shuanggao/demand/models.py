@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shuanggao.db.base import Base, RecordMixin
+from shuanggao.db.base import Base, IdMixin, RecordMixin
 from shuanggao.db.changes import ChangeStamped
 from shuanggao.db.sealed import SealedString
-from shuanggao.db.types import Money
+from shuanggao.db.types import Money, UTCDateTime
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.zones.models import Zone
 
@@ -74,3 +74,24 @@ class Demand(ChangeStamped, RecordMixin, Base):
     @property
     def zone_name(self) -> str:
         return self.zone.name
+
+
+class DemandTriage(IdMixin, Base):
+    """One move of a demand through triage (待梳理 → 已凝练 / 需再诊断 / 长期攻关): who moved it,
+    when and why. Rows are only added (the history is kept); ``triage_reason`` is text typed by a
+    person and is shown only to the demand's owners and the administrators above
+    (``demand.policy.is_insider``; ``personal.INVENTORY``)."""
+
+    __tablename__ = "demand_triage"
+
+    demand_id: Mapped[int] = mapped_column(
+        ForeignKey("demand.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    from_state: Mapped[str] = mapped_column(String(20), nullable=False)
+    to_state: Mapped[str] = mapped_column(String(20), nullable=False)
+    triage_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    moved_by: Mapped[str] = mapped_column(String(100), nullable=False)
+    moved_by_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # actor.Role value of who moved it.
+    moved_role: Mapped[str] = mapped_column(String(30), nullable=False)
+    moved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)

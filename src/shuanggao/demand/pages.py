@@ -23,14 +23,15 @@ Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 def triage_form(
     demand_id: Id, request: Request, session: SessionDep, actor: PageActor
 ) -> HTMLResponse:
-    demand, choices = service.triage_choices(session, actor, demand_id)
+    view = service.triage_view(session, actor, demand_id)
     return render(
         request,
         "demand/_triage.html",
         {
-            "demand": demand,
-            "current": TriageState(demand.triage_state),
-            "choices": choices,
+            "view": view,
+            "current": view.triage_state,
+            "choices": view.choices,
+            "labels": {s.value: s.label for s in TriageState},
         },
     )
 
@@ -45,8 +46,14 @@ def triage_submit(
         demand_id,
         str(form.get("state") or ""),
         note=str(form.get("note") or ""),
+        expected_version=_version(form.get("version")),
     )
     response = RedirectResponse(f"/r/demands/{demand.id}", status_code=303)
     label = TriageState(demand.triage_state).label
     add_flash(request, response, f"已将需求“{demand.title}”标记为“{label}”。")
     return response
+
+
+def _version(value: object) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, joinedload
 
-from shuanggao.demand.models import Demand
+from shuanggao.demand.models import Demand, DemandTriage
 from shuanggao.demand.policy import paired_zone_ids
 
 
@@ -60,3 +60,36 @@ def find_by_title(session: Session, enterprise_id: int, title: str) -> Demand | 
     return session.scalar(
         select(Demand).where(Demand.enterprise_id == enterprise_id, Demand.title == title)
     )
+
+
+def triage_moves(session: Session, demand_id: int) -> list[DemandTriage]:
+    return list(
+        session.scalars(
+            select(DemandTriage)
+            .where(DemandTriage.demand_id == demand_id)
+            .order_by(DemandTriage.moved_at, DemandTriage.id)
+        )
+    )
+
+
+def list_in_scope(
+    session: Session,
+    scope: ColumnElement[bool] | None,
+    *,
+    zone_id: int | None = None,
+    state: str | None = None,
+) -> list[Demand]:
+    """Demands inside ``scope`` (optionally of one zone, in one triage state), enterprise and
+    zone loaded, oldest first."""
+    stmt = (
+        select(Demand)
+        .options(joinedload(Demand.enterprise), joinedload(Demand.zone))
+        .order_by(Demand.id)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(Demand.zone_id == zone_id)
+    if state is not None:
+        stmt = stmt.where(Demand.triage_state == state)
+    return list(session.scalars(stmt).unique())

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from shuanggao.kit.enums import LabeledEnum, labeled
 from shuanggao.kit.validation import CleanInput
@@ -172,3 +172,38 @@ class TriageRequest(CleanInput):
     state: TriageField
     note: str | None = Field(default=None, max_length=2000)
     version: int | None = None
+
+
+class TriageEntry(BaseModel):
+    """One move of the triage history. ``reason`` is null for readers who may not see it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    from_state: TriageField
+    to_state: TriageField
+    reason: str | None
+    moved_by: str
+    moved_role: str
+    moved_at: dt.datetime
+
+
+class TriagePrompt(BaseModel):
+    """One checklist prompt (``demand.checklist``): what to ask the enterprise for."""
+
+    code: str
+    field: str
+    label: str
+    text: str
+
+
+class TriageView(BaseModel):
+    """A demand's triage: its state, the moves the reader may make, the checklist, the history."""
+
+    demand_id: int
+    title: str
+    triage_state: TriageField
+    version: int
+    choices: list[TriageField]
+    prompts: list[TriagePrompt]
+    vague: bool
+    history: list[TriageEntry]

@@ -100,6 +100,12 @@ _TRIAGE = (
 )
 
 
+_TRIAGE_NOTES = {
+    TriageState.REDIAGNOSE: "演示数据：需求表述笼统，请企业补充技术指标和应用场景",
+    TriageState.LONG_TERM: "演示数据：列为长期攻关的卡脖子问题",
+}
+
+
 def _contact(rng: random.Random) -> tuple[str, str]:
     name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
     return name, f"139{rng.randint(0, 99_999_999):08d}"
@@ -177,7 +183,9 @@ def _write(
         session, actor, "demands", {**values, "enterprise_id": enterprise_id}
     )
     if created and state is not TriageState.PENDING:
-        service.triage_demand(session, actor, demand_id, state, note="演示数据：已完成梳理")
+        version = service.get_demand(session, actor, demand_id).version
+        note = _TRIAGE_NOTES.get(state, "演示数据：已完成梳理")
+        service.triage_demand(session, actor, demand_id, state, note=note, expected_version=version)
     return int(created)
 
 

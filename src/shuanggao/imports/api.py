@@ -58,6 +58,8 @@ class ImportJobOut(BaseModel):
     error_count: int
     error_row_count: int
     errors: list[ImportRowErrorOut]
+    # Rows imported despite a warning (a possible duplicate need): row, code, message.
+    warnings: list[ImportRowErrorOut] = []
     notice: str | None
     created_at: str | None
     finished_at: str | None

@@ -366,6 +366,8 @@ def plan_import(
     plan.errors = errors
     if errors:
         plan.creates, plan.updates, plan.unchanged = [], [], 0
+    else:
+        plan.warnings = _row_warnings(ctx, plan)
     return plan
 
 
@@ -412,6 +414,25 @@ def _run_hook(
         errors.extend(_app_error_rows(ctx, number, exc, fallback))
         return False
     return True
+
+
+def _row_warnings(ctx: PlanContext, plan: Plan) -> list[RowError]:
+    """The register's warnings (``Register.warn``) for each row the plan will write."""
+    if not ctx.reg.warn:
+        return []
+    out: list[RowError] = []
+    for rows, is_new in ((plan.creates, True), (plan.updates, False)):
+        for row in rows:
+            values = (
+                dict(row.values) if is_new else {**snapshot(ctx.reg, row.existing), **row.changes}
+            )
+            current = None if is_new else row.existing
+            for hook in ctx.reg.warn:
+                for w in hook(ctx.session, ctx.actor, values, current):
+                    out.append(
+                        RowError(row.number, "", str(w.get("code", "warning")), str(w["message"]))
+                    )
+    return out
 
 
 def write_plan(

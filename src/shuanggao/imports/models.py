@@ -45,6 +45,8 @@ class ImportJob(IdMixin, TimestampMixin, Base):
     error_row_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # [{"row", "column", "code", "message"}], at most MAX_STORED_ERRORS of them.
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
+    # Rows written despite a warning (a possible duplicate need): ``RowError.to_dict`` each.
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
     # A note for the user, e.g. that the same file was already imported.
     notice: Mapped[str | None] = mapped_column(String(500), nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -63,6 +63,9 @@ class Plan:
     creates: list[PlannedRow] = field(default_factory=list)
     updates: list[PlannedRow] = field(default_factory=list)
     unchanged: int = 0
+    # What the register's ``warn`` hooks said of rows that will be written (a possible
+    # duplicate need): shown with the preview, never a reason to refuse the file.
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

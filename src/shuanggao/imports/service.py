@@ -56,6 +56,7 @@ def _fill(job: ImportJob, plan: Plan) -> None:
     job.error_count = len(plan.errors)
     job.error_row_count = len({e.row for e in plan.errors})
     job.errors = [e.to_dict() for e in plan.errors[:MAX_STORED_ERRORS]]
+    job.warnings = [w.to_dict() for w in plan.warnings[:MAX_STORED_ERRORS]]
     if plan.errors:
         job.status = ImportStatus.REJECTED.value
         job.finished_at = utcnow()
@@ -258,6 +259,7 @@ def job_to_dict(job: ImportJob) -> dict[str, Any]:
         "error_count": job.error_count,
         "error_row_count": job.error_row_count,
         "errors": list(job.errors or []),
+        "warnings": list(job.warnings or []),
         "notice": job.notice,
         "created_at": job.created_at.isoformat() if job.created_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,

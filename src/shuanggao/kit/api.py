@@ -7,6 +7,8 @@ classes as real annotations so FastAPI can build the OpenAPI document from them.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, Field, create_model
 
 from shuanggao.kit import service
@@ -63,6 +65,15 @@ def list_params_schema(reg: Register[Any]) -> type[BaseModel]:
 ObjId = Annotated[int, Path(ge=-MAX_INT, le=MAX_INT)]
 
 
+def _with_warnings(session: Any, out: BaseModel, status: int) -> Any:
+    """The record; with the write's warnings (``Register.warn``) under ``warnings`` when any."""
+    warnings = service.take_warnings(session)
+    if not warnings:
+        return out
+    body = {**out.model_dump(mode="json"), "warnings": jsonable_encoder(warnings)}
+    return JSONResponse(body, status_code=status)
+
+
 def crud_router(reg: Register[Any]) -> APIRouter:
     router = APIRouter(prefix=f"/{reg.name}", tags=[reg.label])
     Read = reg.read_schema
@@ -99,12 +110,12 @@ def crud_router(reg: Register[Any]) -> APIRouter:
     @router.post("", response_model=Read, status_code=201, summary=f"新增{reg.label}")
     def create_(payload: Create, session: SessionDep, actor: ActorDep) -> Any:  # type: ignore[valid-type]
         obj = service.create_record(session, actor, reg, payload)
-        return reg.present(obj, actor)
+        return _with_warnings(session, reg.present(obj, actor), 201)
 
     @router.patch("/{obj_id}", response_model=Read, summary=f"修改{reg.label}")
     def update_(obj_id: ObjId, payload: Update, session: SessionDep, actor: ActorDep) -> Any:  # type: ignore[valid-type]
         obj = service.update_record(session, actor, reg, obj_id, payload)
-        return reg.present(obj, actor)
+        return _with_warnings(session, reg.present(obj, actor), 200)
 
     @router.delete("/{obj_id}", status_code=204, summary=f"删除{reg.label}")
     def delete_(obj_id: ObjId, session: SessionDep, actor: ActorDep) -> Response:

@@ -98,6 +98,12 @@ class Register(Generic[M]):
     # Called by the kit after a record is created or updated, with (session, actor, record):
     # another domain queues follow-up work here (the matches domain matches a saved demand).
     after_save: list[Callable[[Session, Actor, Any], None]] = field(default_factory=list)
+    # Called with (session, actor, values, current) after the checks pass, on every create and
+    # update (API, forms, imports): warnings that do not refuse the write (a possible duplicate
+    # need), each ``{"code", "message", ...}``. Another domain adds its check here.
+    warn: list[Callable[[Session, Actor, dict[str, Any], Any], list[dict[str, Any]]]] = field(
+        default_factory=list
+    )
 
     def __post_init__(self) -> None:
         # Every text a user sends is checked the same way, in every register and on every path

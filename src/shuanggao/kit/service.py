@@ -122,6 +122,28 @@ def _refuse_masked(reg: Register[Any], values: dict[str, Any]) -> None:
         raise ValidationFailed(fields=dict.fromkeys(masked, "请填写完整的号码，不能包含“*”。"))
 
 
+_WARNINGS = "shuanggao.warnings"
+
+
+def collect_warnings(
+    session: Session, actor: Actor, reg: Register[Any], values: dict[str, Any], current: Any
+) -> list[dict[str, Any]]:
+    """Run the register's ``warn`` hooks; the warnings are also kept on the session until the
+    caller that answers the person (API, form, import) takes them (``take_warnings``)."""
+    found: list[dict[str, Any]] = []
+    for hook in reg.warn:
+        found.extend(hook(session, actor, values, current))
+    if found:
+        session.info.setdefault(_WARNINGS, []).extend(found)
+    return found
+
+
+def take_warnings(session: Session) -> list[dict[str, Any]]:
+    """The warnings of the writes made in this session so far (then forgotten)."""
+    found: list[dict[str, Any]] = session.info.pop(_WARNINGS, [])
+    return found
+
+
 def create_record(
     session: Session,
     actor: Actor,
@@ -139,6 +161,7 @@ def create_record(
     if reg.validate is not None:
         reg.validate(session, actor, values, None)
     _check_natural_key(session, reg, values, None)
+    collect_warnings(session, actor, reg, values, None)
     extra = _pop_extra(reg, values)
     obj: Any = reg.model(**values)
     if hasattr(obj, "is_demo"):
@@ -228,6 +251,7 @@ def update_record(
     if reg.validate is not None:
         reg.validate(session, actor, merged, obj)
     _check_natural_key(session, reg, merged, obj)
+    collect_warnings(session, actor, reg, merged, obj)
     apply_update(session, reg, obj, values)
     session.refresh(obj)
     obj = get_record(session, Actor.system(), reg, obj_id)

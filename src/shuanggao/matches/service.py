@@ -61,6 +61,7 @@ from shuanggao.matches.search import (
     queue_matching,
     supply_owner,
 )
+from shuanggao.matches.triage import check_duplicates, duplicate_list, triage_queue
 from shuanggao.matches.upkeep import (
     IndexBuilding,
     ensure_index_ready,
@@ -88,9 +89,11 @@ __all__ = [
     "can_judge",
     "change_state",
     "change_state_view",
+    "check_duplicates",
     "demand_matches_view",
     "demand_owner",
     "demand_visibility",
+    "duplicate_list",
     "ensure_index_ready",
     "experts_for_demand",
     "feedback_counts",
@@ -114,6 +117,7 @@ __all__ = [
     "supply_matches_view",
     "supply_owner",
     "supply_visibility",
+    "triage_queue",
     "university_of",
     "zone_map",
 ]

@@ -254,7 +254,14 @@ def register_create(
         return _save_failed(request, session, actor, reg, form, exc)
     response = RedirectResponse(views.record_href(reg.name, obj.id), status_code=303)
     add_flash(request, response, f"已新增{reg.label}：{reg.title_of(obj)}。")
+    _flash_warnings(request, response, session)
     return response
+
+
+def _flash_warnings(request: Request, response: Response, session: Session) -> None:
+    """The write's warnings (``Register.warn``: a possible duplicate need ...) for the person."""
+    for warning in service.take_warnings(session):
+        add_flash(request, response, str(warning.get("message", "")), level="warning")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,6 +350,7 @@ def register_update(
         return _save_failed(request, session, actor, reg, form, exc, obj=obj)
     response = RedirectResponse(views.record_href(reg.name, obj_id), status_code=303)
     add_flash(request, response, f"已保存{reg.label}：{reg.title_of(updated)}。")
+    _flash_warnings(request, response, session)
     return response
 
 

@@ -34,6 +34,8 @@ from shuanggao.matches import api as matches_api
 from shuanggao.matches import pages as matches_pages
 from shuanggao.matches import panels as matches_panels
 from shuanggao.matches import service as matches_service
+from shuanggao.matches import triage_api as matches_triage_api
+from shuanggao.matches import triage_pages as matches_triage_pages
 from shuanggao.mentoring import api as mentoring_api
 from shuanggao.mentoring import pages as mentoring_pages
 from shuanggao.pairings import api as pairings_api
@@ -57,6 +59,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     enterprises_api.router,
     imports_api.router,
     matches_api.router,
+    matches_triage_api.router,
     mentoring_api.router,
     pairings_api.router,
     planner_api.router,
@@ -72,6 +75,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     conflicts_pages.router,
     demand_pages.router,
     matches_pages.router,
+    matches_triage_pages.router,
     mentoring_pages.router,
     planner_pages.router,
     briefing_pages.router,
@@ -96,12 +100,21 @@ def install_matching_after_save(app: FastAPI) -> None:
         hooks.append(matches_service.queue_matching)
 
 
+def install_duplicate_check(app: FastAPI) -> None:
+    """Every write of a demand (form, API, import, the event intake) is compared with the needs
+    its author may read; a likely duplicate comes back as a warning, never a refusal."""
+    hooks = demand_registers.demands.warn
+    if matches_service.check_duplicates not in hooks:
+        hooks.append(matches_service.check_duplicates)
+
+
 # Middleware and start-up work, each ``install(app)``, in order, after the routers are mounted.
 # A middleware added later wraps the ones added before it.
 INSTALLERS: tuple[Callable[[FastAPI], None], ...] = (
     install_body_limit,
     accounts_install.install,
     install_matching_after_save,
+    install_duplicate_check,
 )
 
 
@@ -165,6 +178,14 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("工作简报", "/briefing", group="work", order=12, roles=briefing_service.READERS),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
     NavItem("双导师实践", "/mentoring", group="work", order=20, prefix="/mentoring"),
+    NavItem(
+        "需求梳理",
+        "/triage",
+        group="supply",
+        order=31,
+        roles=frozenset({Role.ZONE_ADMIN, Role.PROVINCE_ADMIN, Role.AUDITOR}),
+        prefix="/triage",
+    ),
     NavItem(
         "结对规划",
         "/planner",

@@ -92,6 +92,7 @@ def upgrade() -> None:
     sa.Column('error_count', sa.Integer(), nullable=False),
     sa.Column('error_row_count', sa.Integer(), nullable=False),
     sa.Column('errors', sa.JSON(), nullable=False),
+    sa.Column('warnings', sa.JSON(), nullable=False),
     sa.Column('notice', sa.String(length=500), nullable=True),
     sa.Column('finished_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -754,6 +755,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_conflict_declaration_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conflict_declaration_user_id'), ['user_id'], unique=False)
 
+    op.create_table('demand_triage',
+    sa.Column('demand_id', sa.Integer(), nullable=False),
+    sa.Column('from_state', sa.String(length=20), nullable=False),
+    sa.Column('to_state', sa.String(length=20), nullable=False),
+    sa.Column('triage_reason', sa.Text(), nullable=True),
+    sa.Column('moved_by', sa.String(length=100), nullable=False),
+    sa.Column('moved_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('moved_role', sa.String(length=30), nullable=False),
+    sa.Column('moved_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_demand_triage_demand_id_demand'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand_triage'))
+    )
+    with op.batch_alter_table('demand_triage', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_triage_demand_id'), ['demand_id'], unique=False)
+
     op.create_table('fund_investment',
     sa.Column('fund_id', sa.Integer(), nullable=False),
     sa.Column('investee_name', sa.String(length=200), nullable=False),
@@ -1204,6 +1221,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_fund_investment_enterprise_id'))
 
     op.drop_table('fund_investment')
+    with op.batch_alter_table('demand_triage', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_triage_demand_id'))
+
+    op.drop_table('demand_triage')
     with op.batch_alter_table('conflict_declaration', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conflict_declaration_user_id'))
         batch_op.drop_index(batch_op.f('ix_conflict_declaration_university_id'))
