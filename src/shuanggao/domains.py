@@ -22,6 +22,7 @@ from shuanggao.demand import models as demand_models
 from shuanggao.demand import registers as demand
 from shuanggao.enterprises import models as enterprises_models
 from shuanggao.enterprises import registers as enterprises
+from shuanggao.events import models as events_models
 from shuanggao.funds import models as funds_models
 from shuanggao.funds import registers as funds
 from shuanggao.imports import models as imports_models
@@ -55,6 +56,7 @@ MODELS: tuple[ModuleType, ...] = (
     conflicts_models,
     demand_models,
     enterprises_models,
+    events_models,
     funds_models,
     imports_models,
     matches_models,

@@ -127,6 +127,11 @@ INVENTORY: tuple[PersonalField, ...] = (
         full_roles=ALL_ROLES, mask=mask_name,
     ),
     PersonalField(
+        "event_registration", "researcher_name", "基本个人信息（姓名）",
+        "安排校企对接会洽谈、打印日程", CONTRACT, PROGRAMME,
+        full_roles=ALL_ROLES, mask=mask_name,
+    ),
+    PersonalField(
         "resident", "person_name", "基本个人信息（姓名）、教育工作信息",
         "统计驻区师生、核对驻区记录", HR, PROGRAMME,
         full_roles=ALL_ROLES, mask=mask_name,

@@ -145,7 +145,7 @@ ARTICLE_FIGURES = {
     "platforms": "58",
     "residents": "1,000",
     "enterprises_served": "560",
-    "funding_yuan": "7.5 亿元",
+    "funding_yuan": "75,000 万元",
 }
 
 

@@ -82,3 +82,44 @@ def test_zone_admin_may_add_a_report_in_the_register_pages(
     client = client_for(actor)
     assert client.get("/r/reports/new").status_code == 200
     assert 'href="/r/reports/new"' in client.get("/r/reports").text
+
+
+def test_dashboard_figures_link_to_their_report_or_records(
+    client_for: ClientFor,
+    province: Actor,
+    session: Session,
+    world: dict[str, Any],  # noqa: F811
+) -> None:
+    from shuanggao.reports import workflow
+
+    a, q3 = world["a"], world["q3"]
+    report = workflow.open_report(session, province, q3.id, a.id)
+    report = workflow.save_figures(
+        session,
+        province,
+        report.id,
+        expected_version=report.version,
+        figures={"projects": "7"},
+        explanations={"projects": "含未登记项目"},
+    )
+    report = workflow.submit_report(session, province, report.id, expected_version=report.version)
+    report = workflow.approve_report(session, province, report.id, expected_version=report.version)
+    client = client_for(province)
+    page = client.get(f"/dashboard/zones/{a.id}?as_of=2026-10-15").text
+    card = re.search(r'id="figure-projects".*?</div>\s*</div>', page, re.S)
+    assert card is not None
+    assert f'href="/reports/{report.id}"' in card.group(0)
+    assert f"/reports/records/projects?as_of=2026-10-15&amp;zone_id={a.id}" in card.group(0)
+    city = client.get(f"/dashboard/cities/{a.city}?as_of=2026-10-15").text
+    assert f'<a href="/reports/{report.id}">7</a>' in city
+    quality = client.get("/dashboard/quality?as_of=2026-10-15")
+    assert quality.status_code == 200
+    row = re.search(rf'<tr data-zone="{a.id}" data-gaps="(\d+)">(.*?)</tr>', quality.text, re.S)
+    assert row is not None
+    # Projects 7 reported vs 3 recorded on 2026-10-15; the rest reported as recorded.
+    assert row.group(1) == "1"
+    assert f'<a href="/reports/{report.id}">7</a>' in row.group(2)
+    zone_view = client_for(
+        Actor(role=Role.ZONE_ADMIN, user_id=3, username="zone", zone_id=world["b"].id)
+    ).get("/dashboard/quality?as_of=2026-10-15")
+    assert re.findall(r'<tr data-zone="(\d*)"', zone_view.text) == [str(world["b"].id)]

@@ -63,7 +63,7 @@ def test_figures_as_of_the_article_date_come_from_the_approved_report(
         "platforms": "58",
         "residents": "1,000",
         "enterprises_served": "560",
-        "funding_yuan": "7.5 亿元",
+        "funding_yuan": "75,000 万元",
     }
     assert set(sources(response.text).values()) == {"reports"}
     # The qualifiers of “1000多名”, “超560家”.

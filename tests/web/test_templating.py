@@ -41,11 +41,15 @@ def test_numbers(value: object, text: str) -> None:
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (Decimal("750000000"), "7.5 亿元"),
-        (Decimal("123456789.01"), "1.2346 亿元"),
+        (Decimal("750000000"), "75,000 万元"),
+        (Decimal("123456789.01"), "12,345.68 万元"),
+        (Decimal("23610002"), "2,361 万元"),
         (Decimal("25000"), "2.5 万元"),
-        (Decimal("9999.9"), "9,999.90 元"),
-        (Decimal("0.01"), "0.01 元"),
+        (Decimal("12345.67"), "1.23 万元"),
+        (Decimal("9999.9"), "1 万元"),
+        (Decimal("49.99"), "0 万元"),
+        (Decimal("50"), "0.01 万元"),
+        (Decimal("0"), "0 万元"),
         (None, "—"),
     ],
 )

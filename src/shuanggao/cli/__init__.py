@@ -28,6 +28,7 @@ def _load_areas() -> None:
         bench_load,
         db,
         demo,
+        events,
         matching,
         pi,
         planner,
@@ -39,7 +40,7 @@ def _load_areas() -> None:
         user,
     )
 
-    for area in (audit, bench, db, demo, pi, planner, reference, report, user):
+    for area in (audit, bench, db, demo, events, pi, planner, reference, report, user):
         root.add_typer(area.app, name=area.app.info.name)
     for top_level in (backup, bench_load, matching, serve, stats, transfer):
         top_level.register(root)

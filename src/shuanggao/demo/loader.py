@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from shuanggao.actor import Actor
 from shuanggao.demo import demand as demand_demo
+from shuanggao.demo import events as events_demo
 from shuanggao.demo import funds as funds_demo
 from shuanggao.demo import planner as planner_demo
 from shuanggao.demo import programme as programme_demo
@@ -26,6 +27,7 @@ DEMO_MODULES: tuple[ModuleType, ...] = (
     funds_demo,
     supply_demo,
     demand_demo,
+    events_demo,
     planner_demo,
     reports_demo,
 )

@@ -43,6 +43,7 @@ from shuanggao.matches.page_views import (
     paired_zones,
     supply_matches_view,
 )
+from shuanggao.matches.pairs import match_text_among, score_pairs
 from shuanggao.matches.results import (
     DEMAND_POLICY,
     MAX_TOP,
@@ -105,6 +106,7 @@ __all__ = [
     "match_read",
     "match_supply",
     "match_text",
+    "match_text_among",
     "may_see_reason",
     "new_matches",
     "on_demand_side",
@@ -112,6 +114,7 @@ __all__ = [
     "paired_zones",
     "queue_matching",
     "reindex",
+    "score_pairs",
     "suggest_codes_for_demand",
     "suggest_codes_for_supply",
     "supply_matches_view",

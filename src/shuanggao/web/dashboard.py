@@ -26,7 +26,9 @@ from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.kit.register import get_register
 from shuanggao.pairings import service as pairings
 from shuanggao.programme.enums import FULL_COVERAGE_TARGET_YEAR
+from shuanggao.reports import quality
 from shuanggao.reports import service as reports
+from shuanggao.reports.sources import SOURCES
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,6 +66,19 @@ def trend_start(as_of: dt.date) -> dt.date:
     return min(start, dt.date(as_of.year, as_of.month, 1))
 
 
+def source_href(fig: reports.Figure) -> str:
+    """The approved report a figure came from (its 填报 sheet), or nothing for records."""
+    return f"/reports/{fig.report_id}" if fig.source == "reports" and fig.report_id else ""
+
+
+def records_href(name: str, as_of: dt.date, zone_id: int | None) -> str:
+    """The list of records behind a figure, where the platform counts it from records."""
+    if name not in SOURCES:
+        return ""
+    params = {"as_of": as_of.isoformat(), **({"zone_id": str(zone_id)} if zone_id else {})}
+    return f"/reports/records/{name}?{urlencode(params)}"
+
+
 def figure_cards(stats: reports.Stats) -> list[dict[str, Any]]:
     cards: list[dict[str, Any]] = []
     for name in FIGURE_ORDER:
@@ -84,6 +99,8 @@ def figure_cards(stats: reports.Stats) -> list[dict[str, Any]]:
                 "source": fig.source,
                 "qualifier": qualifier,
                 "report_as_of": fig.report_as_of,
+                "source_href": source_href(fig),
+                "records_href": records_href(name, stats.as_of, stats.zone_id),
             }
         )
     return cards
@@ -155,6 +172,11 @@ def dashboard(request: Request, session: SessionDep, actor: PageActor) -> Respon
     )
 
 
+def figure_href(name: str, fig: reports.Figure, as_of: dt.date, zone_id: int | None) -> str:
+    """Where a table's figure comes from: its approved report, else its records."""
+    return source_href(fig) or records_href(name, as_of, zone_id)
+
+
 def _zone_rows(
     session: Session, actor: Actor, as_of: dt.date, zones: list[Any]
 ) -> list[dict[str, Any]]:
@@ -164,9 +186,36 @@ def _zone_rows(
             "zone": zone,
             "figures": {name: table[zone.id][name] for name in TABLE_FIGURES},
             "funding": table[zone.id]["funding_yuan"],
+            "hrefs": {
+                name: figure_href(name, fig, as_of, zone.id) for name, fig in table[zone.id].items()
+            },
         }
         for zone in zones
     ]
+
+
+@router.get("/dashboard/quality", response_class=HTMLResponse)
+def data_quality(request: Request, session: SessionDep, actor: PageActor) -> Response:
+    """Reported vs recorded per unit: the gaps to chase."""
+    as_of, warning = parse_as_of(request.query_params.get("as_of"))
+    rows = quality.quality_rows(session, actor, as_of)
+    return render(
+        request,
+        "dashboard/quality.html",
+        {
+            "as_of": as_of,
+            "warning": warning,
+            "rows": rows,
+            "labels": _labels(),
+            "names": reports.ZONE_TABLE_FIGURES,
+            "hrefs": {
+                (row.zone_id, name): (source_href(fig), records_href(name, as_of, row.zone_id))
+                for row in rows
+                for name, fig in row.figures.items()
+            },
+            "breadcrumbs": [("数说双高协同", "/dashboard"), ("数据质量", None)],
+        },
+    )
 
 
 @router.get("/dashboard/cities/{city}", response_class=HTMLResponse)

@@ -27,6 +27,8 @@ from shuanggao.demand import api as demand_api
 from shuanggao.demand import pages as demand_pages
 from shuanggao.demand import registers as demand_registers
 from shuanggao.enterprises import api as enterprises_api
+from shuanggao.events import api as events_api
+from shuanggao.events import pages as events_pages
 from shuanggao.imports import api as imports_api
 from shuanggao.kit.http.bodylimit import BodyLimitMiddleware
 from shuanggao.kit.http.nav import NavItem
@@ -57,6 +59,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     audit_api.router,
     demand_api.router,
     enterprises_api.router,
+    events_api.router,
     imports_api.router,
     matches_api.router,
     matches_triage_api.router,
@@ -74,6 +77,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     accounts_admin_pages.router,
     conflicts_pages.router,
     demand_pages.router,
+    events_pages.router,
     matches_pages.router,
     matches_triage_pages.router,
     mentoring_pages.router,

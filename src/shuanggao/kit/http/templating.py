@@ -18,7 +18,7 @@ import datetime as dt
 import gettext
 import hashlib
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -87,23 +87,20 @@ def fmt_yuan_exact(value: Any) -> str:
 
 
 def fmt_yuan(value: Any) -> str:
-    """Money at a glance (figures): ``750000000`` → ``7.5 亿元``, ``25000`` → ``2.5 万元``.
+    """Money at a glance (figures, tables of figures): always 万元 with at most two decimals,
+    rounded half up in Decimal (no float): ``750000000`` → ``75,000 万元``, ``23610002`` →
+    ``2,361 万元``, ``12345.67`` → ``1.23 万元``, ``0`` → ``0 万元``.
 
-    Computed in Decimal (no float); 万/亿 amounts keep up to four decimals.
+    The one money rule: a figure in 万元 with at most two decimals (``yuan``), a record's amount
+    in 元 with two decimals (``yuan_exact``) — a column uses one of them, never both.
     """
     if value is None or value == "":
         return "—"
-    amount = Decimal(str(value))
-    if abs(amount) >= Decimal(100_000_000):
-        return f"{_trim(amount / Decimal(100_000_000))} 亿元"
-    if abs(amount) >= Decimal(10_000):
-        return f"{_trim(amount / Decimal(10_000))} 万元"
-    return f"{amount:,.2f} 元"
-
-
-def _trim(amount: Decimal) -> str:
-    text = f"{amount.quantize(Decimal('0.0001')):,f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    amount = (Decimal(str(value)) / Decimal(10_000)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if amount == 0:
+        amount = Decimal(0)  # never "-0"
+    text = f"{amount:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} 万元"
 
 
 def fmt_date(value: Any) -> str:

@@ -274,6 +274,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_enterprise_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_zone_id'), ['zone_id'], unique=False)
 
+    op.create_table('event',
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('event_date', sa.Date(), nullable=False),
+    sa.Column('place', sa.String(length=200), nullable=True),
+    sa.Column('is_online', sa.Boolean(), nullable=False),
+    sa.Column('organiser_zone_id', sa.Integer(), nullable=True),
+    sa.Column('organiser_university_id', sa.Integer(), nullable=True),
+    sa.Column('slots', sa.JSON(), nullable=False),
+    sa.Column('tables', sa.JSON(), nullable=False),
+    sa.Column('meeting_cap', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('scheduled_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('total_score', sa.Float(), nullable=True),
+    sa.Column('greedy_total_score', sa.Float(), nullable=True),
+    sa.Column('greedy_meetings', sa.Integer(), nullable=True),
+    sa.Column('solve_seconds', sa.Float(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['organiser_university_id'], ['university.id'], name=op.f('fk_event_organiser_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['organiser_zone_id'], ['zone.id'], name=op.f('fk_event_organiser_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event'))
+    )
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_event_date'), ['event_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_organiser_university_id'), ['organiser_university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_organiser_zone_id'), ['organiser_zone_id'], unique=False)
+
     op.create_table('pairing',
     sa.Column('zone_id', sa.Integer(), nullable=False),
     sa.Column('batch', sa.String(length=30), nullable=False),
@@ -512,6 +543,60 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_enterprise_service_service_date'), ['service_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_service_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_service_zone_id'), ['zone_id'], unique=False)
+
+    op.create_table('event_registration',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('side', sa.String(length=20), nullable=False),
+    sa.Column('party_key', sa.String(length=80), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=True),
+    sa.Column('university_id', sa.Integer(), nullable=True),
+    sa.Column('researcher_name', sa.String(length=50), nullable=True),
+    sa.Column('researcher_user_id', sa.Integer(), nullable=True),
+    sa.Column('demand_ids', sa.JSON(), nullable=False),
+    sa.Column('supply_item_ids', sa.JSON(), nullable=False),
+    sa.Column('requested_ids', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('decided_by', sa.String(length=100), nullable=True),
+    sa.Column('decided_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checked_in_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checked_in_by', sa.String(length=100), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_event_registration_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_registration_event_id_event'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_event_registration_university_id_university'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_registration')),
+    sa.UniqueConstraint('event_id', 'party_key', name=op.f('uq_event_registration_event_id_party_key'))
+    )
+    with op.batch_alter_table('event_registration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_registration_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_registration_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_registration_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_registration_researcher_user_id'), ['researcher_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_registration_university_id'), ['university_id'], unique=False)
+
+    op.create_table('event_university',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_university_event_id_event'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_event_university_university_id_university'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('event_id', 'university_id', name=op.f('pk_event_university'))
+    )
+    with op.batch_alter_table('event_university', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_university_university_id'), ['university_id'], unique=False)
+
+    op.create_table('event_zone',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_zone_event_id_event'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_event_zone_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('event_id', 'zone_id', name=op.f('pk_event_zone'))
+    )
+    with op.batch_alter_table('event_zone', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_zone_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('pairing_university',
     sa.Column('pairing_id', sa.Integer(), nullable=False),
@@ -770,6 +855,44 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('demand_triage', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_demand_triage_demand_id'), ['demand_id'], unique=False)
+
+    op.create_table('event_meeting',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('slot', sa.Integer(), nullable=False),
+    sa.Column('table_no', sa.Integer(), nullable=False),
+    sa.Column('enterprise_registration_id', sa.Integer(), nullable=False),
+    sa.Column('researcher_registration_id', sa.Integer(), nullable=False),
+    sa.Column('demand_id', sa.Integer(), nullable=True),
+    sa.Column('supply_item_id', sa.Integer(), nullable=True),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('origin', sa.String(length=20), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
+    sa.Column('outcome_reason', sa.Text(), nullable=True),
+    sa.Column('outcome_by', sa.String(length=100), nullable=True),
+    sa.Column('outcome_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_event_meeting_demand_id_demand'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['enterprise_registration_id'], ['event_registration.id'], name=op.f('fk_event_meeting_enterprise_registration_id_event_registration'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_meeting_event_id_event'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['researcher_registration_id'], ['event_registration.id'], name=op.f('fk_event_meeting_researcher_registration_id_event_registration'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_event_meeting_supply_item_id_supply_item'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_meeting')),
+    sa.UniqueConstraint('event_id', 'slot', 'enterprise_registration_id', name=op.f('uq_event_meeting_event_id_slot_enterprise_registration_id')),
+    sa.UniqueConstraint('event_id', 'slot', 'researcher_registration_id', name=op.f('uq_event_meeting_event_id_slot_researcher_registration_id')),
+    sa.UniqueConstraint('event_id', 'slot', 'table_no', name=op.f('uq_event_meeting_event_id_slot_table_no'))
+    )
+    with op.batch_alter_table('event_meeting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_meeting_demand_id'), ['demand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_enterprise_registration_id'), ['enterprise_registration_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_outcome'), ['outcome'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_researcher_registration_id'), ['researcher_registration_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_supply_item_id'), ['supply_item_id'], unique=False)
 
     op.create_table('fund_investment',
     sa.Column('fund_id', sa.Integer(), nullable=False),
@@ -1221,6 +1344,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_fund_investment_enterprise_id'))
 
     op.drop_table('fund_investment')
+    with op.batch_alter_table('event_meeting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_meeting_supply_item_id'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_researcher_registration_id'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_outcome'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_event_id'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_enterprise_registration_id'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_demand_id'))
+
+    op.drop_table('event_meeting')
     with op.batch_alter_table('demand_triage', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_demand_triage_demand_id'))
 
@@ -1287,6 +1420,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pairing_university_university_id'))
 
     op.drop_table('pairing_university')
+    with op.batch_alter_table('event_zone', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_zone_zone_id'))
+
+    op.drop_table('event_zone')
+    with op.batch_alter_table('event_university', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_university_university_id'))
+
+    op.drop_table('event_university')
+    with op.batch_alter_table('event_registration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_registration_university_id'))
+        batch_op.drop_index(batch_op.f('ix_event_registration_researcher_user_id'))
+        batch_op.drop_index(batch_op.f('ix_event_registration_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_event_registration_event_id'))
+        batch_op.drop_index(batch_op.f('ix_event_registration_enterprise_id'))
+
+    op.drop_table('event_registration')
     with op.batch_alter_table('enterprise_service', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enterprise_service_zone_id'))
         batch_op.drop_index(batch_op.f('ix_enterprise_service_university_id'))
@@ -1348,6 +1497,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pairing_is_demo'))
 
     op.drop_table('pairing')
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_organiser_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_event_organiser_university_id'))
+        batch_op.drop_index(batch_op.f('ix_event_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_event_event_date'))
+
+    op.drop_table('event')
     with op.batch_alter_table('enterprise', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enterprise_zone_id'))
         batch_op.drop_index(batch_op.f('ix_enterprise_name'))
