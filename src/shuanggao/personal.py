@@ -137,6 +137,11 @@ INVENTORY: tuple[PersonalField, ...] = (
         full_roles=ALL_ROLES, mask=mask_name,
     ),
     PersonalField(
+        "practice_meeting", "attendees", "基本个人信息（姓名）、教育信息",
+        "记录双导师指导会议（仅学生、两位导师及所在高校、高新区可见）", HR, PROGRAMME,
+        full_roles=ALL_ROLES, mask=mask_name,
+    ),
+    PersonalField(
         "app_user", "display_name", "基本个人信息（姓名）",
         "识别账号、记录操作人", CONTRACT, ACCOUNT,
         full_roles=ALL_ROLES, mask=mask_name,

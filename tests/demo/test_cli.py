@@ -19,6 +19,7 @@ import shuanggao.domains  # noqa: F401  (every models module, for the table list
 from shuanggao.audit.models import AuditEvent
 from shuanggao.cli import db as db_cli
 from shuanggao.cli import demo as demo_cli
+from shuanggao.cli import mentoring as mentoring_cli
 from shuanggao.cli import reference as reference_cli
 from shuanggao.cli import stats as stats_cli
 from shuanggao.config import get_settings
@@ -68,6 +69,7 @@ def _root() -> typer.Typer:
     root.add_typer(db_cli.app, name="db")
     root.add_typer(reference_cli.app, name="reference")
     root.add_typer(demo_cli.app, name="demo")
+    root.add_typer(mentoring_cli.app, name="mentoring")
     stats_cli.register(root)
     return root
 
@@ -87,6 +89,15 @@ def _scalar(url: str, sql: str, **params: Any) -> Any:
     try:
         with engine.connect() as conn:
             return conn.execute(text(sql), params).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def _rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    engine = build_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql))]
     finally:
         engine.dispose()
 
@@ -138,7 +149,9 @@ def test_stats_json_shows_the_article_figures_beside_the_records(loaded: dict[st
     result = run(url, "stats", "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert set(body) == {"as_of", "figures"}
+    assert set(body) == {"as_of", "figures", "talent"}
+    # The talent section counts the same residents as the figure.
+    assert body["talent"]["residents"] == body["figures"]["residents"]["records"]
     assert body["as_of"] == AS_OF
     assert list(body["figures"]) == list(ARTICLE)
     for name, reported in ARTICLE.items():
@@ -261,3 +274,38 @@ def test_demo_credit_codes_are_valid() -> None:
     codes = {demo_credit_code("无锡市", n) for n in range(1, 500)}
     assert len(codes) == 499
     assert all(is_valid_credit_code(c) and c[2:8] == "320200" for c in codes)
+
+
+def test_demo_practice_projects(loaded: dict[str, Any]) -> None:
+    """The article's case: a 南京工程学院 graduate at 江苏林洋储能, accepted in place of the
+    thesis by the rule; a second project still in practice."""
+    url = loaded["url"]
+    rows = {
+        state: (decision, rule)
+        for state, decision, rule in _rows(
+            url, "SELECT state, decision, decision_rule FROM practice_project"
+        )
+    }
+    assert set(rows) == {"decided", "active"}
+    assert rows["decided"][0] == "accepted"
+    assert rows["decided"][1] == "均分 86.25 ≥ 认定分数线 75，分差 0.90 ≤ 阈值 15"
+    assert _scalar(url, "SELECT COUNT(*) FROM practice_assessment WHERE signed_at IS NOT NULL") == 2
+    assert _scalar(url, "SELECT COUNT(*) FROM practice_project WHERE NOT is_demo") == 0
+
+
+def test_mentoring_cli_lists_and_exports_the_record(loaded: dict[str, Any], tmp_path: Path) -> None:
+    url = loaded["url"]
+    listed = run(url, "mentoring", "list", "--state", "decided")
+    assert listed.exit_code == 0, listed.output
+    assert "锂电池储能系统热失控早期预警方法研究与工程应用" in listed.stdout
+    pid = _scalar(url, "SELECT id FROM practice_project WHERE state = 'decided'")
+    out = tmp_path / "record.xlsx"
+    result = run(url, "mentoring", "export", str(pid), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out)
+    decision = {r[0].value: r[1].value for r in wb["认定结论"].iter_rows()}
+    assert decision["认定结论"] == "认定为学位论文替代成果"
+    missing = run(url, "mentoring", "export", "999999", "--out", str(out))
+    assert missing.exit_code == 1

@@ -135,6 +135,8 @@ def test_event_flow_through_the_api(client_for: ClientFor, world: World, session
     assert len(wb.sheetnames) == 5 + 2  # five participants, two tables
     pdf = firm().get(f"/api/v1/events/{eid}/agenda.pdf", params={"registration": mine.json()["id"]})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # Chinese text is set in an embedded CJK font (Noto Sans CJK SC).
+    assert b"NotoSansCJKSC" in pdf.content
     other = firm().get(f"/api/v1/events/{eid}/agenda.pdf", params={"registration": listed[0]["id"]})
     assert other.status_code == 404 or listed[0]["id"] == mine.json()["id"]
     # Outsiders see nothing of the event.

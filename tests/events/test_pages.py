@@ -3,6 +3,9 @@ an outcome, the intake suggestions and the report."""
 
 from __future__ import annotations
 
+import io
+
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -46,6 +49,19 @@ def test_pages_render_by_role(
     )
     assert hits.status_code == 200 and "储能电池热失控预警模型" in hits.text
     assert org.get(f"/events/{event.id}/print/agenda.pdf").content.startswith(b"%PDF")
+    assert 'id="table-agendas"' in page.text
+    table = org.get(f"/events/{event.id}/print/agenda.xlsx", params={"table": meeting.table_no})
+    sheet = load_workbook(io.BytesIO(table.content)).worksheets
+    assert [ws.title for ws in sheet] == [event.tables[meeting.table_no]]
+    rows = list(sheet[0].iter_rows(min_row=4, values_only=True))
+    assert len(rows) == sum(
+        1 for m in session.scalars(select(Meeting)) if m.table_no == meeting.table_no
+    )
+    # A participant may not print a table's agenda.
+    denied = client_for(enterprise_user(world.ents["vision"].id)).get(
+        f"/events/{event.id}/print/agenda.pdf", params={"table": 0}
+    )
+    assert denied.status_code == 404
 
     firm = client_for(enterprise_user(world.ents["vision"].id))
     own = firm.get(f"/events/{event.id}")

@@ -30,6 +30,7 @@ def _load_areas() -> None:
         demo,
         events,
         matching,
+        mentoring,
         pi,
         planner,
         reference,
@@ -40,7 +41,7 @@ def _load_areas() -> None:
         user,
     )
 
-    for area in (audit, bench, db, demo, events, pi, planner, reference, report, user):
+    for area in (audit, bench, db, demo, events, mentoring, pi, planner, reference, report, user):
         root.add_typer(area.app, name=area.app.info.name)
     for top_level in (backup, bench_load, matching, serve, stats, transfer):
         top_level.register(root)

@@ -13,6 +13,8 @@ from rich.table import Table
 from shuanggao.cli.context import cli_actor, console, err_console, open_session
 from shuanggao.clock import today
 from shuanggao.errors import AppError
+from shuanggao.mentoring import figures
+from shuanggao.mentoring.figures import TalentFigures
 from shuanggao.reports import service
 from shuanggao.reports.service import Figure, Number, Stats
 
@@ -32,12 +34,34 @@ def _parse_date(text: str | None) -> dt.date:
         raise typer.Exit(code=2) from None
 
 
-def stats_json(stats: Stats) -> dict[str, object]:
-    """``{"as_of": "YYYY-MM-DD", "figures": {NAME: {"value", "source", "records", ...}}}``."""
-    return {
+def stats_json(stats: Stats, talent: TalentFigures | None = None) -> dict[str, object]:
+    """``{"as_of": "YYYY-MM-DD", "figures": {NAME: {"value", "source", "records", ...}},
+    "talent": {"residents", "trained", "rows": [...]}}``."""
+    body: dict[str, object] = {
         "as_of": stats.as_of.isoformat(),
         "figures": {name: fig.to_json() for name, fig in stats.figures.items()},
     }
+    if talent is not None:
+        body["talent"] = talent.model_dump(mode="json", exclude={"as_of"})
+    return body
+
+
+def _render_talent(talent: TalentFigures) -> None:
+    table = Table(title=f"人才培养：驻园师生与双导师实践，截至 {talent.as_of.isoformat()}")
+    for header in ("高新区", "结对", "驻园师生", "教师", "研究生", "本科生", "实践成果认定"):
+        table.add_column(header, justify="left" if header == "高新区" else "right")
+    for row in talent.rows:
+        table.add_row(
+            row.zone_name,
+            "—" if row.pairing_id is None else f"#{row.pairing_id}",
+            f"{row.residents:,}",
+            f"{row.teachers:,}",
+            f"{row.graduates:,}",
+            f"{row.undergraduates:,}",
+            f"{row.trained:,}",
+        )
+    table.add_row("合计", "", f"{talent.residents:,}", "", "", "", f"{talent.trained:,}")
+    console.print(table)
 
 
 def _number(value: Number, *, money: bool) -> str:
@@ -92,10 +116,12 @@ def register(root: typer.Typer) -> None:
             with open_session() as session:
                 zone_id = service.find_zone_id(session, zone) if zone else None
                 result = service.compute_stats(session, cli_actor(), day, zone_id)
+                talent = figures.talent_figures(session, cli_actor(), day, zone_id)
         except AppError as exc:
             err_console.print(f"[red]{exc.detail}[/red]")
             raise typer.Exit(code=1) from exc
         if fmt is Format.JSON:
-            typer.echo(json.dumps(stats_json(result), ensure_ascii=False, indent=2))
+            typer.echo(json.dumps(stats_json(result, talent), ensure_ascii=False, indent=2))
         else:
             _render_table(result)
+            _render_talent(talent)

@@ -12,6 +12,7 @@ from shuanggao.actor import Actor
 from shuanggao.demo import demand as demand_demo
 from shuanggao.demo import events as events_demo
 from shuanggao.demo import funds as funds_demo
+from shuanggao.demo import mentoring as mentoring_demo
 from shuanggao.demo import planner as planner_demo
 from shuanggao.demo import programme as programme_demo
 from shuanggao.demo import reports as reports_demo
@@ -29,6 +30,7 @@ DEMO_MODULES: tuple[ModuleType, ...] = (
     demand_demo,
     events_demo,
     planner_demo,
+    mentoring_demo,
     reports_demo,
 )
 

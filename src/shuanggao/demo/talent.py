@@ -23,7 +23,8 @@ def load_demo(session: Session, actor: Actor, ctx: DemoContext) -> int:
         rng = ctx.rng(f"residents:{pilot.zone_name}")
         for _ in range(rng.randint(15, 25)):
             uni_id, _name = rng.choice(pilot.universities)
-            kind = "teacher" if rng.random() < 0.4 else "student"
+            draw = rng.random()
+            kind = "teacher" if draw < 0.4 else "graduate" if draw < 0.85 else "undergraduate"
             person = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, k=rng.choice((1, 2))))
             department, discipline = rng.choice(DEPARTMENTS)
             start = ctx.day(rng)

@@ -3,6 +3,7 @@ service function and returns the project as its reader sees it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 from urllib.parse import quote
 
@@ -10,7 +11,8 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from shuanggao.kit.http.deps import ActorDep, SessionDep
-from shuanggao.mentoring import assessment, export, service, views
+from shuanggao.mentoring import assessment, export, figures, service, views
+from shuanggao.mentoring.figures import TalentFigures
 from shuanggao.mentoring.schemas import (
     CommitteeDecision,
     DeclarationCreate,
@@ -36,6 +38,16 @@ def read_upload(request: Request, file: UploadFile) -> tuple[bytes, int]:
     """The file's bytes, read up to one byte past the upload cap (the service refuses more)."""
     limit: int = request.app.state.settings.max_upload_bytes
     return file.file.read(limit + 1), limit
+
+
+@router.get("/talent", response_model=TalentFigures, summary="各高新区、结对的驻园师生与人才培养数")
+def talent_figures(
+    session: SessionDep,
+    actor: ActorDep,
+    as_of: dt.date | None = Query(default=None, description="统计日，默认今天"),
+    zone_id: int | None = Query(default=None, ge=1),
+) -> TalentFigures:
+    return figures.talent_figures(session, actor, as_of, zone_id)
 
 
 @router.get("/projects", response_model=list[ProjectSummary], summary="双导师实践项目列表")

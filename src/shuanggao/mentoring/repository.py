@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from shuanggao.accounts.models import User
+from shuanggao.actor import Actor
+from shuanggao.clock import CHINA_TZ
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.mentoring.models import (
     Assessment,
@@ -21,6 +23,7 @@ from shuanggao.mentoring.models import (
     Rubric,
 )
 from shuanggao.pairings.models import Pairing, PairingUniversity
+from shuanggao.zones.models import Zone
 
 _LOAD = (
     joinedload(PracticeProject.student),
@@ -176,10 +179,14 @@ def unread_reports(session: Session, project_ids: Sequence[int], side: str) -> d
 
 
 def trained_per_zone(
-    session: Session, zone_ids: Sequence[int] | None = None
-) -> dict[tuple[int, int], int]:
+    session: Session,
+    zone_ids: Sequence[int] | None = None,
+    *,
+    scope_actor: Actor | None = None,
+    as_of: dt.date | None = None,
+) -> dict[tuple[int, int | None], int]:
     """Students whose practice outcome was accepted (in place of the thesis or after
-    revisions), by ``(zone_id, pairing_id)``."""
+    revisions), by ``(zone_id, pairing_id)``: a count, public within the actor's tenancy."""
     stmt = (
         select(PracticeProject.zone_id, PracticeProject.pairing_id, func.count(PracticeProject.id))
         .where(
@@ -190,7 +197,33 @@ def trained_per_zone(
     )
     if zone_ids is not None:
         stmt = stmt.where(PracticeProject.zone_id.in_(list(zone_ids)))
+    if scope_actor is not None:
+        stmt = stmt.where(count_scope(scope_actor))
+    if as_of is not None:
+        # Decided by the end of ``as_of`` in China.
+        end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), CHINA_TZ)
+        stmt = stmt.where(PracticeProject.decided_at < end)
     return {(int(z), int(p)): int(n) for z, p, n in session.execute(stmt)}
+
+
+def count_scope(actor: Actor) -> ColumnElement[bool]:
+    """Projects an actor may count: the tenant's (zone, university, enterprise), all for the
+    province; counts carry no names."""
+    if actor.sees_everything:
+        return true()
+    if actor.zone_id is not None:
+        return PracticeProject.zone_id == actor.zone_id
+    if actor.university_id is not None:
+        return PracticeProject.university_id == actor.university_id
+    if actor.enterprise_id is not None:
+        return PracticeProject.enterprise_id == actor.enterprise_id
+    return false()
+
+
+def zone_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(Zone.id, Zone.name).where(Zone.id.in_(set(ids)))).all())
 
 
 def open_milestones_due(session: Session, project_ids: Sequence[int], day: dt.date) -> int:

@@ -25,6 +25,7 @@ from shuanggao.reports.registers import reports
 from shuanggao.reports.schemas import FIGURE_LABELS, FIGURE_UNITS
 from shuanggao.reports.workflow import approve_report, return_report, submit_report
 from shuanggao.talent import repository as talent_repo
+from shuanggao.talent import service as talent_service
 
 # The report workflow lives in ``reports.workflow``; these names stay importable from here.
 __all__ = ["approve_report", "return_report", "submit_report"]
@@ -145,7 +146,7 @@ def record_series(
         repo.pilot_university_ids(session) if pilot_flags and zone_id is None else set()
     )
     residents = talent_repo.presence_spans(
-        session, until, scope=_scope("residents", actor), zone_id=zone_id
+        session, until, scope=talent_service.count_scope(actor), zone_id=zone_id
     )
     series: dict[str, list[Number]] = {
         "zones": _first_by(
@@ -282,7 +283,7 @@ def zone_table(
     projects = repo.projects_per_zone(session, as_of, _scope("projects", actor), ids)
     platforms = repo.platforms_per_zone(session, as_of, _scope("platforms", actor), ids)
     residents = talent_repo.present_per_zone(
-        session, as_of, scope=_scope("residents", actor), zone_ids=ids
+        session, as_of, scope=talent_service.count_scope(actor), zone_ids=ids
     )
     served = repo.enterprises_served_per_zone(
         session, as_of, _scope("enterprise_services", actor), ids

@@ -34,6 +34,18 @@ class Resident(RecordMixin, SourceMixin, Base):
     pairing_id: Mapped[int | None] = mapped_column(
         ForeignKey("pairing.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    # Where in the zone: an enterprise or a platform (named by table: both live in higher or
+    # sibling layers, see ``talent.repository``).
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    platform_id: Mapped[int | None] = mapped_column(
+        ForeignKey("platform.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # The resident's own account, when they have one: a student reads their own records.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     department: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # 2022 一级学科 code (4 digits), e.g. 0809.
     discipline_code: Mapped[str | None] = mapped_column(String(4), nullable=True)

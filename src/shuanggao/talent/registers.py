@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import joinedload
 
-from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.refs import ref_by
 from shuanggao.kit.register import Column, Filter, Register
 from shuanggao.pairings.models import Pairing
 from shuanggao.pairings.refs import pairing_ref
 from shuanggao.talent.models import Resident
+from shuanggao.talent.policy import ResidentPolicy
 from shuanggao.talent.rules import validate_resident
 from shuanggao.talent.schemas import (
     ResidentCreate,
@@ -20,6 +20,14 @@ from shuanggao.zones.refs import zone_ref
 
 # Exports name the pairing as “高新区（批次）”: the pairing and its zone are enough.
 PAIRING_LOAD = (joinedload(Resident.pairing).joinedload(Pairing.zone),)
+
+RESIDENT_POLICY = ResidentPolicy(
+    rules={
+        "zone": lambda t: Resident.zone_id == t,
+        "university": lambda t: Resident.university_id == t,
+    },
+    owner_fields={"zone": "zone_id", "university": "university_id"},
+)
 
 residents = Register(
     name="residents",
@@ -73,13 +81,7 @@ residents = Register(
     ),
     sort_fields=("person_name", "from_date", "to_date", "kind"),
     default_sort="-from_date",
-    policy=TenantScoped(
-        rules={
-            "zone": lambda t: Resident.zone_id == t,
-            "university": lambda t: Resident.university_id == t,
-        },
-        owner_fields={"zone": "zone_id", "university": "university_id"},
-    ),
+    policy=RESIDENT_POLICY,
     load_options=(joinedload(Resident.university), joinedload(Resident.zone), *PAIRING_LOAD),
     title_attr="person_name",
     validate=validate_resident,

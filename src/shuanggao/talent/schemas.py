@@ -13,6 +13,9 @@ from shuanggao.kit.enums import LabeledEnum, labeled
 
 class ResidentKind(LabeledEnum):
     TEACHER = ("teacher", "教师")
+    GRADUATE = ("graduate", "研究生")
+    UNDERGRADUATE = ("undergraduate", "本科生")
+    # Records kept before the degree level was asked for.
     STUDENT = ("student", "学生")
 
 
@@ -47,6 +50,9 @@ class ResidentBase(BaseModel):
     university_id: int
     zone_id: int
     pairing_id: int | None = None
+    enterprise_id: int | None = None
+    platform_id: int | None = None
+    user_id: int | None = None
     department: str | None = Field(default=None, max_length=200)
     discipline_code: DisciplineCode = None
     from_date: dt.date
@@ -71,6 +77,9 @@ class ResidentUpdate(BaseModel):
     university_id: int | None = None
     zone_id: int | None = None
     pairing_id: int | None = None
+    enterprise_id: int | None = None
+    platform_id: int | None = None
+    user_id: int | None = None
     department: str | None = Field(default=None, max_length=200)
     discipline_code: DisciplineCode = None
     from_date: dt.date | None = None

@@ -24,6 +24,7 @@ from shuanggao.kit import service as kit
 from shuanggao.kit.http.deps import SessionDep
 from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.kit.register import get_register
+from shuanggao.mentoring import figures as mentoring_figures
 from shuanggao.pairings import service as pairings
 from shuanggao.programme.enums import FULL_COVERAGE_TARGET_YEAR
 from shuanggao.reports import quality
@@ -276,6 +277,9 @@ def dashboard_zone(
             "trend_figures": TABLE_FIGURES,
             "series_url": series_url,
             "pairings": pairing_page.items,
+            "talent": mentoring_figures.talent_figures(
+                session, actor, as_of, zone_id, zone_names={zone.id: zone.name}
+            ),
             "breadcrumbs": crumbs,
         },
     )

@@ -40,6 +40,7 @@ from shuanggao.matches import triage_api as matches_triage_api
 from shuanggao.matches import triage_pages as matches_triage_pages
 from shuanggao.mentoring import api as mentoring_api
 from shuanggao.mentoring import pages as mentoring_pages
+from shuanggao.mentoring import panels as mentoring_panels
 from shuanggao.pairings import api as pairings_api
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
@@ -233,6 +234,13 @@ HOME_PANELS: tuple[home.HomePanel, ...] = (
         reports_panels.OWNERS,
         reports_panels.reminders_panel,
         order=5,
+    ),
+    home.HomePanel(
+        "mentoring_tasks",
+        "双导师实践待办",
+        mentoring_panels.OWNERS,
+        mentoring_panels.tasks_panel,
+        order=6,
     ),
     home.HomePanel(
         "policies",

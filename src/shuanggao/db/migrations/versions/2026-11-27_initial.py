@@ -762,39 +762,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_project_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_zone_id'), ['zone_id'], unique=False)
 
-    op.create_table('resident',
-    sa.Column('person_name', sa.String(length=50), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('university_id', sa.Integer(), nullable=False),
-    sa.Column('zone_id', sa.Integer(), nullable=False),
-    sa.Column('pairing_id', sa.Integer(), nullable=True),
-    sa.Column('department', sa.String(length=200), nullable=True),
-    sa.Column('discipline_code', sa.String(length=4), nullable=True),
-    sa.Column('from_date', sa.Date(), nullable=False),
-    sa.Column('to_date', sa.Date(), nullable=True),
-    sa.Column('role', sa.String(length=100), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('is_demo', sa.Boolean(), nullable=False),
-    sa.Column('source_url', sa.String(length=1000), nullable=True),
-    sa.Column('source_date', sa.Date(), nullable=True),
-    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_resident_pairing_id_pairing'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_resident_university_id_university'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_resident_zone_id_zone'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_resident')),
-    sa.UniqueConstraint('university_id', 'zone_id', 'person_name', 'from_date', name=op.f('uq_resident_university_id_zone_id_person_name_from_date'))
-    )
-    with op.batch_alter_table('resident', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_resident_from_date'), ['from_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_resident_is_demo'), ['is_demo'], unique=False)
-        batch_op.create_index(batch_op.f('ix_resident_pairing_id'), ['pairing_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_resident_to_date'), ['to_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_resident_university_id'), ['university_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_resident_zone_id'), ['zone_id'], unique=False)
-
     op.create_table('api_token',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -1134,6 +1101,48 @@ def upgrade() -> None:
     with op.batch_alter_table('report_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_event_report_id'), ['report_id'], unique=False)
 
+    op.create_table('resident',
+    sa.Column('person_name', sa.String(length=50), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('pairing_id', sa.Integer(), nullable=True),
+    sa.Column('enterprise_id', sa.Integer(), nullable=True),
+    sa.Column('platform_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('department', sa.String(length=200), nullable=True),
+    sa.Column('discipline_code', sa.String(length=4), nullable=True),
+    sa.Column('from_date', sa.Date(), nullable=False),
+    sa.Column('to_date', sa.Date(), nullable=True),
+    sa.Column('role', sa.String(length=100), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('source_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_resident_enterprise_id_enterprise'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_resident_pairing_id_pairing'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['platform_id'], ['platform.id'], name=op.f('fk_resident_platform_id_platform'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_resident_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_resident_user_id_app_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_resident_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_resident')),
+    sa.UniqueConstraint('university_id', 'zone_id', 'person_name', 'from_date', name=op.f('uq_resident_university_id_zone_id_person_name_from_date'))
+    )
+    with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_resident_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_from_date'), ['from_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_pairing_id'), ['pairing_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_platform_id'), ['platform_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_to_date'), ['to_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_university_id'), ['university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('user_session',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -1277,6 +1286,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
 
     op.drop_table('user_session')
+    with op.batch_alter_table('resident', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_resident_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_user_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_university_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_to_date'))
+        batch_op.drop_index(batch_op.f('ix_resident_platform_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_resident_from_date'))
+        batch_op.drop_index(batch_op.f('ix_resident_enterprise_id'))
+
+    op.drop_table('resident')
     with op.batch_alter_table('report_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_event_report_id'))
 
@@ -1371,15 +1392,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 
     op.drop_table('api_token')
-    with op.batch_alter_table('resident', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_resident_zone_id'))
-        batch_op.drop_index(batch_op.f('ix_resident_university_id'))
-        batch_op.drop_index(batch_op.f('ix_resident_to_date'))
-        batch_op.drop_index(batch_op.f('ix_resident_pairing_id'))
-        batch_op.drop_index(batch_op.f('ix_resident_is_demo'))
-        batch_op.drop_index(batch_op.f('ix_resident_from_date'))
-
-    op.drop_table('resident')
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_zone_id'))
         batch_op.drop_index(batch_op.f('ix_project_university_id'))
