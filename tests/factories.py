@@ -679,3 +679,32 @@ def create_conflict_declaration(
     session.add(declaration)
     session.flush()
     return declaration
+
+
+def create_consortium(
+    session: Session,
+    zone: Zone | None = None,
+    lead: Any = None,
+    universities: list[Any] | None = None,
+    **overrides: Any,
+) -> Any:
+    """A consortium led by ``lead`` (a new enterprise in ``zone`` if None)."""
+    from shuanggao.consortia.models import Consortium, ConsortiumUniversity
+
+    zone = zone or create_zone(session)
+    lead = lead or create_enterprise(session, zone)
+    values: dict[str, Any] = {
+        "name": f"测试创新联合体{_n()}",
+        "zone_id": zone.id,
+        "lead_enterprise_id": lead.id,
+        "industry_codes": [],
+        "chain_codes": [],
+    }
+    values.update(overrides)
+    consortium = Consortium(**values)
+    session.add(consortium)
+    session.flush()
+    for university in universities or []:
+        session.add(ConsortiumUniversity(consortium_id=consortium.id, university_id=university.id))
+    session.flush()
+    return consortium

@@ -41,6 +41,8 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("import_job", "actor_name"): "the username of who ran the import",
     ("report_event", "username"): "the username of who acted on a report (its history's actor)",
     ("supply_item", "owner_user_id"): "an account id, not information about the person",
+    ("collaboration_step", "actor_name"): "the username of who recorded the step",
+    ("collaboration", "contacted_date"): "the date the sides first made contact (已联系)",
 }
 
 PHONE_E = "13700001111"

@@ -18,6 +18,8 @@ from shuanggao.accounts import models as accounts_models
 from shuanggao.audit import models as audit_models
 from shuanggao.conflicts import models as conflicts_models
 from shuanggao.conflicts import registers as conflicts
+from shuanggao.consortia import models as consortia_models
+from shuanggao.consortia import registers as consortia
 from shuanggao.demand import models as demand_models
 from shuanggao.demand import registers as demand
 from shuanggao.enterprises import models as enterprises_models
@@ -31,6 +33,7 @@ from shuanggao.matches import models as matches_models
 from shuanggao.mentoring import models as mentoring_models
 from shuanggao.pairings import models as pairings_models
 from shuanggao.pairings import registers as pairings
+from shuanggao.pipeline import models as pipeline_models
 from shuanggao.platforms import models as platforms_models
 from shuanggao.platforms import registers as platforms
 from shuanggao.programme import models as programme_models
@@ -54,6 +57,7 @@ MODELS: tuple[ModuleType, ...] = (
     accounts_models,
     audit_models,
     conflicts_models,
+    consortia_models,
     demand_models,
     enterprises_models,
     events_models,
@@ -62,6 +66,7 @@ MODELS: tuple[ModuleType, ...] = (
     matches_models,
     mentoring_models,
     pairings_models,
+    pipeline_models,
     platforms_models,
     programme_models,
     projects_models,
@@ -76,6 +81,7 @@ MODELS: tuple[ModuleType, ...] = (
 # In this order in the navigation, the audit labels and the register test suites.
 REGISTERS: tuple[Register[Any], ...] = (
     conflicts.conflict_declarations,
+    consortia.consortia,
     demand.demands,
     enterprises.enterprises,
     enterprises.enterprise_services,

@@ -49,6 +49,9 @@ class ErrorCode(StrEnum):
     SCHEDULE_LOCKED = "schedule_locked"
     NO_FREE_SLOT = "no_free_slot"
     MENTOR_CONFLICT = "mentor_conflict"
+    COLLABORATION_CLOSED = "collaboration_closed"
+    CONFIDENTIALITY_REQUIRED = "confidentiality_required"
+    STAGE_ORDER = "stage_order"
     WRONG_STATE = "wrong_state"
 
 

@@ -156,6 +156,11 @@ INVENTORY: tuple[PersonalField, ...] = (
         ),
         mask=mask_name,
     ),
+    PersonalField(
+        "collaboration_step", "owner", "基本个人信息（姓名）",
+        "记录合作对接各阶段的经办人", DUTY, PROGRAMME,
+        full_roles=ALL_ROLES, mask=mask_name,
+    ),
 )  # fmt: skip
 
 _BY_TABLE: dict[str, dict[str, PersonalField]] = {}

@@ -51,6 +51,7 @@ def _populate(session: Session) -> None:
     f.create_conflict_declaration(
         session, researcher, enterprise_name="未登记的近亲属企业", kind="relative"
     )
+    f.create_consortium(session, zone, enterprise, [first])
     del project
     kind = next(iter(PolicyListKind)).value
     session.add(PolicyItem(list_kind=kind, no=1, title="测试政策", issuer="省科技厅"))

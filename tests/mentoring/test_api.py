@@ -297,3 +297,24 @@ def test_rubric_weights_must_sum_to_100(cast: Cast) -> None:
         json={"criteria": [{"name": "学术深度", "weight": 100}]},
     )
     assert resp.status_code == 403
+
+
+def test_declared_tie_in_the_conflicts_register_blocks_the_university_mentor(
+    session: Session, cast: Cast
+) -> None:
+    from shuanggao.conflicts.models import ConflictDeclaration
+
+    session.add(
+        ConflictDeclaration(
+            user_id=cast.mentor.id,
+            university_id=cast.university.id,
+            enterprise_id=cast.enterprise.id,
+            kind="shareholding",
+        )
+    )
+    session.flush()
+    resp = cast.as_(cast.student).post(BASE, json=registration(cast))
+    assert resp.status_code == 409 and resp.json()["error"] == "mentor_conflict"
+    assert list(resp.json()["fields"]) == ["university_mentor_id"]
+    assert "持股" in resp.json()["fields"]["university_mentor_id"]
+    assert session.scalar(select(func.count(PracticeProject.id))) == 0

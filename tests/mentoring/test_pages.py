@@ -65,3 +65,31 @@ def test_outsiders_get_404(session: Session, cast: Cast) -> None:
     peer = f.create_user(session, "mentor", university_id=cast.university.id)
     assert cast.as_(peer).get(f"/mentoring/{pid}").status_code == 404
     assert cast.as_(peer).get(f"/mentoring/{pid}/record.xlsx").status_code == 404
+
+
+def test_university_office_sets_the_rubric_on_the_page(session: Session, cast: Cast) -> None:
+    page = cast.as_(cast.office).get("/mentoring").text
+    assert 'id="rubric-form"' in page and "学术深度：25" in page
+    assert 'id="rubric-form"' not in cast.as_(cast.mentor).get("/mentoring").text
+    form = {
+        "criteria": "学术深度：40\n产业价值:60",
+        "disagreement_threshold": "10",
+        "accept_score": "80",
+        "revise_score": "65",
+        "committee_user_id": str(cast.committee.id),
+    }
+    resp = cast.as_(cast.office).post("/mentoring/rubric", data=form, follow_redirects=False)
+    assert resp.status_code == 303, resp.text
+    rubric = cast.as_(cast.office).get(f"/api/v1/mentoring/rubrics/{cast.university.id}").json()
+    assert [(c["name"], c["weight"]) for c in rubric["criteria"]] == [
+        ("学术深度", 40),
+        ("产业价值", 60),
+    ]
+    assert (rubric["committee_user_id"], rubric["version"]) == (cast.committee.id, 1)
+    # A line without a weight is named by its number; a stale version is refused.
+    bad = cast.as_(cast.office).post(
+        "/mentoring/rubric", data={**form, "criteria": "学术深度\n产业价值：100", "version": "1"}
+    )
+    assert bad.status_code == 422 and "第 1 行" in bad.text
+    stale = cast.as_(cast.office).post("/mentoring/rubric", data={**form, "version": "7"})
+    assert stale.status_code == 409

@@ -62,8 +62,8 @@ def world(session: Session) -> dict[str, Any]:
     a = create_zone(session, name="甲高新区", is_pilot=True)
     b = create_zone(session, name="乙高新区", is_pilot=True)
     u1, u2 = create_university(session), create_university(session)
-    create_pairing(session, zone=a, universities=[u1, u2], start_date=D(2026, 7, 15))
-    create_pairing(session, zone=b, universities=[u2], start_date=D(2026, 7, 15))
+    pa = create_pairing(session, zone=a, universities=[u1, u2], start_date=D(2026, 7, 15))
+    pb = create_pairing(session, zone=b, universities=[u2], start_date=D(2026, 7, 15))
     create_project(session, zone=a, university=u1, start_date=D(2026, 8, 1))
     create_project(session, zone=a, university=u2, start_date=D(2026, 9, 1))
     create_project(session, zone=a, university=u2, start_date=D(2026, 10, 2))  # after the quarter
@@ -86,7 +86,7 @@ def world(session: Session) -> dict[str, Any]:
     )
     session.add(q3)
     session.flush()
-    return {"a": a, "b": b, "q3": q3}
+    return {"a": a, "b": b, "q3": q3, "pa": pa, "pb": pb}
 
 
 def _as(client_for: ClientFor, actor: Actor) -> Callable[[], TestClient]:
@@ -110,6 +110,8 @@ def test_sources_count_what_the_statistics_count(
         for day in (D(2026, 7, 31), D(2026, 9, 30), D(2026, 12, 31)):
             counted = record_figures(session, province, day, zone_id)
             for key, source in SOURCES.items():
+                if key not in counted:
+                    continue  # not a statistics figure (talent trained)
                 lines = source.lines(session, province, zone_id, day)
                 assert source.total(lines) == counted[key], (key, zone_id, day)
 
@@ -131,7 +133,7 @@ def test_zone_opens_prefilled_explains_submits_and_province_approves(
         "residents": ("1", "1"),
         "enterprises_served": ("1", "1"),
         "funding_yuan": ("12345.67", "12345.67"),
-        "talent_trained": (None, None),
+        "talent_trained": ("0", "0"),
         "contracts": (None, None),
         "consortia": (None, None),
     }
@@ -146,7 +148,7 @@ def test_zone_opens_prefilled_explains_submits_and_province_approves(
         zone().post("/api/v1/reports/open", json={"period_id": q3.id}).json()["report"]["id"] == rid
     )
 
-    figures = {"projects": "5", "talent_trained": "12"}
+    figures = {"projects": "5", "contracts": "12"}
     assert (
         zone().put(f"/api/v1/reports/{rid}/figures", json={"figures": figures}).status_code == 428
     )
@@ -166,7 +168,7 @@ def test_zone_opens_prefilled_explains_submits_and_province_approves(
     assert saved.status_code == 200, saved.text
     lines = _lines(saved.json())
     assert (lines["projects"]["reported"], lines["projects"]["needs_explanation"]) == ("5", True)
-    assert (lines["talent_trained"]["reported"], lines["talent_trained"]["needs_explanation"]) == (
+    assert (lines["contracts"]["reported"], lines["contracts"]["needs_explanation"]) == (
         "12",
         False,
     )
@@ -224,7 +226,7 @@ def test_zone_opens_prefilled_explains_submits_and_province_approves(
         ("submit", "zone"),
         ("approve", "province"),
     ]
-    assert history[1]["changes"] == {"projects": ["2", "5"], "talent_trained": [None, "12"]}
+    assert history[1]["changes"] == {"projects": ["2", "5"], "contracts": [None, "12"]}
     assert history[4]["comment"] == "请核对项目数"
     actions = session.scalars(
         select(AuditEvent.action).where(
@@ -291,7 +293,7 @@ def test_records_page_lists_what_the_figure_counts(
     projects = zone().get(f"/reports/records/projects?zone_id={b.id}&as_of=2026-09-30")
     # A zone administrator always sees its own zone's records, whatever zone it asks for.
     assert projects.text.count('href="/r/projects/') == 2
-    assert zone().get("/reports/records/talent_trained").status_code == 404
+    assert zone().get("/reports/records/contracts").status_code == 404
 
 
 def test_reminders_are_written_once_a_day(
@@ -333,3 +335,111 @@ def test_indicator_source_must_exist(
         "/api/v1/report_indicators", json={"code": "patents", "label": "专利", "unit": "件"}
     )
     assert ok.status_code == 201, ok.text
+
+
+def test_talent_trained_counts_confirmed_practice_projects(
+    session: Session, province: Actor, world: dict[str, Any]
+) -> None:
+    from shuanggao.mentoring.models import PracticeProject
+    from tests.factories import create_user
+
+    a = world["a"]
+    uni = create_university(session)
+    pairing = world["pa"]
+    enterprise = create_enterprise(session, zone=a)
+    mentor = create_user(session, "mentor", university_id=uni.id)
+    boss = create_user(session, "enterprise_user", enterprise_id=enterprise.id)
+    for n, (state, start) in enumerate(
+        [
+            ("active", D(2026, 8, 1)),
+            ("decided", D(2026, 9, 1)),
+            ("proposed", D(2026, 8, 1)),
+            ("active", D(2026, 10, 1)),
+        ]
+    ):
+        student = create_user(session, "student", university_id=uni.id)
+        session.add(
+            PracticeProject(
+                title=f"实践项目{n}",
+                student_user_id=student.id,
+                university_id=uni.id,
+                degree_level="professional_master",
+                major="电气工程",
+                enterprise_id=enterprise.id,
+                zone_id=a.id,
+                pairing_id=pairing.id,
+                university_mentor_id=mentor.id,
+                enterprise_mentor_id=boss.id,
+                state=state,
+                start_date=start,
+                outcome_due_date=D(2027, 6, 30),
+            )
+        )
+    session.flush()
+    source = SOURCES["talent_trained"]
+    lines = source.lines(session, province, a.id, D(2026, 9, 30))
+    assert [line.title for line in lines] == ["实践项目0", "实践项目1"]
+    assert lines[0].href.startswith("/mentoring/")
+    assert source.total(source.lines(session, province, world["b"].id, D(2026, 9, 30))) == 0
+    report = workflow.open_report(session, province, world["q3"].id, a.id)
+    assert report.extra_figures["talent_trained"] == "2"
+
+
+def test_university_reports_for_its_pairing_only(
+    client_for: ClientFor, province: Actor, session: Session, world: dict[str, Any]
+) -> None:
+    a, b, q3, pa = world["a"], world["b"], world["q3"], world["pa"]
+    member = pa.members[1].university_id
+    other = create_university(session)
+    pb = create_pairing(session, zone=b, universities=[other], batch="pilot_2026")
+    create_project(
+        session,
+        zone=a,
+        university=pa.members[1].university,
+        start_date=D(2026, 8, 3),
+        pairing_id=pa.id,
+    )
+    uni = _as(
+        client_for,
+        Actor(role=Role.UNIVERSITY_ADMIN, user_id=5, username="uni", university_id=member),
+    )
+    assert uni().post("/api/v1/reports/open", json={"period_id": q3.id}).status_code == 422
+    before = session.scalar(select(func.count()).select_from(PeriodicReport))
+    foreign = uni().post("/api/v1/reports/open", json={"period_id": q3.id, "pairing_id": pb.id})
+    assert foreign.status_code == 404
+    assert session.scalar(select(func.count()).select_from(PeriodicReport)) == before
+    opened = uni().post("/api/v1/reports/open", json={"period_id": q3.id, "pairing_id": pa.id})
+    assert opened.status_code == 200, opened.text
+    sheet = opened.json()
+    report = sheet["report"]
+    assert (report["scope"], report["zone_id"], report["pairing_id"]) == ("pairing", a.id, pa.id)
+    lines = _lines(sheet)
+    # The pairing's own records: its two universities, the one project filed under it.
+    assert (lines["pairings"]["recorded"], lines["projects"]["recorded"]) == ("2", "1")
+    assert lines["projects"]["records_href"].endswith(f"&pairing_id={pa.id}")
+    status = uni().get("/api/v1/reports/status", params={"as_of": "2026-11-05"}).json()
+    # The university is in two pairings (甲's and 乙's): one status each, its report on 甲's.
+    assert sorted((s["pairing_id"], s["state"], s["report_id"] or 0) for s in status) == sorted(
+        [(pa.id, "overdue", report["id"]), (world["pb"].id, "overdue", 0)]
+    )
+    submitted = uni().post(
+        f"/api/v1/reports/{report['id']}/submit", json={"version": report["version"]}
+    )
+    assert submitted.status_code == 200, submitted.text
+    # A created pairing report of a pairing not the university's is refused by the rules.
+    forged = uni().post(
+        "/api/v1/reports",
+        json={
+            "scope": "pairing",
+            "zone_id": b.id,
+            "pairing_id": pb.id,
+            "period_start": "2026-07-01",
+            "period_end": "2026-09-30",
+            "as_of_date": "2026-09-30",
+        },
+    )
+    assert forged.status_code == 403
+    approved = client_for(province).post(
+        f"/api/v1/reports/{report['id']}/approve", json={"version": submitted.json()["version"]}
+    )
+    assert approved.status_code == 200

@@ -206,6 +206,11 @@ PERMISSIONS: dict[str, Spec] = {
         table(P=Cell(ALL, ALL), A=Cell(ALL), ZE=Cell(OWN, OWN)),
         "仅管理员 visibility: the zone, the enterprise, province and auditors only",
     ),
+    "consortia": Spec(
+        lambda s, g: f.create_consortium(s, g.zone, g.enterprise, [g.university]),
+        table(P=Cell(ALL, ALL), A=Cell(ALL), ZU=Cell(OWN, OWN), ERSM=Cell(OWN)),
+        "the zone registers it; member universities maintain it; the lead enterprise reads it",
+    ),
     "conflict_declarations": Spec(
         lambda s, g: f.create_conflict_declaration(
             s,

@@ -25,7 +25,9 @@ def _singular(name: str) -> str:
 
 
 # Registers whose factory is not ``tests.factories.create_<singular of the register name>``.
-MAKER_OVERRIDES: dict[str, Callable[[Session], Any]] = {}
+MAKER_OVERRIDES: dict[str, Callable[[Session], Any]] = {
+    "consortia": factories.create_consortium,
+}
 
 
 def maker_for(register_name: str) -> Callable[[Session], Any] | None:

@@ -25,6 +25,7 @@ from shuanggao.cli import db as db_cli
 from shuanggao.cli import demo as demo_cli
 from shuanggao.cli import reference as reference_cli
 from shuanggao.config import get_settings
+from shuanggao.db.session import build_engine
 from shuanggao.imports.fields import field_specs
 from shuanggao.kit.register import all_registers
 from shuanggao.reports.models import PeriodicReport
@@ -138,3 +139,34 @@ def test_every_export_with_money_holds_yuan_with_two_decimals(demo: tuple[Any, S
                 if cells[col].value is not None:
                     assert cells[col].number_format == "0.00", (reg.name, header)
     assert checked > 0
+
+
+def test_report_remind_job_writes_each_reminder_once(demo_url: str) -> None:
+    """``shuanggao report remind --as-of`` on the demo data: every pilot zone owes the four
+    periods ended by then, except the two demo reports already approved or submitted."""
+    from shuanggao.cli import report as report_cli
+    from shuanggao.reports.models import ReportReminder
+
+    root = typer.Typer()
+    root.add_typer(report_cli.app, name="report")
+    env = {"SHUANGGAO_DATABASE_URL": demo_url, "COLUMNS": "200"}
+    get_settings.cache_clear()
+    try:
+        first = CliRunner().invoke(root, ["report", "remind", "--as-of", "2026-11-05"], env=env)
+        again = CliRunner().invoke(root, ["report", "remind", "--as-of", "2026-11-05"], env=env)
+        bad = CliRunner().invoke(root, ["report", "remind", "--as-of", "2026-13-05"], env=env)
+    finally:
+        get_settings.cache_clear()
+    assert first.exit_code == 0, first.output
+    engine = build_engine(demo_url)
+    try:
+        with Session(engine) as session:
+            pilots = len(list(session.scalars(select(Zone.id).where(Zone.is_pilot.is_(True)))))
+            kinds = list(session.scalars(select(ReportReminder.kind)))
+    finally:
+        engine.dispose()
+    expected = 4 * pilots - 2
+    assert f"新写入提醒 {expected} 条" in first.output
+    assert kinds == ["overdue"] * expected
+    assert again.exit_code == 0 and "新写入提醒 0 条" in again.output
+    assert bad.exit_code == 2

@@ -32,6 +32,7 @@ def _load_areas() -> None:
         matching,
         mentoring,
         pi,
+        pipeline,
         planner,
         reference,
         report,
@@ -41,7 +42,8 @@ def _load_areas() -> None:
         user,
     )
 
-    for area in (audit, bench, db, demo, events, mentoring, pi, planner, reference, report, user):
+    areas = (audit, bench, db, demo, events, mentoring, pi, pipeline, planner, reference, report)
+    for area in (*areas, user):
         root.add_typer(area.app, name=area.app.info.name)
     for top_level in (backup, bench_load, matching, serve, stats, transfer):
         top_level.register(root)

@@ -13,6 +13,7 @@ from shuanggao.demo import demand as demand_demo
 from shuanggao.demo import events as events_demo
 from shuanggao.demo import funds as funds_demo
 from shuanggao.demo import mentoring as mentoring_demo
+from shuanggao.demo import pipeline as pipeline_demo
 from shuanggao.demo import planner as planner_demo
 from shuanggao.demo import programme as programme_demo
 from shuanggao.demo import reports as reports_demo
@@ -30,6 +31,7 @@ DEMO_MODULES: tuple[ModuleType, ...] = (
     demand_demo,
     events_demo,
     planner_demo,
+    pipeline_demo,
     mentoring_demo,
     reports_demo,
 )

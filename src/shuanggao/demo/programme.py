@@ -157,19 +157,19 @@ def _article_facts(session: Session, pilots: list[Pilot], out: _Writer) -> None:
             "note": "演示数据；" + ARTICLE_NOTE,
         },
     )
+    # Formed after the 建邺 对接会: an innovation consortium (创新联合体), not a platform.
     out.ensure(
-        "platforms",
+        "consortia",
         {
             "name": "新型储能系统创新联合体",
             "zone_id": jianye.zone_id,
-            "pairing_id": _pairing_for(jianye, [njit]),
-            "kind": "other",
-            "established_date": dt.date(2025, 8, 10),
-            "industry_direction": "锂电池储能系统安全预测与预警",
-            "industry_codes": ["C3841"],
-            "task_area": "key_core_technology",
-            "description": "江苏林洋储能技术有限公司与南京工程学院教师彭纪昌团队在对接会后组建。",
+            "lead_enterprise_id": linyang,
             "university_ids": [njit],
+            "industry_codes": ["C3841"],
+            "chain_codes": ["储能电池", "储能系统安全预测与预警"],
+            "agreement_date": dt.date(2025, 8, 10),
+            "description": "江苏林洋储能技术有限公司牵头，与南京工程学院教师彭纪昌团队在"
+            "对接会后组建，围绕锂电池储能系统安全预测与预警联合攻关。",
             "note": "演示数据；" + ARTICLE_NOTE,
         },
     )

@@ -106,3 +106,30 @@ def demo_platforms_of_zone(session: Session, zone_id: int) -> list[str]:
         .order_by(Platform.name)
     )
     return list(session.scalars(stmt))
+
+
+def demand_id_of(session: Session, enterprise_name: str, title: str) -> int | None:
+    from shuanggao.demand.models import Demand
+
+    found = session.scalar(
+        select(Demand.id)
+        .join(Enterprise, Enterprise.id == Demand.enterprise_id)
+        .where(Enterprise.name == enterprise_name, Demand.title == title)
+    )
+    return None if found is None else int(found)
+
+
+def supply_item_id_of(session: Session, university_name: str, title: str) -> int | None:
+    from shuanggao.supply.models import SupplyItem
+
+    found = session.scalar(
+        select(SupplyItem.id)
+        .join(University, University.id == SupplyItem.university_id)
+        .where(University.name == university_name, SupplyItem.title == title)
+    )
+    return None if found is None else int(found)
+
+
+def enterprise_id_of(session: Session, name: str) -> int | None:
+    found = session.scalar(select(Enterprise.id).where(Enterprise.name == name))
+    return None if found is None else int(found)

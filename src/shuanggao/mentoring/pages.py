@@ -30,6 +30,7 @@ from shuanggao.mentoring.schemas import (
     ProjectCreate,
     ProjectState,
     ReportCreate,
+    RubricWrite,
     ScoreSubmit,
     VersionOnly,
 )
@@ -58,6 +59,7 @@ def list_page(request: Request, session: SessionDep, actor: PageActor) -> HTMLRe
             "projects": [views.summary(p) for p in service.list_projects(session, actor)],
             "tasks": views.tasks_for(session, actor),
             "options": views.registration_options(session, actor),
+            "rubric_form": views.rubric_form(session, actor),
             "degrees": DegreeLevel.choices(),
             "breadcrumbs": [("双导师实践", None)],
         },
@@ -69,6 +71,18 @@ def register(request: Request, session: SessionDep, actor: PageActor, form: Form
     project = service.register_project(session, actor, parse(ProjectCreate, dict(form)))
     response = RedirectResponse(f"/mentoring/{project.id}", status_code=303)
     add_flash(request, response, f"已登记实践项目“{project.title}”，等待两位导师确认。")
+    return response
+
+
+@router.post("/mentoring/rubric")
+def save_rubric(request: Request, session: SessionDep, actor: PageActor, form: FormDep) -> Response:
+    if actor.university_id is None:
+        raise NotFound()
+    data: dict[str, Any] = dict(form)
+    data["criteria"] = views.parse_criteria(str(data.get("criteria") or ""))
+    assessment.set_rubric(session, actor, actor.university_id, parse(RubricWrite, data))
+    response = RedirectResponse("/mentoring", status_code=303)
+    add_flash(request, response, "已保存成果评分细则；已提交的成果仍按提交时的细则评分。")
     return response
 
 

@@ -248,10 +248,12 @@ def paired_enterprises(session: Session, university_id: int) -> list[Enterprise]
     return list(session.scalars(stmt))
 
 
-def university_mentors(session: Session, university_id: int) -> list[User]:
+def university_mentors(
+    session: Session, university_id: int, roles: Sequence[str] = ("mentor", "researcher")
+) -> list[User]:
     stmt = select(User).where(
         User.university_id == university_id,
-        User.role.in_(["mentor", "researcher"]),
+        User.role.in_(list(roles)),
         User.is_active.is_(True),
     )
     return list(session.scalars(stmt.order_by(User.display_name, User.id)))

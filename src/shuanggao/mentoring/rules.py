@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts.models import User
 from shuanggao.actor import Role
+from shuanggao.conflicts.rules import conflicting_pairs
 from shuanggao.errors import ValidationFailed
 from shuanggao.mentoring import repository
 from shuanggao.mentoring.errors import MentorConflict
@@ -125,8 +126,9 @@ def check_mentors(
     enterprise_mentor: User | None,
     enterprise_id: int,
 ) -> None:
-    """The university mentor teaches at the student's university; the enterprise mentor is a
-    user of the enterprise; neither has declared a conflict with the student or enterprise."""
+    """The university mentor teaches at the student's university and has no tie to the
+    enterprise declared in the conflicts register; the enterprise mentor is a user of the
+    enterprise; neither has declared being the student's relative or the enterprise's co-owner."""
     fields: dict[str, str] = {}
     if (
         university_mentor is None
@@ -145,6 +147,11 @@ def check_mentors(
     if fields:
         raise ValidationFailed(fields=fields)
     assert university_mentor is not None and enterprise_mentor is not None
+    # Ties the university mentor declared with the enterprise (shareholding, a relative's firm,
+    # employment…) in the conflicts register: they may not judge the enterprise's practice work.
+    clash = conflicting_pairs(session, [(university_mentor.id, enterprise_id)])
+    if clash:
+        raise MentorConflict(fields={"university_mentor_id": next(iter(clash.values()))})
     found = repository.declared_conflicts(
         session, [university_mentor.id, enterprise_mentor.id], student.id, enterprise_id
     )

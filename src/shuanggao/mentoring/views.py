@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from shuanggao import clock
 from shuanggao.accounts.models import User
 from shuanggao.actor import Actor
-from shuanggao.mentoring import policy, repository, service
+from shuanggao.errors import ValidationFailed
+from shuanggao.mentoring import assessment, policy, repository, service
 from shuanggao.mentoring.models import PracticeProject
 from shuanggao.mentoring.schemas import (
     AssessmentRead,
@@ -25,6 +26,7 @@ from shuanggao.mentoring.schemas import (
     ProjectState,
     ProjectSummary,
     ReportRead,
+    RubricRead,
     Side,
 )
 
@@ -208,3 +210,44 @@ def registration_options(session: Session, actor: Actor) -> RegistrationOptions 
             for u in repository.enterprise_users(session, list(names))
         ],
     )
+
+
+@dataclass(frozen=True)
+class RubricForm:
+    rubric: RubricRead
+    criteria_text: str
+    committee_choices: list[tuple[int, str]]
+
+
+def rubric_form(session: Session, actor: Actor) -> RubricForm | None:
+    """The rubric form of a university's administrator (None for anyone else)."""
+    if actor.role.value != "university_admin" or actor.university_id is None:
+        return None
+    rubric = assessment.get_rubric(session, actor, actor.university_id)
+    staff = repository.university_mentors(
+        session, actor.university_id, ("mentor", "researcher", "university_admin")
+    )
+    return RubricForm(
+        rubric=rubric,
+        criteria_text="\n".join(f"{c.name}：{c.weight}" for c in rubric.criteria),
+        committee_choices=[(u.id, u.display_name or u.username) for u in staff],
+    )
+
+
+def parse_criteria(text: str) -> list[dict[str, object]]:
+    """``学术深度：25`` per line (full- or half-width colon) into rubric criteria; a bad line is
+    named by its number."""
+    out: list[dict[str, object]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        name, sep, weight = line.replace("：", ":").rpartition(":")
+        if not sep or not name.strip() or not weight.strip().isdigit():
+            raise ValidationFailed(
+                fields={"criteria": f"第 {n} 行“{line}”应写作“评分项：权重”，如“学术深度：25”"}
+            )
+        out.append({"name": name.strip(), "weight": int(weight.strip())})
+    if not out:
+        raise ValidationFailed(fields={"criteria": "请至少填写一个评分项"})
+    return out

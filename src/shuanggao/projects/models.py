@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     ForeignKey,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -71,6 +72,14 @@ class Project(ZoneNamed, UniversityNamed, RecordMixin, SourceMixin, Base):
     enterprise_leader: Mapped[str | None] = mapped_column(String(100), nullable=True)
     description: Mapped[str | None] = mapped_column(Text, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Where the project began (projects.schemas.ProjectOrigin value; None: entered directly). Set
+    # by the collaboration pipeline when a collaboration reaches 签订合同 or 立项, with the ids of
+    # the collaboration, the match and the event meeting behind it (plain ids: the pipeline and
+    # events domains sit above this one).
+    origin: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    origin_collaboration_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    origin_match_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    origin_meeting_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     zone: Mapped[Zone] = relationship(lazy="raise")
     university: Mapped[University] = relationship(lazy="raise")

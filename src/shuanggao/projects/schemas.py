@@ -23,6 +23,12 @@ class ProjectKind(LabeledEnum):
     OTHER = ("other", "其他")
 
 
+class ProjectOrigin(LabeledEnum):
+    MATCH = ("match", "供需匹配")
+    MEETING = ("meeting", "对接会会谈")
+    MANUAL = ("manual", "直接对接")
+
+
 class ProjectStatus(LabeledEnum):
     APPROVED = ("approved", "立项")
     ONGOING = ("ongoing", "在研")
@@ -110,3 +116,8 @@ class ProjectRead(ProjectBase):
     university_name: str
     enterprise_ids: list[int]
     enterprise_names: list[str]
+    # Set by the collaboration pipeline (read-only): what began the project.
+    origin: str | None = None
+    origin_collaboration_id: int | None = None
+    origin_match_id: int | None = None
+    origin_meeting_id: int | None = None

@@ -159,6 +159,7 @@ def _sheet_out(sheet: workflow.Sheet) -> SheetOut:
                 records_href=(
                     f"/reports/records/{line.indicator.code}?zone_id={report.zone_id}"
                     f"&as_of={report.as_of_date.isoformat()}"
+                    + (f"&pairing_id={report.pairing_id}" if report.pairing_id else "")
                     if line.indicator.source
                     else None
                 ),
@@ -175,7 +176,7 @@ def _sheet_out(sheet: workflow.Sheet) -> SheetOut:
     summary="打开本单位某填报期的填报（没有则按平台记录预填创建草稿）",
 )
 def open_report(body: OpenReport, session: SessionDep, actor: ActorDep) -> SheetOut:
-    report = workflow.open_report(session, actor, body.period_id, body.zone_id)
+    report = workflow.open_report(session, actor, body.period_id, body.zone_id, body.pairing_id)
     return _sheet_out(workflow.get_sheet(session, actor, report.id))
 
 
@@ -194,6 +195,7 @@ def unit_status(
         UnitStatusOut(
             zone_id=s.zone_id,
             zone_name=s.zone_name,
+            pairing_id=s.pairing_id,
             period_id=s.period.id,
             period_title=s.period.title,
             due_date=s.period.due_date,

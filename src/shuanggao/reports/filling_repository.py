@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.reports.models import (
     PeriodicReport,
     ReportEvent,
@@ -55,6 +56,44 @@ def zone_report_for_period(
         PeriodicReport.period_end == period_end,
     )
     return session.scalars(stmt).first()
+
+
+def pairing_report_for_period(
+    session: Session, pairing_id: int, period_end: dt.date
+) -> PeriodicReport | None:
+    stmt = select(PeriodicReport).where(
+        PeriodicReport.scope == "pairing",
+        PeriodicReport.pairing_id == pairing_id,
+        PeriodicReport.period_end == period_end,
+    )
+    return session.scalars(stmt).first()
+
+
+def pairing_reports_for_periods(
+    session: Session, pairing_ids: list[int], period_ends: list[dt.date], scope: Scope
+) -> list[PeriodicReport]:
+    if not pairing_ids or not period_ends:
+        return []
+    stmt = select(PeriodicReport).where(
+        PeriodicReport.scope == "pairing",
+        PeriodicReport.pairing_id.in_(pairing_ids),
+        PeriodicReport.period_end.in_(period_ends),
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return list(session.scalars(stmt))
+
+
+def university_pairings(session: Session, university_id: int) -> list[tuple[int, int, str]]:
+    """``(pairing id, zone id, zone name)`` of the pairings a university is a member of."""
+    stmt = (
+        select(Pairing.id, Pairing.zone_id, Zone.name)
+        .join(PairingUniversity, PairingUniversity.pairing_id == Pairing.id)
+        .join(Zone, Zone.id == Pairing.zone_id)
+        .where(PairingUniversity.university_id == university_id)
+        .order_by(Zone.name, Pairing.id)
+    )
+    return [(int(p), int(z), str(n)) for p, z, n in session.execute(stmt)]
 
 
 def zone_reports_for_periods(

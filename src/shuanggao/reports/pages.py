@@ -56,7 +56,7 @@ def reports_overview(request: Request, session: SessionDep, actor: PageActor) ->
             "statuses": statuses,
             "periods": periods,
             "as_of": day,
-            "can_open": actor.role in (Role.ZONE_ADMIN, Role.PROVINCE_ADMIN),
+            "can_open": actor.role in (Role.ZONE_ADMIN, Role.PROVINCE_ADMIN, Role.UNIVERSITY_ADMIN),
             "breadcrumbs": [("填报", None)],
         },
     )
@@ -67,7 +67,9 @@ def open_report(request: Request, session: SessionDep, actor: PageActor, form: F
     period_id = _int(form, "period_id")
     if period_id is None:
         raise ValidationFailed(fields={"period_id": "请选择填报期"})
-    report = workflow.open_report(session, actor, period_id, _int(form, "zone_id"))
+    report = workflow.open_report(
+        session, actor, period_id, _int(form, "zone_id"), _int(form, "pairing_id")
+    )
     return RedirectResponse(f"/reports/{report.id}", status_code=303)
 
 
@@ -197,7 +199,11 @@ def records_page(
     zone_id = int(raw_zone) if raw_zone.isdigit() and len(raw_zone) < 10 else None
     if actor.role is Role.ZONE_ADMIN:
         zone_id = actor.zone_id
-    indicator, lines, total = workflow.records_behind(session, actor, code, zone_id, day)
+    raw_pairing = request.query_params.get("pairing_id", "")
+    pairing_id = int(raw_pairing) if raw_pairing.isdigit() and len(raw_pairing) < 10 else None
+    indicator, lines, total = workflow.records_behind(
+        session, actor, code, zone_id, day, pairing_id
+    )
     zone_name = filling_repository.zone_name(session, zone_id) if zone_id else None
     label = indicator.label if indicator is not None else workflow.source_label(code)
     money = indicator.is_money if indicator is not None else workflow.source_money(code)

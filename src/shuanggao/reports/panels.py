@@ -11,7 +11,7 @@ from shuanggao.actor import Actor, Role
 from shuanggao.clock import today
 from shuanggao.reports import reminders
 
-OWNERS = frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR, Role.ZONE_ADMIN})
+OWNERS = frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN})
 ITEMS = 6
 
 

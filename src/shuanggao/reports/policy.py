@@ -3,7 +3,9 @@
 - The province and auditors read everything; the province writes, approves and returns reports.
 - A zone administrator reads and drafts its zone's reports (zone- or pairing-level) and submits
   them; an approved programme-wide report is published figures, readable by every signed-in user.
-- A university administrator reads the reports of its pairings.
+- A university administrator reads the reports of its pairings and drafts and submits the
+  pairing-level reports of those pairings (``rules.validate_report`` checks the membership when a
+  report is created).
 """
 
 from __future__ import annotations
@@ -44,23 +46,49 @@ class ReportPolicy(Policy):
             and scope in ("zone", "pairing")
         )
 
+    def _university_writes(self, actor: Actor, scope: Any, obj: Any = None) -> bool:
+        """A university administrator on a pairing report (of a pairing it is a member of, when
+        the report is known; ``rules.validate_report`` checks it for new values)."""
+        if actor.role is not Role.UNIVERSITY_ADMIN or actor.university_id is None:
+            return False
+        if scope != "pairing":
+            return False
+        if obj is None:
+            return True
+        pairing = obj.pairing
+        return pairing is not None and any(
+            m.university_id == actor.university_id for m in pairing.members
+        )
+
     def can_create(self, actor: Actor, values: Mapping[str, Any]) -> bool:
         # Without a scope (the 新增 button asks with the actor's tenant only) a zone report.
-        return actor.is_province or self._zone_writes(
-            actor, values.get("scope") or "zone", values.get("zone_id")
+        scope = values.get("scope") or "zone"
+        return (
+            actor.is_province
+            or self._zone_writes(actor, scope, values.get("zone_id"))
+            or self._university_writes(actor, scope)
         )
 
     def can_modify(self, actor: Actor, obj: Any) -> bool:
-        return actor.is_province or self._zone_writes(actor, obj.scope, obj.zone_id)
+        return (
+            actor.is_province
+            or self._zone_writes(actor, obj.scope, obj.zone_id)
+            or self._university_writes(actor, obj.scope, obj)
+        )
 
     def can_delete(self, actor: Actor, obj: Any) -> bool:
         if actor.is_province:
             return True
-        return self._zone_writes(actor, obj.scope, obj.zone_id) and obj.status == "draft"
+        mine = self._zone_writes(actor, obj.scope, obj.zone_id) or self._university_writes(
+            actor, obj.scope, obj
+        )
+        return mine and obj.status == "draft"
 
     def can_keep(self, actor: Actor, values: Mapping[str, Any]) -> bool:
-        return actor.is_province or self._zone_writes(
-            actor, values.get("scope"), values.get("zone_id")
+        return (
+            actor.is_province
+            or self._zone_writes(actor, values.get("scope"), values.get("zone_id"))
+            or self._university_writes(actor, values.get("scope"))
         )
 
     def can_submit(self, actor: Actor, obj: Any) -> bool:

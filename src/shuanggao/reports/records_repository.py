@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from shuanggao.enterprises.models import Enterprise, EnterpriseService
 from shuanggao.funds.models import Funding
+from shuanggao.mentoring.models import PracticeProject
 from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.platforms.models import Platform
 from shuanggao.projects.models import Project
@@ -31,7 +32,12 @@ MAX_ROWS = 2000
 
 
 def pairing_links(
-    session: Session, day: dt.date, scope: Scope, zone_id: int | None, university_id: int | None
+    session: Session,
+    day: dt.date,
+    scope: Scope,
+    zone_id: int | None,
+    university_id: int | None,
+    pairing_id: int | None = None,
 ) -> list[Row]:
     """Pairings started by ``day``, one row per pairing with the number of its universities."""
     stmt = (
@@ -54,13 +60,17 @@ def pairing_links(
         stmt = stmt.where(Pairing.zone_id == zone_id)
     if university_id is not None:
         stmt = stmt.where(PairingUniversity.university_id == university_id)
+    if pairing_id is not None:
+        stmt = stmt.where(Pairing.id == pairing_id)
     return [
         (int(i), f"与{name}等结对" if n > 1 else f"与{name}结对", d, int(n))
         for i, name, d, n in session.execute(stmt)
     ]
 
 
-def projects(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> list[Row]:
+def projects(
+    session: Session, day: dt.date, scope: Scope, zone_id: int | None, pairing_id: int | None = None
+) -> list[Row]:
     stmt = (
         select(Project.id, Project.title, Project.start_date)
         .where(Project.start_date.is_not(None), Project.start_date <= day)
@@ -71,10 +81,14 @@ def projects(session: Session, day: dt.date, scope: Scope, zone_id: int | None) 
         stmt = stmt.where(scope)
     if zone_id is not None:
         stmt = stmt.where(Project.zone_id == zone_id)
+    if pairing_id is not None:
+        stmt = stmt.where(Project.pairing_id == pairing_id)
     return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
 
 
-def platforms(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> list[Row]:
+def platforms(
+    session: Session, day: dt.date, scope: Scope, zone_id: int | None, pairing_id: int | None = None
+) -> list[Row]:
     stmt = (
         select(Platform.id, Platform.name, Platform.established_date)
         .where(Platform.established_date.is_not(None), Platform.established_date <= day)
@@ -85,10 +99,14 @@ def platforms(session: Session, day: dt.date, scope: Scope, zone_id: int | None)
         stmt = stmt.where(scope)
     if zone_id is not None:
         stmt = stmt.where(Platform.zone_id == zone_id)
+    if pairing_id is not None:
+        stmt = stmt.where(Platform.pairing_id == pairing_id)
     return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
 
 
-def residents(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> list[Row]:
+def residents(
+    session: Session, day: dt.date, scope: Scope, zone_id: int | None, pairing_id: int | None = None
+) -> list[Row]:
     """Residents present on ``day``; titled by record number (names are personal data)."""
     stmt = (
         select(Resident.id, University.name, Resident.from_date)
@@ -101,11 +119,13 @@ def residents(session: Session, day: dt.date, scope: Scope, zone_id: int | None)
         stmt = stmt.where(scope)
     if zone_id is not None:
         stmt = stmt.where(Resident.zone_id == zone_id)
+    if pairing_id is not None:
+        stmt = stmt.where(Resident.pairing_id == pairing_id)
     return [(int(i), f"{name}常驻人员（记录 {i}）", d, 1) for i, name, d in session.execute(stmt)]
 
 
 def enterprises_served(
-    session: Session, day: dt.date, scope: Scope, zone_id: int | None
+    session: Session, day: dt.date, scope: Scope, zone_id: int | None, pairing_id: int | None = None
 ) -> list[Row]:
     """Enterprises served by ``day``, each with the day of its first service."""
     stmt = (
@@ -121,10 +141,14 @@ def enterprises_served(
         stmt = stmt.where(scope)
     if zone_id is not None:
         stmt = stmt.where(EnterpriseService.zone_id == zone_id)
+    if pairing_id is not None:
+        stmt = stmt.where(EnterpriseService.pairing_id == pairing_id)
     return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
 
 
-def fundings(session: Session, day: dt.date, scope: Scope, zone_id: int | None) -> list[Row]:
+def fundings(
+    session: Session, day: dt.date, scope: Scope, zone_id: int | None, pairing_id: int | None = None
+) -> list[Row]:
     stmt = (
         select(Funding.id, Funding.title, Funding.funding_date, Funding.amount)
         .where(Funding.funding_date <= day)
@@ -135,4 +159,26 @@ def fundings(session: Session, day: dt.date, scope: Scope, zone_id: int | None) 
         stmt = stmt.where(scope)
     if zone_id is not None:
         stmt = stmt.where(Funding.zone_id == zone_id)
+    if pairing_id is not None:
+        stmt = stmt.where(Funding.pairing_id == pairing_id)
     return [(int(i), str(t), d, Decimal(a)) for i, t, d, a in session.execute(stmt)]
+
+
+def students_trained(
+    session: Session, day: dt.date, scope: Scope, zone_id: int | None, pairing_id: int | None = None
+) -> list[Row]:
+    """Dual-mentor practice projects under way by ``day``: both mentors confirmed (no longer
+    待导师确认) and started; one row per project, titled by the project (not the student)."""
+    stmt = (
+        select(PracticeProject.id, PracticeProject.title, PracticeProject.start_date)
+        .where(PracticeProject.state != "proposed", PracticeProject.start_date <= day)
+        .order_by(PracticeProject.start_date, PracticeProject.id)
+        .limit(MAX_ROWS)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(PracticeProject.zone_id == zone_id)
+    if pairing_id is not None:
+        stmt = stmt.where(PracticeProject.pairing_id == pairing_id)
+    return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]

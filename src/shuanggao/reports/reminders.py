@@ -47,6 +47,7 @@ class UnitStatus:
     period: ReportPeriod
     report: PeriodicReport | None
     state: State
+    pairing_id: int | None = None
 
     @property
     def state_label(self) -> str:
@@ -72,7 +73,10 @@ def unit_statuses(
     session: Session, actor: Actor, day: dt.date, *, zone_id: int | None = None
 ) -> list[UnitStatus]:
     """Every (zone, period begun by ``day``) the actor may see: a zone administrator its own
-    zone; the province and auditors every pilot zone; other roles nothing."""
+    zone; the province and auditors every pilot zone; a university administrator each of its
+    university's pairings (pairing-level reports); other roles nothing."""
+    if actor.role is Role.UNIVERSITY_ADMIN:
+        return _pairing_statuses(session, actor, day)
     if actor.role is Role.ZONE_ADMIN:
         if actor.zone_id is None:
             return []
@@ -93,6 +97,35 @@ def unit_statuses(
         for zid, name in zones:
             report = by_key.get((zid, period.period_end))
             out.append(UnitStatus(zid, name, period, report, state_of(period, report, day)))
+    return out
+
+
+def _pairing_statuses(session: Session, actor: Actor, day: dt.date) -> list[UnitStatus]:
+    if actor.university_id is None:
+        return []
+    pairs = repo.university_pairings(session, actor.university_id)
+    periods = repo.periods(session, started_by=day)
+    found = repo.pairing_reports_for_periods(
+        session,
+        [p for p, _, _ in pairs],
+        [p.period_end for p in periods],
+        ReportPolicy().read_filter(actor),
+    )
+    by_key = {(r.pairing_id, r.period_end): r for r in found}
+    out: list[UnitStatus] = []
+    for period in periods:
+        for pairing_id, zone_id, zone_name in pairs:
+            report = by_key.get((pairing_id, period.period_end))
+            out.append(
+                UnitStatus(
+                    zone_id,
+                    f"与{zone_name}的结对",
+                    period,
+                    report,
+                    state_of(period, report, day),
+                    pairing_id=pairing_id,
+                )
+            )
     return out
 
 

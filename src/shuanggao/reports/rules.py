@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao.actor import Actor
-from shuanggao.errors import ValidationFailed
+from shuanggao.actor import Actor, Role
+from shuanggao.errors import Forbidden, ValidationFailed
 from shuanggao.kit.checks import normalize
+from shuanggao.pairings.models import PairingUniversity
+from shuanggao.pairings.repository import pairing_ids_with_university
 from shuanggao.pairings.rules import check_place
 from shuanggao.reports.errors import ReportStateError
 from shuanggao.reports.models import FIGURE_NAMES, ReportPeriod
@@ -60,6 +62,14 @@ def validate_report(session: Session, actor: Actor, values: dict[str, Any], curr
             fields["period_id"] = "填报期止须与所选填报期一致"
     if fields:
         raise ValidationFailed(fields=fields)
+    if actor.role is Role.UNIVERSITY_ADMIN and actor.university_id is not None:
+        member = session.scalar(
+            pairing_ids_with_university(actor.university_id).where(
+                PairingUniversity.pairing_id == values.get("pairing_id")
+            )
+        )
+        if member is None:
+            raise Forbidden("您只能填报本校参与的结对。")
     check_place(session, values, university_field=None)
 
 

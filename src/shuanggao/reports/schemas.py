@@ -277,6 +277,7 @@ class OpenReport(BaseModel):
 
     period_id: int = Field(ge=1, le=2_147_483_647)
     zone_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    pairing_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
 
 
 class SaveFigures(BaseModel):
@@ -321,6 +322,7 @@ class EventOut(BaseModel):
 class UnitStatusOut(BaseModel):
     zone_id: int
     zone_name: str
+    pairing_id: int | None = None
     period_id: int
     period_title: str
     due_date: dt.date

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from shuanggao.actor import Actor
 from shuanggao.kit.register import get_register
 from shuanggao.kit.service import read_scope
+from shuanggao.mentoring.policy import project_scope
 from shuanggao.reports import records_repository as rows
 
 Number = int | Decimal
@@ -29,7 +30,7 @@ Number = int | Decimal
 class RecordLine:
     """One record behind a figure: what it adds (``amount``) and where it is (``href``)."""
 
-    register: str
+    link: str  # the record's page, with ``{id}``
     id: int
     title: str
     day: dt.date | None
@@ -37,26 +38,33 @@ class RecordLine:
 
     @property
     def href(self) -> str:
-        return f"/r/{self.register}/{self.id}"
+        return self.link.format(id=self.id)
 
 
-Lister = Callable[[Session, Actor, int | None, dt.date], list[rows.Row]]
+# ``(session, actor, zone_id, day, pairing_id)``: the rows, in the actor's scope, of a zone (or
+# the programme when None) and, with ``pairing_id``, of one pairing.
+Lister = Callable[[Session, Actor, int | None, dt.date, int | None], list[rows.Row]]
 
 
 @dataclass(frozen=True)
 class Source:
     key: str
     label: str
-    register: str
+    link: str  # a record's page, with ``{id}``
     list_rows: Lister
     money: bool = False
 
     def lines(
-        self, session: Session, actor: Actor, zone_id: int | None, day: dt.date
+        self,
+        session: Session,
+        actor: Actor,
+        zone_id: int | None,
+        day: dt.date,
+        pairing_id: int | None = None,
     ) -> list[RecordLine]:
         return [
-            RecordLine(self.register, i, title, d, amount)
-            for i, title, d, amount in self.list_rows(session, actor, zone_id, day)
+            RecordLine(self.link, i, title, d, amount)
+            for i, title, d, amount in self.list_rows(session, actor, zone_id, day, pairing_id)
         ]
 
     def total(self, lines: list[RecordLine]) -> Number:
@@ -71,16 +79,31 @@ def _scope(register: str, actor: Actor) -> rows.Scope:
     return read_scope(get_register(register), actor)
 
 
-def _pairings(session: Session, actor: Actor, zone_id: int | None, day: dt.date) -> list[rows.Row]:
-    university = None if actor.sees_everything else actor.university_id
-    return rows.pairing_links(session, day, _scope("pairings", actor), zone_id, university)
+def _pairings(
+    session: Session, actor: Actor, zone_id: int | None, day: dt.date, pairing_id: int | None
+) -> list[rows.Row]:
+    # A university's own users count the pairs their university is in (as the statistics do);
+    # one pairing's report counts all of its universities.
+    university = None if actor.sees_everything or pairing_id else actor.university_id
+    return rows.pairing_links(
+        session, day, _scope("pairings", actor), zone_id, university, pairing_id
+    )
 
 
-def _simple(
-    register: str, query: Callable[[Session, dt.date, rows.Scope, int | None], list[rows.Row]]
-) -> Lister:
-    def lister(session: Session, actor: Actor, zone_id: int | None, day: dt.date) -> list[rows.Row]:
-        return query(session, day, _scope(register, actor), zone_id)
+def _students(
+    session: Session, actor: Actor, zone_id: int | None, day: dt.date, pairing_id: int | None
+) -> list[rows.Row]:
+    return rows.students_trained(session, day, project_scope(actor), zone_id, pairing_id)
+
+
+Query = Callable[[Session, dt.date, rows.Scope, int | None, int | None], list[rows.Row]]
+
+
+def _simple(register: str, query: Query) -> Lister:
+    def lister(
+        session: Session, actor: Actor, zone_id: int | None, day: dt.date, pairing_id: int | None
+    ) -> list[rows.Row]:
+        return query(session, day, _scope(register, actor), zone_id, pairing_id)
 
     return lister
 
@@ -88,34 +111,43 @@ def _simple(
 SOURCES: dict[str, Source] = {
     source.key: source
     for source in (
-        Source("pairings", "结对（按结对高校计）", "pairings", _pairings),
+        Source("pairings", "结对（按结对高校计）", "/r/pairings/{id}", _pairings),
         Source(
-            "projects", "合作研发项目（按开始日期）", "projects", _simple("projects", rows.projects)
+            "projects",
+            "合作研发项目（按开始日期）",
+            "/r/projects/{id}",
+            _simple("projects", rows.projects),
         ),
         Source(
             "platforms",
             "共建产业创新平台（按成立日期）",
-            "platforms",
+            "/r/platforms/{id}",
             _simple("platforms", rows.platforms),
         ),
         Source(
             "residents",
             "常驻园区师生（当日在园）",
-            "residents",
+            "/r/residents/{id}",
             _simple("residents", rows.residents),
         ),
         Source(
             "enterprises_served",
             "服务企业（按首次服务日期）",
-            "enterprises",
+            "/r/enterprises/{id}",
             _simple("enterprise_services", rows.enterprises_served),
         ),
         Source(
             "funding_yuan",
             "合作经费投入（按到账日期）",
-            "fundings",
+            "/r/fundings/{id}",
             _simple("fundings", rows.fundings),
             money=True,
+        ),
+        Source(
+            "talent_trained",
+            "双导师联合培养学生（导师已确认，按开始日期）",
+            "/mentoring/{id}",
+            _students,
         ),
     )
 }
@@ -132,8 +164,8 @@ class DefaultIndicator:
 
 
 # The indicators the province starts with (demo data and a new installation's first set):
-# talent trained, technology contracts and innovation consortia are reported only until their
-# records are kept on the platform.
+# technology contracts and innovation consortia are reported only until their records are kept
+# on the platform.
 DEFAULT_INDICATORS: tuple[DefaultIndicator, ...] = (
     DefaultIndicator("pairings", "结对", "个", "pairings", 10),
     DefaultIndicator("projects", "合作研发项目", "个", "projects", 20),
@@ -141,7 +173,7 @@ DEFAULT_INDICATORS: tuple[DefaultIndicator, ...] = (
     DefaultIndicator("residents", "常驻园区师生", "名", "residents", 40),
     DefaultIndicator("enterprises_served", "服务企业", "家", "enterprises_served", 50),
     DefaultIndicator("funding_yuan", "合作经费投入", "元", "funding_yuan", 60, is_money=True),
-    DefaultIndicator("talent_trained", "联合培养人才", "名", None, 70),
+    DefaultIndicator("talent_trained", "双导师联合培养学生", "名", "talent_trained", 70),
     DefaultIndicator("contracts", "技术合同", "项", None, 80),
     DefaultIndicator("consortia", "创新联合体", "个", None, 90),
 )

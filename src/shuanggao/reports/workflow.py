@@ -58,13 +58,18 @@ def reported_value(report: PeriodicReport, indicator: ReportIndicator) -> Number
 
 
 def recorded_value(
-    session: Session, actor: Actor, indicator: ReportIndicator, zone_id: int | None, day: dt.date
+    session: Session,
+    actor: Actor,
+    indicator: ReportIndicator,
+    zone_id: int | None,
+    day: dt.date,
+    pairing_id: int | None = None,
 ) -> Number | None:
     """The records' figure for ``indicator`` (None when it has no source: reported only)."""
     source = SOURCES.get(indicator.source or "")
     if source is None:
         return None
-    return source.total(source.lines(session, actor, zone_id, day))
+    return source.total(source.lines(session, actor, zone_id, day, pairing_id))
 
 
 def parse_figure(indicator: ReportIndicator, raw: Any) -> Number | None:
@@ -136,7 +141,7 @@ def _lines(session: Session, actor: Actor, report: PeriodicReport) -> list[Sheet
                 indicator=indicator,
                 reported=reported_value(report, indicator),
                 recorded=recorded_value(
-                    session, actor, indicator, report.zone_id, report.as_of_date
+                    session, actor, indicator, report.zone_id, report.as_of_date, report.pairing_id
                 ),
                 explanation=(report.explanations or {}).get(indicator.code),
             )
@@ -164,10 +169,15 @@ def get_sheet(session: Session, actor: Actor, report_id: int) -> Sheet:
 
 
 def records_behind(
-    session: Session, actor: Actor, code: str, zone_id: int | None, day: dt.date
+    session: Session,
+    actor: Actor,
+    code: str,
+    zone_id: int | None,
+    day: dt.date,
+    pairing_id: int | None = None,
 ) -> tuple[ReportIndicator | None, list[RecordLine], Number]:
-    """The records the figure ``code`` counts for a zone (or the programme) on ``day``, in the
-    actor's scope. ``code`` is an indicator code or a source key."""
+    """The records the figure ``code`` counts for a zone (or the programme, or one pairing) on
+    ``day``, in the actor's scope. ``code`` is an indicator code or a source key."""
     indicator = repo.indicator_by_code(session, code)
     key = indicator.source if indicator is not None else code
     source = SOURCES.get(key or "")
@@ -177,7 +187,9 @@ def records_behind(
         raise NotFound("高新区不存在或您无权查看。")
     if zone_id is not None:
         kit.get_record(session, actor, kit_register("zones"), zone_id)
-    lines = source.lines(session, actor, zone_id, day)
+    if pairing_id is not None:
+        kit.get_record(session, actor, kit_register("pairings"), pairing_id)
+    lines = source.lines(session, actor, zone_id, day, pairing_id)
     return indicator, lines, source.total(lines)
 
 
@@ -229,11 +241,24 @@ EVENT_LABELS = {
 
 
 def open_report(
-    session: Session, actor: Actor, period_id: int, zone_id: int | None = None
+    session: Session,
+    actor: Actor,
+    period_id: int,
+    zone_id: int | None = None,
+    pairing_id: int | None = None,
 ) -> PeriodicReport:
     """The unit's report for the period; created as a draft pre-filled from the records the
-    unit holds when there is none. A zone administrator opens its own zone's report."""
-    if actor.role is Role.ZONE_ADMIN:
+    unit holds when there is none. A zone administrator opens its own zone's report; a
+    university administrator the report of one of its university's pairings."""
+    if actor.role is Role.UNIVERSITY_ADMIN and pairing_id is None:
+        raise ValidationFailed(fields={"pairing_id": "请选择填报的结对"})
+    if pairing_id is not None:
+        # Also the tenant check: a pairing outside the actor's scope answers 404.
+        pairing = kit.get_record(session, actor, kit_register("pairings"), pairing_id)
+        if zone_id is not None and zone_id != pairing.zone_id:
+            raise ValidationFailed(fields={"pairing_id": "结对不属于所选高新区"})
+        zone_id = pairing.zone_id
+    elif actor.role is Role.ZONE_ADMIN:
         if zone_id is not None and zone_id != actor.zone_id:
             raise NotFound("高新区不存在或您无权查看。")
         zone_id = actor.zone_id
@@ -242,14 +267,18 @@ def open_report(
     period = repo.period(session, period_id)
     if period is None:
         raise NotFound("填报期不存在。")
-    kit.get_record(session, actor, kit_register("zones"), zone_id)
-    found = repo.zone_report_for_period(session, zone_id, period.period_end)
+    if pairing_id is None:
+        kit.get_record(session, actor, kit_register("zones"), zone_id)
+        found = repo.zone_report_for_period(session, zone_id, period.period_end)
+    else:
+        found = repo.pairing_report_for_period(session, pairing_id, period.period_end)
     if found is not None:
         report: PeriodicReport = kit.get_record(session, actor, reports, found.id)
         return report
     values: dict[str, Any] = {
-        "scope": "zone",
+        "scope": "zone" if pairing_id is None else "pairing",
         "zone_id": zone_id,
+        "pairing_id": pairing_id,
         "period_start": period.period_start,
         "period_end": period.period_end,
         "as_of_date": period.period_end,
@@ -258,7 +287,7 @@ def open_report(
     extra: dict[str, str] = {}
     recorded: dict[str, str] = {}
     for indicator in repo.active_indicators(session):
-        value = recorded_value(session, actor, indicator, zone_id, period.period_end)
+        value = recorded_value(session, actor, indicator, zone_id, period.period_end, pairing_id)
         if value is None:
             continue
         recorded[indicator.code] = str(value)
@@ -330,7 +359,9 @@ def save_figures(
                 notes[code] = text
             else:
                 notes.pop(code, None)
-        now = recorded_value(session, actor, indicator, report.zone_id, report.as_of_date)
+        now = recorded_value(
+            session, actor, indicator, report.zone_id, report.as_of_date, report.pairing_id
+        )
         if now is not None:
             recorded[code] = str(now)
     if errors:

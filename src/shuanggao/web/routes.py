@@ -42,6 +42,8 @@ from shuanggao.mentoring import api as mentoring_api
 from shuanggao.mentoring import pages as mentoring_pages
 from shuanggao.mentoring import panels as mentoring_panels
 from shuanggao.pairings import api as pairings_api
+from shuanggao.pipeline import api as pipeline_api
+from shuanggao.pipeline import pages as pipeline_pages
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
 from shuanggao.programme import api as programme_api
@@ -66,6 +68,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     matches_triage_api.router,
     mentoring_api.router,
     pairings_api.router,
+    pipeline_api.router,
     planner_api.router,
     programme_api.router,
     reference_api.router,
@@ -82,6 +85,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     matches_pages.router,
     matches_triage_pages.router,
     mentoring_pages.router,
+    pipeline_pages.router,
     planner_pages.router,
     briefing_pages.router,
     reports_pages.router,
@@ -153,11 +157,15 @@ PAGE_HOOKS: Mapping[str, PageHooks] = {
         detail_links=_links("匹配结果", "/demands/{id}/matches"),
         detail_template="demand/_detail_extra.html",
     ),
+    "projects": PageHooks(detail_template="projects/_origin.html"),
     "supply_items": PageHooks(
         list_fields=("title", "university_id", "kind", "owner_name", "maturity", "is_public"),
         detail_links=_links("匹配需求", "/supply_items/{id}/matches"),
     ),
 }
+
+# Who has collaborations to see (``pipeline.policy.read_filter``): not students or mentors.
+PIPELINE_READERS = frozenset(Role) - {Role.STUDENT, Role.MENTOR}
 
 # Navigation entries of pages that are not a register's list (every visible register gets one).
 NAV_ITEMS: tuple[NavItem, ...] = (
@@ -169,7 +177,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         group="work",
         order=11,
         prefix="/reports",
-        roles=frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR, Role.ZONE_ADMIN}),
+        roles=frozenset(
+            {Role.PROVINCE_ADMIN, Role.AUDITOR, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}
+        ),
     ),
     # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
     NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
@@ -205,6 +215,15 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         order=251,
         roles=frozenset({Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}),
     ),
+    NavItem(
+        "合作对接",
+        "/pipeline",
+        group="supply",
+        order=35,
+        prefix="/pipeline",
+        roles=PIPELINE_READERS,
+    ),
+    NavItem("对接漏斗", "/pipeline/funnel", group="work", order=11, roles=PIPELINE_READERS),
     NavItem(
         "我的利益冲突声明",
         "/conflicts/mine",

@@ -46,6 +46,7 @@ REGISTER_GROUPS: dict[str, str] = {
     "five_one_items": "pairing",
     "projects": "pairing",
     "platforms": "pairing",
+    "consortia": "pairing",
     "residents": "pairing",
     "enterprise_services": "pairing",
     "funds": "pairing",

@@ -449,6 +449,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_app_user_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_app_user_zone_id'), ['zone_id'], unique=False)
 
+    op.create_table('consortium',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('lead_enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('industry_codes', sa.JSON(), nullable=False),
+    sa.Column('chain_codes', sa.JSON(), nullable=False),
+    sa.Column('agreement_date', sa.Date(), nullable=True),
+    sa.Column('funding', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('source_url', sa.String(length=1000), nullable=True),
+    sa.Column('source_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['lead_enterprise_id'], ['enterprise.id'], name=op.f('fk_consortium_lead_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_consortium_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consortium')),
+    sa.UniqueConstraint('name', name=op.f('uq_consortium_name'))
+    )
+    with op.batch_alter_table('consortium', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consortium_agreement_date'), ['agreement_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consortium_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consortium_lead_enterprise_id'), ['lead_enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consortium_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('conversion_fund',
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('zone_id', sa.Integer(), nullable=False),
@@ -741,6 +769,10 @@ def upgrade() -> None:
     sa.Column('enterprise_leader', sa.String(length=100), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('origin', sa.String(length=20), nullable=True),
+    sa.Column('origin_collaboration_id', sa.Integer(), nullable=True),
+    sa.Column('origin_match_id', sa.Integer(), nullable=True),
+    sa.Column('origin_meeting_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
@@ -756,6 +788,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_origin'), ['origin'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_origin_collaboration_id'), ['origin_collaboration_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_pairing_id'), ['pairing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_start_date'), ['start_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_task_area'), ['task_area'], unique=False)
@@ -806,6 +840,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_conflict_declaration_is_demo'), ['is_demo'], unique=False)
         batch_op.create_index(batch_op.f('ix_conflict_declaration_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conflict_declaration_user_id'), ['user_id'], unique=False)
+
+    op.create_table('consortium_enterprise',
+    sa.Column('consortium_id', sa.Integer(), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['consortium_id'], ['consortium.id'], name=op.f('fk_consortium_enterprise_consortium_id_consortium'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_consortium_enterprise_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('consortium_id', 'enterprise_id', name=op.f('pk_consortium_enterprise'))
+    )
+    with op.batch_alter_table('consortium_enterprise', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consortium_enterprise_enterprise_id'), ['enterprise_id'], unique=False)
+
+    op.create_table('consortium_project',
+    sa.Column('consortium_id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['consortium_id'], ['consortium.id'], name=op.f('fk_consortium_project_consortium_id_consortium'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_consortium_project_project_id_project'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('consortium_id', 'project_id', name=op.f('pk_consortium_project'))
+    )
+    with op.batch_alter_table('consortium_project', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consortium_project_project_id'), ['project_id'], unique=False)
+
+    op.create_table('consortium_university',
+    sa.Column('consortium_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['consortium_id'], ['consortium.id'], name=op.f('fk_consortium_university_consortium_id_consortium'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_consortium_university_university_id_university'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('consortium_id', 'university_id', name=op.f('pk_consortium_university'))
+    )
+    with op.batch_alter_table('consortium_university', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consortium_university_university_id'), ['university_id'], unique=False)
 
     op.create_table('demand_triage',
     sa.Column('demand_id', sa.Integer(), nullable=False),
@@ -1160,6 +1224,74 @@ def upgrade() -> None:
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
 
+    op.create_table('collaboration',
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('origin', sa.String(length=20), nullable=False),
+    sa.Column('demand_id', sa.Integer(), nullable=False),
+    sa.Column('supply_item_id', sa.Integer(), nullable=False),
+    sa.Column('match_id', sa.Integer(), nullable=True),
+    sa.Column('meeting_id', sa.Integer(), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('university_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('pairing_id', sa.Integer(), nullable=True),
+    sa.Column('researcher_user_id', sa.Integer(), nullable=True),
+    sa.Column('consortium_id', sa.Integer(), nullable=True),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.Column('stage', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('confidential', sa.Boolean(), nullable=False),
+    sa.Column('nda_date', sa.Date(), nullable=True),
+    sa.Column('decline_stage', sa.String(length=20), nullable=True),
+    sa.Column('decline_reason', sa.Text(), nullable=True),
+    sa.Column('declined_date', sa.Date(), nullable=True),
+    sa.Column('enterprise_view_stage', sa.String(length=20), nullable=True),
+    sa.Column('enterprise_view_note', sa.Text(), nullable=True),
+    sa.Column('university_view_stage', sa.String(length=20), nullable=True),
+    sa.Column('university_view_note', sa.Text(), nullable=True),
+    sa.Column('intent_date', sa.Date(), nullable=False),
+    sa.Column('contacted_date', sa.Date(), nullable=True),
+    sa.Column('engaged_date', sa.Date(), nullable=True),
+    sa.Column('intent_signed_date', sa.Date(), nullable=True),
+    sa.Column('contract_signed_date', sa.Date(), nullable=True),
+    sa.Column('project_approved_date', sa.Date(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['consortium_id'], ['consortium.id'], name=op.f('fk_collaboration_consortium_id_consortium'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_collaboration_demand_id_demand'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_collaboration_enterprise_id_enterprise'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['match_id'], ['match.id'], name=op.f('fk_collaboration_match_id_match'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_collaboration_pairing_id_pairing'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_collaboration_project_id_project'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_collaboration_supply_item_id_supply_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['university_id'], ['university.id'], name=op.f('fk_collaboration_university_id_university'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_collaboration_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_collaboration')),
+    sa.UniqueConstraint('demand_id', 'supply_item_id', name=op.f('uq_collaboration_demand_id_supply_item_id'))
+    )
+    with op.batch_alter_table('collaboration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_collaboration_consortium_id'), ['consortium_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_demand_id'), ['demand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_intent_date'), ['intent_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_match_id'), ['match_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_origin'), ['origin'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_pairing_id'), ['pairing_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_researcher_user_id'), ['researcher_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_stage'), ['stage'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_supply_item_id'), ['supply_item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_university_id'), ['university_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_collaboration_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('match_judgement',
     sa.Column('match_id', sa.Integer(), nullable=False),
     sa.Column('side', sa.String(length=10), nullable=False),
@@ -1252,11 +1384,32 @@ def upgrade() -> None:
     with op.batch_alter_table('practice_report', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_practice_report_project_id'), ['project_id'], unique=False)
 
+    op.create_table('collaboration_step',
+    sa.Column('collaboration_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('stage', sa.String(length=20), nullable=True),
+    sa.Column('side', sa.String(length=20), nullable=False),
+    sa.Column('happened_date', sa.Date(), nullable=False),
+    sa.Column('owner', sa.String(length=100), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('actor_name', sa.String(length=100), nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['collaboration_id'], ['collaboration.id'], name=op.f('fk_collaboration_step_collaboration_id_collaboration'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_collaboration_step'))
+    )
+    with op.batch_alter_table('collaboration_step', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_collaboration_step_collaboration_id'), ['collaboration_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('collaboration_step', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_collaboration_step_collaboration_id'))
+
+    op.drop_table('collaboration_step')
     with op.batch_alter_table('practice_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_practice_report_project_id'))
 
@@ -1282,6 +1435,26 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_match_judgement_match_id'))
 
     op.drop_table('match_judgement')
+    with op.batch_alter_table('collaboration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_collaboration_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_university_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_supply_item_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_status'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_stage'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_researcher_user_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_project_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_origin'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_match_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_intent_date'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_event_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_enterprise_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_demand_id'))
+        batch_op.drop_index(batch_op.f('ix_collaboration_consortium_id'))
+
+    op.drop_table('collaboration')
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
 
@@ -1379,6 +1552,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_demand_triage_demand_id'))
 
     op.drop_table('demand_triage')
+    with op.batch_alter_table('consortium_university', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consortium_university_university_id'))
+
+    op.drop_table('consortium_university')
+    with op.batch_alter_table('consortium_project', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consortium_project_project_id'))
+
+    op.drop_table('consortium_project')
+    with op.batch_alter_table('consortium_enterprise', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consortium_enterprise_enterprise_id'))
+
+    op.drop_table('consortium_enterprise')
     with op.batch_alter_table('conflict_declaration', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conflict_declaration_user_id'))
         batch_op.drop_index(batch_op.f('ix_conflict_declaration_university_id'))
@@ -1398,6 +1583,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_project_task_area'))
         batch_op.drop_index(batch_op.f('ix_project_start_date'))
         batch_op.drop_index(batch_op.f('ix_project_pairing_id'))
+        batch_op.drop_index(batch_op.f('ix_project_origin_collaboration_id'))
+        batch_op.drop_index(batch_op.f('ix_project_origin'))
         batch_op.drop_index(batch_op.f('ix_project_is_demo'))
 
     op.drop_table('project')
@@ -1473,6 +1660,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_conversion_fund_established_date'))
 
     op.drop_table('conversion_fund')
+    with op.batch_alter_table('consortium', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consortium_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_consortium_lead_enterprise_id'))
+        batch_op.drop_index(batch_op.f('ix_consortium_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_consortium_agreement_date'))
+
+    op.drop_table('consortium')
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_app_user_zone_id'))
         batch_op.drop_index(batch_op.f('ix_app_user_university_id'))

@@ -64,6 +64,25 @@
       };
     },
 
+    /* The collaboration funnel (/api/v1/pipeline/funnel): how many reached each stage. */
+    "pipeline-funnel": function (el, data) {
+      var stages = (data.overall && data.overall.stages) || [];
+      return {
+        color: PALETTE,
+        textStyle: { fontFamily: FONT },
+        tooltip: { trigger: "item", renderMode: "richText", formatter: "{b}：{c}" },
+        series: [{
+          type: "funnel",
+          sort: "none",
+          left: "10%",
+          width: "80%",
+          minSize: "8%",
+          label: { show: true, position: "inside", formatter: "{b} {c}" },
+          data: stages.map(function (s) { return { name: s.label, value: s.reached }; })
+        }]
+      };
+    },
+
     "coverage-cities": function (el, data) {
       var groups = (data.by_city || []).slice().reverse();
       return {

@@ -1,0 +1,3 @@
+"""The collaboration pipeline (合作对接流程): from a match or an event meeting through 有意向 …
+立项, with each side's view, the confidentiality step, declines, the project it creates, and the
+funnel over all of them."""
