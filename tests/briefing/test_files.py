@@ -124,6 +124,7 @@ def test_docx_figures_equal_stats_in_the_official_layout(committed: str, tmp_pat
         "五、结对覆盖",
         "六、滞后事项",
         "七、典型案例与供需匹配",
+        "八、合作对接漏斗",
     ]
     lagging = next(
         t

@@ -177,3 +177,22 @@ def test_xlsx_import_is_transactional_idempotent_and_names_bad_cells(
         ["university"],
         dt.date(2025, 9, 10),
     )
+
+
+def test_policies_page_lists_what_applies_and_searches(
+    client_for: ClientFor, session: Session
+) -> None:
+    policy, reform = _lists(session)
+    uni = create_university(session)
+    mentor = client_for(Actor(role=Role.MENTOR, user_id=2, university_id=uni.id))
+    page = mentor.get("/policies")
+    assert page.status_code == 200
+    assert reform.title in page.text and "毕业生参与“双高协同”实践并形成实践成果" in page.text
+    assert policy.title not in page.text
+    none = mentor.get("/policies", params={"q": "场景"})
+    assert none.status_code == 200 and reform.title not in none.text
+    province = client_for(Actor(role=Role.PROVINCE_ADMIN, user_id=6))
+    found = province.get("/policies", params={"q": "场景", "list": "政策指南清单"})
+    assert policy.title in found.text and reform.title not in found.text
+    # An unknown list name lists every list; an overlong query is cut, not an error.
+    assert province.get("/policies", params={"list": "x", "q": "字" * 500}).status_code == 200

@@ -323,12 +323,32 @@ def build_layout(briefing: Briefing, fonts: BriefingFonts) -> Layout:
     )
 
     if briefing.funnel:
-        heading("成果转化漏斗")
+        heading("合作对接漏斗")
+        first, last = briefing.funnel[0], briefing.funnel[-1]
+        add(
+            Paragraph(
+                f"截至{cn_date(briefing.as_of)}，达成合作意向{first.reached}项，"
+                f"其中{last.reached}项已{last.label}。转化率为到达本阶段的数量占上一阶段的比例。"
+            )
+        )
         add(
             Table(
-                "转化漏斗",
-                ["阶段", "数量"],
-                [[stage.label, stage.count] for stage in briefing.funnel],
+                "合作对接漏斗",
+                ["阶段", "到达数", "转化率（%）", "距上一阶段中位天数", "在此阶段终止"],
+                [
+                    [
+                        stage.label,
+                        stage.reached,
+                        None
+                        if stage.conversion is None
+                        else Decimal(str(stage.conversion * 100)).quantize(Decimal("0.1")),
+                        None
+                        if stage.median_days is None
+                        else Decimal(str(stage.median_days)).quantize(Decimal("0.1")),
+                        stage.declined_here,
+                    ]
+                    for stage in briefing.funnel
+                ],
             )
         )
     return layout

@@ -23,6 +23,7 @@ from shuanggao.kit.service import read_scope
 from shuanggao.matches.schemas import MatchState
 from shuanggao.pairings import service as pairings
 from shuanggao.pairings.schemas import CoverageRead
+from shuanggao.pipeline.funnel import funnel as pipeline_funnel
 from shuanggao.projects.schemas import ProjectStatus
 from shuanggao.reports import service as reports
 from shuanggao.reports.service import Figure, Stats
@@ -65,8 +66,13 @@ class CaseRow:
 
 @dataclass(frozen=True)
 class FunnelStage:
+    """One stage of the collaboration funnel (``pipeline.funnel``) of the briefing's scope."""
+
     label: str
-    count: int
+    reached: int
+    conversion: float | None  # share of the stage before
+    median_days: float | None  # from the stage before
+    declined_here: int
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,24 @@ def _cases(session: Session, actor: Actor, as_of: dt.date, zone_id: int | None) 
     ]
 
 
+def _funnel(
+    session: Session, actor: Actor, as_of: dt.date, zone_id: int | None
+) -> list[FunnelStage]:
+    """The collaboration funnel as of the date: the whole programme's, or the zone's group."""
+    result = pipeline_funnel(session, actor, by="zone", as_of=as_of)
+    if zone_id is None:
+        group = result.overall
+    else:
+        found = [g for g in result.groups if g.key == str(zone_id)]
+        if not found:
+            return [FunnelStage(s.label, 0, None, None, 0) for s in result.overall.stages]
+        group = found[0]
+    return [
+        FunnelStage(s.label, s.reached, s.conversion, s.median_days, s.declined_here)
+        for s in group.stages
+    ]
+
+
 def build_briefing(
     session: Session,
     actor: Actor,
@@ -188,5 +212,6 @@ def build_briefing(
         lagging=lagging,
         top_matches=_matches(session, actor, as_of, zone_id),
         cases=_cases(session, actor, as_of, zone_id),
+        funnel=_funnel(session, actor, as_of, zone_id),
         stalled_days=stalled_days,
     )

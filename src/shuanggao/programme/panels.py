@@ -39,6 +39,6 @@ def policies_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
             }
             for item in items[:PANEL_ITEMS]
         ],
-        "more_href": "/r/policy_items",
+        "more_href": "/policies",
         "empty": "暂无适用于您的政策或改革事项。",
     }

@@ -47,6 +47,7 @@ from shuanggao.pipeline import pages as pipeline_pages
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
 from shuanggao.programme import api as programme_api
+from shuanggao.programme import pages as programme_pages
 from shuanggao.programme import panels as programme_panels
 from shuanggao.reference import api as reference_api
 from shuanggao.reports import api as reports_api
@@ -88,6 +89,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     pipeline_pages.router,
     planner_pages.router,
     briefing_pages.router,
+    programme_pages.router,
     reports_pages.router,
     transfer.router,
     pages.router,
@@ -191,6 +193,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         roles=briefing_service.READERS,
     ),
     NavItem("工作简报", "/briefing", group="work", order=12, roles=briefing_service.READERS),
+    NavItem("政策与改革", "/policies", group="work", order=40),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
     NavItem("双导师实践", "/mentoring", group="work", order=20, prefix="/mentoring"),
     NavItem(
