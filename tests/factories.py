@@ -651,6 +651,51 @@ def version_of(session: Session, obj: Any) -> int:
     return version
 
 
+# --- industry chains (issue 10) -----------------------------------------------------------------
+
+
+def create_industry_chain(session: Session, zone: Zone | None = None, **overrides: Any) -> Any:
+    from shuanggao.chains.models import IndustryChain
+
+    n = _n()
+    zone = zone or create_zone(session)
+    values: dict[str, Any] = {"name": f"测试产业链{n}", "zone_id": zone.id, "kind": "leading"}
+    values.update(overrides)
+    chain = IndustryChain(**values)
+    session.add(chain)
+    session.flush()
+    return chain
+
+
+def create_chain_node(
+    session: Session,
+    chain: Any = None,
+    enterprises: list[Any] | None = None,
+    **overrides: Any,
+) -> Any:
+    from shuanggao.chains.models import ChainNode, ChainNodeEnterprise
+
+    n = _n()
+    chain = chain or create_industry_chain(session)
+    values: dict[str, Any] = {
+        "name": f"测试环节{n}",
+        "chain_id": chain.id,
+        "zone_id": chain.zone_id,
+        "position": n % 100,
+        "industry_codes": ["C3841"],
+        "emerging_paths": [],
+        "keywords": ["储能"],
+    }
+    values.update(overrides)
+    node = ChainNode(**values)
+    session.add(node)
+    session.flush()
+    for pos, enterprise in enumerate(enterprises or []):
+        session.add(ChainNodeEnterprise(node_id=node.id, enterprise_id=enterprise.id, position=pos))
+    session.flush()
+    return node
+
+
 # --- conflicts of interest (issue 9) ------------------------------------------------------------
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from shuanggao.accounts import models as accounts_models
 from shuanggao.audit import models as audit_models
+from shuanggao.chains import models as chains_models
+from shuanggao.chains import registers as chains
 from shuanggao.conflicts import models as conflicts_models
 from shuanggao.conflicts import registers as conflicts
 from shuanggao.consortia import models as consortia_models
@@ -56,6 +58,7 @@ from shuanggao.zones import registers as zones
 MODELS: tuple[ModuleType, ...] = (
     accounts_models,
     audit_models,
+    chains_models,
     conflicts_models,
     consortia_models,
     demand_models,
@@ -80,6 +83,8 @@ MODELS: tuple[ModuleType, ...] = (
 
 # In this order in the navigation, the audit labels and the register test suites.
 REGISTERS: tuple[Register[Any], ...] = (
+    chains.industry_chains,
+    chains.chain_nodes,
     conflicts.conflict_declarations,
     consortia.consortia,
     demand.demands,

@@ -46,6 +46,8 @@ def _populate(session: Session) -> None:
     f.create_programme_fact(session, zone=zone)
     f.create_supply_item(session, university=first)
     f.create_demand(session, enterprise=enterprise)
+    chain = f.create_industry_chain(session, zone=zone)
+    f.create_chain_node(session, chain, [enterprise])
     researcher = f.create_user(session, "researcher", university_id=first.id)
     f.create_conflict_declaration(session, researcher, enterprise)
     f.create_conflict_declaration(

@@ -180,6 +180,17 @@ PERMISSIONS: dict[str, Spec] = {
         "a foreign pairing is refused on pairing_id",
         foreign_create=(403, 404, 422),
     ),
+    "industry_chains": Spec(
+        lambda s, g: f.create_industry_chain(s, g.zone),
+        table(P=Cell(ALL, ALL), A=Cell(ALL), Z=Cell(ALL, OWN), UERSM=Cell(ALL)),
+        "every user reads a zone's chains; its administrator edits them",
+    ),
+    "chain_nodes": Spec(
+        lambda s, g: f.create_chain_node(s, f.create_industry_chain(s, g.zone), [g.enterprise]),
+        table(P=Cell(ALL, ALL), A=Cell(ALL), Z=Cell(ALL, OWN), UERSM=Cell(ALL)),
+        "nodes follow their chain's zone; other tenants see them without the enterprises",
+        foreign_create=(403, 404, 422),
+    ),
     "platforms": Spec(
         lambda s, g: f.create_platform(s, g.zone, [g.university]),
         table(P=Cell(ALL, ALL), A=Cell(ALL), ZU=Cell(OWN, OWN), ERSM=Cell(OWN)),

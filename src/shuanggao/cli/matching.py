@@ -2,6 +2,9 @@
 
 - ``shuanggao matching reindex [--incremental] [--classifiers]``: rebuild the search index from
   the database (vectors of unchanged texts come from the embedding cache), with a progress bar.
+- ``shuanggao matching map --zone NAME|--university NAME|--all --out FILE.xlsx``: the batch
+  two-way map (every need × its best supply, every item × the needs it answers, gaps, unused
+  supply) as a workbook, with a progress bar.
 - ``shuanggao match demand ID|--text TEXT [--top N] [--format table|json]`` and
   ``shuanggao match supply ID [--top N] [--format table|json]``: ranked results with reasons.
   The JSON lists ``{"kind", "id", "title", "owner", "score", "reasons"}`` under ``results``.
@@ -10,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +24,10 @@ from rich.table import Table
 
 from shuanggao.cli.context import cli_actor, console, err_console, open_session, progress_bar
 from shuanggao.config import get_settings
-from shuanggao.errors import AppError
+from shuanggao.demandmap import batch as map_batch
+from shuanggao.demandmap import export as map_export
+from shuanggao.demandmap import repository as map_repo
+from shuanggao.errors import AppError, NotFound
 from shuanggao.matches import dup_eval, service
 from shuanggao.matches.duplicates import FLAG_AT
 from shuanggao.matches.service import MatchRun, SearchOptions
@@ -121,6 +128,65 @@ def reindex(
         f"[green]索引已更新：[/green]技术供给 {index.size('supply')} 条，"
         f"产业需求 {index.size('demand')} 条（新增 {report.added}，更新 {report.updated}，"
         f"移除 {report.removed}）；匹配方式：{index.method}。"
+    )
+
+
+@matching_app.command("map")
+def batch_map(
+    out: Path = typer.Option(..., "--out", help="输出的 Excel 文件（.xlsx）"),
+    zone: str | None = typer.Option(None, "--zone", help="高新区名称：该区需求 × 结对高校供给"),
+    university: str | None = typer.Option(
+        None, "--university", help="高校名称：该校供给 × 结对高新区需求"
+    ),
+    province: bool = typer.Option(False, "--all", help="全省：全部需求 × 全部供给"),
+) -> None:
+    """双向匹配表：每条需求的最佳供给、每条供给回答的需求、缺口与未被需要的供给。"""
+    if out.suffix.lower() != ".xlsx":
+        err_console.print("[red]--out 应为 .xlsx 文件[/red]")
+        raise typer.Exit(1)
+    settings = get_settings()
+    labels = {"needs": "需求找供给", "supply": "供给找需求"}
+    try:
+        with open_session() as session:
+            zone_id = university_id = None
+            if zone is not None:
+                found = map_repo.zone_by_name(session, zone)
+                if found is None:
+                    raise NotFound(f"没有名为“{zone}”的高新区。")
+                zone_id = found.id
+            if university is not None:
+                uni = map_repo.university_by_name(session, university)
+                if uni is None:
+                    raise NotFound(f"没有名为“{university}”的高校。")
+                university_id = uni.id
+            started = time.perf_counter()
+            with progress_bar(err_console) as bar:
+                tasks: dict[str, Any] = {}
+
+                def progress(stage: str, done: int, total: int) -> None:
+                    if stage not in tasks:
+                        tasks[stage] = bar.add_task(labels[stage], total=total or None)
+                    bar.update(tasks[stage], completed=done, total=total or None)
+
+                result = map_batch.batch_map(
+                    session,
+                    settings,
+                    cli_actor(),
+                    zone_id=zone_id,
+                    university_id=university_id,
+                    province=province,
+                    progress=progress,
+                )
+            data = map_export.batch_workbook(result)
+            seconds = time.perf_counter() - started
+    except AppError as exc:
+        raise _fail(exc) from None
+    out.write_bytes(data)
+    console.print(
+        f"[green]双向匹配表已写入 {out}[/green]：{result.scope_name}，需求 {len(result.needs)} 条"
+        f"（缺口 {len(result.gaps)}），供给 {len(result.supply)} 条"
+        f"（未被需要 {len(result.unused)}），"
+        f"匹配方式：{result.method}，用时 {seconds:.1f} 秒。"
     )
 
 

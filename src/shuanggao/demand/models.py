@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shuanggao.chains.models import ChainNode  # noqa: F401  (the chain_node table first)
 from shuanggao.db.base import Base, IdMixin, RecordMixin
 from shuanggao.db.changes import ChangeStamped
 from shuanggao.db.sealed import SealedString
@@ -38,10 +39,22 @@ class Demand(ChangeStamped, RecordMixin, Base):
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     technical_indicators: Mapped[str | None] = mapped_column(Text, nullable=True)
     keywords: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
-    # GB/T 4754-2017 code (小类 preferred) and the 战略性新兴产业(2018) chain node, named by its
-    # category path (新能源汽车产业 > 新能源汽车装置、配件制造 > 新能源汽车储能装置制造) or code.
+    # GB/T 4754-2017 code (小类 preferred) and the 战略性新兴产业(2018) category, named by its
+    # path (新能源汽车产业 > 新能源汽车装置、配件制造 > 新能源汽车储能装置制造) or code. The
+    # category is the national classification (imports keep the column 产业链节点); the node of
+    # the zone's own chain is ``chain_node_id``.
     industry_code: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
     chain_node: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
+    # The node of one of the zone's industry chains (chains.models.ChainNode) the need sits on,
+    # confirmed by a person; ``proposed_chain_node_id`` is the classifier's proposal (with its
+    # score), kept apart until someone confirms it. Set only by the demandmap service.
+    chain_node_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chain_node.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    proposed_chain_node_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chain_node.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    proposed_chain_node_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     budget_min: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     budget_max: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     deadline_date: Mapped[dt.date | None] = mapped_column(nullable=True)

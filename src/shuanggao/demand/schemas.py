@@ -164,6 +164,9 @@ class DemandRead(DemandBase):
     zone_name: str
     triage_state: TriageField
     triage_note: str | None
+    # The zone chain node: confirmed, and the classifier's proposal (set by the chain map).
+    chain_node_id: int | None = None
+    proposed_chain_node_id: int | None = None
     version: int
     is_demo: bool
 

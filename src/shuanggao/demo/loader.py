@@ -9,6 +9,7 @@ from types import ModuleType
 from sqlalchemy.orm import Session
 
 from shuanggao.actor import Actor
+from shuanggao.demo import chains as chains_demo
 from shuanggao.demo import demand as demand_demo
 from shuanggao.demo import events as events_demo
 from shuanggao.demo import funds as funds_demo
@@ -29,6 +30,7 @@ DEMO_MODULES: tuple[ModuleType, ...] = (
     funds_demo,
     supply_demo,
     demand_demo,
+    chains_demo,
     events_demo,
     planner_demo,
     pipeline_demo,

@@ -8,6 +8,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from shuanggao.db.base import Base
+from shuanggao.demand.models import Demand
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.kit.register import all_registers
 from shuanggao.pairings.models import Pairing, PairingUniversity
@@ -106,6 +107,11 @@ def demo_platforms_of_zone(session: Session, zone_id: int) -> list[str]:
         .order_by(Platform.name)
     )
     return list(session.scalars(stmt))
+
+
+def demand_by_title(session: Session, zone_id: int, title: str) -> Demand | None:
+    stmt = select(Demand).where(Demand.zone_id == zone_id, Demand.title == title)
+    return session.scalars(stmt.limit(1)).first()
 
 
 def demand_id_of(session: Session, enterprise_name: str, title: str) -> int | None:

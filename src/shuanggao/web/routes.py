@@ -22,10 +22,13 @@ from shuanggao.actor import Role
 from shuanggao.audit.service import AUDIT_READERS
 from shuanggao.briefing import pages as briefing_pages
 from shuanggao.briefing import service as briefing_service
+from shuanggao.chains import api as chains_api
 from shuanggao.conflicts import pages as conflicts_pages
 from shuanggao.demand import api as demand_api
 from shuanggao.demand import pages as demand_pages
 from shuanggao.demand import registers as demand_registers
+from shuanggao.demandmap import api as demandmap_api
+from shuanggao.demandmap import pages as demandmap_pages
 from shuanggao.enterprises import api as enterprises_api
 from shuanggao.events import api as events_api
 from shuanggao.events import pages as events_pages
@@ -61,7 +64,9 @@ from shuanggao.web.hooks import PageHooks
 API_ROUTERS: tuple[APIRouter, ...] = (
     accounts_api.router,
     audit_api.router,
+    chains_api.router,
     demand_api.router,
+    demandmap_api.router,
     enterprises_api.router,
     events_api.router,
     imports_api.router,
@@ -82,6 +87,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     accounts_admin_pages.router,
     conflicts_pages.router,
     demand_pages.router,
+    demandmap_pages.router,
     events_pages.router,
     matches_pages.router,
     matches_triage_pages.router,
@@ -145,7 +151,22 @@ PAGE_HOOKS: Mapping[str, PageHooks] = {
         detail_links=_links("“五个一”看板", "/pairings/{id}/board"),
         options=repository.pairing_options,
     ),
-    "zones": PageHooks(detail_links=_links("数说双高协同", "/dashboard/zones/{id}")),
+    "zones": PageHooks(
+        detail_links=lambda obj: [
+            ("数说双高协同", f"/dashboard/zones/{obj.id}"),
+            ("产业需求图谱", f"/zones/{obj.id}/chains"),
+        ]
+    ),
+    "universities": PageHooks(
+        detail_links=_links("供给落点与学科缺口", "/universities/{id}/chains")
+    ),
+    "industry_chains": PageHooks(
+        detail_links=lambda obj: [("产业链图谱", f"/zones/{obj.zone_id}/chains?chain_id={obj.id}")]
+    ),
+    "chain_nodes": PageHooks(
+        list_fields=("name", "chain_id", "position", "industry_codes", "zone_id"),
+        detail_links=_links("环节详情", "/chain_nodes/{id}/panel"),
+    ),
     "demands": PageHooks(
         list_fields=(
             "title",
@@ -195,6 +216,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("工作简报", "/briefing", group="work", order=12, roles=briefing_service.READERS),
     NavItem("政策与改革", "/policies", group="work", order=40),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
+    NavItem("产业需求图谱", "/chainmap", group="supply", order=31),
     NavItem("双导师实践", "/mentoring", group="work", order=20, prefix="/mentoring"),
     NavItem(
         "需求梳理",

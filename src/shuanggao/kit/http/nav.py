@@ -57,6 +57,8 @@ REGISTER_GROUPS: dict[str, str] = {
     "programme_facts": "pairing",
     "supply_items": "supply",
     "demands": "supply",
+    "industry_chains": "supply",
+    "chain_nodes": "supply",
     "conflict_declarations": "supply",
     "periodic_reports": "reports",
     "reports": "reports",

@@ -305,6 +305,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_event_organiser_university_id'), ['organiser_university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_organiser_zone_id'), ['organiser_zone_id'], unique=False)
 
+    op.create_table('industry_chain',
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('template', sa.String(length=300), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_industry_chain_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_industry_chain')),
+    sa.UniqueConstraint('zone_id', 'name', name=op.f('uq_industry_chain_zone_id_name'))
+    )
+    with op.batch_alter_table('industry_chain', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_industry_chain_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_industry_chain_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('pairing',
     sa.Column('zone_id', sa.Integer(), nullable=False),
     sa.Column('batch', sa.String(length=30), nullable=False),
@@ -449,6 +469,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_app_user_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_app_user_zone_id'), ['zone_id'], unique=False)
 
+    op.create_table('chain_node',
+    sa.Column('chain_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('industry_codes', sa.JSON(), nullable=False),
+    sa.Column('emerging_paths', sa.JSON(), nullable=False),
+    sa.Column('keywords', sa.JSON(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['chain_id'], ['industry_chain.id'], name=op.f('fk_chain_node_chain_id_industry_chain'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_chain_node_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_chain_node')),
+    sa.UniqueConstraint('chain_id', 'name', name=op.f('uq_chain_node_chain_id_name'))
+    )
+    with op.batch_alter_table('chain_node', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_chain_node_chain_id'), ['chain_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chain_node_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_chain_node_zone_id'), ['zone_id'], unique=False)
+
     op.create_table('consortium',
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('zone_id', sa.Integer(), nullable=False),
@@ -504,43 +548,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_conversion_fund_is_demo'), ['is_demo'], unique=False)
         batch_op.create_index(batch_op.f('ix_conversion_fund_pairing_id'), ['pairing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conversion_fund_zone_id'), ['zone_id'], unique=False)
-
-    op.create_table('demand',
-    sa.Column('enterprise_id', sa.Integer(), nullable=False),
-    sa.Column('zone_id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('technical_indicators', sa.Text(), nullable=True),
-    sa.Column('keywords', sa.JSON(), nullable=False),
-    sa.Column('industry_code', sa.String(length=5), nullable=True),
-    sa.Column('chain_node', sa.String(length=300), nullable=True),
-    sa.Column('budget_min', shuanggao.db.types.Money(), nullable=True),
-    sa.Column('budget_max', shuanggao.db.types.Money(), nullable=True),
-    sa.Column('deadline_date', sa.Date(), nullable=True),
-    sa.Column('cooperation_mode', sa.String(length=20), nullable=False),
-    sa.Column('visibility', sa.String(length=20), nullable=False),
-    sa.Column('triage_state', sa.String(length=20), nullable=False),
-    sa.Column('triage_note', sa.Text(), nullable=True),
-    sa.Column('contact_person', sa.String(length=50), nullable=True),
-    sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('is_demo', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_demand_enterprise_id_enterprise'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_demand_zone_id_zone'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand')),
-    sa.UniqueConstraint('enterprise_id', 'title', name=op.f('uq_demand_enterprise_id_title'))
-    )
-    with op.batch_alter_table('demand', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_demand_chain_node'), ['chain_node'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_industry_code'), ['industry_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_is_demo'), ['is_demo'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_triage_state'), ['triage_state'], unique=False)
-        batch_op.create_index(batch_op.f('ix_demand_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('enterprise_service',
     sa.Column('enterprise_id', sa.Integer(), nullable=False),
@@ -813,6 +820,17 @@ def upgrade() -> None:
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
 
+    op.create_table('chain_node_enterprise',
+    sa.Column('node_id', sa.Integer(), nullable=False),
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_chain_node_enterprise_enterprise_id_enterprise'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['node_id'], ['chain_node.id'], name=op.f('fk_chain_node_enterprise_node_id_chain_node'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('node_id', 'enterprise_id', name=op.f('pk_chain_node_enterprise'))
+    )
+    with op.batch_alter_table('chain_node_enterprise', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_chain_node_enterprise_enterprise_id'), ['enterprise_id'], unique=False)
+
     op.create_table('conflict_declaration',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('university_id', sa.Integer(), nullable=True),
@@ -871,59 +889,49 @@ def upgrade() -> None:
     with op.batch_alter_table('consortium_university', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consortium_university_university_id'), ['university_id'], unique=False)
 
-    op.create_table('demand_triage',
-    sa.Column('demand_id', sa.Integer(), nullable=False),
-    sa.Column('from_state', sa.String(length=20), nullable=False),
-    sa.Column('to_state', sa.String(length=20), nullable=False),
-    sa.Column('triage_reason', sa.Text(), nullable=True),
-    sa.Column('moved_by', sa.String(length=100), nullable=False),
-    sa.Column('moved_by_user_id', sa.Integer(), nullable=True),
-    sa.Column('moved_role', sa.String(length=30), nullable=False),
-    sa.Column('moved_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_demand_triage_demand_id_demand'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand_triage'))
-    )
-    with op.batch_alter_table('demand_triage', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_demand_triage_demand_id'), ['demand_id'], unique=False)
-
-    op.create_table('event_meeting',
-    sa.Column('event_id', sa.Integer(), nullable=False),
-    sa.Column('slot', sa.Integer(), nullable=False),
-    sa.Column('table_no', sa.Integer(), nullable=False),
-    sa.Column('enterprise_registration_id', sa.Integer(), nullable=False),
-    sa.Column('researcher_registration_id', sa.Integer(), nullable=False),
-    sa.Column('demand_id', sa.Integer(), nullable=True),
-    sa.Column('supply_item_id', sa.Integer(), nullable=True),
-    sa.Column('score', sa.Float(), nullable=False),
-    sa.Column('origin', sa.String(length=20), nullable=False),
-    sa.Column('outcome', sa.String(length=20), nullable=True),
-    sa.Column('outcome_reason', sa.Text(), nullable=True),
-    sa.Column('outcome_by', sa.String(length=100), nullable=True),
-    sa.Column('outcome_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    op.create_table('demand',
+    sa.Column('enterprise_id', sa.Integer(), nullable=False),
+    sa.Column('zone_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('technical_indicators', sa.Text(), nullable=True),
+    sa.Column('keywords', sa.JSON(), nullable=False),
+    sa.Column('industry_code', sa.String(length=5), nullable=True),
+    sa.Column('chain_node', sa.String(length=300), nullable=True),
+    sa.Column('chain_node_id', sa.Integer(), nullable=True),
+    sa.Column('proposed_chain_node_id', sa.Integer(), nullable=True),
+    sa.Column('proposed_chain_node_score', sa.Float(), nullable=True),
+    sa.Column('budget_min', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('budget_max', shuanggao.db.types.Money(), nullable=True),
+    sa.Column('deadline_date', sa.Date(), nullable=True),
+    sa.Column('cooperation_mode', sa.String(length=20), nullable=False),
+    sa.Column('visibility', sa.String(length=20), nullable=False),
+    sa.Column('triage_state', sa.String(length=20), nullable=False),
+    sa.Column('triage_note', sa.Text(), nullable=True),
+    sa.Column('contact_person', sa.String(length=50), nullable=True),
+    sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_event_meeting_demand_id_demand'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['enterprise_registration_id'], ['event_registration.id'], name=op.f('fk_event_meeting_enterprise_registration_id_event_registration'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_meeting_event_id_event'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['researcher_registration_id'], ['event_registration.id'], name=op.f('fk_event_meeting_researcher_registration_id_event_registration'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_event_meeting_supply_item_id_supply_item'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_meeting')),
-    sa.UniqueConstraint('event_id', 'slot', 'enterprise_registration_id', name=op.f('uq_event_meeting_event_id_slot_enterprise_registration_id')),
-    sa.UniqueConstraint('event_id', 'slot', 'researcher_registration_id', name=op.f('uq_event_meeting_event_id_slot_researcher_registration_id')),
-    sa.UniqueConstraint('event_id', 'slot', 'table_no', name=op.f('uq_event_meeting_event_id_slot_table_no'))
+    sa.ForeignKeyConstraint(['chain_node_id'], ['chain_node.id'], name=op.f('fk_demand_chain_node_id_chain_node'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_demand_enterprise_id_enterprise'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['proposed_chain_node_id'], ['chain_node.id'], name=op.f('fk_demand_proposed_chain_node_id_chain_node'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_demand_zone_id_zone'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand')),
+    sa.UniqueConstraint('enterprise_id', 'title', name=op.f('uq_demand_enterprise_id_title'))
     )
-    with op.batch_alter_table('event_meeting', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_event_meeting_demand_id'), ['demand_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_event_meeting_enterprise_registration_id'), ['enterprise_registration_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_event_meeting_event_id'), ['event_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_event_meeting_is_demo'), ['is_demo'], unique=False)
-        batch_op.create_index(batch_op.f('ix_event_meeting_outcome'), ['outcome'], unique=False)
-        batch_op.create_index(batch_op.f('ix_event_meeting_researcher_registration_id'), ['researcher_registration_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_event_meeting_supply_item_id'), ['supply_item_id'], unique=False)
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_chain_node'), ['chain_node'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_chain_node_id'), ['chain_node_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_industry_code'), ['industry_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_proposed_chain_node_id'), ['proposed_chain_node_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_triage_state'), ['triage_state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('fund_investment',
     sa.Column('fund_id', sa.Integer(), nullable=False),
@@ -983,33 +991,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_funding_project_id'), ['project_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_funding_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_funding_zone_id'), ['zone_id'], unique=False)
-
-    op.create_table('match',
-    sa.Column('demand_id', sa.Integer(), nullable=False),
-    sa.Column('supply_item_id', sa.Integer(), nullable=False),
-    sa.Column('score', sa.Float(), nullable=False),
-    sa.Column('rank', sa.Integer(), nullable=False),
-    sa.Column('method', sa.String(length=10), nullable=False),
-    sa.Column('reasons', sa.JSON(), nullable=False),
-    sa.Column('state', sa.String(length=20), nullable=False),
-    sa.Column('state_reason', sa.Text(), nullable=True),
-    sa.Column('state_changed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('state_changed_by', sa.String(length=100), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('is_demo', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_match_demand_id_demand'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_match_supply_item_id_supply_item'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_match')),
-    sa.UniqueConstraint('demand_id', 'supply_item_id', name=op.f('uq_match_demand_id_supply_item_id'))
-    )
-    with op.batch_alter_table('match', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_match_demand_id'), ['demand_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_match_is_demo'), ['is_demo'], unique=False)
-        batch_op.create_index(batch_op.f('ix_match_state'), ['state'], unique=False)
-        batch_op.create_index(batch_op.f('ix_match_supply_item_id'), ['supply_item_id'], unique=False)
 
     op.create_table('mentor_declaration',
     sa.Column('mentor_user_id', sa.Integer(), nullable=False),
@@ -1224,6 +1205,161 @@ def upgrade() -> None:
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
 
+    op.create_table('demand_triage',
+    sa.Column('demand_id', sa.Integer(), nullable=False),
+    sa.Column('from_state', sa.String(length=20), nullable=False),
+    sa.Column('to_state', sa.String(length=20), nullable=False),
+    sa.Column('triage_reason', sa.Text(), nullable=True),
+    sa.Column('moved_by', sa.String(length=100), nullable=False),
+    sa.Column('moved_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('moved_role', sa.String(length=30), nullable=False),
+    sa.Column('moved_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_demand_triage_demand_id_demand'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand_triage'))
+    )
+    with op.batch_alter_table('demand_triage', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_triage_demand_id'), ['demand_id'], unique=False)
+
+    op.create_table('event_meeting',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('slot', sa.Integer(), nullable=False),
+    sa.Column('table_no', sa.Integer(), nullable=False),
+    sa.Column('enterprise_registration_id', sa.Integer(), nullable=False),
+    sa.Column('researcher_registration_id', sa.Integer(), nullable=False),
+    sa.Column('demand_id', sa.Integer(), nullable=True),
+    sa.Column('supply_item_id', sa.Integer(), nullable=True),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('origin', sa.String(length=20), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
+    sa.Column('outcome_reason', sa.Text(), nullable=True),
+    sa.Column('outcome_by', sa.String(length=100), nullable=True),
+    sa.Column('outcome_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_event_meeting_demand_id_demand'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['enterprise_registration_id'], ['event_registration.id'], name=op.f('fk_event_meeting_enterprise_registration_id_event_registration'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_meeting_event_id_event'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['researcher_registration_id'], ['event_registration.id'], name=op.f('fk_event_meeting_researcher_registration_id_event_registration'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_event_meeting_supply_item_id_supply_item'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_meeting')),
+    sa.UniqueConstraint('event_id', 'slot', 'enterprise_registration_id', name=op.f('uq_event_meeting_event_id_slot_enterprise_registration_id')),
+    sa.UniqueConstraint('event_id', 'slot', 'researcher_registration_id', name=op.f('uq_event_meeting_event_id_slot_researcher_registration_id')),
+    sa.UniqueConstraint('event_id', 'slot', 'table_no', name=op.f('uq_event_meeting_event_id_slot_table_no'))
+    )
+    with op.batch_alter_table('event_meeting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_meeting_demand_id'), ['demand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_enterprise_registration_id'), ['enterprise_registration_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_outcome'), ['outcome'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_researcher_registration_id'), ['researcher_registration_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_event_meeting_supply_item_id'), ['supply_item_id'], unique=False)
+
+    op.create_table('match',
+    sa.Column('demand_id', sa.Integer(), nullable=False),
+    sa.Column('supply_item_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('reasons', sa.JSON(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('state_reason', sa.Text(), nullable=True),
+    sa.Column('state_changed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('state_changed_by', sa.String(length=100), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_match_demand_id_demand'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['supply_item_id'], ['supply_item.id'], name=op.f('fk_match_supply_item_id_supply_item'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_match')),
+    sa.UniqueConstraint('demand_id', 'supply_item_id', name=op.f('uq_match_demand_id_supply_item_id'))
+    )
+    with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_match_demand_id'), ['demand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_supply_item_id'), ['supply_item_id'], unique=False)
+
+    op.create_table('practice_assessment',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('side', sa.String(length=20), nullable=False),
+    sa.Column('mentor_user_id', sa.Integer(), nullable=False),
+    sa.Column('scores', sa.JSON(), nullable=False),
+    sa.Column('total', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('scored_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('signed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['mentor_user_id'], ['app_user.id'], name=op.f('fk_practice_assessment_mentor_user_id_app_user'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_assessment_project_id_practice_project'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_assessment')),
+    sa.UniqueConstraint('project_id', 'side', name=op.f('uq_practice_assessment_project_id_side'))
+    )
+    with op.batch_alter_table('practice_assessment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_assessment_project_id'), ['project_id'], unique=False)
+
+    op.create_table('practice_evidence',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('uploaded_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_evidence_project_id_practice_project'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_evidence'))
+    )
+    with op.batch_alter_table('practice_evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_evidence_project_id'), ['project_id'], unique=False)
+
+    op.create_table('practice_meeting',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('meeting_date', sa.Date(), nullable=False),
+    sa.Column('attendees', sa.String(length=300), nullable=False),
+    sa.Column('minutes', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_meeting_project_id_practice_project'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['app_user.id'], name=op.f('fk_practice_meeting_recorded_by_id_app_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_meeting'))
+    )
+    with op.batch_alter_table('practice_meeting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_meeting_project_id'), ['project_id'], unique=False)
+
+    op.create_table('practice_milestone',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('done_date', sa.Date(), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_milestone_project_id_practice_project'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_milestone'))
+    )
+    with op.batch_alter_table('practice_milestone', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_milestone_project_id'), ['project_id'], unique=False)
+
+    op.create_table('practice_report',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=20), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('submitted_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('university_read_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('enterprise_read_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_report_project_id_practice_project'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_report')),
+    sa.UniqueConstraint('project_id', 'period', name=op.f('uq_practice_report_project_id_period'))
+    )
+    with op.batch_alter_table('practice_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_report_project_id'), ['project_id'], unique=False)
+
     op.create_table('collaboration',
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('origin', sa.String(length=20), nullable=False),
@@ -1310,80 +1446,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_match_judgement_match_id'), ['match_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_match_judgement_state'), ['state'], unique=False)
 
-    op.create_table('practice_assessment',
-    sa.Column('project_id', sa.Integer(), nullable=False),
-    sa.Column('side', sa.String(length=20), nullable=False),
-    sa.Column('mentor_user_id', sa.Integer(), nullable=False),
-    sa.Column('scores', sa.JSON(), nullable=False),
-    sa.Column('total', sa.Numeric(precision=5, scale=2), nullable=False),
-    sa.Column('comment', sa.Text(), nullable=False),
-    sa.Column('scored_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('signed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.ForeignKeyConstraint(['mentor_user_id'], ['app_user.id'], name=op.f('fk_practice_assessment_mentor_user_id_app_user'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_assessment_project_id_practice_project'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_assessment')),
-    sa.UniqueConstraint('project_id', 'side', name=op.f('uq_practice_assessment_project_id_side'))
-    )
-    with op.batch_alter_table('practice_assessment', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_practice_assessment_project_id'), ['project_id'], unique=False)
-
-    op.create_table('practice_evidence',
-    sa.Column('project_id', sa.Integer(), nullable=False),
-    sa.Column('filename', sa.String(length=200), nullable=False),
-    sa.Column('content_type', sa.String(length=100), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
-    sa.Column('sha256', sa.String(length=64), nullable=False),
-    sa.Column('content', sa.LargeBinary(), nullable=False),
-    sa.Column('uploaded_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_evidence_project_id_practice_project'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_evidence'))
-    )
-    with op.batch_alter_table('practice_evidence', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_practice_evidence_project_id'), ['project_id'], unique=False)
-
-    op.create_table('practice_meeting',
-    sa.Column('project_id', sa.Integer(), nullable=False),
-    sa.Column('meeting_date', sa.Date(), nullable=False),
-    sa.Column('attendees', sa.String(length=300), nullable=False),
-    sa.Column('minutes', sa.Text(), nullable=False),
-    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_meeting_project_id_practice_project'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['recorded_by_id'], ['app_user.id'], name=op.f('fk_practice_meeting_recorded_by_id_app_user'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_meeting'))
-    )
-    with op.batch_alter_table('practice_meeting', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_practice_meeting_project_id'), ['project_id'], unique=False)
-
-    op.create_table('practice_milestone',
-    sa.Column('project_id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('due_date', sa.Date(), nullable=False),
-    sa.Column('done_date', sa.Date(), nullable=True),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_milestone_project_id_practice_project'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_milestone'))
-    )
-    with op.batch_alter_table('practice_milestone', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_practice_milestone_project_id'), ['project_id'], unique=False)
-
-    op.create_table('practice_report',
-    sa.Column('project_id', sa.Integer(), nullable=False),
-    sa.Column('period', sa.String(length=20), nullable=False),
-    sa.Column('content', sa.Text(), nullable=False),
-    sa.Column('submitted_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('university_read_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('enterprise_read_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.ForeignKeyConstraint(['project_id'], ['practice_project.id'], name=op.f('fk_practice_report_project_id_practice_project'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_report')),
-    sa.UniqueConstraint('project_id', 'period', name=op.f('uq_practice_report_project_id_period'))
-    )
-    with op.batch_alter_table('practice_report', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_practice_report_project_id'), ['project_id'], unique=False)
-
     op.create_table('collaboration_step',
     sa.Column('collaboration_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -1410,26 +1472,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_collaboration_step_collaboration_id'))
 
     op.drop_table('collaboration_step')
-    with op.batch_alter_table('practice_report', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_practice_report_project_id'))
-
-    op.drop_table('practice_report')
-    with op.batch_alter_table('practice_milestone', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_practice_milestone_project_id'))
-
-    op.drop_table('practice_milestone')
-    with op.batch_alter_table('practice_meeting', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_practice_meeting_project_id'))
-
-    op.drop_table('practice_meeting')
-    with op.batch_alter_table('practice_evidence', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_practice_evidence_project_id'))
-
-    op.drop_table('practice_evidence')
-    with op.batch_alter_table('practice_assessment', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_practice_assessment_project_id'))
-
-    op.drop_table('practice_assessment')
     with op.batch_alter_table('match_judgement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_match_judgement_state'))
         batch_op.drop_index(batch_op.f('ix_match_judgement_match_id'))
@@ -1455,6 +1497,47 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_collaboration_consortium_id'))
 
     op.drop_table('collaboration')
+    with op.batch_alter_table('practice_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_report_project_id'))
+
+    op.drop_table('practice_report')
+    with op.batch_alter_table('practice_milestone', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_milestone_project_id'))
+
+    op.drop_table('practice_milestone')
+    with op.batch_alter_table('practice_meeting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_meeting_project_id'))
+
+    op.drop_table('practice_meeting')
+    with op.batch_alter_table('practice_evidence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_evidence_project_id'))
+
+    op.drop_table('practice_evidence')
+    with op.batch_alter_table('practice_assessment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_assessment_project_id'))
+
+    op.drop_table('practice_assessment')
+    with op.batch_alter_table('match', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_match_supply_item_id'))
+        batch_op.drop_index(batch_op.f('ix_match_state'))
+        batch_op.drop_index(batch_op.f('ix_match_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_match_demand_id'))
+
+    op.drop_table('match')
+    with op.batch_alter_table('event_meeting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_meeting_supply_item_id'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_researcher_registration_id'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_outcome'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_event_id'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_enterprise_registration_id'))
+        batch_op.drop_index(batch_op.f('ix_event_meeting_demand_id'))
+
+    op.drop_table('event_meeting')
+    with op.batch_alter_table('demand_triage', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_triage_demand_id'))
+
+    op.drop_table('demand_triage')
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
 
@@ -1514,13 +1597,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_mentor_declaration_enterprise_id'))
 
     op.drop_table('mentor_declaration')
-    with op.batch_alter_table('match', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_match_supply_item_id'))
-        batch_op.drop_index(batch_op.f('ix_match_state'))
-        batch_op.drop_index(batch_op.f('ix_match_is_demo'))
-        batch_op.drop_index(batch_op.f('ix_match_demand_id'))
-
-    op.drop_table('match')
     with op.batch_alter_table('funding', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_funding_zone_id'))
         batch_op.drop_index(batch_op.f('ix_funding_university_id'))
@@ -1538,20 +1614,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_fund_investment_enterprise_id'))
 
     op.drop_table('fund_investment')
-    with op.batch_alter_table('event_meeting', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_event_meeting_supply_item_id'))
-        batch_op.drop_index(batch_op.f('ix_event_meeting_researcher_registration_id'))
-        batch_op.drop_index(batch_op.f('ix_event_meeting_outcome'))
-        batch_op.drop_index(batch_op.f('ix_event_meeting_is_demo'))
-        batch_op.drop_index(batch_op.f('ix_event_meeting_event_id'))
-        batch_op.drop_index(batch_op.f('ix_event_meeting_enterprise_registration_id'))
-        batch_op.drop_index(batch_op.f('ix_event_meeting_demand_id'))
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_triage_state'))
+        batch_op.drop_index(batch_op.f('ix_demand_proposed_chain_node_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_demand_industry_code'))
+        batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_chain_node_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_chain_node'))
 
-    op.drop_table('event_meeting')
-    with op.batch_alter_table('demand_triage', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_demand_triage_demand_id'))
-
-    op.drop_table('demand_triage')
+    op.drop_table('demand')
     with op.batch_alter_table('consortium_university', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consortium_university_university_id'))
 
@@ -1573,6 +1646,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_conflict_declaration_credit_code'))
 
     op.drop_table('conflict_declaration')
+    with op.batch_alter_table('chain_node_enterprise', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_chain_node_enterprise_enterprise_id'))
+
+    op.drop_table('chain_node_enterprise')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 
@@ -1644,15 +1721,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_enterprise_service_enterprise_id'))
 
     op.drop_table('enterprise_service')
-    with op.batch_alter_table('demand', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_demand_zone_id'))
-        batch_op.drop_index(batch_op.f('ix_demand_triage_state'))
-        batch_op.drop_index(batch_op.f('ix_demand_is_demo'))
-        batch_op.drop_index(batch_op.f('ix_demand_industry_code'))
-        batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
-        batch_op.drop_index(batch_op.f('ix_demand_chain_node'))
-
-    op.drop_table('demand')
     with op.batch_alter_table('conversion_fund', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conversion_fund_zone_id'))
         batch_op.drop_index(batch_op.f('ix_conversion_fund_pairing_id'))
@@ -1667,6 +1735,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_consortium_agreement_date'))
 
     op.drop_table('consortium')
+    with op.batch_alter_table('chain_node', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_chain_node_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_chain_node_is_demo'))
+        batch_op.drop_index(batch_op.f('ix_chain_node_chain_id'))
+
+    op.drop_table('chain_node')
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_app_user_zone_id'))
         batch_op.drop_index(batch_op.f('ix_app_user_university_id'))
@@ -1703,6 +1777,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pairing_is_demo'))
 
     op.drop_table('pairing')
+    with op.batch_alter_table('industry_chain', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_industry_chain_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_industry_chain_is_demo'))
+
+    op.drop_table('industry_chain')
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_organiser_zone_id'))
         batch_op.drop_index(batch_op.f('ix_event_organiser_university_id'))
