@@ -149,7 +149,12 @@ def test_stats_json_shows_the_article_figures_beside_the_records(loaded: dict[st
     result = run(url, "stats", "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert set(body) == {"as_of", "figures", "talent"}
+    assert set(body) == {"as_of", "figures", "talent", "project_origins"}
+    # The demo's 澄测科技—无锡学院 collaboration reached 签订合同 in 2025-07: its project counts.
+    origins = body["project_origins"]
+    assert origins["total"] == body["figures"]["projects"]["records"]
+    assert (origins["manual"], origins["match"], origins["meeting"]) == (1, 0, 0)
+    assert origins["direct"] == origins["total"] - 1
     # The talent section counts the same residents as the figure.
     assert body["talent"]["residents"] == body["figures"]["residents"]["records"]
     assert body["as_of"] == AS_OF

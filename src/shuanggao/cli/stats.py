@@ -15,6 +15,7 @@ from shuanggao.clock import today
 from shuanggao.errors import AppError
 from shuanggao.mentoring import figures
 from shuanggao.mentoring.figures import TalentFigures
+from shuanggao.pipeline.origins import ProjectOrigins, project_origins
 from shuanggao.reports import service
 from shuanggao.reports.service import Figure, Number, Stats
 
@@ -34,15 +35,20 @@ def _parse_date(text: str | None) -> dt.date:
         raise typer.Exit(code=2) from None
 
 
-def stats_json(stats: Stats, talent: TalentFigures | None = None) -> dict[str, object]:
+def stats_json(
+    stats: Stats, talent: TalentFigures | None = None, origins: ProjectOrigins | None = None
+) -> dict[str, object]:
     """``{"as_of": "YYYY-MM-DD", "figures": {NAME: {"value", "source", "records", ...}},
-    "talent": {"residents", "trained", "rows": [...]}}``."""
+    "talent": {"residents", "trained", "rows": [...]}, "project_origins": {"total", "match",
+    "meeting", "manual", "direct"}}`` (the projects' records by where they began)."""
     body: dict[str, object] = {
         "as_of": stats.as_of.isoformat(),
         "figures": {name: fig.to_json() for name, fig in stats.figures.items()},
     }
     if talent is not None:
         body["talent"] = talent.model_dump(mode="json", exclude={"as_of"})
+    if origins is not None:
+        body["project_origins"] = origins.model_dump(mode="json")
     return body
 
 
@@ -117,11 +123,18 @@ def register(root: typer.Typer) -> None:
                 zone_id = service.find_zone_id(session, zone) if zone else None
                 result = service.compute_stats(session, cli_actor(), day, zone_id)
                 talent = figures.talent_figures(session, cli_actor(), day, zone_id)
+                origins = project_origins(session, cli_actor(), day, zone_id)
         except AppError as exc:
             err_console.print(f"[red]{exc.detail}[/red]")
             raise typer.Exit(code=1) from exc
         if fmt is Format.JSON:
-            typer.echo(json.dumps(stats_json(result, talent), ensure_ascii=False, indent=2))
+            body = stats_json(result, talent, origins)
+            typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
         else:
             _render_table(result)
+            console.print(
+                f"合作研发项目记录 {origins.total} 项，其中经合作对接产生："
+                f"供需匹配 {origins.match}、对接会会谈 {origins.meeting}、"
+                f"直接对接 {origins.manual}；直接登记 {origins.direct}。"
+            )
             _render_talent(talent)

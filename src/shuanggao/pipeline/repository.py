@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.pipeline.models import Collaboration
+from shuanggao.projects.models import Project
 from shuanggao.universities.models import University
 from shuanggao.zones.models import Zone
 
@@ -93,3 +94,15 @@ def names_of(session: Session, by: str, ids: set[int]) -> dict[int, str]:
         .where(Pairing.id.in_(ids))
     )
     return {int(i): f"{z}（{b}）" for i, z, b in triples}
+
+
+def project_origin_counts(
+    session: Session, as_of: dt.date, scope: ColumnElement[bool] | None, zone_id: int | None
+) -> dict[str | None, int]:
+    """Projects started on or before ``as_of`` (the ``projects`` figure's rule), by origin."""
+    stmt = select(Project.origin, func.count()).where(Project.start_date <= as_of)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(Project.zone_id == zone_id)
+    return {origin: int(n) for origin, n in session.execute(stmt.group_by(Project.origin))}

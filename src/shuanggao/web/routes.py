@@ -217,6 +217,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("政策与改革", "/policies", group="work", order=40),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
     NavItem("产业需求图谱", "/chainmap", group="supply", order=31),
+    NavItem("校企对接会", "/events", group="supply", order=35, prefix="/events"),
     NavItem("双导师实践", "/mentoring", group="work", order=20, prefix="/mentoring"),
     NavItem(
         "需求梳理",
