@@ -68,6 +68,8 @@ def test_pages_render_by_role(
     own = firm.get(f"/events/{event.id}")
     assert own.status_code == 200
     assert own.text.count('class="reg-label"') == 1
+    # The firm is offered only itself to register (already registered here: nothing).
+    assert "储能科技有限公司（" not in own.text and "芯片测试有限公司（" not in own.text
     assert 'id="schedule-button"' not in own.text
 
     auditor = client_for(Actor(role=Role.AUDITOR, user_id=9, username="audit"))
