@@ -30,12 +30,12 @@ def _register(page: Any, form: str, label: str | None = None) -> None:
 
 def test_jianye_event_schedule_intake_and_outcome(page: Any, sign_in: SignIn) -> None:
     sign_in(page, "demo.zone", next_path="/events")
-    # The demo holds the article's event, held on 2025-07-31.
+    # The demo holds the article's event, held on 2025-07-10.
     assert "南京建邺高新区“双高协同”校企对接会" in page.locator("#event-list").inner_text()
 
     form = page.locator("#event-form")
     form.locator("input[name=title]").fill("浏览器·南京建邺高新区“双高协同”校企对接会")
-    form.locator("input[name=event_date]").fill("2025-07-31")
+    form.locator("input[name=event_date]").fill("2025-07-10")
     form.locator("input[name=place]").fill("南京建邺高新区")
     form.locator("select[name=zone_ids]").select_option(
         label=["南京建邺高新区", "南京鼓楼高新区", "溧阳高新区"]

@@ -40,7 +40,8 @@ def test_pages_render_by_role(
     assert page.status_code == 200, page.text
     assert 'id="schedule-figures"' in page.text and "当场达成合作意向" in page.text
     assert page.text.count('class="reg-label"') == len(regs)
-    assert "储能区校企对接会" in org.get("/events").text
+    listing = org.get("/events").text
+    assert "储能区校企对接会" in listing and 'href="/events"' in listing  # in the navigation
     assert org.get(f"/events/{event.id}/report").status_code == 200
     intake = org.get(f"/events/{event.id}/intake")
     assert intake.status_code == 200 and 'id="intake-text"' in intake.text
@@ -67,6 +68,8 @@ def test_pages_render_by_role(
     own = firm.get(f"/events/{event.id}")
     assert own.status_code == 200
     assert own.text.count('class="reg-label"') == 1
+    # The firm is offered only itself to register (already registered here: nothing).
+    assert "储能科技有限公司（" not in own.text and "芯片测试有限公司（" not in own.text
     assert 'id="schedule-button"' not in own.text
 
     auditor = client_for(Actor(role=Role.AUDITOR, user_id=9, username="audit"))

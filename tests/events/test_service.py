@@ -23,6 +23,7 @@ from shuanggao.events.schemas import (
     RegistrationCreate,
     Side,
 )
+from shuanggao.pipeline.models import Collaboration
 from tests.actors import enterprise_user, university_admin, zone_admin
 from tests.events.conftest import World, make_event, register_all
 
@@ -228,6 +229,13 @@ def test_outcome_is_recorded_with_who_and_when_and_locks_the_schedule(
         "ent",
         True,
     )
+    # 有意向 starts the pair's collaboration in the pipeline, dated the event's day.
+    started = session.scalars(
+        select(Collaboration).where(Collaboration.meeting_id == meeting.id)
+    ).all()
+    assert [
+        (c.demand_id, c.supply_item_id, c.event_id, c.stage, c.intent_date) for c in started
+    ] == [(meeting.demand_id, meeting.supply_item_id, event.id, "intent", event.event_date)]
     with pytest.raises(ScheduleLocked):
         scheduling.schedule_event(session, settings, world.organiser, event.id)
 

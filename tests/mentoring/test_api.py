@@ -139,6 +139,11 @@ def test_registration_to_accepted_outcome(session: Session, cast: Cast) -> None:
         )
     )
     assert p["evidence"][0]["size"] == len(b"%PDF-1.4 evidence")
+    got = cast.as_(cast.boss).get(f"{BASE}/{pid}/evidence/{p['evidence'][0]['id']}")
+    assert got.status_code == 200 and got.content == b"%PDF-1.4 evidence"
+    outsider = f.create_user(session, "student", university_id=cast.university.id)
+    got = cast.as_(outsider).get(f"{BASE}/{pid}/evidence/{p['evidence'][0]['id']}")
+    assert got.status_code == 404
     body["version"] = p["version"]
     p = _ok(cast.as_(cast.student).post(f"{BASE}/{pid}/outcome", json=body))
     assert p["state"] == "submitted" and p["rubric"]["is_default"] is True

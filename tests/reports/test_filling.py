@@ -54,6 +54,8 @@ def _indicators(session: Session) -> None:
                 position=ind.position,
             )
         )
+    # One indicator the platform keeps no records of: reported only.
+    session.add(ReportIndicator(code="patents", label="专利授权", unit="件", position=95))
     session.flush()
 
 
@@ -134,8 +136,9 @@ def test_zone_opens_prefilled_explains_submits_and_province_approves(
         "enterprises_served": ("1", "1"),
         "funding_yuan": ("12345.67", "12345.67"),
         "talent_trained": ("0", "0"),
-        "contracts": (None, None),
-        "consortia": (None, None),
+        "contracts": ("0", "0"),
+        "consortia": ("0", "0"),
+        "patents": (None, None),
     }
     assert lines["projects"]["records_href"] == (
         f"/reports/records/projects?zone_id={a.id}&as_of=2026-09-30"
@@ -148,7 +151,7 @@ def test_zone_opens_prefilled_explains_submits_and_province_approves(
         zone().post("/api/v1/reports/open", json={"period_id": q3.id}).json()["report"]["id"] == rid
     )
 
-    figures = {"projects": "5", "contracts": "12"}
+    figures = {"projects": "5", "patents": "12"}
     assert (
         zone().put(f"/api/v1/reports/{rid}/figures", json={"figures": figures}).status_code == 428
     )
@@ -168,7 +171,7 @@ def test_zone_opens_prefilled_explains_submits_and_province_approves(
     assert saved.status_code == 200, saved.text
     lines = _lines(saved.json())
     assert (lines["projects"]["reported"], lines["projects"]["needs_explanation"]) == ("5", True)
-    assert (lines["contracts"]["reported"], lines["contracts"]["needs_explanation"]) == (
+    assert (lines["patents"]["reported"], lines["patents"]["needs_explanation"]) == (
         "12",
         False,
     )
@@ -226,7 +229,7 @@ def test_zone_opens_prefilled_explains_submits_and_province_approves(
         ("submit", "zone"),
         ("approve", "province"),
     ]
-    assert history[1]["changes"] == {"projects": ["2", "5"], "contracts": [None, "12"]}
+    assert history[1]["changes"] == {"projects": ["2", "5"], "patents": [None, "12"]}
     assert history[4]["comment"] == "请核对项目数"
     actions = session.scalars(
         select(AuditEvent.action).where(
@@ -293,7 +296,7 @@ def test_records_page_lists_what_the_figure_counts(
     projects = zone().get(f"/reports/records/projects?zone_id={b.id}&as_of=2026-09-30")
     # A zone administrator always sees its own zone's records, whatever zone it asks for.
     assert projects.text.count('href="/r/projects/') == 2
-    assert zone().get("/reports/records/contracts").status_code == 404
+    assert zone().get("/reports/records/patents").status_code == 404
 
 
 def test_reminders_are_written_once_a_day(
@@ -327,12 +330,12 @@ def test_indicator_source_must_exist(
     admin_client = client_for(province)
     bad = admin_client.post(
         "/api/v1/report_indicators",
-        json={"code": "patents", "label": "专利", "unit": "件", "source": "patents"},
+        json={"code": "papers", "label": "论文", "unit": "篇", "source": "papers"},
     )
     assert bad.status_code == 422
     assert set(bad.json()["fields"]) == {"source"}
     ok = admin_client.post(
-        "/api/v1/report_indicators", json={"code": "patents", "label": "专利", "unit": "件"}
+        "/api/v1/report_indicators", json={"code": "papers", "label": "论文", "unit": "篇"}
     )
     assert ok.status_code == 201, ok.text
 
@@ -443,3 +446,64 @@ def test_university_reports_for_its_pairing_only(
         f"/api/v1/reports/{report['id']}/approve", json={"version": submitted.json()["version"]}
     )
     assert approved.status_code == 200
+
+
+def test_the_named_collaboration_table_matches_the_pipeline_model() -> None:
+    from shuanggao.pipeline.models import Collaboration
+    from shuanggao.reports.records_repository import COLLABORATION
+
+    model = Collaboration.__table__
+    assert COLLABORATION.name == model.name
+    assert {c.name for c in COLLABORATION.c} <= {c.name for c in model.c}
+
+
+def test_contracts_and_consortia_are_counted_from_their_records(
+    client_for: ClientFor, province: Actor, session: Session, world: dict[str, Any]
+) -> None:
+    from shuanggao.pipeline.models import Collaboration
+    from tests.factories import create_consortium, create_demand, create_supply_item
+
+    a, b, q3, pa = world["a"], world["b"], world["q3"], world["pa"]
+    uni = pa.members[0].university
+    enterprise = create_enterprise(session, zone=a)
+    signed = [D(2026, 8, 1), D(2026, 9, 30), D(2026, 10, 1), None]
+    for n, day in enumerate(signed):
+        demand = create_demand(session, enterprise)
+        item = create_supply_item(session, uni)
+        session.add(
+            Collaboration(
+                title=f"合作{n}",
+                origin="manual",
+                demand_id=demand.id,
+                supply_item_id=item.id,
+                enterprise_id=enterprise.id,
+                university_id=uni.id,
+                zone_id=a.id,
+                pairing_id=pa.id,
+                stage="contract_signed" if day else "engaged",
+                intent_date=D(2026, 7, 1),
+                contract_signed_date=day,
+                confidential=n == 1,
+            )
+        )
+    create_consortium(session, zone=a, agreement_date=D(2026, 9, 1))
+    create_consortium(session, zone=a, agreement_date=D(2026, 12, 1))
+    create_consortium(session, zone=b, agreement_date=D(2026, 9, 1))
+    session.flush()
+    contracts, consortia = SOURCES["contracts"], SOURCES["consortia"]
+    day = D(2026, 9, 30)
+    assert [line.title for line in contracts.lines(session, province, a.id, day)] == [
+        "合作0",
+        "合作1",
+    ]
+    zone_actor = Actor(role=Role.ZONE_ADMIN, user_id=3, username="zone", zone_id=a.id)
+    titles = [line.title for line in contracts.lines(session, zone_actor, a.id, day)]
+    assert titles[0] == "合作0" and titles[1].startswith("保密合作")
+    # A zone administrator asking about another zone still counts its own zone only.
+    assert contracts.total(contracts.lines(session, zone_actor, b.id, day)) == 2
+    enterprise_actor = Actor(role=Role.ENTERPRISE_USER, user_id=8, enterprise_id=enterprise.id)
+    assert contracts.lines(session, enterprise_actor, a.id, day) == []
+    assert consortia.total(consortia.lines(session, province, a.id, day)) == 1
+    assert consortia.total(consortia.lines(session, province, None, day)) == 2
+    report = workflow.open_report(session, province, q3.id, a.id)
+    assert (report.extra_figures["contracts"], report.extra_figures["consortia"]) == ("2", "1")

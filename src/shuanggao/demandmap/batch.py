@@ -3,9 +3,10 @@ supply and every supply item × the needs it answers, with scores and reasons, t
 unused supply (``shuanggao matching map`` and the pages' Excel downloads).
 
 Needs are scored against the supply index and items against the demand index through the
-matching library directly (``coverage.search_needs`` / ``run_search``: no request per row, the
-answers read in one query per side). An item *answers* a need when it is a good answer among
-the need's best (the chain map's definition); its closest needs come from the item's own search.
+matching library directly (``coverage.search_many``: query vectors embedded in batches, no
+request per row, the answers read in one query per side). An item *answers* a need when it is
+a good answer among the need's best (the chain map's definition); its closest needs come from
+the item's own search.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from shuanggao.chains import repository as chains_repo
 from shuanggao.config import Settings
 from shuanggao.demand.models import Demand
 from shuanggao.demandmap import repository as repo
-from shuanggao.demandmap.coverage import TOP, Answers, search_needs, strong
+from shuanggao.demandmap.coverage import TOP, Answers, search_many, search_needs, strong
 from shuanggao.errors import NotFound, ValidationFailed
 from shuanggao.matches import repository as matches_repo
 from shuanggao.matches.documents import supply_query
 from shuanggao.matches.filters import demand_visibility, zones_predicate
 from shuanggao.matches.results import DEMAND_POLICY, SUPPLY_POLICY
-from shuanggao.matches.search import demand_owner, run_search, supply_owner, synced_index
+from shuanggao.matches.search import demand_owner, supply_owner, synced_index
 from shuanggao.supply.models import SupplyItem
 from shuanggao.zones.models import Zone
 
@@ -213,13 +214,17 @@ def batch_map(
     preds: list[Predicate | None] = [demand_visibility(session, actor)]
     if zone_ids is not None:
         preds.append(zones_predicate(session, zone_ids))
-    raw: dict[int, list[LibMatch]] = {}
-    for done, item in enumerate(items, start=1):
-        raw[item.id] = list(
-            run_search(session, index, "demand", supply_query(item), preds, top).results.matches
-        )
+
+    def supply_step(done: int, total: int) -> None:
         if progress is not None:
-            progress("supply", done, len(items))
+            progress("supply", done, total)
+
+    found = search_many(
+        session, index, "demand", [supply_query(i) for i in items], [preds], top, supply_step
+    )
+    raw: dict[int, list[LibMatch]] = {
+        item.id: list(results[0].matches) for item, results in zip(items, found, strict=True)
+    }
     by_id = {d.id: d for d in needs}
     missing = {int(m.id) for ms in raw.values() for m in ms} - set(by_id)
     by_id.update(

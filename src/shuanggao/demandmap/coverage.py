@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from shuanggao_matching import Match as LibMatch
-from shuanggao_matching import Predicate, SearchResults, is_good_answer
+from shuanggao_matching import Predicate, Query, SearchResults, is_good_answer
+from shuanggao_matching.semantic import single_blas_thread
 from sqlalchemy.orm import Session
 
 from shuanggao.actor import Actor
 from shuanggao.config import Settings
+from shuanggao.db.changes import release_connection
 from shuanggao.demand.models import Demand
 from shuanggao.demandmap.schemas import NeedRow, Placement, SupplyBrief
-from shuanggao.matches.documents import demand_query
+from shuanggao.matches.documents import capped, demand_query
 from shuanggao.matches.filters import supply_visibility, universities_predicate
 from shuanggao.matches.index import MatchIndex
 from shuanggao.matches.results import MIN_COVERAGE, SUPPLY_POLICY, Hit
+from shuanggao.matches.search import Searched as MatchSearched
 from shuanggao.matches.search import (
     demand_owner,
     hits_for,
@@ -80,6 +84,62 @@ def _ranked(
     return hits_for(SearchResults(method, tuple(matches)), rows, "supply_item", supply_owner, top)
 
 
+# Query vectors are embedded this many at a time (one encoder call each, not one per query).
+EMBED_BATCH = 64
+
+
+def search_many(
+    session: Session,
+    index: MatchIndex,
+    side: str,
+    queries: Sequence[Query],
+    predicates: Sequence[Sequence[Predicate | None]],
+    top: int,
+    progress: Progress | None = None,
+) -> list[list[SearchResults]]:
+    """The batch path of ``matches.search.run_search``: every query's vector is embedded in
+    batches of ``EMBED_BATCH`` (outside the index lock), then each query is scored once per
+    predicate set in ``predicates`` with that vector. While the index is rebuilt, each query
+    falls back to ``run_search`` (the database answers)."""
+    capped_queries = [capped(q)[0] for q in queries]
+    if index.rebuilding(side):
+        return [
+            [run_search(session, index, side, q, preds, top).results for preds in predicates]
+            for q in capped_queries
+        ]
+    release_connection(session)
+    matcher = index.matchers[side]
+    dense = matcher.has_dense and matcher.encoder is not None
+    out: list[list[SearchResults]] = []
+    total = len(capped_queries)
+    for start in range(0, total, EMBED_BATCH):
+        chunk = capped_queries[start : start + EMBED_BATCH]
+        vectors: list[Any] = [None] * len(chunk)
+        if dense and matcher.encoder is not None:
+            texts = ["\n".join(p for p in (q.text, " ".join(q.keywords)) if p) for q in chunk]
+            with single_blas_thread():
+                vectors = list(matcher.encoder.encode_queries(texts))
+        for query, vector in zip(chunk, vectors, strict=True):
+            row: list[SearchResults] = []
+            for preds in predicates:
+                filters = [p for p in preds if p is not None]
+                with index.lock:
+                    if len(matcher) == 0 or not query.text.strip():
+                        row.append(
+                            SearchResults(
+                                index.method, (), tuple(f.describe() for f in filters), index.note
+                            )
+                        )
+                        continue
+                    row.append(
+                        matcher.search(query, top_k=top + 10, filters=filters, query_vector=vector)
+                    )
+            out.append(row)
+            if progress is not None:
+                progress(len(out), total)
+    return out
+
+
 def search_needs(
     session: Session,
     settings: Settings,
@@ -100,19 +160,22 @@ def search_needs(
         scoped.append(universities_predicate(universities))
     raw: dict[int, tuple[list[LibMatch], list[LibMatch]]] = {}
     method, note = index.method, index.note
-    total = len(demands)
-    for done, demand in enumerate(demands, start=1):
-        query = demand_query(demand)
-        first = run_search(session, index, "supply", query, scoped, top)
-        method, note = first.results.method, result_note(index, first)
+    sets: list[Sequence[Predicate | None]] = [scoped]
+    if province and universities is not None:
+        sets.append([visible])
+    found = search_many(
+        session, index, "supply", [demand_query(d) for d in demands], sets, top, progress
+    )
+    for demand, results in zip(demands, found, strict=True):
+        first = results[0]
+        method = first.method
+        note = result_note(index, MatchSearched(first))
         wide: list[LibMatch] = []
-        if province and universities is not None:
-            wide = list(run_search(session, index, "supply", query, [visible], top).results.matches)
+        if len(results) > 1:
+            wide = list(results[1].matches)
         elif province:
-            wide = list(first.results.matches)
-        raw[demand.id] = (list(first.results.matches), wide)
-        if progress is not None:
-            progress(done, total)
+            wide = list(first.matches)
+        raw[demand.id] = (list(first.matches), wide)
     ids = {int(m.id) for a, b in raw.values() for m in (*a, *b)}
     rows = {
         r.id: r for r in supply_repo.list_by_ids(session, ids, SUPPLY_POLICY.read_filter(actor))

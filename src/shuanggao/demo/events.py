@@ -2,8 +2,10 @@
 
 江苏林洋储能 registers with 陈钊's need (锂电池储能系统安全预测与预警), 南京工程学院's 彭纪昌
 with his experimental data; both are checked in, their meeting is booked and marked 有意向
-(当场达成合作意向, as the article reports). The day is not reported: the demo uses 31 July 2025
-and says so. A second load finds the event by title and date and writes nothing.
+(当场达成合作意向, as the article reports), which carries the pair's collaboration (the pipeline
+demo's, begun the same day) to this meeting. The day is not reported: the demo uses 10 July
+2025, as the pipeline demo does, and says so. A second load finds the event by title and date
+and writes nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ ORDER = 90
 LABEL = "校企对接会"
 
 EVENT_TITLE = "南京建邺高新区“双高协同”校企对接会"
-EVENT_DATE = dt.date(2025, 7, 31)
+EVENT_DATE = dt.date(2025, 7, 10)
 ARTICLE_RESEARCHER = "彭纪昌"
 # Other zones and universities invited (the 南京 and 溧阳 pilots working on storage and digital).
 GUEST_ZONES = ("南京鼓楼高新区", "溧阳高新区")

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from shuanggao.actor import Actor
+from shuanggao.actor import Actor, Role
 from shuanggao.demand.registers import demands as demand_register
 from shuanggao.errors import ValidationFailed
+from shuanggao.events import policy
 from shuanggao.events import repository as repo
 from shuanggao.events.models import Event
 from shuanggao.events.schemas import RegistrationCreate, Side
@@ -28,11 +29,13 @@ class Choice:
 
 
 def enterprise_choices(session: Session, actor: Actor, event: Event) -> list[Choice]:
-    rows = repo.enterprise_candidates(
+    rows = repo.enterprise_candidates_with_zone(
         session, [z.zone_id for z in event.zones], kit.read_scope(demand_register, actor)
     )
     out: dict[int, Choice] = {}
-    for eid, name, did, title in rows:
+    for eid, name, zone_id, did, title in rows:
+        if not policy.may_register(actor, event, Side.ENTERPRISE.value, eid, zone_id):
+            continue
         choice = out.setdefault(eid, Choice(str(eid), name))
         choice.ids.append(did)
         choice.titles.append(title)
@@ -47,6 +50,10 @@ def researcher_choices(session: Session, actor: Actor, event: Event) -> list[Cho
     )
     out: dict[tuple[int, str], Choice] = {}
     for uid, uname, owner, item_id, title, user_id in rows:
+        if not policy.may_register(actor, event, Side.RESEARCHER.value, uid, None):
+            continue
+        if actor.role is Role.RESEARCHER and user_id is not None and user_id != actor.user_id:
+            continue
         key = (uid, owner)
         choice = out.setdefault(key, Choice(f"{uid}:{owner}", f"{owner}（{uname}）"))
         choice.ids.append(item_id)

@@ -149,15 +149,24 @@ def enterprise_candidates(
 ) -> list[tuple[int, str, int, str]]:
     """``(enterprise id, name, demand id, demand title)`` of the demands in ``scope`` of the
     enterprises of ``zone_ids``, by enterprise name."""
+    return [
+        (e, n, d, t) for e, n, _, d, t in enterprise_candidates_with_zone(session, zone_ids, scope)
+    ]
+
+
+def enterprise_candidates_with_zone(
+    session: Session, zone_ids: Iterable[int], scope: ColumnElement[bool] | None
+) -> list[tuple[int, str, int, int, str]]:
+    """``(enterprise id, name, zone id, demand id, demand title)``, as above."""
     stmt = (
-        select(Enterprise.id, Enterprise.name, Demand.id, Demand.title)
+        select(Enterprise.id, Enterprise.name, Enterprise.zone_id, Demand.id, Demand.title)
         .join(Demand, Demand.enterprise_id == Enterprise.id)
         .where(Enterprise.zone_id.in_(list(zone_ids)))
         .order_by(Enterprise.name, Demand.id)
     )
     if scope is not None:
         stmt = stmt.where(scope)
-    return [(r[0], r[1], r[2], r[3]) for r in session.execute(stmt)]
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in session.execute(stmt)]
 
 
 def researcher_candidates(

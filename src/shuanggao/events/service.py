@@ -35,6 +35,7 @@ from shuanggao.events.schemas import (
     RegistrationStatus,
     Side,
 )
+from shuanggao.pipeline import service as pipeline
 from shuanggao.universities.rules import check_universities
 from shuanggao.zones.rules import check_zone
 
@@ -447,4 +448,31 @@ def record_outcome(session: Session, actor: Actor, meeting_id: int, data: Outcom
         before=before,
         after={"outcome": meeting.outcome, "reason": reason, "by": actor.username},
     )
+    if data.outcome is Outcome.INTENTION:
+        _start_collaboration(session, actor, event, meeting, reason)
     return meeting
+
+
+def _start_collaboration(
+    session: Session, actor: Actor, event: Event, meeting: Meeting, note: str | None
+) -> int | None:
+    """有意向 starts the pair's collaboration in the pipeline (or logs this meeting on the one it
+    has). The outcome stands even when the actor may not open the pipeline record (a researcher
+    who cannot read the firm's need): the organiser's own record carries it then."""
+    if meeting.demand_id is None or meeting.supply_item_id is None:
+        return None
+    try:
+        with session.begin_nested():
+            collaboration = pipeline.start_from_meeting(
+                session,
+                actor,
+                meeting.demand_id,
+                meeting.supply_item_id,
+                meeting.id,
+                note or f"{event.title}：当场达成合作意向",
+                event_id=event.id,
+                happened_date=event.event_date,
+            )
+    except (Forbidden, NotFound, Duplicate):
+        return None
+    return collaboration.id

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from shuanggao.accounts.models import User
 from shuanggao.actor import Actor
@@ -36,7 +36,7 @@ _LOAD = (
 
 
 def get_project(
-    session: Session, scope: ColumnElement[bool], project_id: int, *, lock: bool = False
+    session: Session, scope: ColumnElement[bool], project_id: int
 ) -> PracticeProject | None:
     stmt = select(PracticeProject).options(*_LOAD).where(PracticeProject.id == project_id, scope)
     return session.scalars(stmt).unique().one_or_none()
@@ -129,8 +129,14 @@ def meetings(session: Session, project_id: int) -> list[Meeting]:
     return list(session.scalars(stmt.order_by(Meeting.meeting_date, Meeting.id)))
 
 
-def evidence(session: Session, project_id: int, *, with_content: bool = False) -> list[Evidence]:
-    stmt = select(Evidence).where(Evidence.project_id == project_id).order_by(Evidence.id)
+def evidence(session: Session, project_id: int) -> list[Evidence]:
+    """The project's evidence files, without their bytes (``evidence_file`` reads one)."""
+    stmt = (
+        select(Evidence)
+        .options(defer(Evidence.content, raiseload=True))
+        .where(Evidence.project_id == project_id)
+        .order_by(Evidence.id)
+    )
     return list(session.scalars(stmt))
 
 

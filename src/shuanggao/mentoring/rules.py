@@ -108,10 +108,14 @@ def decide(rubric: Mapping[str, Any], university: Decimal, enterprise: Decimal) 
             None,
             f"两位导师加权总分相差 {gap}，超过分差阈值 {threshold}，提交评议委员会裁定",
         )
-    mean = ((university + enterprise) / 2).quantize(CENT, rounding=ROUND_HALF_UP)
-    if mean >= accept:
+    # Compared unrounded (74.995 is below 75); shown to two places.
+    exact = (university + enterprise) / 2
+    mean = exact.quantize(CENT, rounding=ROUND_HALF_UP)
+    if mean != exact:
+        mean = exact  # 74.995, not a rounded 75.00 beside “< 75”
+    if exact >= accept:
         decision, rule = Decision.ACCEPTED, f"均分 {mean} ≥ 认定分数线 {accept}"
-    elif mean >= revise:
+    elif exact >= revise:
         decision, rule = Decision.REVISIONS, f"修改后认定分数线 {revise} ≤ 均分 {mean} < {accept}"
     else:
         decision, rule = Decision.THESIS_REQUIRED, f"均分 {mean} < 修改后认定分数线 {revise}"

@@ -80,7 +80,9 @@ def ensure_project(
         project = kit.create_record(session, system, project_register, values)
         c.project_id = project.id
         _origin(project, c)
-    link_consortium_project(session, actor, c)
+    # The consortium was checked against its reader when it was linked; the party signing the
+    # contract (an enterprise outside it) need not read it.
+    link_consortium_project(session, Actor.system(), c)
     session.flush()
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import Boolean, ColumnElement, Date, Integer, String, column, func, select, table
 from sqlalchemy.orm import Session
 
 from shuanggao.enterprises.models import Enterprise, EnterpriseService
@@ -181,4 +182,73 @@ def students_trained(
         stmt = stmt.where(PracticeProject.zone_id == zone_id)
     if pairing_id is not None:
         stmt = stmt.where(PracticeProject.pairing_id == pairing_id)
+    return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
+
+
+# The pipeline's collaborations (a higher layer): named here, not imported; a test checks the
+# names against ``pipeline.models.Collaboration``.
+COLLABORATION = table(
+    "collaboration",
+    column("id", Integer),
+    column("title", String),
+    column("zone_id", Integer),
+    column("pairing_id", Integer),
+    column("university_id", Integer),
+    column("confidential", Boolean),
+    column("contract_signed_date", Date),
+)
+
+
+def contracts(
+    session: Session,
+    day: dt.date,
+    zone_id: int | None,
+    pairing_id: int | None,
+    university_id: int | None,
+    *,
+    titles: bool,
+) -> list[Row]:
+    """Collaborations whose contract was signed by ``day`` (技术合同); a confidential one is
+    titled by its number unless ``titles``."""
+    c = COLLABORATION.c
+    stmt = (
+        select(c.id, c.title, c.contract_signed_date, c.confidential)
+        .where(c.contract_signed_date.is_not(None), c.contract_signed_date <= day)
+        .order_by(c.contract_signed_date, c.id)
+        .limit(MAX_ROWS)
+    )
+    if zone_id is not None:
+        stmt = stmt.where(c.zone_id == zone_id)
+    if pairing_id is not None:
+        stmt = stmt.where(c.pairing_id == pairing_id)
+    if university_id is not None:
+        stmt = stmt.where(c.university_id == university_id)
+    return [
+        (int(i), str(t) if titles or not secret else f"保密合作（记录 {i}）", d, 1)
+        for i, t, d, secret in session.execute(stmt)
+    ]
+
+
+def consortia(
+    session: Session,
+    model: Any,
+    day: dt.date,
+    scope: Scope,
+    zone_id: int | None,
+    pairing_id: int | None = None,
+) -> list[Row]:
+    """Innovation consortia (创新联合体) whose agreement was signed by ``day``. ``model`` is the
+    consortia register's model (a higher layer, reached through the register)."""
+    if pairing_id is not None:
+        return []  # consortia belong to a zone, not to one pairing
+    stmt = (
+        select(model.id, model.name, model.agreement_date)
+        .where(model.agreement_date.is_not(None), model.agreement_date <= day)
+        .order_by(model.agreement_date, model.id)
+        .limit(MAX_ROWS)
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if zone_id is not None:
+        stmt = stmt.where(model.zone_id == zone_id)
     return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]

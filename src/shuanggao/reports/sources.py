@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from shuanggao.actor import Actor
+from shuanggao.actor import Actor, Role
 from shuanggao.kit.register import get_register
 from shuanggao.kit.service import read_scope
 from shuanggao.mentoring.policy import project_scope
@@ -96,6 +96,31 @@ def _students(
     return rows.students_trained(session, day, project_scope(actor), zone_id, pairing_id)
 
 
+def _contracts(
+    session: Session, actor: Actor, zone_id: int | None, day: dt.date, pairing_id: int | None
+) -> list[rows.Row]:
+    # The pipeline's own tenancy, restated for counting: the province and auditors see every
+    # contract; a zone administrator its zone's; a university administrator, on its pairing's
+    # report, its university's contracts in that pairing.
+    university = None
+    if actor.role is Role.ZONE_ADMIN:
+        zone_id = actor.zone_id
+    elif actor.role is Role.UNIVERSITY_ADMIN and pairing_id is not None:
+        university = actor.university_id
+    elif not actor.sees_everything:
+        return []
+    return rows.contracts(
+        session, day, zone_id, pairing_id, university, titles=actor.sees_everything
+    )
+
+
+def _consortia(
+    session: Session, actor: Actor, zone_id: int | None, day: dt.date, pairing_id: int | None
+) -> list[rows.Row]:
+    reg = get_register("consortia")
+    return rows.consortia(session, reg.model, day, read_scope(reg, actor), zone_id, pairing_id)
+
+
 Query = Callable[[Session, dt.date, rows.Scope, int | None, int | None], list[rows.Row]]
 
 
@@ -144,6 +169,18 @@ SOURCES: dict[str, Source] = {
             money=True,
         ),
         Source(
+            "contracts",
+            "技术合同（按合同签订日期）",
+            "/pipeline/{id}",
+            _contracts,
+        ),
+        Source(
+            "consortia",
+            "创新联合体（按协议签订日期）",
+            "/r/consortia/{id}",
+            _consortia,
+        ),
+        Source(
             "talent_trained",
             "双导师联合培养学生（导师已确认，按开始日期）",
             "/mentoring/{id}",
@@ -163,9 +200,7 @@ class DefaultIndicator:
     is_money: bool = False
 
 
-# The indicators the province starts with (demo data and a new installation's first set):
-# technology contracts and innovation consortia are reported only until their records are kept
-# on the platform.
+# The indicators the province starts with (demo data and a new installation's first set).
 DEFAULT_INDICATORS: tuple[DefaultIndicator, ...] = (
     DefaultIndicator("pairings", "结对", "个", "pairings", 10),
     DefaultIndicator("projects", "合作研发项目", "个", "projects", 20),
@@ -174,6 +209,6 @@ DEFAULT_INDICATORS: tuple[DefaultIndicator, ...] = (
     DefaultIndicator("enterprises_served", "服务企业", "家", "enterprises_served", 50),
     DefaultIndicator("funding_yuan", "合作经费投入", "元", "funding_yuan", 60, is_money=True),
     DefaultIndicator("talent_trained", "双导师联合培养学生", "名", "talent_trained", 70),
-    DefaultIndicator("contracts", "技术合同", "项", None, 80),
-    DefaultIndicator("consortia", "创新联合体", "个", None, 90),
+    DefaultIndicator("contracts", "技术合同", "项", "contracts", 80),
+    DefaultIndicator("consortia", "创新联合体", "个", "consortia", 90),
 )

@@ -10,6 +10,7 @@ tuned on the CSL dev split only (see the package README).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -62,6 +63,10 @@ class FusionConfig:
     prf_weight: float = 0.3
     prf_dense_weight: float = 0.0
     prf_gap: float = 0.25
+    # Classification codes as ranking evidence in hybrid search (``code_agreement``): added to
+    # the fused (z-score) value, so a candidate whose GB/T 4754 class or chain node agrees with
+    # the query's gains, one of another industry (大类) loses. 0 turns it off.
+    code_weight: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,6 +75,31 @@ class FusionConfig:
     def from_dict(cls, data: Mapping[str, Any]) -> FusionConfig:
         fields = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in data.items() if k in fields})
+
+
+_GBT = re.compile(r"^[A-T]\d{2,4}$")
+
+
+def code_agreement(query_codes: Sequence[str], doc_codes: Sequence[str]) -> float:
+    """How a document's codes agree with the query's: 1 for a shared code, 0.5 when one code
+    is a prefix of the other (C38 and C3841), -1 when both carry GB/T 4754 codes and no two
+    share their 大类 (the first three characters: a machine-vision item, C349x, and a
+    battery-safety need, C384x), 0 when either side has no code."""
+    if not query_codes or not doc_codes:
+        return 0.0
+    q = {c.strip().upper() for c in query_codes if c and c.strip()}
+    d = {c.strip().upper() for c in doc_codes if c and c.strip()}
+    if q & d:
+        return 1.0
+    if any(
+        len(a) >= 3 and len(b) >= 3 and (a.startswith(b) or b.startswith(a)) for a in q for b in d
+    ):
+        return 0.5
+    q_gbt = {c[:3] for c in q if _GBT.match(c)}
+    d_gbt = {c[:3] for c in d if _GBT.match(c)}
+    if q_gbt and d_gbt and not q_gbt & d_gbt:
+        return -1.0
+    return 0.0
 
 
 def normalization_stats(reference: FloatArray, method: Normalization) -> tuple[float, float]:
