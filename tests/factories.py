@@ -172,8 +172,10 @@ def create_user(
 ) -> Any:
     """A user with a real argon2 hash of ``password``, bound to a new tenant when the role needs
     one. ``totp_secret=...`` enrols TOTP; ``is_demo=True`` exempts an administrator from the
-    mandatory TOTP enrolment (as demo accounts are)."""
+    mandatory TOTP enrolment (as demo accounts are). The user has accepted the current
+    personal-information notice unless ``privacy_notice_version=None`` is given (first sign-in)."""
     from shuanggao.accounts import crypto
+    from shuanggao.accounts.core import NOTICE_VERSION
     from shuanggao.accounts.models import User
     from shuanggao.actor import ROLE_TENANT, Role
 
@@ -189,6 +191,7 @@ def create_user(
         "is_active": True,
         "failed_count": 0,
         "must_change_password": False,
+        "privacy_notice_version": NOTICE_VERSION,
     }
     kind = ROLE_TENANT[role]
     if kind == "zone" and "zone_id" not in overrides:

@@ -19,6 +19,8 @@ class Role(StrEnum):
     STUDENT = "student"
     MENTOR = "mentor"
     AUDITOR = "auditor"
+    # Separation of duties (三权分立): accounts' roles, locks and authenticators; no programme data.
+    SECURITY_ADMIN = "security_admin"
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -30,12 +32,14 @@ ROLE_LABELS: dict[Role, str] = {
     Role.STUDENT: "学生",
     Role.MENTOR: "导师",
     Role.AUDITOR: "审计员",
+    Role.SECURITY_ADMIN: "安全管理员",
 }
 
 # Which tenant a role belongs to: a zone, a university or an enterprise (or none: province-wide).
 ROLE_TENANT: dict[Role, str | None] = {
     Role.PROVINCE_ADMIN: None,
     Role.AUDITOR: None,
+    Role.SECURITY_ADMIN: None,
     Role.ZONE_ADMIN: "zone",
     Role.UNIVERSITY_ADMIN: "university",
     Role.RESEARCHER: "university",
@@ -43,6 +47,12 @@ ROLE_TENANT: dict[Role, str | None] = {
     Role.MENTOR: "university",
     Role.ENTERPRISE_USER: "enterprise",
 }
+
+
+# The three duties of 三权分立 (等保 §8.1.5): the province administrator runs the programme, the
+# security administrator manages accounts' roles, locks and authenticators, the auditor reads the
+# audit trail. Only the security administrator creates or changes accounts holding these roles.
+DUTY_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +84,11 @@ class Actor:
     def sees_everything(self) -> bool:
         """Province admins and auditors read every tenant's records (auditors never write)."""
         return self.role in (Role.PROVINCE_ADMIN, Role.AUDITOR)
+
+    @property
+    def reads_programme(self) -> bool:
+        """False for the security administrator: it sees no register, match or report."""
+        return self.role is not Role.SECURITY_ADMIN
 
     @property
     def label(self) -> str:

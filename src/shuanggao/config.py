@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     login_rate_window_seconds: int = 300
     admin_totp_required: bool = True
     admin_password_max_age_days: int = 90
+    # PIPL consent (accounts.consent): every account accepts the personal-information notice at
+    # its first sign-in before it reaches anything else.
+    privacy_notice_required: bool = True
+    # Retention (``shuanggao privacy retention``): residents and practice records whose stay
+    # ended more than this many days ago are anonymised (the programme's counts are kept).
+    retention_resident_days: int = 3 * 365
     # Request bodies other than uploads (JSON, forms): refuse anything larger (413).
     max_body_bytes: int = 2 * 1024 * 1024
     # Uploads: refuse anything larger than this many bytes.

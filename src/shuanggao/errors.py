@@ -45,6 +45,7 @@ class ErrorCode(StrEnum):
     RESTORE_NOT_EMPTY = "restore_target_not_empty"
     RESTORE_VERIFY_FAILED = "restore_verification_failed"
     PLAN_INFEASIBLE = "plan_infeasible"
+    CONSENT_REQUIRED = "consent_required"
     SCHEDULE_INFEASIBLE = "schedule_infeasible"
     SCHEDULE_LOCKED = "schedule_locked"
     NO_FREE_SLOT = "no_free_slot"

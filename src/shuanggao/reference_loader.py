@@ -399,13 +399,29 @@ def load_policy_items(session: Session, actor: Actor) -> Counts:
             "no": p.no,
             "title": p.title,
             "issuer": p.issuer,
+            "issued_date": p.issued_date,
             "summary": p.summary,
             "applies_to": p.applies_to,
+            "audience_roles": p.audience_roles,
+            "org_kinds": p.org_kinds,
+            "conditions": p.conditions,
             "source_url": p.source_url,
         }
         for p in programme_data.policy_items()
     ]
-    fields = Fields(sync=("title", "issuer", "summary", "applies_to", "source_url"))
+    fields = Fields(
+        sync=(
+            "title",
+            "issuer",
+            "issued_date",
+            "summary",
+            "applies_to",
+            "audience_roles",
+            "org_kinds",
+            "conditions",
+            "source_url",
+        )
+    )
     return upsert(session, PolicyItem, ("list_kind", "no"), rows, fields)
 
 

@@ -167,17 +167,18 @@ def test_demo_accounts_are_idempotent_and_printed(url: str) -> None:
         "demo.zone",
         "demo.enterprise",
         "demo.auditor",
+        "demo.security",
         user_cli.DEMO_PASSWORD,
     ):
         assert name in first.output
     assert "江苏林洋储能技术有限公司" in first.output and "南京工程学院" in first.output
     made = users(url)
-    assert len(made) == 8 and all(u.is_demo for u in made.values())
+    assert len(made) == 9 and all(u.is_demo for u in made.values())
     assert made["demo.enterprise"].enterprise_id is not None
     count = len(actions(url))
     second = run(url, "demo-accounts")
     assert second.exit_code == 0, second.output
-    assert len(users(url)) == 8
+    assert len(users(url)) == 9
     assert len(actions(url)) == count  # nothing changed, nothing audited
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts import service as accounts
 from shuanggao.accounts.models import RecoveryCode, User
-from shuanggao.actor import Actor
+from shuanggao.actor import Actor, Role
 from shuanggao.audit.models import AuditEvent
 from shuanggao.db.base import Base
 from tests.conftest import ClientFor
@@ -213,7 +213,11 @@ def test_resetting_the_authenticator_removes_the_codes(
     generate(client_for, user)
     assert remaining(session, user.id) == 10
     # client_for overrides the actor app-wide: the administrator's client comes last.
-    resp = client_for(province).patch(f"/api/v1/users/{user.id}", json={"reset_totp": True})
+    # Resetting an authenticator is the security administrator's (三权分立), not the province's.
+    denied = client_for(province).patch(f"/api/v1/users/{user.id}", json={"reset_totp": True})
+    assert denied.status_code == 403 and remaining(session, user.id) == 10
+    security = Actor(role=Role.SECURITY_ADMIN, user_id=990, username="sec")
+    resp = client_for(security).patch(f"/api/v1/users/{user.id}", json={"reset_totp": True})
     assert resp.status_code == 200, resp.text
     assert remaining(session, user.id) == 0
 

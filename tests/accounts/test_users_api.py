@@ -25,10 +25,10 @@ def user_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(User)) or 0
 
 
-def test_province_creates_any_role_with_tenant_checks(
+def test_security_admin_creates_any_role_with_tenant_checks(
     client_for: ClientFor, session: Session
 ) -> None:
-    admin = create_user(session, "province_admin", is_demo=True)
+    admin = create_user(session, "security_admin", is_demo=True)
     client = client_for(admin.actor())
     zone = create_zone(session)
     resp = client.post(
@@ -189,7 +189,7 @@ def test_other_roles_manage_nobody(client_for: ClientFor, session: Session) -> N
 def test_role_change_deactivation_unlock_and_reset_are_audited_and_end_sessions(
     client_for: ClientFor, session: Session
 ) -> None:
-    admin = create_user(session, "province_admin", is_demo=True)
+    admin = create_user(session, "security_admin", is_demo=True)
     target = create_user(session, "researcher")
     original_university = target.university_id
     session.add(

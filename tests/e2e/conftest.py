@@ -205,6 +205,12 @@ def sign_in() -> SignIn:
         page.fill("input[name=password]", password)
         page.click("form button[type=submit]")
         page.wait_for_url(lambda url: "/login" not in url)
+        if "/account/consent" in page.url:
+            # The account's first sign-in: accept the personal-information notice (its own
+            # browser test is tests/e2e/test_privacy.py).
+            page.check("#f-processing")
+            page.click("#consent-form button[type=submit]")
+            page.wait_for_url(lambda url: "/account/consent" not in url)
 
     return do
 

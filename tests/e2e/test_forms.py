@@ -92,6 +92,10 @@ class Tabs:
             tab.fill("input[name=password]", DEMO_PASSWORD)
             tab.click("form button[type=submit]")
             tab.wait_for_url(lambda url: "/login" not in url)
+            if "/account/consent" in tab.url:  # first sign-in: accept the notice
+                tab.check("#f-processing")
+                tab.click("#consent-form button[type=submit]")
+                tab.wait_for_url(lambda url: "/account/consent" not in url)
             self.tabs[username] = tab
         return self.tabs[username]
 

@@ -104,6 +104,7 @@ def test_json_body_over_the_cap_is_refused_before_it_is_parsed(
     assert resp.status_code == 413
     assert resp.json()["error"] == "body_too_large"
     assert resp.json()["max_bytes"] == settings.max_body_bytes
+    assert resp.json()["limit"] == "request_body"
     assert zone_count(session) == before
 
 
@@ -124,6 +125,8 @@ def test_streamed_body_without_length_is_cut_at_the_cap(
     )
     assert resp.status_code == 413
     assert resp.json()["error"] == "body_too_large"
+    assert resp.json()["limit"] == "request_body"
+    assert resp.json()["max_bytes"] == settings.max_body_bytes
     assert zone_count(session) == before
 
 
@@ -161,5 +164,9 @@ def test_uploads_have_their_own_cap(
     assert body.json() == {
         "error": "body_too_large",
         "detail": body.json()["detail"],
+        "limit": "request_body",
         "max_bytes": 1000,
+        "text_max_chars": 20_000,
     }
+    # The message names the whole-request cap, not a field.
+    assert "整个请求" in body.json()["detail"] and "note" not in body.json()["detail"]

@@ -71,7 +71,8 @@ def test_match_demand_json(cli_data: Data) -> None:
     result = _run("match", "demand", str(cli_data.demand_id), "--top", "2", "--format", "json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert set(body) == {"method", "note", "filters_applied", "results"}
+    assert set(body) == {"label", "model_version", "method", "note", "filters_applied", "results"}
+    assert body["label"] == "机器推荐" and body["model_version"].startswith("shuanggao-matching")
     assert body["method"] == "hybrid"
     assert [r["id"] for r in body["results"]] == [cli_data.storage_id, cli_data.vision_id]
     first = body["results"][0]

@@ -64,6 +64,7 @@ def test_baseline_facts_list_with_sources(
         ("policy_guide", 1),
         ("policy_guide", 2),
         ("policy_guide", 3),
+        ("reform_guide", 1),
     ]
 
 

@@ -44,7 +44,7 @@ EXPECTED_ROWS = {
     "pairing_university": 14,
     "programme_fact": 61,
     "programme_fact_university": 58,
-    "policy_item": 3,
+    "policy_item": 4,
 }
 
 
@@ -97,7 +97,7 @@ def _audit_count(url: str) -> int:
 def test_load_twice_on_a_fresh_database(db_url_fresh: str) -> None:
     first = _run_load(db_url_fresh)
     assert first.exit_code == 0, first.output
-    assert "新增 5190, 更新 0, 未变 0" in first.output
+    assert "新增 5191, 更新 0, 未变 0" in first.output
     state = _state(db_url_fresh)
     assert {table: rows for table, (rows, _, _) in state.items()} == EXPECTED_ROWS
     # One audit event per loaded kind (6) and one per pairing created through the service (9).
@@ -106,7 +106,7 @@ def test_load_twice_on_a_fresh_database(db_url_fresh: str) -> None:
 
     second = _run_load(db_url_fresh)
     assert second.exit_code == 0, second.output
-    assert "参考数据已是最新，未做修改：新增 0, 更新 0, 未变 5190" in second.output
+    assert "参考数据已是最新，未做修改：新增 0, 更新 0, 未变 5191" in second.output
     assert _state(db_url_fresh) == state
     assert _audit_count(db_url_fresh) == audits
 

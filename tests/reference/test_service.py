@@ -193,11 +193,12 @@ def test_programme_facts_and_policy_items(reference_session: Session) -> None:
     assert (unnamed.universities, unnamed.university_names) == ("（3所结对高校，报道未具名）", [])
     total = facts[("全省", "试点结对（18个高新区×37所高校，覆盖13个设区市）")]
     assert (total.zone_id, total.figure, total.unit) == (None, Decimal("51"), "对")
-    items = s.scalars(select(PolicyItem).order_by(PolicyItem.no)).all()
+    items = s.scalars(select(PolicyItem).order_by(PolicyItem.list_kind, PolicyItem.no)).all()
     assert [(i.list_kind, i.no) for i in items] == [
         ("policy_guide", 1),
         ("policy_guide", 2),
         ("policy_guide", 3),
+        ("reform_guide", 1),
     ]
     assert items[0].title == "深入推进“一园区一产业一赛道”工程（一、培育发展前沿赛道）"
 
@@ -213,7 +214,7 @@ def test_reload_keeps_what_people_maintain(reference_session: Session) -> None:
     versions = (wuxi.version, shibei.version)
     report = load_reference(s, SYSTEM)
     assert report.totals.changed == 0
-    assert report.totals.unchanged == 5190
+    assert report.totals.unchanged == 5191
     s.refresh(wuxi)
     s.refresh(shibei)
     assert (wuxi.leading_industries, wuxi.industry_codes) == ("集成电路；物联网", ["C3973"])

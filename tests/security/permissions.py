@@ -80,7 +80,11 @@ TENANT_ADMIN = {
 
 def derive(policy: Policy) -> Expectations:
     """Expectations for a plain PublicRead / TenantScoped policy (see the module docstring)."""
-    out: Expectations = {Role.PROVINCE_ADMIN: Cell(ALL, ALL), Role.AUDITOR: Cell(ALL, NONE)}
+    out: Expectations = {
+        Role.PROVINCE_ADMIN: Cell(ALL, ALL),
+        Role.AUDITOR: Cell(ALL, NONE),
+        Role.SECURITY_ADMIN: Cell(NONE),  # 三权分立: no programme data at all
+    }
     tenant_roles = [r for r in Role if ROLE_TENANT[r] is not None]
     if type(policy) is PublicRead:
         owner_kind = policy.owner_tenant[0] if policy.owner_tenant else None

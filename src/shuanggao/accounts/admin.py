@@ -2,7 +2,11 @@
 
 Who administers whom (decision, documented in docs/accounts.md):
 
-- 省级管理员 manages every account.
+- 安全管理员 (三权分立) manages every account: it alone creates or changes accounts holding a
+  duty role (省级管理员, 安全管理员, 审计员), changes roles, unlocks accounts and resets TOTP. It
+  reads no programme data.
+- 省级管理员 manages every programme account (not the duty roles): create, enable/disable, reset
+  passwords.
 - 高新区管理员 creates and manages 企业用户 of enterprises in their own zone.
 - 高校管理员 creates and manages 科研人员 / 学生 / 导师 of their own university.
 - Everyone else manages no account (only their own password, TOTP and API tokens).
@@ -35,7 +39,7 @@ from shuanggao.accounts.password_changes import (
 )
 from shuanggao.accounts.schemas import UserCreate, UserUpdate
 from shuanggao.accounts.sessions import end_all_sessions
-from shuanggao.actor import ROLE_LABELS, ROLE_TENANT, Actor, Role
+from shuanggao.actor import DUTY_ROLES, ROLE_LABELS, ROLE_TENANT, Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.errors import Duplicate, Forbidden, NotFound, ValidationFailed
 
@@ -81,8 +85,10 @@ def _enterprise_zone(session: Session, enterprise_id: int | None) -> int | None:
 
 def may_manage(session: Session, actor: Actor, role: Role, values: Mapping[str, Any]) -> bool:
     """May ``actor`` hold an account with this role and tenant under their administration?"""
-    if actor.role is Role.PROVINCE_ADMIN:
+    if actor.is_system or actor.role is Role.SECURITY_ADMIN:
         return True
+    if actor.role is Role.PROVINCE_ADMIN:
+        return role not in DUTY_ROLES
     if actor.role is Role.ZONE_ADMIN:
         return (
             role is Role.ENTERPRISE_USER
@@ -102,8 +108,10 @@ def manage_scope(actor: Actor) -> ColumnElement[bool] | None:
     """Which accounts an actor sees in user administration (None: all)."""
     from shuanggao.enterprises.models import Enterprise
 
-    if actor.role is Role.PROVINCE_ADMIN:
+    if actor.is_system or actor.role is Role.SECURITY_ADMIN:
         return None
+    if actor.role is Role.PROVINCE_ADMIN:
+        return User.role.not_in([r.value for r in DUTY_ROLES])
     if actor.role is Role.ZONE_ADMIN and actor.zone_id is not None:
         in_zone = select(Enterprise.id).where(Enterprise.zone_id == actor.zone_id)
         return and_(User.role == Role.ENTERPRISE_USER.value, User.enterprise_id.in_(in_zone))
@@ -115,9 +123,20 @@ def manage_scope(actor: Actor) -> ColumnElement[bool] | None:
     return false()
 
 
+ACCOUNT_MANAGERS = frozenset(
+    {Role.SECURITY_ADMIN, Role.PROVINCE_ADMIN, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}
+)
+
+
 def _require_admin(actor: Actor) -> None:
-    if actor.role not in (Role.PROVINCE_ADMIN, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN):
+    if actor.role not in ACCOUNT_MANAGERS and not actor.is_system:
         raise Forbidden("您没有管理账号的权限。")
+
+
+def _require_security(actor: Actor, what: str) -> None:
+    """Roles, locks and authenticators are the security administrator's (三权分立)."""
+    if not actor.is_system and actor.role is not Role.SECURITY_ADMIN:
+        raise Forbidden(f"只有安全管理员可以{what}。")
 
 
 def list_users(
@@ -216,6 +235,10 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate) 
     reset_totp = bool(changes.pop("reset_totp", False))
     before = _snapshot(user)
     role = Role(changes.get("role") or user.role)
+    if role is not Role(user.role):
+        _require_security(actor, "修改账号的角色")
+    if reset_totp:
+        _require_security(actor, "重置身份验证器")
     tenant_fields = ("zone_id", "university_id", "enterprise_id")
     tenant_touched = "role" in changes or any(f in changes for f in tenant_fields)
     merged: dict[str, Any] = {f: changes.get(f, getattr(user, f)) for f in tenant_fields}
@@ -279,6 +302,7 @@ def update_user(session: Session, actor: Actor, user_id: int, data: UserUpdate) 
 
 
 def unlock_user(session: Session, actor: Actor, user_id: int) -> User:
+    _require_security(actor, "解锁账号")
     user = get_user(session, actor, user_id)
     was_locked = user.is_locked(now_utc())
     user.failed_count = 0

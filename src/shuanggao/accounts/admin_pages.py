@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from shuanggao.accounts import repository as repo
 from shuanggao.accounts import service as accounts
 from shuanggao.accounts.schemas import UserCreate, UserUpdate
-from shuanggao.actor import ROLE_LABELS, ROLE_TENANT, Actor, Role
+from shuanggao.actor import DUTY_ROLES, ROLE_LABELS, ROLE_TENANT, Actor, Role
 from shuanggao.errors import AppError
 from shuanggao.kit.http.deps import SessionDep
 from shuanggao.kit.http.flash import add_flash
@@ -26,13 +26,17 @@ from shuanggao.kit.http.templating import PageActor, render
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
-MANAGERS = frozenset({Role.PROVINCE_ADMIN, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN})
+MANAGERS = frozenset(
+    {Role.SECURITY_ADMIN, Role.PROVINCE_ADMIN, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN}
+)
 TENANT_LABELS = {"zone": "所属高新区", "university": "所属高校", "enterprise": "所属企业"}
 
 
 def creatable_roles(actor: Actor) -> list[Role]:
-    if actor.role is Role.PROVINCE_ADMIN:
+    if actor.role is Role.SECURITY_ADMIN:
         return list(Role)
+    if actor.role is Role.PROVINCE_ADMIN:
+        return [r for r in Role if r not in DUTY_ROLES]
     if actor.role is Role.ZONE_ADMIN:
         return [Role.ENTERPRISE_USER]
     if actor.role is Role.UNIVERSITY_ADMIN:

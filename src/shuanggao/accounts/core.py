@@ -14,9 +14,14 @@ from shuanggao.actor import ROLE_LABELS, Role
 from shuanggao.config import Settings
 from shuanggao.db.types import utcnow
 
+# The personal-information notice every account accepts at first sign-in (``accounts.consent``).
+NOTICE_VERSION = "2026.12"
+
 # Roles that must enrol a TOTP authenticator when ``Settings.admin_totp_required`` is on, and
 # whose passwords expire after ``admin_password_max_age_days``.
-ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN, Role.AUDITOR})
+ADMIN_ROLES = frozenset(
+    {Role.PROVINCE_ADMIN, Role.ZONE_ADMIN, Role.UNIVERSITY_ADMIN, Role.AUDITOR, Role.SECURITY_ADMIN}
+)
 UNIVERSITY_PEOPLE = frozenset({Role.RESEARCHER, Role.STUDENT, Role.MENTOR})
 _USERNAME = re.compile(r"^[\w.@\-]{3,60}$")
 
@@ -79,7 +84,7 @@ def _snapshot(user: User) -> dict[str, Any]:
 
 
 def restriction_of(settings: Settings, user: User, now: dt.datetime) -> str:
-    """ "password" / "totp" when the account must do that first; "" when fully usable."""
+    """ "password" / "totp" / "consent" when the account must do that first; "" when usable."""
     role = Role(user.role)
     if user.must_change_password:
         return "password"
@@ -89,4 +94,6 @@ def restriction_of(settings: Settings, user: User, now: dt.datetime) -> str:
         return "password"
     if privileged and settings.admin_totp_required and not user.totp_enabled:
         return "totp"
+    if settings.privacy_notice_required and user.privacy_notice_version != NOTICE_VERSION:
+        return "consent"
     return ""

@@ -56,3 +56,9 @@ class TotpEnrolmentRequired(AppError):
     code = ErrorCode.TOTP_ENROLMENT_REQUIRED
     status = 403
     message = "管理员账号须先绑定身份验证器（动态验证码），然后才能继续使用系统。"
+
+
+class ConsentRequired(AppError):
+    code = ErrorCode.CONSENT_REQUIRED
+    status = 403
+    message = "请先阅读并同意《个人信息处理规则》，然后再继续使用系统。"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shuanggao.accounts import crypto
 from shuanggao.accounts import service as accounts
 from shuanggao.accounts.errors import (
+    ConsentRequired,
     CsrfFailed,
     PasswordChangeRequired,
     TotpEnrolmentRequired,
@@ -44,9 +45,10 @@ from shuanggao.actor import ROLE_LABELS, Actor, Role
 from shuanggao.audit.guard import ensure_append_only
 from shuanggao.config import Settings
 from shuanggao.db.session import session_scope
-from shuanggao.errors import AppError, DatabaseBusy, Unauthenticated
+from shuanggao.errors import AppError, DatabaseBusy, Forbidden, Unauthenticated
 from shuanggao.kit.http.csrf import CSRF_FIELD, CSRF_HEADER, csrf_token
 from shuanggao.kit.http.errors import render_error, wants_json
+from shuanggao.kit.http.nav import security_admin_may_reach
 
 log = logging.getLogger("shuanggao.accounts")
 
@@ -56,6 +58,8 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RESTRICTED_ALLOWED = ("/api/v1/auth/", "/account/", "/static/", "/login", "/logout")
 PASSWORD_PAGE = "/account/password"  # noqa: S105 - a URL path
 TOTP_PAGE = "/account/totp"
+CONSENT_PAGE = "/account/consent"
+RESTRICTION_PAGES = {"password": PASSWORD_PAGE, "totp": TOTP_PAGE, "consent": CONSENT_PAGE}
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -259,16 +263,27 @@ class AccountsMiddleware:
             path = request.url.path
             if not path.startswith(RESTRICTED_ALLOWED):
                 if request.method == "GET" and _wants_html(request):
-                    target = PASSWORD_PAGE if account.restriction == "password" else TOTP_PAGE
+                    target = RESTRICTION_PAGES[account.restriction]
+                    if account.restriction == "consent" and path != "/":
+                        target += "?" + urlencode({"next": path})
                     await RedirectResponse(target, status_code=303)(scope, receive, send)
                     return
-                exc: AppError = (
-                    PasswordChangeRequired()
-                    if account.restriction == "password"
-                    else TotpEnrolmentRequired()
-                )
+                exc: AppError = {
+                    "password": PasswordChangeRequired,
+                    "totp": TotpEnrolmentRequired,
+                    "consent": ConsentRequired,
+                }[account.restriction]()
                 await _error(request, exc)(scope, receive, send)
                 return
+        if (
+            account is not None
+            and account.role is Role.SECURITY_ADMIN
+            and not security_admin_may_reach(request.url.path)
+        ):
+            await _error(request, Forbidden("安全管理员只管理账号与安全设置，不能访问业务数据。"))(
+                scope, receive, send
+            )
+            return
 
         if res.bad_cookie:
             send = _clearing_cookie(send, settings)

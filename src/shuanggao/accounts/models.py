@@ -50,6 +50,14 @@ class User(IdMixin, TimestampMixin, DemoMixin, Base):
         UTCDateTime, nullable=False, default=utcnow
     )
     must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # The version of the personal-information notice the person agreed to (``accounts.consent``);
+    # None or an older version: the next sign-in asks first. Current state only: the history is
+    # in ``consent_record``.
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The person opted out of being suggested by machine matching (PIPL 24).
+    matching_opt_out: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Set when the person's data was anonymised at their request (the row stays for the counts).
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     @property
     def role_enum(self) -> Role:
@@ -143,3 +151,23 @@ class RecoveryCode(IdMixin, Base):
     code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ConsentRecord(IdMixin, Base):
+    """One consent decision (PIPL 14, 15): what, which notice version, when, and its withdrawal.
+
+    ``purpose`` is ``processing`` (the notice every account accepts at first sign-in) or
+    ``matching`` (being suggested by machine matching; ``granted`` False is an opt-out). A
+    withdrawal sets ``withdrawn_at`` and adds the new decision as its own row.
+    """
+
+    __tablename__ = "consent_record"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(20), nullable=False)
+    notice_version: Mapped[str] = mapped_column(String(20), nullable=False)
+    granted: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from shuanggao.accounts.models import (
     ApiToken,
+    ConsentRecord,
     PasswordHistory,
     RecoveryCode,
     User,
@@ -268,3 +269,32 @@ def active_demo_usernames(session: Session, limit: int = 5) -> Sequence[str]:
         .limit(limit)
     )
     return session.scalars(stmt).all()
+
+
+# --------------------------------------------------------------------------- consent
+
+
+def latest_consent(session: Session, user_id: int, purpose: str) -> ConsentRecord | None:
+    return session.scalars(
+        select(ConsentRecord)
+        .where(
+            ConsentRecord.user_id == user_id,
+            ConsentRecord.purpose == purpose,
+            ConsentRecord.withdrawn_at.is_(None),
+        )
+        .order_by(ConsentRecord.id.desc())
+        .limit(1)
+    ).first()
+
+
+def consent_history(session: Session, user_id: int) -> Sequence[ConsentRecord]:
+    return session.scalars(
+        select(ConsentRecord).where(ConsentRecord.user_id == user_id).order_by(ConsentRecord.id)
+    ).all()
+
+
+def opted_out_user_ids(session: Session) -> frozenset[int]:
+    rows = session.scalars(
+        select(User.id).where(User.matching_opt_out.is_(True) | User.anonymised_at.is_not(None))
+    )
+    return frozenset(rows)

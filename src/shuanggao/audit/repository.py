@@ -21,6 +21,9 @@ class AuditQuery:
     entity_id: str | None = None
     start: dt.datetime | None = None  # inclusive
     end: dt.datetime | None = None  # exclusive
+    # Separation of duties: which actors' rows a reader may see (set by the service, not users).
+    only_roles: tuple[str, ...] | None = None
+    except_roles: tuple[str, ...] = ()
 
 
 def _escape_like(text: str) -> str:
@@ -41,6 +44,10 @@ def _select(query: AuditQuery) -> Select[AuditEvent]:
         stmt = stmt.where(AuditEvent.at >= query.start)
     if query.end is not None:
         stmt = stmt.where(AuditEvent.at < query.end)
+    if query.only_roles is not None:
+        stmt = stmt.where(AuditEvent.actor_role.in_(query.only_roles))
+    if query.except_roles:
+        stmt = stmt.where(AuditEvent.actor_role.not_in(query.except_roles))
     return stmt
 
 

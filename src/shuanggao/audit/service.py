@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -125,11 +126,16 @@ ACTION_LABELS: dict[str, str] = {
     "token_create": "创建 API 令牌",
     "token_revoke": "吊销 API 令牌",
     "verify": "校验审计日志",
+    "consent": "个人信息授权",
+    "personal_export": "下载本人个人信息",
+    "anonymise": "个人信息匿名化",
 }
 
 # Separation of duties (等保 §8.1.5 三权分立, checklist AC-05): the audit trail is read by the
-# audit role only; the province administrator, who administers the system, does not audit it.
-AUDIT_READERS = frozenset({Role.AUDITOR})
+# audit role; the province administrator, who administers the system, does not audit it. Nobody
+# audits themselves: the auditor reads every row except the auditors' own, and the security
+# administrator reads only the auditors' rows (who audits the auditor).
+AUDIT_READERS = frozenset({Role.AUDITOR, Role.SECURITY_ADMIN})
 MAX_PAGE_SIZE = 200
 EXPORT_LIMIT = 100_000
 BEIJING = CHINA_TZ
@@ -144,6 +150,15 @@ def check_reader(actor: Actor) -> None:
     the system: ``shuanggao audit verify`` at the server, whose operator holds the database."""
     if actor.role not in AUDIT_READERS and not actor.is_system:
         raise Forbidden("只有审计员可以查看审计日志。")
+
+
+def scoped(actor: Actor, query: AuditQuery) -> AuditQuery:
+    """The reader's share of the trail: nobody reads the rows of their own duty."""
+    if actor.is_system:
+        return query
+    if actor.role is Role.SECURITY_ADMIN:
+        return replace(query, only_roles=(Role.AUDITOR.value,))
+    return replace(query, except_roles=(Role.AUDITOR.value,))
 
 
 def day_range(
@@ -163,13 +178,13 @@ def list_events(
     check_reader(actor)
     page = max(page, 1)
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    return audit_repo.page(session, query, page=page, page_size=page_size)
+    return audit_repo.page(session, scoped(actor, query), page=page, page_size=page_size)
 
 
 def events_for_export(session: Session, actor: Actor, query: AuditQuery) -> list[AuditEvent]:
     """The rows of an export (at most ``EXPORT_LIMIT``); the export itself is audited."""
     check_reader(actor)
-    rows = list(audit_repo.all_matching(session, query, EXPORT_LIMIT))
+    rows = list(audit_repo.all_matching(session, scoped(actor, query), EXPORT_LIMIT))
     record(
         session,
         actor,
@@ -202,6 +217,8 @@ def verify_chain(
 ) -> chain.ChainReport:
     """Check the hash chain of the whole trail (a read: not itself recorded)."""
     check_reader(actor)
+    if actor.role is Role.SECURITY_ADMIN:
+        raise Forbidden("只有审计员可以校验审计日志。")
     return chain.walk(session, batch_size=max(batch_size, 1), on_batch=on_batch)
 
 

@@ -34,6 +34,7 @@ def _load_areas() -> None:
         pi,
         pipeline,
         planner,
+        privacy,
         reference,
         report,
         serve,
@@ -42,8 +43,8 @@ def _load_areas() -> None:
         user,
     )
 
-    areas = (audit, bench, db, demo, events, mentoring, pi, pipeline, planner, reference, report)
-    for area in (*areas, user):
+    areas = (audit, bench, db, demo, events, mentoring, pi, pipeline, planner, privacy, reference)
+    for area in (*areas, report, user):
         root.add_typer(area.app, name=area.app.info.name)
     for top_level in (backup, bench_load, matching, serve, stats, transfer):
         top_level.register(root)

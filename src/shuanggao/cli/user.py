@@ -41,6 +41,7 @@ DEMO_ACCOUNTS: tuple[tuple[Role, str, str], ...] = (
     (Role.STUDENT, "demo.student", "演示·学生"),
     (Role.MENTOR, "demo.mentor", "演示·导师"),
     (Role.AUDITOR, "demo.auditor", "演示·审计员"),
+    (Role.SECURITY_ADMIN, "demo.security", "演示·安全管理员"),
 )
 
 

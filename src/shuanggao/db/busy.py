@@ -6,7 +6,9 @@ background tasks, the accounts middleware):
 - a stale optimistic-lock write (``StaleDataError``), a PostgreSQL serialization failure or
   deadlock → 409 ``conflict``: somebody else changed the row first;
 - SQLite ``database is locked``/busy, an exhausted connection pool, a PostgreSQL lock or
-  statement timeout, too many connections → 503 ``database_busy`` with ``Retry-After``.
+  statement timeout, too many connections → 503 ``database_busy`` with ``Retry-After``;
+- a database that went away (connection refused or lost, server shutting down, SQLite file gone)
+  → 503 ``database_unavailable`` with ``Retry-After``.
 
 Anything else is left alone (and stays an unexpected error).
 """
@@ -17,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 
+from shuanggao.db.errors import DatabaseUnavailable
 from shuanggao.errors import AppError, Conflict, DatabaseBusy
 
 # PostgreSQL SQLSTATEs: retry later (503) or somebody else won (409).
@@ -31,6 +34,22 @@ _PG_CONFLICT = {
     "40P01",  # deadlock_detected
 }
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+# SQLSTATE class 08 (connection exception) and the server going down.
+_PG_GONE = {"08000", "08001", "08003", "08004", "08006", "57P01", "57P02"}
+_GONE = (
+    "connection refused",
+    "could not connect",
+    "server closed the connection",
+    "terminating connection",
+    "connection already closed",
+    "connection is closed",
+    "the connection is lost",
+    "ssl connection has been closed",
+    "no connection to the server",
+    "consuming input failed",
+    "cannot operate on a closed database",
+    "unable to open database file",
+)
 
 
 def translate(exc: BaseException) -> AppError | None:
@@ -51,4 +70,6 @@ def translate(exc: BaseException) -> AppError | None:
         text = str(orig).lower()
         if any(marker in text for marker in _SQLITE_BUSY):
             return DatabaseBusy()
+        if exc.connection_invalidated or state in _PG_GONE or any(m in text for m in _GONE):
+            return DatabaseUnavailable()
     return None

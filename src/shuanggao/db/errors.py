@@ -10,7 +10,9 @@ which step failed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import ClassVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -66,6 +68,7 @@ class DatabaseUnavailable(AppError):
     code = ErrorCode.DATABASE_UNAVAILABLE
     status = 503
     message = "数据库暂时无法连接，请稍后重试或联系管理员。"
+    headers: ClassVar[Mapping[str, str]] = {"Retry-After": "5"}
 
 
 def masked_url(url: str) -> str:

@@ -11,8 +11,10 @@ registers and exports see plain values. A value that fails authentication (tampe
 under a key no longer configured) raises ``SealedValueError``, never garbage. ``reseal_all``
 re-encrypts every sealed column under the current key (``shuanggao pi rotate-key``).
 
-No lookup searches these columns today, so there is no blind index (keyed hash) beside them; one
-would be an HMAC of the normalised value under a separate key, in its own column.
+Lookups by phone use a blind index beside the sealed column (``keep_blind_index``): the
+HMAC-SHA-256 of the normalised number under a key of its own (derived from the secret key, not
+from the AES keys, so a key rotation leaves it valid). Finding a row by phone is one indexed
+equality, without opening every sealed value.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import String, select, type_coerce, update
+from sqlalchemy import String, event, select, type_coerce, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
@@ -90,12 +92,20 @@ def new_key_spec(kid: str) -> str:
 
 
 _RING = Keyring()
+_INDEX_KEY: list[bytes] = []
+INDEX_PURPOSE = b"shuanggao.pi.blind-index.v1"
+# table name → (source column attribute, hash column attribute) for the import engine's bulk path.
+BLIND_INDEXES: dict[str, tuple[str, str]] = {}
 
 
 def configure(settings: Settings) -> Keyring:
     """Make ``settings``' keys known; the first of them seals from now on. Keys learnt earlier in
     the process stay known for opening (several apps in one test process)."""
     pairs = parse_keys(settings.pi_keys) or [derived_key(settings.resolved_secret_key())]
+    index_key = hmac.new(
+        settings.resolved_secret_key().encode("utf-8"), INDEX_PURPOSE, hashlib.sha256
+    ).digest()
+    _INDEX_KEY[:] = [index_key]
     for kid, key in reversed(pairs):
         _RING.add(kid, key, current=False)
     _RING.current = pairs[0][0]
@@ -106,6 +116,46 @@ def ring() -> Keyring:
     if not _RING.current:
         configure(get_settings())
     return _RING
+
+
+def normalise_phone(value: str) -> str:
+    """Digits only, without a leading +86 / 0086 country code: ``+86 138-1234-5678`` and
+    ``13812345678`` are one number."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
+            return digits[len(prefix) :]
+    return digits
+
+
+def blind_index(value: str | None) -> str | None:
+    """The keyed hash a phone is looked up by (None for no number)."""
+    if value is None or not normalise_phone(value):
+        return None
+    if not _INDEX_KEY:
+        configure(get_settings())
+    return hmac.new(
+        _INDEX_KEY[0], normalise_phone(value).encode("ascii"), hashlib.sha256
+    ).hexdigest()
+
+
+def keep_blind_index(source: Any, hash_name: str) -> None:
+    """Keep ``hash_name`` equal to the blind index of ``source`` whenever the ORM sets it (the
+    import engine's bulk INSERT fills it through ``fill_blind_indexes``)."""
+
+    def on_set(target: Any, value: Any, _old: Any, _initiator: Any) -> None:
+        setattr(target, hash_name, blind_index(value if isinstance(value, str) else None))
+
+    event.listen(source, "set", on_set)
+    BLIND_INDEXES[source.class_.__tablename__] = (source.key, hash_name)
+
+
+def fill_blind_indexes(table: str, values: dict[str, Any]) -> None:
+    """Add the blind index to a row's values written without the ORM's attribute events."""
+    pair = BLIND_INDEXES.get(table)
+    if pair is not None and pair[0] in values:
+        value = values[pair[0]]
+        values[pair[1]] = blind_index(value if isinstance(value, str) else None)
 
 
 def seal(plaintext: str) -> str:

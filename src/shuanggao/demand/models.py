@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from shuanggao.chains.models import ChainNode  # noqa: F401  (the chain_node table first)
 from shuanggao.db.base import Base, IdMixin, RecordMixin
 from shuanggao.db.changes import ChangeStamped
-from shuanggao.db.sealed import SealedString
+from shuanggao.db.sealed import SealedString, keep_blind_index
 from shuanggao.db.types import Money, UTCDateTime
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.zones.models import Zone
@@ -71,6 +71,8 @@ class Demand(ChangeStamped, RecordMixin, Base):
     # Personal data: encrypted at rest (db/sealed.py), masked by role (kit/personal.py) and in the
     # audit log, hidden on anonymous demands.
     phone: Mapped[str | None] = mapped_column(SealedString(), nullable=True)
+    # Blind index of ``phone`` (db/sealed.py).
+    phone_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     enterprise: Mapped[Enterprise] = relationship(lazy="raise")
@@ -87,6 +89,9 @@ class Demand(ChangeStamped, RecordMixin, Base):
     @property
     def zone_name(self) -> str:
         return self.zone.name
+
+
+keep_blind_index(Demand.phone, "phone_hash")
 
 
 class DemandTriage(IdMixin, Base):

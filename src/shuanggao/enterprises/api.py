@@ -3,6 +3,7 @@
 import datetime as dt
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from shuanggao.clock import today
 from shuanggao.enterprises import service
@@ -20,3 +21,26 @@ def enterprises_served(
     zone_id: int | None = Query(default=None, ge=1, le=2_147_483_647, description="只统计该高新区"),
 ) -> EnterprisesServed:
     return service.enterprises_served(session, actor, as_of or today(), zone_id)
+
+
+class PhoneLookupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    phone: str = Field(min_length=1, max_length=40)
+
+
+class PhoneMatch(BaseModel):
+    id: int
+    name: str
+    credit_code: str
+
+
+@router.post(
+    "/enterprises/lookup_phone", response_model=list[PhoneMatch], summary="按联系人电话查找企业"
+)
+def lookup_phone(payload: PhoneLookupIn, session: SessionDep, actor: ActorDep) -> list[PhoneMatch]:
+    """The number travels in the body (not the address, not the logs); the lookup uses the
+    blind index only."""
+    return [
+        PhoneMatch(id=e.id, name=e.name, credit_code=e.credit_code)
+        for e in service.find_by_phone(session, actor, payload.phone)
+    ]

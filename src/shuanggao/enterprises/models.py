@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shuanggao.db.base import Base, RecordMixin
 from shuanggao.db.hybrids import year_of
-from shuanggao.db.sealed import SealedString
+from shuanggao.db.sealed import SealedString, keep_blind_index
 from shuanggao.pairings.models import Pairing
 from shuanggao.universities.models import University, UniversityNamed
 from shuanggao.zones.models import Zone, ZoneNamed
@@ -42,6 +42,8 @@ class Enterprise(ZoneNamed, RecordMixin, Base):
     # Personal data: stored for the zone's work, encrypted at rest (db/sealed.py), masked by role
     # (kit/personal.py) and in the audit log.
     phone: Mapped[str | None] = mapped_column(SealedString(), nullable=True)
+    # Blind index of ``phone`` (db/sealed.py): find an enterprise by its contact's number.
+    phone_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     zone: Mapped[Zone] = relationship(lazy="raise")
@@ -99,3 +101,6 @@ class EnterpriseService(ZoneNamed, UniversityNamed, RecordMixin, Base):
         )
 
     service_year = year_of("service_date")
+
+
+keep_blind_index(Enterprise.phone, "phone_hash")

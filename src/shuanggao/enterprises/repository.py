@@ -101,3 +101,13 @@ def enterprise_ids_in_projects_of(university_id: int) -> Select[Any]:
         .join(PROJECT, PROJECT.c.id == PROJECT_ENTERPRISE.c.project_id)
         .where(PROJECT.c.university_id == university_id)
     )
+
+
+def enterprises_by_phone_hash(
+    session: Session, phone_hash: str, scope: ColumnElement[bool] | None
+) -> list[Enterprise]:
+    """Enterprises whose contact phone has this blind index (one indexed equality)."""
+    stmt = select(Enterprise).where(Enterprise.phone_hash == phone_hash).order_by(Enterprise.id)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return list(session.scalars(stmt.limit(50)))

@@ -1,15 +1,21 @@
-"""Enterprise use cases beyond the generic register: the "服务企业 N 家" figure."""
+"""Enterprise use cases beyond the generic register: the "服务企业 N 家" figure, and finding an
+enterprise by its contact's phone through the blind index (no sealed value is opened)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from shuanggao import personal
 from shuanggao.actor import Actor
+from shuanggao.db import sealed
 from shuanggao.enterprises import repository as repo
-from shuanggao.enterprises.policy import SERVICE_POLICY
+from shuanggao.enterprises.models import Enterprise
+from shuanggao.enterprises.policy import ENTERPRISE_POLICY, SERVICE_POLICY
 from shuanggao.enterprises.schemas import EnterprisesServed
+from shuanggao.errors import ValidationFailed
 
 
 def count_enterprises_served(
@@ -31,3 +37,21 @@ def enterprises_served(
     return EnterprisesServed(
         as_of=as_of, zone_id=zone_id, enterprises_served=enterprises, services=services
     )
+
+
+def find_by_phone(session: Session, actor: Actor, phone: str) -> list[Enterprise]:
+    """Enterprises whose contact has this number, among those whose phone the actor may see in
+    full (the zone that keeps the record, the enterprise's own users): for anyone else a match
+    would confirm a number they are shown masked."""
+    digest = sealed.blind_index(phone)
+    if digest is None or len(sealed.normalise_phone(phone)) < 7:
+        raise ValidationFailed(fields={"phone": "请输入完整的电话号码"})
+    if not actor.reads_programme:
+        return []
+    field = personal.fields_of("enterprise")["phone"]
+    found = repo.enterprises_by_phone_hash(session, digest, ENTERPRISE_POLICY.read_filter(actor))
+    return [e for e in found if personal.sees_in_full(field, actor.role, _keeps(actor, e))]
+
+
+def _keeps(actor: Actor, enterprise: Enterprise) -> Callable[[], bool]:
+    return lambda: ENTERPRISE_POLICY.can_modify(actor, enterprise)

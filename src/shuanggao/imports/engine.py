@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from shuanggao import personal
 from shuanggao.actor import ROLE_TENANT, Actor
+from shuanggao.db import sealed
 from shuanggao.db.types import FEN
 from shuanggao.errors import AppError
 from shuanggao.imports.fields import (
@@ -453,9 +454,10 @@ def write_plan(
                 {k: v for k, v in row.values.items() if k in mapper_keys}
                 for row in plan.creates[start : start + WRITE_CHUNK]
             ]
-            if "is_demo" in mapper_keys:
-                for values in chunk:
+            for values in chunk:
+                if "is_demo" in mapper_keys:
                     values["is_demo"] = False
+                sealed.fill_blind_indexes(model.__tablename__, values)
             stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
             created.extend(int(i) for i in session.scalars(stmt, chunk))
             done += len(chunk)

@@ -1,10 +1,11 @@
 """Work queued by a service to run after its transaction commits, in the background.
 
 A service calls ``after_commit(session, job)``; when the session's transaction commits, each
-queued job runs in a thread with its own session from the request's session factory (put on the
-session by ``web.deps``) and commits once; a rollback drops them. A session without a factory
-(CLI, imports) runs no jobs: ``after_commit`` returns False and the caller decides. Jobs are
-best effort (a failure is logged): what they compute can always be computed again.
+queued job runs in a thread with its own unit of work (``db.session.session_scope(write=True)``:
+the writer queue, as for requests) from the request's session factory (put on the session by
+``web.deps``) and commits once; a rollback drops them. A session without a factory (CLI,
+imports) runs no jobs: ``after_commit`` returns False and the caller decides. Jobs are best
+effort (a failure is logged): what they compute can always be computed again.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from shuanggao.db.session import session_scope
 
 log = logging.getLogger("shuanggao.kit.jobs")
 
@@ -75,15 +78,14 @@ def after_commit(session: Session, job: Job) -> bool:
 
 
 def _run(factory: sessionmaker[Session], job: Job) -> None:
-    session = factory()
+    """One job, one unit of work through the same writer queue as requests and imports (on
+    SQLite: the process's writer lock and ``BEGIN IMMEDIATE``), so a job never meets
+    "database is locked" half-way through."""
     try:
-        job(session)
-        session.commit()
+        with session_scope(factory, write=True) as session:
+            job(session)
     except Exception:
-        session.rollback()
         log.exception("after-commit job failed")
-    finally:
-        session.close()
 
 
 @event.listens_for(Session, "after_commit")

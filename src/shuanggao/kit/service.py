@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, false
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,6 +40,8 @@ def snapshot(reg: Register[Any], obj: Any) -> dict[str, Any]:
 
 
 def read_scope(reg: Register[Any], actor: Actor) -> ColumnElement[bool] | None:
+    if not actor.reads_programme:  # the security administrator reads no register (三权分立)
+        return false()
     return reg.policy.read_filter(actor)
 
 
@@ -92,6 +94,8 @@ def get_record(session: Session, actor: Actor, reg: Register[M], obj_id: int) ->
 def _check_write_role(actor: Actor) -> None:
     if actor.role is Role.AUDITOR:
         raise Forbidden("审计员只能查看，不能修改数据。")
+    if not actor.reads_programme:
+        raise Forbidden("安全管理员不能修改业务数据。")
 
 
 def _flush(session: Session, reg: Register[Any]) -> None:

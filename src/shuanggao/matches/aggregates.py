@@ -18,7 +18,11 @@ from shuanggao.errors import NotFound
 from shuanggao.kit import service as kit
 from shuanggao.matches import repository as repo
 from shuanggao.matches.documents import demand_query
-from shuanggao.matches.filters import supply_visibility, universities_predicate
+from shuanggao.matches.filters import (
+    opt_out_predicate,
+    supply_visibility,
+    universities_predicate,
+)
 from shuanggao.matches.results import (
     DEMAND_POLICY,
     MAX_TOP,
@@ -103,7 +107,11 @@ def zone_map(
     universities = repo.paired_universities(session, zone_id)
     demands = demand_repo.list_for_zone(session, zone_id, DEMAND_POLICY.read_filter(actor))
     index = synced_index(session, settings, "supply")
-    preds = [supply_visibility(actor), universities_predicate(universities)]
+    preds = [
+        supply_visibility(actor),
+        universities_predicate(universities),
+        opt_out_predicate(session),
+    ]
     per_demand: dict[str, SearchResults] = {}
     hits_of: dict[int, list[Hit]] = {}
     method = index.method

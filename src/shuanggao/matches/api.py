@@ -77,6 +77,7 @@ def match_experts(
         session, _settings(request), actor, demand_id, _opts(top, paired_only)
     )
     return MatchResults(
+        model_version=run.model_version,
         method=run.method,
         note=run.note,
         filters_applied=run.filters_applied,

@@ -13,10 +13,12 @@ from shuanggao_matching import (
 )
 from sqlalchemy.orm import Session
 
+from shuanggao.accounts import consent
 from shuanggao.actor import ROLE_TENANT, Actor, Role
 from shuanggao.demand.policy import OPEN
 from shuanggao.demand.schemas import CooperationMode, Visibility
 from shuanggao.matches import repository as repo
+from shuanggao.supply import repository as supply_repo
 from shuanggao.supply.schemas import SupplyKind, TransferMode
 from shuanggao.zones.models import Zone
 
@@ -83,6 +85,20 @@ def supply_visibility(actor: Actor) -> Predicate | None:
         )
 
     return ScopedPredicate(name, visible, (uid,))
+
+
+def opt_out_predicate(session: Session) -> Predicate | None:
+    """Leave out the items of people who opted out of machine matching (PIPL 24; checklist
+    PI-04): read on every search, so a withdrawal counts from the next request."""
+    people = consent.opted_out_user_ids(session)
+    ids = frozenset(str(i) for i in supply_repo.ids_owned_by(session, people))
+    if not ids:
+        return None
+
+    def suggested(doc: Document) -> bool:
+        return doc.id not in ids
+
+    return ScopedPredicate("不含已撤回机器推荐的人员条目", suggested, (tuple(sorted(ids)),))
 
 
 def demand_visibility(session: Session, actor: Actor) -> Predicate | None:

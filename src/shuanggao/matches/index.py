@@ -34,6 +34,9 @@ from shuanggao_matching import (
     Matcher,
     load_encoder,
 )
+from shuanggao_matching import (
+    __version__ as matching_version,
+)
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -384,6 +387,12 @@ class MatchIndex:
     @property
     def method(self) -> str:
         return "hybrid" if self.encoder is not None else "lexical"
+
+    @property
+    def model_version(self) -> str:
+        """The engine's version and the embedding model (PIPL 24 transparency; checklist PI-07)."""
+        model = self.encoder.model_id if self.encoder is not None else "lexical-bm25"
+        return f"shuanggao-matching {matching_version} / {model}"
 
     def size(self, side: str) -> int:
         return len(self.matchers[side])

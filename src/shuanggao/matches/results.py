@@ -134,9 +134,11 @@ class MatchRun:
     filters_applied: list[str]
     hits: list[Hit] = field(default_factory=list)
     query_terms: list[str] = field(default_factory=list)
+    model_version: str = ""
 
     def results(self) -> MatchResults:
         return MatchResults(
+            model_version=self.model_version,
             method=self.method,
             note=self.note,
             filters_applied=self.filters_applied,

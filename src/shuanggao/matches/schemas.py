@@ -54,9 +54,17 @@ class MatchResult(BaseModel):
     conflict_reason: str | None = None
 
 
-class MatchResults(BaseModel):
-    """Ranked results and how they were produced (``note`` says when the model is missing)."""
+MACHINE_LABEL = "机器推荐"
 
+
+class MatchResults(BaseModel):
+    """Ranked results and how they were produced (``note`` says when the model is missing).
+
+    Every result is a machine suggestion (PIPL 24): ``label`` says so and ``model_version``
+    names the engine and model that produced it; ``reasons`` say why."""
+
+    label: str = MACHINE_LABEL
+    model_version: str = ""
     method: str
     note: str | None = None
     filters_applied: list[str] = Field(default_factory=list)

@@ -45,6 +45,7 @@ from shuanggao.matches.filters import (
     kinds_predicate,
     maturity_predicate,
     mode_predicate,
+    opt_out_predicate,
     supply_visibility,
     universities_predicate,
     zones_predicate,
@@ -239,6 +240,7 @@ def match_run(index: MatchIndex, searched: Searched, hits: list[Hit]) -> MatchRu
         filters_applied=list(results.filters_applied),
         hits=hits,
         query_terms=list(results.query_terms),
+        model_version=index.model_version,
     )
 
 
@@ -354,7 +356,7 @@ def _record(session: Session, actor: Actor, pairs: list[tuple[Demand, SupplyItem
 def demand_filters(
     session: Session, actor: Actor, demand: Demand, opts: SearchOptions
 ) -> list[Predicate | None]:
-    preds: list[Predicate | None] = [supply_visibility(actor)]
+    preds: list[Predicate | None] = [supply_visibility(actor), opt_out_predicate(session)]
     if opts.paired_only:
         preds.append(universities_predicate(repo.paired_universities(session, demand.zone_id)))
     if opts.mode_compatible:
@@ -408,7 +410,7 @@ def match_text(
     if not text.strip():
         raise ValidationFailed(fields={"text": "请输入需求描述"})
     index = synced_index(session, settings, "supply")
-    preds: list[Predicate | None] = [supply_visibility(actor)]
+    preds: list[Predicate | None] = [supply_visibility(actor), opt_out_predicate(session)]
     if opts.min_maturity is not None:
         preds.append(maturity_predicate(opts.min_maturity))
     if opts.kinds:

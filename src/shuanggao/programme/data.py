@@ -22,6 +22,7 @@ from shuanggao.kit.csvfiles import (
     parse_figure,
     read_csv,
 )
+from shuanggao.programme.enums import AudienceRole, OrgKind
 
 PROGRAMME_DIR = Path(shuanggao.__file__).resolve().parent / "reference" / "data" / "programme"
 PAIRS_CSV = PROGRAMME_DIR / "pairs.csv"
@@ -109,12 +110,27 @@ class PolicyRow:
     no: int
     title: str
     issuer: str | None
+    issued_date: dt.date | None
     summary: str | None
     applies_to: str | None
+    audience_roles: list[str]  # programme.enums.AudienceRole values
+    org_kinds: list[str]  # programme.enums.OrgKind values
+    conditions: str | None
     source_url: str | None
 
 
+def _values(path: Path, line: int, text: str, allowed: set[str], what: str) -> list[str]:
+    """A ``;``-separated list of enum values (checked against ``allowed``)."""
+    values = [v.strip() for v in text.split(";") if v.strip()]
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise ReferenceDataError(path, line, f"{what}“{'、'.join(unknown)}”不在可选值中")
+    return values
+
+
 def policy_items() -> list[PolicyRow]:
+    roles = {m.value for m in AudienceRole}
+    kinds = {m.value for m in OrgKind}
     rows: list[PolicyRow] = []
     for kind, path in (("policy_guide", POLICY_LIST_CSV), ("reform_guide", REFORM_LIST_CSV)):
         for line, r in read_csv(path):
@@ -127,8 +143,12 @@ def policy_items() -> list[PolicyRow]:
                     no=int(r["no"]),
                     title=r["title"],
                     issuer=blank_to_none(r["issuer"]),
+                    issued_date=parse_date(path, line, r["issued_date"]),
                     summary=blank_to_none(r["summary"]),
                     applies_to=blank_to_none(r["applies_to"]),
+                    audience_roles=_values(path, line, r["audience_roles"], roles, "适用角色"),
+                    org_kinds=_values(path, line, r["org_kinds"], kinds, "适用单位类型"),
+                    conditions=blank_to_none(r["conditions"]),
                     source_url=blank_to_none(r["source_url"]),
                 )
             )

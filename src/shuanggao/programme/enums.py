@@ -67,3 +67,23 @@ class PolicyListKind(LabeledEnum):
 
     POLICY_GUIDE = ("policy_guide", "政策指南清单")
     REFORM_GUIDE = ("reform_guide", "改革指引清单")
+
+
+class AudienceRole(LabeledEnum):
+    """Who a policy or reform item is for, as a role of the platform (``actor.Role`` values)."""
+
+    PROVINCE_ADMIN = ("province_admin", "省级管理员")
+    ZONE_ADMIN = ("zone_admin", "高新区管理员")
+    UNIVERSITY_ADMIN = ("university_admin", "高校管理员")
+    ENTERPRISE_USER = ("enterprise_user", "企业用户")
+    RESEARCHER = ("researcher", "科研人员")
+    STUDENT = ("student", "学生")
+    MENTOR = ("mentor", "导师")
+
+
+class OrgKind(LabeledEnum):
+    """The kinds of organisation a policy or reform item applies to."""
+
+    ZONE = ("zone", "高新区")
+    UNIVERSITY = ("university", "高校")
+    ENTERPRISE = ("enterprise", "企业")

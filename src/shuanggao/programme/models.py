@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shuanggao.db.base import Base, RecordMixin
@@ -74,7 +74,13 @@ class ProgrammeFact(RecordMixin, Base):
 
 
 class PolicyItem(RecordMixin, Base):
-    """An item of 《“双高协同”政策指南清单》 or 《“双高协同”改革指引清单》 (2025-09-10)."""
+    """An item of 《“双高协同”政策指南清单》 or 《“双高协同”改革指引清单》 (2025-09-10).
+
+    ``applies_to`` is who the item names, as printed; ``audience_roles`` (``AudienceRole``
+    values) and ``org_kinds`` (``OrgKind`` values) say the same in the platform's terms, so the
+    item can be shown to the people it is for (``programme.service.items_for``); ``conditions``
+    are what one must meet to use it.
+    """
 
     __tablename__ = "policy_item"
     __table_args__ = (UniqueConstraint("list_kind", "no"),)
@@ -84,7 +90,11 @@ class PolicyItem(RecordMixin, Base):
     no: Mapped[int] = mapped_column(Integer, nullable=False)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     issuer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    issued_date: Mapped[dt.date | None] = mapped_column(nullable=True)
     summary: Mapped[str | None] = mapped_column(Text, nullable=True)
     applies_to: Mapped[str | None] = mapped_column(Text, nullable=True)
+    audience_roles: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    org_kinds: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    conditions: Mapped[str | None] = mapped_column(Text, nullable=True)
     source_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -7,10 +7,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from shuanggao.kit.enums import labeled
-from shuanggao.programme.enums import FactKind, PolicyListKind
+from shuanggao.programme.enums import AudienceRole, FactKind, OrgKind, PolicyListKind
 
 Kind = Annotated[FactKind, labeled(FactKind)]
 ListKind = Annotated[PolicyListKind, labeled(PolicyListKind)]
+Audience = Annotated[AudienceRole, labeled(AudienceRole)]
+Organisation = Annotated[OrgKind, labeled(OrgKind)]
 FigureValue = Annotated[Decimal, Field(max_digits=18, decimal_places=4)]
 
 
@@ -62,8 +64,12 @@ class PolicyItemBase(BaseModel):
     no: int = Field(ge=1, le=999)
     title: str = Field(min_length=2, max_length=200)
     issuer: str | None = None
+    issued_date: dt.date | None = None
     summary: str | None = None
     applies_to: str | None = None
+    audience_roles: list[Audience] = Field(default_factory=list, description="适用角色")
+    org_kinds: list[Organisation] = Field(default_factory=list, description="适用单位类型")
+    conditions: str | None = None
     source_url: str | None = Field(default=None, max_length=1000)
     note: str | None = None
 
@@ -77,8 +83,12 @@ class PolicyItemUpdate(BaseModel):
     no: int | None = Field(default=None, ge=1, le=999)
     title: str | None = Field(default=None, min_length=2, max_length=200)
     issuer: str | None = None
+    issued_date: dt.date | None = None
     summary: str | None = None
     applies_to: str | None = None
+    audience_roles: list[Audience] | None = None
+    org_kinds: list[Organisation] | None = None
+    conditions: str | None = None
     source_url: str | None = Field(default=None, max_length=1000)
     note: str | None = None
     version: int | None = None

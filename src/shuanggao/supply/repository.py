@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -58,3 +58,12 @@ def find_by_terms(session: Session, terms: Sequence[str], limit: int) -> list[tu
         .limit(limit)
     )
     return [(row.id, row.title, row.abstract or "") for row in session.execute(stmt)]
+
+
+def ids_owned_by(session: Session, user_ids: Collection[int]) -> list[int]:
+    """Items whose responsible person is one of these accounts (for the matching opt-out)."""
+    if not user_ids:
+        return []
+    return list(
+        session.scalars(select(SupplyItem.id).where(SupplyItem.owner_user_id.in_(list(user_ids))))
+    )

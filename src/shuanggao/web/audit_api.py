@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from shuanggao.audit import service as audit
@@ -25,6 +25,7 @@ from shuanggao.audit.schemas import (
 )
 from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.web import audit_export as export
+from shuanggao.web.audit_names import Shown, shown
 
 router = APIRouter(prefix="/audit", tags=["审计日志"])
 
@@ -48,21 +49,22 @@ def _query(
     )
 
 
-def event_read(e: AuditEvent) -> AuditEventRead:
+def event_read(e: AuditEvent, seen: Shown | None = None) -> AuditEventRead:
+    seen = seen or Shown(e.actor_name, e.summary, e.before, e.after)
     return AuditEventRead(
         id=e.id,
         at=e.at,
         actor_user_id=e.actor_user_id,
-        actor_name=e.actor_name,
+        actor_name=seen.actor_name,
         actor_role=e.actor_role,
         ip=e.ip,
         action=e.action,
         action_label=audit.action_label(e.action),
         entity=e.entity,
         entity_id=e.entity_id,
-        summary=e.summary,
-        before=e.before,
-        after=e.after,
+        summary=seen.summary,
+        before=seen.before,
+        after=seen.after,
         seq=e.seq,
         row_hash=e.row_hash,
     )
@@ -70,6 +72,7 @@ def event_read(e: AuditEvent) -> AuditEventRead:
 
 @router.get("", response_model=AuditPage, summary="审计日志")
 def list_audit(
+    request: Request,
     session: SessionDep,
     actor: ActorDep,
     actor_name: ActorQ = None,
@@ -82,8 +85,12 @@ def list_audit(
 ) -> AuditPage:
     query = _query(actor_name, action, entity, start, end)
     events, total = audit.list_events(session, actor, query, page=page, page_size=page_size)
+    seen = shown(session, request.app.state.settings.resolved_secret_key(), events)
     return AuditPage(
-        items=[event_read(e) for e in events], total=total, page=page, page_size=page_size
+        items=[event_read(e, seen[e.id]) for e in events],
+        total=total,
+        page=page,
+        page_size=page_size,
     )
 
 
@@ -94,6 +101,7 @@ def list_audit(
     responses={200: {"content": {"text/csv": {}, export.XLSX_TYPE: {}}}},
 )
 def export_audit(
+    request: Request,
     session: SessionDep,
     actor: ActorDep,
     actor_name: ActorQ = None,
@@ -105,12 +113,13 @@ def export_audit(
 ) -> Response:
     query = _query(actor_name, action, entity, start, end)
     events = audit.events_for_export(session, actor, query)
+    seen = shown(session, request.app.state.settings.resolved_secret_key(), events)
     stamp = dt.datetime.now(export.BEIJING).strftime("%Y%m%d-%H%M")
     name = f"审计日志-{stamp}.{format}"
     if format == "csv":
-        body, media = export.to_csv(session, events), "text/csv; charset=utf-8"
+        body, media = export.to_csv(session, events, seen), "text/csv; charset=utf-8"
     else:
-        body, media = export.to_xlsx(session, events), export.XLSX_TYPE
+        body, media = export.to_xlsx(session, events, seen), export.XLSX_TYPE
     disposition = f"attachment; filename=\"audit-{stamp}.{format}\"; filename*=UTF-8''{quote(name)}"
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from shuanggao.audit.models import AuditEvent
 from shuanggao.clock import CHINA_TZ
 from shuanggao.web.audit_labels import ChangeReader, action_label, entity_labels
+from shuanggao.web.audit_names import Shown
 
 HEADERS = (
     "时间（北京时间）",
@@ -46,14 +47,17 @@ def _safe(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def rows(session: Session, events: Sequence[AuditEvent]) -> list[list[str]]:
+def rows(
+    session: Session, events: Sequence[AuditEvent], seen: Mapping[int, Shown] | None = None
+) -> list[list[str]]:
     from shuanggao.actor import ROLE_LABELS, Role
 
     reader = ChangeReader(session)
     entities = entity_labels()
     out = []
     for e in events:
-        before, after = reader.flat(e.entity, e.before, e.after)
+        view = (seen or {}).get(e.id) or Shown(e.actor_name, e.summary, e.before, e.after)
+        before, after = reader.flat(e.entity, view.before, view.after)
         try:
             role = ROLE_LABELS[Role(e.actor_role)]
         except ValueError:
@@ -61,13 +65,13 @@ def rows(session: Session, events: Sequence[AuditEvent]) -> list[list[str]]:
         out.append(
             [
                 _safe(e.at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")),
-                _safe(e.actor_name),
+                _safe(view.actor_name),
                 _safe(role),
                 _safe(e.ip),
                 _safe(action_label(e.action)),
                 _safe(entities.get(e.entity, e.entity)),
                 _safe(e.entity_id),
-                _safe(e.summary),
+                _safe(view.summary),
                 _safe(before),
                 _safe(after),
             ]
@@ -75,19 +79,23 @@ def rows(session: Session, events: Sequence[AuditEvent]) -> list[list[str]]:
     return out
 
 
-def to_csv(session: Session, events: Sequence[AuditEvent]) -> bytes:
+def to_csv(
+    session: Session, events: Sequence[AuditEvent], seen: Mapping[int, Shown] | None = None
+) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(HEADERS)
-    writer.writerows(rows(session, events))
+    writer.writerows(rows(session, events, seen))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def to_xlsx(session: Session, events: Sequence[AuditEvent]) -> bytes:
+def to_xlsx(
+    session: Session, events: Sequence[AuditEvent], seen: Mapping[int, Shown] | None = None
+) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("审计日志")
     ws.append(list(HEADERS))
-    for row in rows(session, events):
+    for row in rows(session, events, seen):
         ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)

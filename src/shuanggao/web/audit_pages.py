@@ -20,6 +20,7 @@ from shuanggao.errors import ValidationFailed
 from shuanggao.kit.http.deps import SessionDep
 from shuanggao.kit.http.templating import PageActor, render
 from shuanggao.web.audit_labels import ChangeReader, action_label, all_actions, entity_labels
+from shuanggao.web.audit_names import shown
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,12 +62,14 @@ def audit_log(request: Request, session: SessionDep, actor: PageActor) -> Respon
     events, total = audit.list_events(session, actor, query, page=page_no, page_size=PAGE_SIZE)
     labels = entity_labels()
     reader = ChangeReader(session)
+    seen = shown(session, request.app.state.settings.resolved_secret_key(), events)
     rows: list[dict[str, Any]] = [
         {
             "event": e,
+            "shown": seen[e.id],
             "action": action_label(e.action),
             "entity": labels.get(e.entity, e.entity),
-            "changes": reader.rows(e.entity, e.before, e.after),
+            "changes": reader.rows(e.entity, seen[e.id].before, seen[e.id].after),
             "role": ROLE_LABELS.get(Role(e.actor_role), e.actor_role)
             if e.actor_role in {r.value for r in Role}
             else e.actor_role,

@@ -16,10 +16,13 @@ from fastapi import APIRouter, FastAPI
 
 from shuanggao.accounts import admin_pages as accounts_admin_pages
 from shuanggao.accounts import api as accounts_api
+from shuanggao.accounts import consent_pages as accounts_consent
 from shuanggao.accounts import install as accounts_install
 from shuanggao.accounts import pages as accounts_pages
 from shuanggao.actor import Role
 from shuanggao.audit.service import AUDIT_READERS
+from shuanggao.briefing import pages as briefing_pages
+from shuanggao.briefing import service as briefing_service
 from shuanggao.chains import api as chains_api
 from shuanggao.conflicts import pages as conflicts_pages
 from shuanggao.demand import api as demand_api
@@ -47,7 +50,10 @@ from shuanggao.pipeline import api as pipeline_api
 from shuanggao.pipeline import pages as pipeline_pages
 from shuanggao.planner import api as planner_api
 from shuanggao.planner import pages as planner_pages
+from shuanggao.privacy import pages as privacy_pages
 from shuanggao.programme import api as programme_api
+from shuanggao.programme import pages as programme_pages
+from shuanggao.programme import panels as programme_panels
 from shuanggao.reference import api as reference_api
 from shuanggao.reports import api as reports_api
 from shuanggao.reports import pages as reports_pages
@@ -59,6 +65,8 @@ from shuanggao.web.hooks import PageHooks
 # over ``/{name}/{id}``.
 API_ROUTERS: tuple[APIRouter, ...] = (
     accounts_api.router,
+    accounts_consent.api_router,
+    privacy_pages.api_router,
     audit_api.router,
     chains_api.router,
     demand_api.router,
@@ -81,6 +89,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     accounts_pages.router,
     accounts_admin_pages.router,
+    accounts_consent.router,
+    privacy_pages.router,
     conflicts_pages.router,
     demand_pages.router,
     demandmap_pages.router,
@@ -90,6 +100,8 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     mentoring_pages.router,
     pipeline_pages.router,
     planner_pages.router,
+    briefing_pages.router,
+    programme_pages.router,
     reports_pages.router,
     transfer.router,
     pages.router,
@@ -200,6 +212,15 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     # Right after the 五个一 items register (order 200 + 10 × its place in REGISTER_GROUPS).
     NavItem("“五个一”总览", "/dashboard/boards", group="pairing", order=245),
+    NavItem(
+        "“五个一”与任务推进",
+        "/progress",
+        group="pairing",
+        order=246,
+        roles=briefing_service.READERS,
+    ),
+    NavItem("工作简报", "/briefing", group="work", order=12, roles=briefing_service.READERS),
+    NavItem("政策与改革", "/policies", group="work", order=40),
     NavItem("供需匹配图谱", "/matches/map", group="supply", order=30),
     NavItem("产业需求图谱", "/chainmap", group="supply", order=31),
     NavItem("校企对接会", "/events", group="supply", order=35, prefix="/events"),
@@ -245,6 +266,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("审计日志", "/audit", group="system", roles=frozenset(AUDIT_READERS), order=10),
     NavItem("账号管理", "/users", group="system", roles=accounts_admin_pages.MANAGERS, order=20),
     NavItem("修改密码", "/account/password", group="system", order=80),
+    NavItem("我的个人信息", "/account/privacy", group="system", order=85),
     NavItem("身份验证器", "/account/totp", group="system", order=90),
 )
 
@@ -271,5 +293,12 @@ HOME_PANELS: tuple[home.HomePanel, ...] = (
         mentoring_panels.OWNERS,
         mentoring_panels.tasks_panel,
         order=6,
+    ),
+    home.HomePanel(
+        "policies",
+        "适用于您的政策与改革",
+        programme_panels.READERS,
+        programme_panels.policies_panel,
+        order=40,
     ),
 )

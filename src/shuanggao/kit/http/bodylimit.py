@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shuanggao.errors import AppError, ErrorCode
+from shuanggao.kit.validation import TEXT_MAX_LENGTH
 
 # Multipart framing (boundaries, part headers, the CSRF field) around an upload.
 UPLOAD_SLACK_BYTES = 1024 * 1024
@@ -20,11 +21,29 @@ _NO_BODY = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def too_large_message(limit: int) -> str:
+    """Names the whole-request cap, which holds whatever field the bytes are in (each text
+    field has its own, smaller cap: ``TEXT_MAX_LENGTH`` characters, answered 422 by field)."""
     if limit >= 1024 * 1024:
         size = f"{limit / 1024 / 1024:g} MB"
     else:
         size = f"{limit / 1024:g} KB"
-    return f"提交的内容过大（上限 {size}），请精简后重试。"
+    return (
+        f"请求正文过大：整个请求不得超过 {size}（与字段无关）；"
+        f"单个文本字段另限 {TEXT_MAX_LENGTH} 字。请精简后重试。"
+    )
+
+
+def too_large_extra(limit: int) -> dict[str, object]:
+    """The machine-readable part of every 413: which limit, and how large."""
+    return {"limit": "request_body", "max_bytes": limit, "text_max_chars": TEXT_MAX_LENGTH}
+
+
+class StreamTooLarge(HTTPException):
+    """A body that grew past the cap while it streamed (see ``BodyLimitMiddleware._counting``)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, detail=too_large_message(limit))
+        self.limit = limit
 
 
 class BodyTooLarge(AppError):
@@ -63,7 +82,7 @@ class BodyLimitMiddleware:
     def _refuse(request: Request, limit: int) -> ASGIApp:
         from shuanggao.kit.http.errors import render_error
 
-        error = BodyTooLarge(too_large_message(limit), extra={"max_bytes": limit})
+        error = BodyTooLarge(too_large_message(limit), extra=too_large_extra(limit))
         return render_error(request, error.status, error.to_dict())
 
     @staticmethod
@@ -78,7 +97,7 @@ class BodyLimitMiddleware:
                 if seen > limit:
                     # Raised while the endpoint reads its body; FastAPI passes an HTTPException
                     # through to the handlers, which answer 413 ``body_too_large``.
-                    raise HTTPException(413, detail=too_large_message(limit))
+                    raise StreamTooLarge(limit)
             return message
 
         return counted

@@ -16,7 +16,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shuanggao.db.busy import translate
 from shuanggao.errors import AppError, ErrorCode
+from shuanggao.kit.http.bodylimit import too_large_extra
 from shuanggao.kit.validation import field_errors
 
 log = logging.getLogger("shuanggao")
@@ -59,10 +61,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        body: dict[str, Any]
         if exc.status_code == 404:
             body = {"error": str(ErrorCode.NOT_FOUND), "detail": "页面不存在。"}
         elif exc.status_code == 413:
-            body = {"error": str(ErrorCode.BODY_TOO_LARGE), "detail": str(exc.detail)}
+            body = {
+                "error": str(ErrorCode.BODY_TOO_LARGE),
+                "detail": str(exc.detail),
+            }
+            limit = getattr(exc, "limit", None)
+            if isinstance(limit, int):
+                body.update(too_large_extra(limit))
         elif exc.status_code == 405:
             body = {"error": "method_not_allowed", "detail": "不支持该请求方法。"}
         else:
@@ -71,6 +80,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
+        mapped = translate(exc)  # a database that is busy or went away: 503, never a 500
+        if mapped is not None:
+            log.warning("database unavailable or busy, path=%s: %s", request.url.path, exc)
+            return await _app_error(request, mapped)
         request_id = uuid.uuid4().hex[:12]
         log.error(
             "unexpected error, request_id=%s path=%s", request_id, request.url.path, exc_info=exc

@@ -115,6 +115,8 @@ def register_group(name: str) -> str:
 
 def register_visible(reg: Register[Any], actor: Actor) -> bool:
     """False when the register's policy shows this actor nothing at all."""
+    if not actor.reads_programme:
+        return False
     return not isinstance(reg.policy.read_filter(actor), False_)
 
 
@@ -131,6 +133,25 @@ def _register_items(actor: Actor) -> Iterable[NavItem]:
             yield NavItem(reg.label, register_href(reg), group=group, order=200 + 10 * rank)
 
 
+# What the security administrator (三权分立) may reach: accounts, its own account, its share of
+# the audit trail (the accounts middleware answers 403 everywhere else).
+SECURITY_ADMIN_PATHS = (
+    "/api/v1/auth/",
+    "/api/v1/users",
+    "/api/v1/audit",
+    "/api/v1/me/",
+    "/account/",
+    "/users",
+    "/audit",
+    "/login",
+    "/logout",
+)
+
+
+def security_admin_may_reach(path: str) -> bool:
+    return path == "/" or path.startswith(SECURITY_ADMIN_PATHS)
+
+
 def nav_for(request: Request, actor: Actor | None) -> list[dict[str, Any]]:
     """``[{"label": group label, "items": [{"label", "href", "active"}]}]`` for the sidebar."""
     if actor is None:
@@ -139,6 +160,8 @@ def nav_for(request: Request, actor: Actor | None) -> list[dict[str, Any]]:
     extra: Iterable[NavItem] = getattr(request.app.state, "nav_items", ())
     items = [i for i in extra if i.visible_to(actor)]
     items.extend(_register_items(actor))
+    if not actor.reads_programme:
+        items = [i for i in items if security_admin_may_reach(i.href)]
     # The most specific active item wins (``/r/demands/3/matches`` under a matches page).
     active = max(
         (i for i in items if i.is_active(path)),

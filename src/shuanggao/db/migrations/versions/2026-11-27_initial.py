@@ -140,8 +140,12 @@ def upgrade() -> None:
     sa.Column('no', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('issuer', sa.Text(), nullable=True),
+    sa.Column('issued_date', sa.Date(), nullable=True),
     sa.Column('summary', sa.Text(), nullable=True),
     sa.Column('applies_to', sa.Text(), nullable=True),
+    sa.Column('audience_roles', sa.JSON(), nullable=False),
+    sa.Column('org_kinds', sa.JSON(), nullable=False),
+    sa.Column('conditions', sa.Text(), nullable=True),
     sa.Column('source_url', sa.String(length=1000), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -254,6 +258,7 @@ def upgrade() -> None:
     sa.Column('address', sa.String(length=300), nullable=True),
     sa.Column('contact_person', sa.String(length=50), nullable=True),
     sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
+    sa.Column('phone_hash', sa.String(length=64), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -268,6 +273,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_enterprise_industry_code'), ['industry_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_is_demo'), ['is_demo'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enterprise_phone_hash'), ['phone_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('event',
@@ -448,6 +454,9 @@ def upgrade() -> None:
     sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.Column('password_changed_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
+    sa.Column('privacy_notice_version', sa.String(length=20), nullable=True),
+    sa.Column('matching_opt_out', sa.Boolean(), nullable=False),
+    sa.Column('anonymised_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
@@ -855,6 +864,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_conflict_declaration_university_id'), ['university_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conflict_declaration_user_id'), ['user_id'], unique=False)
 
+    op.create_table('consent_record',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.String(length=20), nullable=False),
+    sa.Column('notice_version', sa.String(length=20), nullable=False),
+    sa.Column('granted', sa.Boolean(), nullable=False),
+    sa.Column('at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_consent_record_user_id_app_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consent_record'))
+    )
+    with op.batch_alter_table('consent_record', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consent_record_user_id'), ['user_id'], unique=False)
+
     op.create_table('consortium_enterprise',
     sa.Column('consortium_id', sa.Integer(), nullable=False),
     sa.Column('enterprise_id', sa.Integer(), nullable=False),
@@ -906,6 +929,7 @@ def upgrade() -> None:
     sa.Column('triage_note', sa.Text(), nullable=True),
     sa.Column('contact_person', sa.String(length=50), nullable=True),
     sa.Column('phone', shuanggao.db.sealed.SealedString(length=255), nullable=True),
+    sa.Column('phone_hash', sa.String(length=64), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -925,6 +949,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_demand_industry_code'), ['industry_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_demand_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_phone_hash'), ['phone_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_demand_proposed_chain_node_id'), ['proposed_chain_node_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_demand_triage_state'), ['triage_state'], unique=False)
         batch_op.create_index(batch_op.f('ix_demand_zone_id'), ['zone_id'], unique=False)
@@ -1614,6 +1639,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_demand_zone_id'))
         batch_op.drop_index(batch_op.f('ix_demand_triage_state'))
         batch_op.drop_index(batch_op.f('ix_demand_proposed_chain_node_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_phone_hash'))
         batch_op.drop_index(batch_op.f('ix_demand_is_demo'))
         batch_op.drop_index(batch_op.f('ix_demand_industry_code'))
         batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
@@ -1633,6 +1659,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_consortium_enterprise_enterprise_id'))
 
     op.drop_table('consortium_enterprise')
+    with op.batch_alter_table('consent_record', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consent_record_user_id'))
+
+    op.drop_table('consent_record')
     with op.batch_alter_table('conflict_declaration', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conflict_declaration_user_id'))
         batch_op.drop_index(batch_op.f('ix_conflict_declaration_university_id'))
@@ -1787,6 +1817,7 @@ def downgrade() -> None:
     op.drop_table('event')
     with op.batch_alter_table('enterprise', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enterprise_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_enterprise_phone_hash'))
         batch_op.drop_index(batch_op.f('ix_enterprise_name'))
         batch_op.drop_index(batch_op.f('ix_enterprise_is_demo'))
         batch_op.drop_index(batch_op.f('ix_enterprise_industry_code'))

@@ -1,0 +1,55 @@
+"""``shuanggao privacy``: retention of personal information and deletion on request."""
+
+from __future__ import annotations
+
+import typer
+
+from shuanggao.accounts import repository as accounts_repo
+from shuanggao.accounts.core import normalise_username
+from shuanggao.cli.context import cli_actor, console, open_session
+from shuanggao.config import get_settings
+from shuanggao.privacy import retention, service
+
+app = typer.Typer(
+    name="privacy", help="个人信息：保存期限届满匿名化、按申请匿名化账号。", no_args_is_help=True
+)
+
+
+@app.command("retention")
+def retention_cmd(
+    dry_run: bool = typer.Option(False, "--dry-run", help="只统计，不修改"),
+    days: int = typer.Option(
+        0, "--days", help="保存期限（天）；默认取 SHUANGGAO_RETENTION_RESIDENT_DAYS"
+    ),
+) -> None:
+    """匿名化离区时间早于保存期限的驻区师生记录（保留记录与统计数字）。"""
+    period = days or get_settings().retention_resident_days
+    if period < 1:
+        console.print("保存期限须至少为 1 天。", markup=False, highlight=False)
+        raise typer.Exit(code=2)
+    with open_session(write=not dry_run) as session:
+        report = retention.run(session, cli_actor(), period, dry_run=dry_run)
+    verb = "将匿名化" if report.dry_run else "已匿名化"
+    console.print(
+        f"{verb}驻区师生记录 {report.residents} 条（离区日期早于 {report.cutoff}）。",
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command("anonymise")
+def anonymise_cmd(
+    username: str = typer.Argument(..., help="要匿名化的账号用户名"),
+    reason: str = typer.Option("本人申请删除", "--reason", help="原因（写入审计日志）"),
+) -> None:
+    """按本人申请匿名化一个账号的个人信息（账号注销，统计与审计链保留）。"""
+    settings = get_settings()
+    with open_session(write=True) as session:
+        user = accounts_repo.user_by_username(session, normalise_username(username))
+        if user is None:
+            console.print(f"找不到用户名为“{username}”的账号。", markup=False, highlight=False)
+            raise typer.Exit(code=1)
+        alias = service.anonymise(
+            session, cli_actor(), user, settings.resolved_secret_key(), reason[:100]
+        )
+    console.print(f"已匿名化，审计日志中显示为 {alias}。", markup=False, highlight=False)

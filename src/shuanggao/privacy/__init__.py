@@ -1,0 +1,14 @@
+"""A person's rights over their personal information (PIPL 44–47; checklist PI-05, PI-06).
+
+- ``service.personal_data``: everything the platform holds about the signed-in person (account,
+  consent records, sign-in sessions, API tokens, supply items they are responsible for, practice
+  projects they are the student of, the audit rows of their own actions), downloaded as JSON or
+  xlsx (``export``).
+- ``service.anonymise_user``: deletion at the person's request. Personal fields are replaced,
+  rows stay so the programme's counts hold; the account can no longer sign in; audit readers see
+  a pseudonym (a keyed hash of the account id, ``pseudonym``) instead of the name.
+- ``retention.run``: residents whose stay ended longer ago than ``Settings.retention_resident_days``
+  are anonymised (``shuanggao privacy retention [--dry-run]``).
+
+The package sits with ``backup`` and ``demo`` above every domain, because it reads all of them.
+"""
