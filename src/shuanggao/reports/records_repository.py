@@ -32,6 +32,38 @@ Row = tuple[int, str, dt.date | None, int | Decimal]
 MAX_ROWS = 2000
 
 
+def _narrow(stmt: Any, scope: Scope, *pairs: tuple[Any, int | None]) -> Any:
+    """``stmt`` within the reader's scope and each given (column, id) that is not None."""
+    if scope is not None:
+        stmt = stmt.where(scope)
+    for col, value in pairs:
+        if value is not None:
+            stmt = stmt.where(col == value)
+    return stmt
+
+
+def _dated(
+    session: Session,
+    model: Any,
+    title: Any,
+    day_col: Any,
+    day: dt.date,
+    scope: Scope,
+    zone_id: int | None,
+    pairing_id: int | None,
+    *where: ColumnElement[bool],
+) -> list[Row]:
+    """One counted row per record of ``model`` dated on or before ``day``."""
+    stmt = (
+        select(model.id, title, day_col)
+        .where(day_col.is_not(None), day_col <= day, *where)
+        .order_by(day_col, model.id)
+        .limit(MAX_ROWS)
+    )
+    stmt = _narrow(stmt, scope, (model.zone_id, zone_id), (model.pairing_id, pairing_id))
+    return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
+
+
 def pairing_links(
     session: Session,
     day: dt.date,
@@ -55,14 +87,13 @@ def pairing_links(
         .order_by(Pairing.start_date, Pairing.id)
         .limit(MAX_ROWS)
     )
-    if scope is not None:
-        stmt = stmt.where(scope)
-    if zone_id is not None:
-        stmt = stmt.where(Pairing.zone_id == zone_id)
-    if university_id is not None:
-        stmt = stmt.where(PairingUniversity.university_id == university_id)
-    if pairing_id is not None:
-        stmt = stmt.where(Pairing.id == pairing_id)
+    stmt = _narrow(
+        stmt,
+        scope,
+        (Pairing.zone_id, zone_id),
+        (PairingUniversity.university_id, university_id),
+        (Pairing.id, pairing_id),
+    )
     return [
         (int(i), f"与{name}等结对" if n > 1 else f"与{name}结对", d, int(n))
         for i, name, d, n in session.execute(stmt)
@@ -72,37 +103,18 @@ def pairing_links(
 def projects(
     session: Session, day: dt.date, scope: Scope, zone_id: int | None, pairing_id: int | None = None
 ) -> list[Row]:
-    stmt = (
-        select(Project.id, Project.title, Project.start_date)
-        .where(Project.start_date.is_not(None), Project.start_date <= day)
-        .order_by(Project.start_date, Project.id)
-        .limit(MAX_ROWS)
+    return _dated(
+        session, Project, Project.title, Project.start_date, day, scope, zone_id, pairing_id
     )
-    if scope is not None:
-        stmt = stmt.where(scope)
-    if zone_id is not None:
-        stmt = stmt.where(Project.zone_id == zone_id)
-    if pairing_id is not None:
-        stmt = stmt.where(Project.pairing_id == pairing_id)
-    return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
 
 
 def platforms(
     session: Session, day: dt.date, scope: Scope, zone_id: int | None, pairing_id: int | None = None
 ) -> list[Row]:
-    stmt = (
-        select(Platform.id, Platform.name, Platform.established_date)
-        .where(Platform.established_date.is_not(None), Platform.established_date <= day)
-        .order_by(Platform.established_date, Platform.id)
-        .limit(MAX_ROWS)
-    )
-    if scope is not None:
-        stmt = stmt.where(scope)
-    if zone_id is not None:
-        stmt = stmt.where(Platform.zone_id == zone_id)
-    if pairing_id is not None:
-        stmt = stmt.where(Platform.pairing_id == pairing_id)
-    return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
+    return _dated(
+        session, Platform, Platform.name, Platform.established_date, day, scope, zone_id,
+        pairing_id,
+    )  # fmt: skip
 
 
 def residents(
@@ -116,12 +128,7 @@ def residents(
         .order_by(Resident.from_date, Resident.id)
         .limit(MAX_ROWS)
     )
-    if scope is not None:
-        stmt = stmt.where(scope)
-    if zone_id is not None:
-        stmt = stmt.where(Resident.zone_id == zone_id)
-    if pairing_id is not None:
-        stmt = stmt.where(Resident.pairing_id == pairing_id)
+    stmt = _narrow(stmt, scope, (Resident.zone_id, zone_id), (Resident.pairing_id, pairing_id))
     return [(int(i), f"{name}常驻人员（记录 {i}）", d, 1) for i, name, d in session.execute(stmt)]
 
 
@@ -138,12 +145,12 @@ def enterprises_served(
         .order_by(func.min(EnterpriseService.service_date), Enterprise.id)
         .limit(MAX_ROWS)
     )
-    if scope is not None:
-        stmt = stmt.where(scope)
-    if zone_id is not None:
-        stmt = stmt.where(EnterpriseService.zone_id == zone_id)
-    if pairing_id is not None:
-        stmt = stmt.where(EnterpriseService.pairing_id == pairing_id)
+    stmt = _narrow(
+        stmt,
+        scope,
+        (EnterpriseService.zone_id, zone_id),
+        (EnterpriseService.pairing_id, pairing_id),
+    )
     return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
 
 
@@ -156,12 +163,7 @@ def fundings(
         .order_by(Funding.funding_date, Funding.id)
         .limit(MAX_ROWS)
     )
-    if scope is not None:
-        stmt = stmt.where(scope)
-    if zone_id is not None:
-        stmt = stmt.where(Funding.zone_id == zone_id)
-    if pairing_id is not None:
-        stmt = stmt.where(Funding.pairing_id == pairing_id)
+    stmt = _narrow(stmt, scope, (Funding.zone_id, zone_id), (Funding.pairing_id, pairing_id))
     return [(int(i), str(t), d, Decimal(a)) for i, t, d, a in session.execute(stmt)]
 
 
@@ -170,19 +172,10 @@ def students_trained(
 ) -> list[Row]:
     """Dual-mentor practice projects under way by ``day``: both mentors confirmed (no longer
     待导师确认) and started; one row per project, titled by the project (not the student)."""
-    stmt = (
-        select(PracticeProject.id, PracticeProject.title, PracticeProject.start_date)
-        .where(PracticeProject.state != "proposed", PracticeProject.start_date <= day)
-        .order_by(PracticeProject.start_date, PracticeProject.id)
-        .limit(MAX_ROWS)
-    )
-    if scope is not None:
-        stmt = stmt.where(scope)
-    if zone_id is not None:
-        stmt = stmt.where(PracticeProject.zone_id == zone_id)
-    if pairing_id is not None:
-        stmt = stmt.where(PracticeProject.pairing_id == pairing_id)
-    return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
+    return _dated(
+        session, PracticeProject, PracticeProject.title, PracticeProject.start_date, day, scope,
+        zone_id, pairing_id, PracticeProject.state != "proposed",
+    )  # fmt: skip
 
 
 # The pipeline's collaborations (a higher layer): named here, not imported; a test checks the
@@ -217,12 +210,13 @@ def contracts(
         .order_by(c.contract_signed_date, c.id)
         .limit(MAX_ROWS)
     )
-    if zone_id is not None:
-        stmt = stmt.where(c.zone_id == zone_id)
-    if pairing_id is not None:
-        stmt = stmt.where(c.pairing_id == pairing_id)
-    if university_id is not None:
-        stmt = stmt.where(c.university_id == university_id)
+    stmt = _narrow(
+        stmt,
+        None,
+        (c.zone_id, zone_id),
+        (c.pairing_id, pairing_id),
+        (c.university_id, university_id),
+    )
     return [
         (int(i), str(t) if titles or not secret else f"保密合作（记录 {i}）", d, 1)
         for i, t, d, secret in session.execute(stmt)
@@ -247,8 +241,5 @@ def consortia(
         .order_by(model.agreement_date, model.id)
         .limit(MAX_ROWS)
     )
-    if scope is not None:
-        stmt = stmt.where(scope)
-    if zone_id is not None:
-        stmt = stmt.where(model.zone_id == zone_id)
+    stmt = _narrow(stmt, scope, (model.zone_id, zone_id))
     return [(int(i), str(t), d, 1) for i, t, d in session.execute(stmt)]
