@@ -47,7 +47,6 @@ from shuanggao.pipeline.schemas import (
     SideView,
     Stage,
     Status,
-    StepRead,
     stage_index,
 )
 from shuanggao.supply.models import SupplyItem
@@ -61,37 +60,8 @@ MAX_PAGE_SIZE = 200
 
 
 def present(c: Collaboration) -> CollaborationRead:
-    return CollaborationRead(
-        id=c.id,
-        version=c.version,
-        title=c.title,
-        origin=c.origin,
-        stage=c.stage,
-        stage_label=c.stage_label,
-        status=c.status,
-        demand_id=c.demand_id,
-        supply_item_id=c.supply_item_id,
-        match_id=c.match_id,
-        meeting_id=c.meeting_id,
-        event_id=c.event_id,
-        enterprise_id=c.enterprise_id,
-        university_id=c.university_id,
-        zone_id=c.zone_id,
-        pairing_id=c.pairing_id,
-        consortium_id=c.consortium_id,
-        project_id=c.project_id,
-        confidential=c.confidential,
-        nda_date=c.nda_date,
-        decline_stage=c.decline_stage,
-        decline_reason=c.decline_reason,
-        declined_date=c.declined_date,
-        enterprise_view_stage=c.enterprise_view_stage,
-        enterprise_view_note=c.enterprise_view_note,
-        university_view_stage=c.university_view_stage,
-        university_view_note=c.university_view_note,
-        stage_dates=c.stage_dates,
-        steps=[StepRead.model_validate(s) for s in c.steps],
-    )
+    """The API shape of a collaboration (its steps loaded)."""
+    return CollaborationRead.model_validate(c)
 
 
 def _snapshot(c: Collaboration) -> dict[str, Any]:

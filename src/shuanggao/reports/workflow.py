@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,6 +20,13 @@ from shuanggao.errors import Conflict, Forbidden, NotFound, ValidationFailed, Ve
 from shuanggao.kit import service as kit
 from shuanggao.reports import filling_repository as repo
 from shuanggao.reports.errors import ReportStateError
+from shuanggao.reports.figures import (
+    MAX_EXPLANATION,
+    figure_text,
+    parse_figure,
+    recorded_value,
+    reported_value,
+)
 from shuanggao.reports.models import (
     FIGURE_NAMES,
     PeriodicReport,
@@ -34,67 +40,6 @@ from shuanggao.reports.schemas import ReportStatus
 from shuanggao.reports.sources import SOURCES, Number, RecordLine
 
 _POLICY = ReportPolicy()
-MAX_COUNT = 2_000_000_000
-MAX_YUAN = Decimal("100000000000000")
-MAX_EXPLANATION = 500
-
-
-# ---- figures of a report -----------------------------------------------------------------------
-
-
-def _text(value: Number | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def reported_value(report: PeriodicReport, indicator: ReportIndicator) -> Number | None:
-    """The figure the report holds for ``indicator`` (a figure column, or ``extra_figures``)."""
-    if indicator.code in FIGURE_NAMES:
-        return report.figure(indicator.code)
-    raw = (report.extra_figures or {}).get(indicator.code)
-    if raw is None:
-        return None
-    amount = Decimal(raw)
-    return amount if indicator.is_money else int(amount)
-
-
-def recorded_value(
-    session: Session,
-    actor: Actor,
-    indicator: ReportIndicator,
-    zone_id: int | None,
-    day: dt.date,
-    pairing_id: int | None = None,
-) -> Number | None:
-    """The records' figure for ``indicator`` (None when it has no source: reported only)."""
-    source = SOURCES.get(indicator.source or "")
-    if source is None:
-        return None
-    return source.total(source.lines(session, actor, zone_id, day, pairing_id))
-
-
-def parse_figure(indicator: ReportIndicator, raw: Any) -> Number | None:
-    """A figure typed in a form or sent as JSON: empty → not reported; refuses with a Chinese
-    message naming the indicator."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    text = str(raw).strip().replace(",", "").replace("，", "")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValidationFailed(
-            fields={indicator.code: f"{indicator.label}：“{raw}”不是数字"}
-        ) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValidationFailed(fields={indicator.code: f"{indicator.label}：不能为负数"})
-    if indicator.is_money:
-        if amount != amount.quantize(Decimal("0.01")) or amount > MAX_YUAN:
-            raise ValidationFailed(
-                fields={indicator.code: f"{indicator.label}：金额最多两位小数（元）"}
-            )
-        return amount.quantize(Decimal("0.01"))
-    if amount != amount.to_integral_value() or amount > MAX_COUNT:
-        raise ValidationFailed(fields={indicator.code: f"{indicator.label}：应为整数"})
-    return int(amount)
 
 
 @dataclass(frozen=True)
@@ -344,7 +289,7 @@ def save_figures(
                 errors.update(exc.fields or {})
                 continue
             if after != before:
-                changes[code] = [_text(before), _text(after)]
+                changes[code] = [figure_text(before), figure_text(after)]
             if code in FIGURE_NAMES:
                 values[code] = after
             elif after is None:
@@ -438,8 +383,8 @@ def submit_report(
                 "填报数字与平台记录不一致，请说明差异后再提交。",
                 fields={
                     line.indicator.code: (
-                        f"{line.indicator.label}：填报 {_text(line.reported) or '未填'}，"
-                        f"记录 {_text(line.recorded)}，请说明差异"
+                        f"{line.indicator.label}：填报 {figure_text(line.reported) or '未填'}，"
+                        f"记录 {figure_text(line.recorded)}，请说明差异"
                     )
                     for line in missing
                 },
@@ -448,6 +393,18 @@ def submit_report(
     report.submitted_by = actor.username
     report.submitted_at = utcnow()
     return _transition(session, actor, report, "submit", "提交填报", comment)
+
+
+def _submitted_for_review(
+    session: Session, actor: Actor, report_id: int, expected_version: int | None, verb: str
+) -> PeriodicReport:
+    """A submitted report the province may approve or return (``verb`` names the action)."""
+    report = _load_for_action(session, actor, report_id, expected_version)
+    if not _POLICY.can_approve(actor, report):
+        raise Forbidden(f"只有省级管理员可以{verb}填报。")
+    if report.status != ReportStatus.SUBMITTED:
+        raise ReportStateError(f"只有已提交的填报可以{verb}。")
+    return report
 
 
 def approve_report(
@@ -459,11 +416,7 @@ def approve_report(
     comment: str | None = None,
 ) -> PeriodicReport:
     """已提交 → 已审核. Only the province approves; approved figures feed the statistics."""
-    report = _load_for_action(session, actor, report_id, expected_version)
-    if not _POLICY.can_approve(actor, report):
-        raise Forbidden("只有省级管理员可以审核填报。")
-    if report.status != ReportStatus.SUBMITTED:
-        raise ReportStateError("只有已提交的填报可以审核。")
+    report = _submitted_for_review(session, actor, report_id, expected_version, "审核")
     report.status = ReportStatus.APPROVED.value
     report.approved_by = actor.username
     report.approved_at = utcnow()
@@ -480,11 +433,7 @@ def return_report(
     comment: str | None = None,
 ) -> PeriodicReport:
     """已提交 → 草稿 (退回修改), with the province's comment. Only the province returns one."""
-    report = _load_for_action(session, actor, report_id, expected_version)
-    if not _POLICY.can_approve(actor, report):
-        raise Forbidden("只有省级管理员可以退回填报。")
-    if report.status != ReportStatus.SUBMITTED:
-        raise ReportStateError("只有已提交的填报可以退回。")
+    report = _submitted_for_review(session, actor, report_id, expected_version, "退回")
     if not (comment or "").strip():
         raise ValidationFailed(fields={"comment": "退回时请填写意见，说明需要修改什么"})
     report.status = ReportStatus.DRAFT.value
