@@ -46,7 +46,7 @@ SECTIONS = (
 )
 
 
-def _person(session: Session, uni: Any, pairing: Any, ent: Any, who: str, name: str) -> Any:
+def seed_person(session: Session, uni: Any, pairing: Any, ent: Any, who: str, name: str) -> Any:
     """One researcher-student with a row in every workflow domain, all marked with ``who``."""
     user = create_user(session, "researcher", university_id=uni.id, display_name=name)
     create_conflict_declaration(session, user, note=f"{who}的持股说明")
@@ -155,8 +155,8 @@ def _world(session: Session) -> tuple[Any, Any]:
     uni = create_university(session)
     pairing = create_pairing(session, universities=[uni])
     ent = create_demand_enterprise(session)
-    me = _person(session, uni, pairing, ent, "甲", "张三丰")
-    other = _person(session, uni, pairing, ent, "乙", "李四光")
+    me = seed_person(session, uni, pairing, ent, "甲", "张三丰")
+    other = seed_person(session, uni, pairing, ent, "乙", "李四光")
     return me, other
 
 

@@ -21,17 +21,30 @@ def retention_cmd(
     days: int = typer.Option(
         0, "--days", help="保存期限（天）；默认取 SHUANGGAO_RETENTION_RESIDENT_DAYS"
     ),
+    practice_days: int = typer.Option(
+        0,
+        "--practice-days",
+        help="实践项目保存期限（天，自认定起）；默认取 SHUANGGAO_RETENTION_PRACTICE_DAYS",
+    ),
 ) -> None:
-    """匿名化离区时间早于保存期限的驻区师生记录（保留记录与统计数字）。"""
+    """匿名化离区时间早于保存期限的驻区师生记录和认定早于保存期限的实践项目（保留记录与统计数字）。"""
     period = days or get_settings().retention_resident_days
-    if period < 1:
+    practice = practice_days or get_settings().retention_practice_days
+    if period < 1 or practice < 1:
         console.print("保存期限须至少为 1 天。", markup=False, highlight=False)
         raise typer.Exit(code=2)
     with open_session(write=not dry_run) as session:
-        report = retention.run(session, cli_actor(), period, dry_run=dry_run)
+        report = retention.run(
+            session, cli_actor(), period, dry_run=dry_run, practice_days=practice
+        )
     verb = "将匿名化" if report.dry_run else "已匿名化"
     console.print(
         f"{verb}驻区师生记录 {report.residents} 条（离区日期早于 {report.cutoff}）。",
+        markup=False,
+        highlight=False,
+    )
+    console.print(
+        f"{verb}实践项目 {report.practice_projects} 项（认定日期早于 {report.practice_cutoff}）。",
         markup=False,
         highlight=False,
     )
