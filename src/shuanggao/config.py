@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # Retention (``shuanggao privacy retention``): residents and practice records whose stay
     # ended more than this many days ago are anonymised (the programme's counts are kept).
     retention_resident_days: int = 3 * 365
+    # Practice projects decided (finished) more than this many days ago: the plan, summaries,
+    # reports, minutes and comments are anonymised; the project rows and scores stay.
+    retention_practice_days: int = 3 * 365
     # Request bodies other than uploads (JSON, forms): refuse anything larger (413).
     max_body_bytes: int = 2 * 1024 * 1024
     # Uploads: refuse anything larger than this many bytes.

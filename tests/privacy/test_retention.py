@@ -18,9 +18,17 @@ from shuanggao.cli import privacy as privacy_cli
 from shuanggao.clock import today
 from shuanggao.config import get_settings
 from shuanggao.db.session import build_engine
+from shuanggao.mentoring.models import Assessment, PracticeProject, ProgressReport
+from shuanggao.mentoring.models import Meeting as PracticeMeeting
 from shuanggao.talent.models import Resident
 from tests.dbs import fresh_database
-from tests.factories import create_resident
+from tests.factories import (
+    create_demand_enterprise,
+    create_pairing,
+    create_resident,
+    create_university,
+)
+from tests.privacy.test_held import seed_person
 
 
 @pytest.fixture
@@ -79,3 +87,68 @@ def test_retention_anonymises_only_what_is_past_its_period(url: str) -> None:
     engine.dispose()
     # Run again: nothing left to do.
     assert "0 条" in run(url, "retention", "--days", "365").output
+
+
+def _practice(url: str) -> dict[str, tuple[str | None, list[str]]]:
+    engine = build_engine(url)
+    try:
+        with Session(engine) as s:
+            out: dict[str, tuple[str | None, list[str]]] = {}
+            for p in s.scalars(select(PracticeProject)):
+                texts = [
+                    r.content
+                    for r in s.scalars(
+                        select(ProgressReport).where(ProgressReport.project_id == p.id)
+                    )
+                ]
+                texts += [
+                    m.minutes
+                    for m in s.scalars(
+                        select(PracticeMeeting).where(PracticeMeeting.project_id == p.id)
+                    )
+                ]
+                texts += [
+                    a.comment
+                    for a in s.scalars(select(Assessment).where(Assessment.project_id == p.id))
+                ]
+                out[p.title] = (p.plan, texts)
+            return out
+    finally:
+        engine.dispose()
+
+
+def test_retention_anonymises_practice_projects_decided_before_the_period(url: str) -> None:
+    engine = build_engine(url)
+    with Session(engine) as s:
+        uni = create_university(s)
+        pairing = create_pairing(s, universities=[uni])
+        ent = create_demand_enterprise(s)
+        seed_person(s, uni, pairing, ent, "甲", "张三丰")
+        seed_person(s, uni, pairing, ent, "乙", "李四光")
+        now = dt.datetime.now(dt.UTC)
+        for p in s.scalars(select(PracticeProject)):
+            p.state = "decided"
+            p.decided_at = now - dt.timedelta(days=400 if p.title.startswith("甲") else 10)
+        s.commit()
+    engine.dispose()
+    before = _practice(url)
+    assert before["甲的实践项目"] == ("甲的计划", ["甲的进展", "甲的纪要", "甲的评语"])
+
+    dry = run(url, "retention", "--dry-run", "--practice-days", "365")
+    assert dry.exit_code == 0, dry.output
+    assert "实践项目 1 项" in dry.output
+    assert _practice(url) == before
+
+    real = run(url, "retention", SHUANGGAO_RETENTION_PRACTICE_DAYS="365")
+    assert real.exit_code == 0, real.output
+    assert "已匿名化实践项目 1 项" in real.output
+    after = _practice(url)
+    assert after["甲的实践项目"] == ("（已匿名）", ["（已匿名）"] * 3)
+    assert after["乙的实践项目"] == before["乙的实践项目"]
+    assert len(after) == len(before)
+    engine = build_engine(url)
+    with Session(engine) as s:
+        events = s.scalars(select(AuditEvent).where(AuditEvent.entity == "practice_projects")).all()
+        assert len(events) == 1 and events[0].action == "anonymise"
+    engine.dispose()
+    assert "实践项目 0 项" in run(url, "retention", "--practice-days", "365").output

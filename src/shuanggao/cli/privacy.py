@@ -6,9 +6,9 @@ import typer
 
 from shuanggao.accounts import repository as accounts_repo
 from shuanggao.accounts.core import normalise_username
-from shuanggao.cli.context import cli_actor, console, open_session
+from shuanggao.cli.context import cli_actor, console, err_console, open_session, progress_bar
 from shuanggao.config import get_settings
-from shuanggao.privacy import retention, service
+from shuanggao.privacy import rehash, retention, service
 
 app = typer.Typer(
     name="privacy", help="个人信息：保存期限届满匿名化、按申请匿名化账号。", no_args_is_help=True
@@ -21,17 +21,30 @@ def retention_cmd(
     days: int = typer.Option(
         0, "--days", help="保存期限（天）；默认取 SHUANGGAO_RETENTION_RESIDENT_DAYS"
     ),
+    practice_days: int = typer.Option(
+        0,
+        "--practice-days",
+        help="实践项目保存期限（天，自认定起）；默认取 SHUANGGAO_RETENTION_PRACTICE_DAYS",
+    ),
 ) -> None:
-    """匿名化离区时间早于保存期限的驻区师生记录（保留记录与统计数字）。"""
+    """匿名化离区时间早于保存期限的驻区师生记录和认定早于保存期限的实践项目（保留记录与统计数字）。"""
     period = days or get_settings().retention_resident_days
-    if period < 1:
+    practice = practice_days or get_settings().retention_practice_days
+    if period < 1 or practice < 1:
         console.print("保存期限须至少为 1 天。", markup=False, highlight=False)
         raise typer.Exit(code=2)
     with open_session(write=not dry_run) as session:
-        report = retention.run(session, cli_actor(), period, dry_run=dry_run)
+        report = retention.run(
+            session, cli_actor(), period, dry_run=dry_run, practice_days=practice
+        )
     verb = "将匿名化" if report.dry_run else "已匿名化"
     console.print(
         f"{verb}驻区师生记录 {report.residents} 条（离区日期早于 {report.cutoff}）。",
+        markup=False,
+        highlight=False,
+    )
+    console.print(
+        f"{verb}实践项目 {report.practice_projects} 项（认定日期早于 {report.practice_cutoff}）。",
         markup=False,
         highlight=False,
     )
@@ -53,3 +66,26 @@ def anonymise_cmd(
             session, cli_actor(), user, settings.resolved_secret_key(), reason[:100]
         )
     console.print(f"已匿名化，审计日志中显示为 {alias}。", markup=False, highlight=False)
+
+
+@app.command("rehash-phones")
+def rehash_phones_cmd(
+    batch_size: int = typer.Option(
+        rehash.BATCH_SIZE, "--batch-size", min=1, max=100_000, help="每批读取的记录数"
+    ),
+) -> None:
+    """为早于电话检索哈希写入的记录补算哈希（可重复执行，已正确的记录不改动）。"""
+    with open_session(write=True) as session, progress_bar(err_console) as bar:
+        task = bar.add_task("补算电话检索哈希", total=rehash.total(session))
+        changed = rehash.rehash_phones(
+            session,
+            cli_actor(),
+            batch_size=batch_size,
+            on_batch=lambda n: bar.advance(task, n),
+        )
+    parts = "，".join(f"{table} {n} 条" for table, n in changed.items())
+    console.print(
+        f"已补算电话检索哈希 {sum(changed.values())} 条（{parts}）。",
+        markup=False,
+        highlight=False,
+    )

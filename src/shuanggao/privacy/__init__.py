@@ -2,13 +2,20 @@
 
 - ``service.personal_data``: everything the platform holds about the signed-in person (account,
   consent records, sign-in sessions, API tokens, supply items they are responsible for, practice
-  projects they are the student of, the audit rows of their own actions), downloaded as JSON or
-  xlsx (``export``).
+  projects they are the student of, the audit rows of their own actions, and through ``held`` their
+  conflict declarations, pipeline collaborations and steps, event registrations and meetings,
+  practice milestones/reports/meetings/scores, resident records), downloaded as JSON or xlsx
+  (``export``).
 - ``service.anonymise_user``: deletion at the person's request. Personal fields are replaced,
   rows stay so the programme's counts hold; the account can no longer sign in; audit readers see
-  a pseudonym (a keyed hash of the account id, ``pseudonym``) instead of the name.
+  a pseudonym (a keyed hash of the account id, ``pseudonym``) instead of the name; ``held.clear``
+  replaces the names and free text the person wrote in the workflow domains with "（已匿名）".
 - ``retention.run``: residents whose stay ended longer ago than ``Settings.retention_resident_days``
-  are anonymised (``shuanggao privacy retention [--dry-run]``).
+  are anonymised, and practice projects decided longer ago than
+  ``Settings.retention_practice_days`` lose their free text (``shuanggao privacy retention
+  [--dry-run]``).
+- ``rehash.rehash_phones``: back-fills the phone blind index of rows written before it existed
+  (``shuanggao privacy rehash-phones``; idempotent).
 
 The package sits with ``backup`` and ``demo`` above every domain, because it reads all of them.
 """

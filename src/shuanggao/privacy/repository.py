@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from shuanggao.accounts.models import ApiToken, ConsentRecord, User, UserSession
@@ -90,4 +90,19 @@ def residents_ended_before(session: Session, cutoff: dt.date, marker: str) -> Se
             Resident.person_name != marker,
         )
         .order_by(Resident.id)
+    ).all()
+
+
+def practice_projects_decided_before(
+    session: Session, cutoff: dt.datetime, marker: str
+) -> Sequence[PracticeProject]:
+    """Finished (decided) practice projects not yet anonymised (``plan`` carries the marker)."""
+    return session.scalars(
+        select(PracticeProject)
+        .where(
+            PracticeProject.decided_at.is_not(None),
+            PracticeProject.decided_at < cutoff,
+            or_(PracticeProject.plan.is_(None), PracticeProject.plan != marker),
+        )
+        .order_by(PracticeProject.id)
     ).all()

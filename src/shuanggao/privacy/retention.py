@@ -1,17 +1,23 @@
 """Retention (PIPL 19, 47): residents whose stay ended longer ago than the configured period are
 anonymised — the name and the free-text note go, the row and its dates stay (the programme's
-counts of residents per zone and year hold). ``shuanggao privacy retention [--dry-run]``."""
+counts of residents per zone and year hold). Practice projects decided longer ago than their
+period keep their rows, dates, states and scores; the free text (plan, outcome summary, decision
+note, progress reports, meeting minutes and attendees, mentors' comments) is replaced.
+``shuanggao privacy retention [--dry-run]``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuanggao.actor import Actor
 from shuanggao.audit import service as audit
 from shuanggao.clock import today
+from shuanggao.mentoring.models import Assessment, PracticeProject, ProgressReport
+from shuanggao.mentoring.models import Meeting as PracticeMeeting
 from shuanggao.privacy import repository as repo
 
 ANONYMISED_RESIDENT = "（已匿名）"
@@ -22,9 +28,59 @@ class RetentionReport:
     cutoff: dt.date
     residents: int
     dry_run: bool
+    practice_cutoff: dt.date | None = None
+    practice_projects: int = 0
 
 
-def run(session: Session, actor: Actor, days: int, *, dry_run: bool = False) -> RetentionReport:
+def _clear_projects(session: Session, projects: list[PracticeProject]) -> None:
+    ids = [p.id for p in projects]
+    for p in projects:
+        p.plan = ANONYMISED_RESIDENT
+        p.outcome_summary = ANONYMISED_RESIDENT if p.outcome_summary else None
+        p.decision_note = ANONYMISED_RESIDENT if p.decision_note else None
+    if not ids:
+        return
+    for r in session.scalars(select(ProgressReport).where(ProgressReport.project_id.in_(ids))):
+        r.content = ANONYMISED_RESIDENT
+    for m in session.scalars(select(PracticeMeeting).where(PracticeMeeting.project_id.in_(ids))):
+        m.attendees = ANONYMISED_RESIDENT
+        m.minutes = ANONYMISED_RESIDENT
+    for a in session.scalars(select(Assessment).where(Assessment.project_id.in_(ids))):
+        a.comment = ANONYMISED_RESIDENT
+
+
+def run_practice(
+    session: Session, actor: Actor, days: int, *, dry_run: bool = False
+) -> tuple[dt.date, int]:
+    """Anonymise practice projects decided more than ``days`` ago; (cutoff, how many)."""
+    if days < 1:
+        raise ValueError("保存期限须至少为 1 天。")
+    cutoff = today() - dt.timedelta(days=days)
+    start = dt.datetime.combine(cutoff, dt.time.min, tzinfo=dt.UTC)
+    due = list(repo.practice_projects_decided_before(session, start, ANONYMISED_RESIDENT))
+    if not dry_run and due:
+        _clear_projects(session, due)
+        audit.record(
+            session,
+            actor,
+            "anonymise",
+            "practice_projects",
+            None,
+            summary=f"保存期限届满，匿名化实践项目 {len(due)} 项（认定早于 {cutoff}）",
+            after={"ids": [p.id for p in due][:1000], "cutoff": cutoff.isoformat()},
+        )
+        session.flush()
+    return cutoff, len(due)
+
+
+def run(
+    session: Session,
+    actor: Actor,
+    days: int,
+    *,
+    dry_run: bool = False,
+    practice_days: int | None = None,
+) -> RetentionReport:
     if days < 1:
         raise ValueError("保存期限须至少为 1 天。")
     cutoff = today() - dt.timedelta(days=days)
@@ -44,4 +100,15 @@ def run(session: Session, actor: Actor, days: int, *, dry_run: bool = False) -> 
                 after={"ids": [r.id for r in due][:1000], "cutoff": cutoff.isoformat()},
             )
         session.flush()
-    return RetentionReport(cutoff=cutoff, residents=len(due), dry_run=dry_run)
+    practice_cutoff, practice = (
+        run_practice(session, actor, practice_days, dry_run=dry_run)
+        if practice_days is not None
+        else (None, 0)
+    )
+    return RetentionReport(
+        cutoff=cutoff,
+        residents=len(due),
+        dry_run=dry_run,
+        practice_cutoff=practice_cutoff,
+        practice_projects=practice,
+    )

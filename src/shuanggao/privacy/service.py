@@ -15,6 +15,7 @@ from shuanggao.actor import ROLE_LABELS, Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.db.types import utcnow
 from shuanggao.errors import Forbidden, Unauthenticated, ValidationFailed
+from shuanggao.privacy import held
 from shuanggao.privacy import repository as repo
 from shuanggao.privacy.pseudonym import pseudonym
 
@@ -36,6 +37,7 @@ def personal_data(session: Session, actor: Actor) -> dict[str, list[dict[str, An
     """Everything held about the signed-in person, as sections of rows (PIPL 45)."""
     user = _me(session, actor)
     audit.record(session, actor, "personal_export", "users", user.id, summary="下载本人个人信息")
+    workflow = held.sections(session, user)
     return {
         "账号": [
             {
@@ -102,6 +104,7 @@ def personal_data(session: Session, actor: Actor) -> dict[str, list[dict[str, An
             }
             for p in repo.practice_projects(session, user.id)
         ],
+        **workflow,
         "本人操作记录": [
             {
                 "时间": _time(e.at),
@@ -122,6 +125,7 @@ def anonymise(session: Session, actor: Actor, user: User, secret_key: str, reaso
         return user.username
     alias = pseudonym(secret_key, user.id)
     now = utcnow()
+    held.clear(session, user, user.username)
     user.username = alias.replace("匿名用户-", "anon-")
     user.display_name = ANONYMISED_NAME
     user.is_active = False
