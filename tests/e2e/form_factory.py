@@ -176,6 +176,11 @@ class FormFiller:
             text = self.username if own else "demo.researcher"
         elif _ref_mode(self.tab, spec.field) == "text":
             text = self._typed_name(spec, template) or self.tab.input_value(selector)
+            if not text and spec.field in template and template[spec.field] in (None, []):
+                # Empty in the template record (as for selects): a reference that depends on
+                # other fields (enterprises of the chain's zone) is left empty, not guessed.
+                self.tab.fill(selector, "")
+                return ""
             text = text or self._visible_name(spec)
         elif spec.field in self.reg.natural_key and kind == "number":
             text = str(900 + n)
