@@ -234,7 +234,7 @@ def test_zone_opens_prefilled_explains_submits_and_province_approves(
     actions = session.scalars(
         select(AuditEvent.action).where(
             AuditEvent.entity == "reports", AuditEvent.entity_id == str(rid)
-        )
+        ).order_by(AuditEvent.seq)
     ).all()
     assert actions == ["create", "update", "update", "submit", "return", "submit", "approve"]
 
