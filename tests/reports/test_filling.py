@@ -232,9 +232,9 @@ def test_zone_opens_prefilled_explains_submits_and_province_approves(
     assert history[1]["changes"] == {"projects": ["2", "5"], "patents": [None, "12"]}
     assert history[4]["comment"] == "请核对项目数"
     actions = session.scalars(
-        select(AuditEvent.action).where(
-            AuditEvent.entity == "reports", AuditEvent.entity_id == str(rid)
-        ).order_by(AuditEvent.seq)
+        select(AuditEvent.action)
+        .where(AuditEvent.entity == "reports", AuditEvent.entity_id == str(rid))
+        .order_by(AuditEvent.seq)
     ).all()
     assert actions == ["create", "update", "update", "submit", "return", "submit", "approve"]
 
