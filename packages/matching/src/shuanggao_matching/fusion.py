@@ -150,3 +150,28 @@ def rrf(rankings: Sequence[Sequence[str]], k: int = 60) -> dict[str, float]:
         for rank, doc_id in enumerate(ranking, start=1):
             out[doc_id] = out.get(doc_id, 0.0) + 1.0 / (k + rank)
     return out
+
+
+def rerank_by_codes(
+    codes: Sequence[str],
+    doc_codes: Sequence[Sequence[str] | None],
+    pos: npt.NDArray[np.int64],
+    fused: npt.NDArray[np.float32],
+    comps: list[tuple[float | None, float | None, float | None, float | None]],
+    weight: float,
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.float32],
+    list[tuple[float | None, float | None, float | None, float | None]],
+]:
+    """Re-rank fused candidates (``pos``, with each one's codes in ``doc_codes``) by their
+    code agreement with the query's ``codes`` (``code_agreement``), weighted by ``weight``."""
+    bonus = np.zeros(len(pos), dtype=np.float32)
+    for i, theirs in enumerate(doc_codes):
+        if theirs:
+            bonus[i] = code_agreement(codes, theirs)
+    if not bonus.any():
+        return pos, fused, comps
+    adjusted = (fused + weight * bonus).astype(np.float32)
+    order = np.argsort(-adjusted, kind="stable")
+    return pos[order], adjusted[order], [comps[i] for i in order.tolist()]

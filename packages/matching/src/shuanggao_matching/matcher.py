@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .explain import build_reasons, query_coverage
-from .fusion import FusionConfig, code_agreement, fuse, normalization_stats
+from .fusion import FusionConfig, fuse, normalization_stats, rerank_by_codes
 from .lexical import (
     BM25Index,
     CountsChunk,
@@ -544,7 +544,10 @@ class Matcher:
                     keep=keep,
                 )
         if chosen == "hybrid" and q.codes and cfg.code_weight and len(pos) > 0:
-            pos, fused, comps = self._code_evidence(q.codes, pos, fused, comps, cfg.code_weight)
+            doc_codes = [d.codes if d is not None else None for d in (self._docs[p] for p in pos)]
+            pos, fused, comps = rerank_by_codes(
+                q.codes, doc_codes, pos, fused, comps, cfg.code_weight
+            )
         reasons_start = clock()
         n = min(top_k, len(pos))
         matches: list[Match] = []
@@ -673,30 +676,6 @@ class Matcher:
         if timings is not None:
             _add_time(timings, "fusion", clock() - fusion_start)
         return union[order], fused[order], comps
-
-    def _code_evidence(
-        self,
-        codes: Sequence[str],
-        pos: npt.NDArray[np.int64],
-        fused: npt.NDArray[np.float32],
-        comps: list[tuple[float | None, float | None, float | None, float | None]],
-        weight: float,
-    ) -> tuple[
-        npt.NDArray[np.int64],
-        npt.NDArray[np.float32],
-        list[tuple[float | None, float | None, float | None, float | None]],
-    ]:
-        """Re-rank the fused candidates with code agreement (``fusion.code_agreement``)."""
-        bonus = np.zeros(len(pos), dtype=np.float32)
-        for i, p in enumerate(pos.tolist()):
-            doc = self._docs[p]
-            if doc is not None and doc.codes:
-                bonus[i] = code_agreement(codes, doc.codes)
-        if not bonus.any():
-            return pos, fused, comps
-        adjusted = (fused + weight * bonus).astype(np.float32)
-        order = np.argsort(-adjusted, kind="stable")
-        return pos[order], adjusted[order], [comps[i] for i in order.tolist()]
 
     def _prune_candidates(
         self,
