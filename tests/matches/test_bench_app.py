@@ -36,9 +36,35 @@ def test_bench_app_reports_every_path_next_to_the_library(tmp_path: Path) -> Non
         (40, "none", "lexical", 4)
     ]
     latency = rows[0]["latency"]
-    assert sorted(latency) == ["http", "library", "match_demand", "match_text"]
+    assert sorted(latency) == ["http", "library", "library_demand", "match_demand", "match_text"]
     assert all(v["p95_ms"] >= v["p50_ms"] > 0 for v in latency.values())
-    assert set(latency["http"]) == {"p50_ms", "p95_ms", "ratio_p95"}
+    assert set(latency["http"]) == {"p50_ms", "p95_ms", "ratio_p95", "cpu_p95_ms"}
+    # Each app path against its own library figure: match_demand against the demand's query.
+    lib = {k: latency[k]["p95_ms"] for k in ("library", "library_demand")}
+    for path, base in (("match_text", "library"), ("match_demand", "library_demand")):
+        assert latency[path]["ratio_p95"] == round(latency[path]["p95_ms"] / lib[base], 2)
+    targets = rows[0]["targets"]
+    ratios = targets["ratio"]["ratios"]
+    assert ratios == {k: latency[k]["ratio_p95"] for k in ("match_text", "match_demand", "http")}
+    assert targets["ratio"]["pass"] == all(r <= 1.5 for r in ratios.values())
+    worst = max(latency[k]["p95_ms"] for k in ratios)
+    assert (targets["p95_ms"]["worst"], targets["p95_ms"]["pass"]) == (worst, worst <= 100)
+    assert targets["pass"] == (targets["ratio"]["pass"] and targets["p95_ms"]["pass"])
     # Nothing changed while measuring: no search compared every row.
     assert rows[0]["full_syncs_during_measurement"] == {"supply": 0, "demand": 0}
     assert (tmp_path / "app-40.sqlite3").exists()
+
+
+def test_bench_app_says_pass_or_fail_and_exits_1_on_fail_only_when_asked(tmp_path: Path) -> None:
+    """A target no app path can meet (its p95 below the library's own) fails: the table says
+    FAIL, and the exit code is 1 only with ``--check``."""
+    _load_areas()
+    args = ["bench", "app", "--sizes", "40", "--encoders", "none", "--queries", "3"]
+    args += ["--dir", str(tmp_path), "--target-ratio", "0.01"]
+    plain = CliRunner().invoke(root, args)
+    assert plain.exit_code == 0, plain.output
+    lines = [line.strip() for line in plain.stdout.splitlines() if "TARGET" in line]
+    assert lines[0].startswith("TARGET app p95 <= 0.01 x library p95: FAIL (match_text ")
+    assert lines[1].startswith("TARGET app p95 <= 100 ms: ")
+    checked = CliRunner().invoke(root, [*args, "--check"])
+    assert checked.exit_code == 1, checked.output

@@ -266,11 +266,21 @@ def app_bench(
         Path("var/bench-app"), "--dir", help="基准数据库与索引目录（再次运行时复用）"
     ),
     fmt: Format = typer.Option(Format.TABLE, "--format", help="table 或 json"),
+    target_ratio: float = typer.Option(
+        1.5, "--target-ratio", help="目标：应用 p95 ≤ 该倍数 × 引擎 p95"
+    ),
+    target_ms: float = typer.Option(100.0, "--target-ms", help="目标：应用 p95 ≤ 该毫秒数"),
+    check: bool = typer.Option(False, "--check", help="未达目标时以退出码 1 结束"),
 ) -> None:
-    """应用路径上的匹配延迟：match_text、match_demand 与 HTTP 接口，对照同次运行的引擎自身耗时。"""
+    """应用路径上的匹配延迟：match_text、match_demand 与 HTTP 接口，对照同次运行的引擎自身耗时，
+    并给出是否达到目标（PASS/FAIL）。"""
     bench = _load_app_bench()
     size_list = [int(s) for s in sizes.replace("_", "").split(",") if s.strip()]
     encoder_list = [e.strip() for e in encoders.split(",") if e.strip()]
     buffer = io.StringIO()
-    bench.run_app_bench(size_list, encoder_list, queries, directory, buffer, fmt.value)
+    results = bench.run_app_bench(
+        size_list, encoder_list, queries, directory, buffer, fmt.value, target_ratio, target_ms
+    )
     console.print(buffer.getvalue(), markup=False, highlight=False, soft_wrap=True, end="")
+    if check and not bench.all_pass(results):
+        raise typer.Exit(1)

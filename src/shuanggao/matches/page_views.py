@@ -22,6 +22,7 @@ from shuanggao.matches.feedback import (
     match_read,
 )
 from shuanggao.matches.models import Match
+from shuanggao.matches.recording import attach_matches
 from shuanggao.matches.results import (
     DEMAND_POLICY,
     SUPPLY_POLICY,
@@ -83,6 +84,7 @@ def demand_matches_view(
     if factory is not None:
         ensure_index_ready(session, settings, factory, "supply")
     run = match_demand(session, settings, actor, demand_id, opts)
+    attach_matches(session, run.hits)
     mark_viewed(session, actor, run.hits)
     _, experts = experts_for_demand(session, settings, actor, demand_id, SearchOptions(top=5))
     return DemandMatchesView(
@@ -121,6 +123,7 @@ def supply_matches_view(
     if factory is not None:
         ensure_index_ready(session, settings, factory, "demand")
     run = match_supply(session, settings, actor, item_id, opts)
+    attach_matches(session, run.hits)
     mark_viewed(session, actor, run.hits)
     return SupplyMatchesView(
         item=item,

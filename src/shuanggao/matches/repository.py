@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import QueryableAttribute, Session, joinedload, selectinload
 
 from shuanggao.demand.models import Demand
@@ -45,24 +45,91 @@ def paired_zone_ids(session: Session, university_id: int) -> list[int]:
     return list(session.scalars(stmt))
 
 
-def find_pairs(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Match]:
-    """Stored matches for ``(demand_id, supply_item_id)`` pairs."""
+def find_pairs(
+    session: Session, pairs: Iterable[tuple[int, int]], *, fresh: bool = False
+) -> dict[tuple[int, int], Match]:
+    """Stored matches for ``(demand_id, supply_item_id)`` pairs, with their judgements.
+    ``fresh``: overwrite what the session already holds of them (they were written by
+    statements that bypass the session, ``insert_matches``/``update_matches``)."""
     wanted = set(pairs)
     if not wanted:
         return {}
-    demand_ids = {d for d, _ in wanted}
-    item_ids = {s for _, s in wanted}
-    # Both sides narrow the read: a demand's stored matches grow with every run over time.
-    stmt = (
-        select(Match)
-        .where(Match.demand_id.in_(demand_ids), Match.supply_item_id.in_(item_ids))
-        .options(selectinload(Match.judgements))
-    )
+    stmt = _pairs_where(select(Match), wanted).options(selectinload(Match.judgements))
+    if fresh:
+        stmt = stmt.execution_options(populate_existing=True)
     return {
         (m.demand_id, m.supply_item_id): m
         for m in session.scalars(stmt)
         if (m.demand_id, m.supply_item_id) in wanted
     }
+
+
+def _pairs_where(stmt: Any, wanted: set[tuple[int, int]]) -> Any:
+    # Both sides narrow the read: a demand's stored matches grow with every run over time.
+    demand_ids = {d for d, _ in wanted}
+    item_ids = {s for _, s in wanted}
+    return stmt.where(Match.demand_id.in_(demand_ids), Match.supply_item_id.in_(item_ids))
+
+
+# What ``stored_pairs`` reads of a stored match: enough to tell whether a refresh changes it.
+_STORED = (
+    Match.id,
+    Match.demand_id,
+    Match.supply_item_id,
+    Match.version,
+    Match.score,
+    Match.rank,
+    Match.method,
+    Match.reasons,
+)
+
+
+def stored_pairs(
+    session: Session, pairs: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], dict[str, Any]]:
+    """``{(demand_id, supply_item_id): {id, version, score, rank, method, reasons}}`` of the
+    stored matches among ``pairs``, as plain values (one query, no ORM objects)."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    rows = session.execute(_pairs_where(select(*_STORED), wanted))
+    return {
+        (r.demand_id, r.supply_item_id): dict(r._mapping)
+        for r in rows
+        if (r.demand_id, r.supply_item_id) in wanted
+    }
+
+
+def insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert new recommendations in one statement (columns not given take their defaults)."""
+    table: Table = Match.__table__  # type: ignore[assignment]
+    session.execute(insert(table), rows)
+
+
+def update_matches(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Refresh score, rank, method and reasons of stored matches, each only if its version is
+    still the one read (``rows``: id, version, score, rank, method, reasons); the version moves
+    on and ``updated_at`` is set, as for any write of a match. Returns how many rows changed."""
+    table: Table = Match.__table__  # type: ignore[assignment]
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(
+            score=bindparam("score"),
+            rank=bindparam("rank"),
+            method=bindparam("method"),
+            reasons=bindparam("reasons"),
+            version=table.c.version + 1,
+        )
+    )
+    params = [
+        {"b_id": r["id"], "b_version": r["version"], **{k: r[k] for k in _REFRESHED}} for r in rows
+    ]
+    result = session.execute(stmt, params)
+    return int(getattr(result, "rowcount", 0))
+
+
+_REFRESHED = ("score", "rank", "method", "reasons")
 
 
 def get_with_sides(session: Session, match_id: int) -> Match | None:

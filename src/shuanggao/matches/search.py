@@ -55,16 +55,14 @@ from shuanggao.matches.index import (
     get_index,
     shared_tokenizer,
 )
-from shuanggao.matches.models import Match
+from shuanggao.matches.reasons import reasons_json
+from shuanggao.matches.recording import record_pairs
 from shuanggao.matches.results import (
     DEMAND_POLICY,
     SUPPLY_POLICY,
     Hit,
     MatchRun,
     SearchOptions,
-)
-from shuanggao.matches.schemas import (
-    MatchState,
 )
 from shuanggao.supply import repository as supply_repo
 from shuanggao.supply.models import SupplyItem
@@ -73,50 +71,6 @@ from shuanggao.supply.registers import supply_items as supply_register
 # ---------------------------------------------------------------------------------------------
 # Searching and shaping results
 # ---------------------------------------------------------------------------------------------
-
-
-# The field names of each dataclass ``_plain`` met, so each value costs one dict lookup.
-_FIELDS: dict[type, tuple[str, ...] | None] = {}
-
-
-def _fields_of(cls: type) -> tuple[str, ...] | None:
-    try:
-        return _FIELDS[cls]
-    except KeyError:
-        names = getattr(cls, "__dataclass_fields__", None)
-        found = tuple(names) if names is not None else None
-        _FIELDS[cls] = found
-        return found
-
-
-def _plain(value: Any) -> Any:
-    """Plain JSON of the library's frozen result types (dataclasses → dicts, tuples → lists,
-    floats rounded to 4 places), without ``dataclasses.asdict``'s deep copies. The exact
-    built-in types are dispatched first (a hit's reasons hold hundreds of values)."""
-    cls = type(value)
-    if cls is str or cls is int or cls is bool or value is None:
-        return value
-    if cls is float:
-        return round(value, 4)
-    if cls is tuple or cls is list:
-        return [_plain(v) for v in value]
-    if isinstance(value, float):
-        return round(value, 4)
-    if isinstance(value, str | int | bool):
-        return value
-    names = _fields_of(cls)
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _reasons(match: LibMatch) -> dict[str, Any]:
-    data: dict[str, Any] = _plain(match.reasons)
-    return data
 
 
 @dataclass
@@ -271,7 +225,16 @@ def hits_for(
         if obj is None:
             continue
         hits.append(
-            Hit(kind, obj, obj.title, owner(obj), round(m.score, 4), len(hits) + 1, _reasons(m), m)
+            Hit(
+                kind,
+                obj,
+                obj.title,
+                owner(obj),
+                round(m.score, 4),
+                len(hits) + 1,
+                reasons_json(m),
+                m,
+            )
         )
         if len(hits) == top:
             break
@@ -319,35 +282,6 @@ def synced_index(session: Session, settings: Settings, side: str) -> MatchIndex:
     return index
 
 
-def _record(session: Session, actor: Actor, pairs: list[tuple[Demand, SupplyItem, Hit]]) -> None:
-    """Store (or refresh) the recommendations; people's feedback states are kept."""
-    if actor.role is Role.AUDITOR or not pairs:
-        return
-    existing = repo.find_pairs(session, [(d.id, s.id) for d, s, _ in pairs])
-    for demand, item, hit in pairs:
-        row = existing.get((demand.id, item.id))
-        if row is None:
-            row = Match(
-                demand_id=demand.id,
-                supply_item_id=item.id,
-                score=hit.score,
-                rank=hit.rank,
-                method=hit.reasons.get("method", ""),
-                reasons=hit.reasons,
-                state=MatchState.RECOMMENDED.value,
-                judgements=[],
-            )
-            session.add(row)
-        else:
-            row.score = hit.score
-            row.rank = hit.rank
-            row.method = hit.reasons.get("method", "")
-            row.reasons = hit.reasons
-        hit.match = row
-        hit.pair = (demand, item)
-    session.flush()
-
-
 # ---------------------------------------------------------------------------------------------
 # Use cases
 # ---------------------------------------------------------------------------------------------
@@ -386,7 +320,7 @@ def match_demand(
     hits = supply_hits(session, actor, searched.results, opts.top)
     flag_pairs(session, actor, [(h, demand, h.obj) for h in hits])
     if record and hits and actor.role is not Role.AUDITOR:
-        _record(session, actor, [(demand, h.obj, h) for h in hits])
+        record_pairs(session, actor, [(demand, h.obj, h) for h in hits])
         audit.record(
             session,
             actor,
@@ -439,7 +373,7 @@ def match_supply(
     hits = _demand_hits(session, actor, searched.results, opts.top)
     flag_pairs(session, actor, [(h, h.obj, item) for h in hits])
     if record and hits and actor.role is not Role.AUDITOR:
-        _record(session, actor, [(h.obj, item, h) for h in hits])
+        record_pairs(session, actor, [(h.obj, item, h) for h in hits])
         audit.record(
             session,
             actor,
