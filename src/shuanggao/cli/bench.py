@@ -140,8 +140,18 @@ def scale(
         "--vectors",
         help="synthetic（真实向量两两混合加噪声）或 real（真实文本片段的向量）",
     ),
-    vectors_dir: Path = typer.Option(
-        Path("var/bench/cache/real_fragments"), "--vectors-dir", help="真实片段向量缓存目录"
+    vectors_dir: Path | None = typer.Option(
+        None,
+        "--vectors-dir",
+        help=(
+            "真实片段向量缓存目录（默认 $SHUANGGAO_BENCH_VECTORS，"
+            "否则 var/bench/cache/real_fragments）"
+        ),
+    ),
+    embed_missing: bool = typer.Option(
+        False,
+        "--embed-missing",
+        help="--vectors real 时缓存不足则先嵌入缺少的片段（繁忙机器上需数小时）；默认拒绝运行",
     ),
     real_lexical_max: int = typer.Option(
         100_000, "--real-lexical-max", help="真实分词的条目数上限，超出部分重复已有词袋"
@@ -171,6 +181,7 @@ def scale(
                 source_dir=source,
                 vectors=vectors.value,
                 vectors_dir=vectors_dir,
+                embed_missing=embed_missing,
                 n_queries=queries,
                 n_jobs=jobs,
                 real_lexical_max=real_lexical_max,

