@@ -88,3 +88,24 @@ def test_real_run_refuses_when_the_cache_is_short(
         run_scale_bench([10_000, 50_000], vectors="real", encoder=None)
     with pytest.raises(ValueError, match=r"holds 0 real fragment vectors"):
         run_scale_bench([10], vectors="real", vectors_dir=tmp_path / "empty", encoder=None)
+
+
+def test_ef_sweep_reports_each_ef_and_restores_the_index_setting() -> None:
+    pytest.importorskip("hnswlib")
+    from shuanggao_matching.semantic import DenseIndex
+    from shuanggao_matching_bench.scale import EF_SWEEP, _sweep_ef
+
+    rng = np.random.default_rng(14)
+    vectors = rng.normal(size=(1500, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    dense = DenseIndex(16, graph_threshold=100, ef_search=200)
+    dense.build_graph_from(vectors)
+    sweep: dict[int, dict[str, list[float]]] = {}
+    for q in vectors[:20]:
+        _sweep_ef(dense, q, vectors @ q, sweep)
+    assert dense.ef_search == 200
+    assert sorted(sweep) == sorted({*EF_SWEEP, 200})
+    for found in sweep.values():
+        assert len(found["recall_at_10_by_distance"]) == 20
+    # The widest search finds the exact top 10 of these 1,500 vectors.
+    assert np.mean(sweep[max(sweep)]["recall_at_10_by_distance"]) == 1.0

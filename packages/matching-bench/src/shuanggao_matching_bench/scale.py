@@ -50,6 +50,9 @@ __all__ = [
 # Stages of a hybrid query reported by the scale bench (Matcher.stage_timings + embedding).
 STAGES = ("embedding", "query", "dense", "lexical", "fusion", "reasons")
 RECALL_FLOOR = 0.95
+# Other ef_search values whose recall@10 and graph search time the bench also reports (search
+# only, on the same graph), so the setting can be chosen without rebuilding a 1M graph.
+EF_SWEEP = (64, 128, 512)
 DISTANCE_TOLERANCE = 1e-3
 # Real vectors the synthetic ones are mixed from (the first fragments' embeddings).
 SYNTHETIC_BASE = 4_000
@@ -188,6 +191,33 @@ def _wait_for_quiet(max_wait_s: float, threshold: float) -> float:
     return load
 
 
+def _sweep_ef(
+    dense: DenseIndex,
+    qv: npt.NDArray[np.float32],
+    scores: npt.NDArray[np.float32],
+    sweep: dict[int, dict[str, list[float]]],
+) -> None:
+    """Recall@10 (by id, by distance) and the graph search time of the top 10 at each ef of
+    ``EF_SWEEP`` and at the index's own, for one query (``scores``: its exact scores)."""
+    default = dense.ef_search
+    try:
+        for ef in sorted({*EF_SWEEP, default}):
+            dense.ef_search = ef
+            with single_blas_thread():
+                start = time.perf_counter()
+                ids, _ = dense.search(qv, 10)
+                took = (time.perf_counter() - start) * 1000
+            by_id, by_distance = recall_at(ids, scores, 10)
+            found = sweep.setdefault(
+                ef, {"recall_at_10_by_id": [], "recall_at_10_by_distance": [], "search_ms_mean": []}
+            )
+            found["recall_at_10_by_id"].append(by_id)
+            found["recall_at_10_by_distance"].append(by_distance)
+            found["search_ms_mean"].append(took)
+    finally:
+        dense.ef_search = default
+
+
 def _rss_bytes() -> int:
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
@@ -255,6 +285,7 @@ def _scale_one(
     lat_l: list[float] = []
     lat_exact: list[float] = []
     recall: dict[str, list[float]] = {"id10": [], "dist10": [], "id100": [], "dist100": []}
+    sweep: dict[int, dict[str, list[float]]] = {}
     embed_ms: list[float] = []
     stages: dict[str, list[float]] = {}
     matcher.search(titles[0], top_k=20)  # warm-up
@@ -298,6 +329,8 @@ def _scale_one(
             by_id, by_distance = recall_at(ids, scores, k)
             recall["id" + key].append(by_id)
             recall["dist" + key].append(by_distance)
+        if dense.is_graph:
+            _sweep_ef(dense, qv, scores, sweep)
     load_at_end = os.getloadavg()[0]
     per_item = stats.index_bytes / n
     return {
@@ -328,6 +361,10 @@ def _scale_one(
         "recall_at_100_by_id": round(float(np.mean(recall["id100"])), 4),
         "recall_at_100_by_distance": round(float(np.mean(recall["dist100"])), 4),
         "ef_search": dense.ef_search,
+        "graph_by_ef_search": {
+            str(ef): {key: round(float(np.mean(values)), 4) for key, values in found.items()}
+            for ef, found in sorted(sweep.items())
+        },
         "index_bytes_per_item": round(per_item, 1),
         "index_bytes_per_item_by_part": {
             "bm25": round(stats.lexical_bytes / n, 1),
