@@ -256,6 +256,7 @@ def _scale_one(
     matcher.add(docs, n_jobs=n_jobs)
     matcher.refresh()
     lex_build = time.perf_counter() - start
+    prog(f"{n:,}: items tokenised", n_real)(n_real)
     matcher.encoder = encoder
     bm25_only = None
     if n > n_real:
@@ -263,6 +264,7 @@ def _scale_one(
         start = time.perf_counter()
         matcher.refresh()
         bm25_only = time.perf_counter() - start
+        prog(f"{n:,}: BM25 over repeated bags", n)(n)
     advance = prog(f"{n:,} vectors", n)
     start = time.perf_counter()
     dense = DenseIndex(enc.dim, graph_threshold=matcher.graph_threshold)
@@ -289,7 +291,9 @@ def _scale_one(
     embed_ms: list[float] = []
     stages: dict[str, list[float]] = {}
     matcher.search(titles[0], top_k=20)  # warm-up
+    advance = prog(f"{n:,}: queries", len(titles))
     for title in titles:
+        advance(1)
         # Hybrid latency = embedding the query with the real model + the search with reasons.
         timings: dict[str, float] = {}
         matcher.stage_timings = timings
