@@ -91,7 +91,7 @@ def test_pages_show_the_build_progress_and_then_the_results(
         assert "30 / 120" in resp.text
         assert 'data-value="25"' in resp.text
     resp = client.get("/matches/index/progress", params={"next": f"/demands/{demand.id}/matches"})
-    assert 'hx-trigger="load delay:1s"' in resp.text
+    assert 'hx-trigger="load delay:1s, poll-retry delay:2s"' in resp.text
     index.build.running = False
     resp = client.get("/matches/index/progress", params={"next": f"/demands/{demand.id}/matches"})
     assert resp.headers["HX-Redirect"] == f"/demands/{demand.id}/matches"
