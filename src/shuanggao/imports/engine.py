@@ -35,8 +35,8 @@ from shuanggao.imports.fields import (
 from shuanggao.imports.files import Table
 from shuanggao.imports.plans import Plan, PlanContext, PlannedRow, RowCode, RowError
 from shuanggao.imports.repository import Key, key_of, plain, rows_by_key
-from shuanggao.imports.uniques import unique_conflicts
 from shuanggao.imports.row_warnings import row_warnings
+from shuanggao.imports.uniques import unique_conflicts
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.register import Register, get_register
 from shuanggao.kit.service import apply_update, snapshot

@@ -23,9 +23,8 @@ def row_warnings(ctx: PlanContext, plan: Plan) -> list[RowError]:
             written.append((row.number, values))
             current = None if is_new else row.existing
             for hook in ctx.reg.warn:
-                out.extend(
-                    _warning_row(row.number, w) for w in hook(ctx.session, ctx.actor, values, current)
-                )
+                found = hook(ctx.session, ctx.actor, values, current)
+                out.extend(_warning_row(row.number, w) for w in found)
     for batch_hook in ctx.reg.warn_rows:
         out.extend(_warning_row(n, w) for n, w in batch_hook(ctx.session, ctx.actor, written))
     out.sort(key=lambda e: e.row)

@@ -170,8 +170,7 @@ def check_duplicates_within(
     if len(texts) < 2:
         return []
     stored = [
-        _features(d)
-        for d in demand_repo.list_in_scope(session, DEMAND_POLICY.read_filter(actor))
+        _features(d) for d in demand_repo.list_in_scope(session, DEMAND_POLICY.read_filter(actor))
     ]
     feats = [dup.features(t) for _, t in texts]
     corpus = dup.corpus_of([*stored, *feats])
