@@ -87,7 +87,7 @@ def test_api_import_flags_two_rows_of_one_file(
     world = build_world(session)
     client = client_for(world.actors["zone_a"])
     count = select(func.count()).select_from(Demand).where(Demand.enterprise_id == world.ent_a.id)
-    before = session.scalar(count)
+    before = session.scalar(count) or 0
     data = csv_bytes(HEADER, _rows(world.ent_a.name))
     resp = client.post("/api/v1/imports/demands", files={"file": ("需求.csv", data)})
     assert resp.status_code in (200, 201), resp.text

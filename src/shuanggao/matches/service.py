@@ -32,6 +32,15 @@ from shuanggao.matches.filters import (
     supply_visibility,
     university_of,
 )
+from shuanggao.matches.groups import (
+    create_group,
+    dissolve_group,
+    get_group,
+    groups_of_demand,
+    list_groups,
+    update_group,
+)
+from shuanggao.matches.groups import present as present_group
 from shuanggao.matches.page_views import (
     DemandMatchesView,
     JudgedMatch,
@@ -97,16 +106,21 @@ __all__ = [
     "change_state_view",
     "check_duplicates",
     "check_duplicates_within",
+    "create_group",
     "demand_matches_view",
     "demand_owner",
     "demand_visibility",
+    "dissolve_group",
     "duplicate_list",
     "ensure_index_ready",
     "experts_for_demand",
     "feedback_counts",
+    "get_group",
     "get_match",
+    "groups_of_demand",
     "index_progress",
     "judging_side",
+    "list_groups",
     "mark_viewed",
     "match_demand",
     "match_read",
@@ -118,6 +132,7 @@ __all__ = [
     "on_demand_side",
     "on_supply_side",
     "paired_zones",
+    "present_group",
     "queue_matching",
     "reindex",
     "score_pairs",
@@ -128,5 +143,6 @@ __all__ = [
     "supply_visibility",
     "triage_queue",
     "university_of",
+    "update_group",
     "zone_map",
 ]

@@ -78,7 +78,7 @@ def _features(demand: Demand) -> dup.Features:
     return found
 
 
-def _broker_zone(actor: Actor, zone_id: int | None) -> int | None:
+def broker_zone(actor: Actor, zone_id: int | None) -> int | None:
     """The zone a broker's list is about: a zone administrator's own; the province's choice."""
     if actor.role not in BROKERS:
         raise Forbidden("需求梳理由高新区管理员和省级管理员负责。")
@@ -214,7 +214,7 @@ def _pairs(
 def duplicate_list(session: Session, actor: Actor, zone_id: int | None = None) -> DuplicateList:
     """Groups of duplicate and near-duplicate needs among those the broker may read; for a zone,
     the groups with at least one of its needs. One solution can then serve the group's firms."""
-    zone = _broker_zone(actor, zone_id)
+    zone = broker_zone(actor, zone_id)
     demands = demand_repo.list_in_scope(session, DEMAND_POLICY.read_filter(actor))
     pairs = _pairs(demands)
     out: list[DuplicateGroup] = []
@@ -290,7 +290,7 @@ def triage_queue(
     """A zone's needs for its brokers: each with its triage state, what the checklist asks for,
     how well the best supply the broker may see answers it, and how many similar needs exist.
     Needs with no good answer and vague needs first."""
-    zone = _broker_zone(actor, zone_id)
+    zone = broker_zone(actor, zone_id)
     want_state, want_conf = _parse_filters(state, confidence)
     if factory is not None:
         ensure_index_ready(session, settings, factory, "supply")
