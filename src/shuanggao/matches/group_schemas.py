@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 DemandId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 # A group is a handful of needs one solution can serve, not a register of its own.
 MAX_MEMBERS = 50
-Name = Annotated[str, Field(min_length=1, max_length=100)]
-Note = Annotated[str, Field(max_length=2000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
 class GroupCreate(BaseModel):

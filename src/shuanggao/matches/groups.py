@@ -192,8 +192,8 @@ def create_group(session: Session, actor: Actor, payload: GroupCreate) -> Demand
     _check_members(actor, zone_id, demands)
     now = utcnow()
     group = DemandGroup(
-        name=payload.name.strip() or payload.name,
-        note=(payload.note or "").strip() or None,
+        name=payload.name,
+        note=payload.note or None,
         zone_id=zone_id,
         created_by=actor.username,
         members=[
@@ -245,10 +245,10 @@ def update_group(
     removed = set(payload.remove) & current
     kept = [m.demand for m in group.members if m.demand_id not in removed]
     _check_members(actor, group.zone_id, [*kept, *added])
-    if payload.name is not None and payload.name.strip():
-        group.name = payload.name.strip()
+    if payload.name is not None:
+        group.name = payload.name
     if payload.note is not None:
-        group.note = payload.note.strip() or None
+        group.note = payload.note or None
     now = utcnow()
     for member in [m for m in group.members if m.demand_id in removed]:
         group.members.remove(member)
