@@ -214,16 +214,16 @@ def check_rows(
 def finish(report: ChainReport, *, max_problems: int = MAX_PROBLEMS) -> None:
     """Match the erased rows with the seals of the ``anonymise`` rows that name them."""
     for by_seq, rows in sorted(report.pending_erasures.items()):
-        seal = report.seals.get(by_seq)
-        later = seal is not None and by_seq > max(s for s, _ in rows)
-        if later and seal is not None and erasure_seal(s for s, _ in rows) == seal[1]:
+        sealed = report.seals.get(by_seq)
+        later = by_seq > max(s for s, _ in rows)
+        if later and sealed is not None and erasure_seal(s for s, _ in rows) == sealed[1]:
             report.erased += len(rows)
             continue
         for seq, row_id in rows:
             _add(report, ChainProblem(row_id, seq, ("erasure",), seq), max_problems)
     erased_by = set(report.pending_erasures)
-    for seq, (row_id, seal) in sorted(report.seals.items()):
-        if seq not in erased_by and not seal.startswith("0:"):
+    for seq, (row_id, seal_text) in sorted(report.seals.items()):
+        if seq not in erased_by and not seal_text.startswith("0:"):
             # A seal whose rows no longer name it: erased rows were put back or re-pointed.
             _add(report, ChainProblem(row_id, seq, ("erasure",), seq), max_problems)
     report.pending_erasures.clear()
