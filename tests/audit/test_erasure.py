@@ -100,12 +100,23 @@ def test_deletion_erases_the_person_from_raw_rows_and_verify_passes(
     assert ensure_append_only(engine)
     me, _ = _world(session)
     me_id = me.id
+    # A neighbour whose username contains the person's: exact matches only, their row stays.
+    audit.record(
+        session,
+        Actor(role=Role.RESEARCHER, user_id=None, username="zhangsanfengx"),
+        "sign_in_failed",
+        "users",
+        None,
+        summary="登录失败",
+        after={"username": "zhangsanfengx"},
+    )
     done = client_for(me.actor()).post("/api/v1/me/deletion", json={"password": TEST_PASSWORD})
     assert done.status_code == 200, done.text
     rows = _trail(session)
     everything = " ".join(_raw(e) for e in rows)
-    for marker in ("zhangsanfeng", "张三丰", "10.9.9.9"):
+    for marker in ("张三丰", "10.9.9.9"):
         assert marker not in everything, marker
+    assert everything.count("zhangsanfeng") == everything.count("zhangsanfengx") == 2
     # The other person's rows are untouched.
     for marker in ("lisiguang", "李四光的旧题目", "李四光的新题目", "10.1.2.3"):
         assert marker in everything, marker

@@ -129,7 +129,8 @@ def erase_subject(
     theirs, the IP, summary and before/after values go. The ``anonymise`` row recorded here seals
     which rows were erased, so ``verify`` tells this erasure from tampering (``chain.finish``).
     """
-    wanted = [t for t in dict.fromkeys(terms) if len(t) >= 2]
+    # Too short a term would match unrelated rows: 2 characters for a Chinese name, else 3.
+    wanted = [t for t in dict.fromkeys(terms) if len(t) >= (2 if not t.isascii() else 3)]
     rows = audit_repo.rows_about(session, user_id, wanted)
     event = record(
         session,
@@ -143,7 +144,7 @@ def erase_subject(
     )
     session.flush()
     for row in rows:
-        if row.actor_user_id == user_id or any(t in row.actor_name for t in wanted):
+        if row.actor_user_id == user_id or row.actor_name in wanted:
             row.actor_name = alias
         row.ip = None
         row.summary = ERASED_SUMMARY
