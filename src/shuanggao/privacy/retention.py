@@ -1,10 +1,10 @@
 """Retention (PIPL 19, 47): residents whose stay ended longer ago than the configured period are
 anonymised — the name and the free-text note go, the row and its dates stay (the programme's
-counts of residents per zone and year hold), and so do the audit rows about them (erased and
-sealed, the hash chain stays valid: ``audit.service.erase_records``). Practice projects decided longer ago than their
-period keep their rows, dates, states and scores; the free text (plan, outcome summary, decision
-note, progress reports, meeting minutes and attendees, mentors' comments) is replaced.
-``shuanggao privacy retention [--dry-run]``."""
+counts of residents per zone and year hold); the audit rows about them lose the name and typed
+text as well (erased and sealed, the hash chain stays valid: ``audit.service.erase_records``).
+Practice projects decided longer ago than their period keep their rows, dates, states and
+scores; the free text (plan, outcome summary, decision note, progress reports, meeting minutes
+and attendees, mentors' comments) is replaced. ``shuanggao privacy retention [--dry-run]``."""
 
 from __future__ import annotations
 
