@@ -177,6 +177,15 @@ def test_retention_anonymises_practice_projects_decided_before_the_period(url: s
         for p in s.scalars(select(PracticeProject)):
             p.state = "decided"
             p.decided_at = now - dt.timedelta(days=400 if p.title.startswith("甲") else 10)
+            audit.record(
+                s,
+                ZONE_ADMIN,
+                "update",
+                "practice_projects",
+                p.id,
+                summary=f"修改实践计划：{p.plan}",
+                after={"plan": p.plan},
+            )
         s.commit()
     engine.dispose()
     before = _practice(url)
@@ -196,7 +205,16 @@ def test_retention_anonymises_practice_projects_decided_before_the_period(url: s
     assert len(after) == len(before)
     engine = build_engine(url)
     with Session(engine) as s:
-        events = s.scalars(select(AuditEvent).where(AuditEvent.entity == "practice_projects")).all()
-        assert len(events) == 1 and events[0].action == "anonymise"
+        events = s.scalars(select(AuditEvent).where(AuditEvent.action == "anonymise")).all()
+        assert len(events) == 1 and events[0].entity == "practice_projects"
+        # The audit row about 甲's project lost its text, 乙's kept it; the chain still verifies.
+        trail = [
+            json.dumps([e.summary, e.before, e.after], ensure_ascii=False)
+            for e in s.scalars(select(AuditEvent))
+        ]
+        assert not any("甲的计划" in t for t in trail)
+        assert any("乙的计划" in t for t in trail)
+        report = chain.walk(s)
+        assert report.ok and report.erased == 1
     engine.dispose()
     assert "实践项目 0 项" in run(url, "retention", "--practice-days", "365").output

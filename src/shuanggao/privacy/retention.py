@@ -4,7 +4,8 @@ counts of residents per zone and year hold); the audit rows about them lose the 
 text as well (erased and sealed, the hash chain stays valid: ``audit.service.erase_records``).
 Practice projects decided longer ago than their period keep their rows, dates, states and
 scores; the free text (plan, outcome summary, decision note, progress reports, meeting minutes
-and attendees, mentors' comments) is replaced. ``shuanggao privacy retention [--dry-run]``."""
+and attendees, mentors' comments) is replaced, and the audit rows about them are erased and
+sealed the same way. ``shuanggao privacy retention [--dry-run]``."""
 
 from __future__ import annotations
 
@@ -62,12 +63,14 @@ def run_practice(
     due = list(repo.practice_projects_decided_before(session, start, ANONYMISED_RESIDENT))
     if not dry_run and due:
         _clear_projects(session, due)
-        audit.record(
+        # The audit rows about these projects (plans, reports, minutes, comments typed into them)
+        # lose their readable part too; the hash chain stays valid.
+        audit.erase_records(
             session,
             actor,
-            "anonymise",
             "practice_projects",
-            None,
+            [p.id for p in due],
+            [],
             summary=f"保存期限届满，匿名化实践项目 {len(due)} 项（认定早于 {cutoff}）",
             after={"ids": [p.id for p in due][:1000], "cutoff": cutoff.isoformat()},
         )
