@@ -146,6 +146,13 @@ def test_enterprises_see_a_researcher_only_with_consent(
     # Others who read the item keep seeing the person (the consent is about enterprises).
     province = client_for(w.province).get(f"/api/v1/supply_items/{w.item.id}").json()
     assert province["owner_name"] == NAME
+    # Searching by the name does not tell an enterprise which items are the person's.
+    found = client_for(w.province).get("/api/v1/supply_items", params={"q": NAME})
+    assert found.json()["total"] == 1
+    found = client_for(w.firm).get("/api/v1/supply_items", params={"q": NAME})
+    assert found.json()["total"] == 0
+    found = client_for(w.firm).get("/api/v1/supply_items", params={"q": "储能系统安全"})
+    assert found.json()["total"] == 1
 
     session.expire_all()
     rows = session.query(ConsentRecord).filter_by(user_id=w.researcher.id, purpose=PROFILE).all()
