@@ -27,6 +27,7 @@ from tests.factories import (
     create_pairing,
     create_resident,
     create_university,
+    create_zone,
 )
 from tests.privacy.test_held import seed_person
 
@@ -78,7 +79,7 @@ def test_retention_anonymises_only_what_is_past_its_period(url: str) -> None:
     real = run(url, "retention", SHUANGGAO_RETENTION_RESIDENT_DAYS="365")
     assert real.exit_code == 0, real.output
     after = names(url)
-    assert after[ids[0]] == ("（已匿名）", None)
+    assert after[ids[0]] == (f"（已匿名-{ids[0]}）", None)
     assert after[ids[1]][0] == "钱同学" and after[ids[2]][0] == "孙老师"
     engine = build_engine(url)
     with Session(engine) as s:
@@ -87,6 +88,28 @@ def test_retention_anonymises_only_what_is_past_its_period(url: str) -> None:
     engine.dispose()
     # Run again: nothing left to do.
     assert "0 条" in run(url, "retention", "--days", "365").output
+
+
+def test_retention_anonymises_residents_sharing_university_zone_and_start(url: str) -> None:
+    """Two residents of one university and zone who started the same day stay distinct after
+    anonymisation (the resident's unique key holds the name)."""
+    engine = build_engine(url)
+    with Session(engine) as s:
+        uni, zone = create_university(s), create_zone(s)
+        first, second = (
+            create_resident(
+                s, zone, uni, person_name=name, to_date=today() - dt.timedelta(days=400)
+            )
+            for name in ("周老师", "吴老师")
+        )
+        s.commit()
+        ids = (first.id, second.id)
+    engine.dispose()
+    real = run(url, "retention", "--days", "365")
+    assert real.exit_code == 0, real.output
+    after = names(url)
+    assert after[ids[0]] == (f"（已匿名-{ids[0]}）", None)
+    assert after[ids[1]] == (f"（已匿名-{ids[1]}）", None)
 
 
 def _practice(url: str) -> dict[str, tuple[str | None, list[str]]]:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from shuanggao.audit.models import CONTENT_FIELDS, AuditEvent
+from shuanggao.audit.models import CONTENT_FIELDS, PAYLOAD_FIELDS, AuditEvent
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,16 @@ def distinct_values(session: Session, column: str) -> list[str]:
 
 # --------------------------------------------------------------------------- the hash chain
 
-_CHAIN_COLUMNS = ("id", "seq", "prev_hash", "row_hash", *CONTENT_FIELDS)
+_CHAIN_COLUMNS = (
+    "id",
+    "seq",
+    "prev_hash",
+    "row_hash",
+    "payload_salt",
+    "erased_by_seq",
+    *CONTENT_FIELDS,
+    *PAYLOAD_FIELDS,
+)
 
 
 def chain_head(session: Session) -> tuple[int, str] | None:
@@ -96,3 +106,33 @@ def chain_batch(session: Session, after_seq: int | None, limit: int) -> list[dic
 
 def count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+
+
+def _mentions(term: str) -> list[ColumnElement[bool]]:
+    """Conditions: a row names ``term`` — as its actor, in its summary, or as a whole text value
+    in before/after (JSON, stored with ASCII escapes; a value merely containing it is not
+    matched, so "user1" does not take the rows of "user12")."""
+    value = f"%{_escape_like(json.dumps(term))}%"
+    return [
+        AuditEvent.actor_name == term,
+        AuditEvent.summary.like(f"%{_escape_like(term)}%", escape="\\"),
+        cast(AuditEvent.before, Text).like(value, escape="\\"),
+        cast(AuditEvent.after, Text).like(value, escape="\\"),
+    ]
+
+
+def rows_about(session: Session, user_id: int, terms: Sequence[str]) -> list[AuditEvent]:
+    """Rows not yet erased that hold a person's personal information: their own actions, the
+    rows about their account, and rows whose personal part names them (``terms``)."""
+    conditions: list[ColumnElement[bool]] = [
+        AuditEvent.actor_user_id == user_id,
+        and_(AuditEvent.entity == "users", AuditEvent.entity_id == str(user_id)),
+    ]
+    for term in terms:
+        conditions += _mentions(term)
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.erased_by_seq.is_(None), or_(*conditions))
+        .order_by(AuditEvent.seq)
+    )
+    return list(session.scalars(stmt))

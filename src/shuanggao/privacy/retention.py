@@ -19,6 +19,7 @@ from shuanggao.clock import today
 from shuanggao.mentoring.models import Assessment, PracticeProject, ProgressReport
 from shuanggao.mentoring.models import Meeting as PracticeMeeting
 from shuanggao.privacy import repository as repo
+from shuanggao.privacy.held import ANONYMISED_RESIDENT_PREFIX, resident_pseudonym
 
 ANONYMISED_RESIDENT = "（已匿名）"
 
@@ -84,10 +85,10 @@ def run(
     if days < 1:
         raise ValueError("保存期限须至少为 1 天。")
     cutoff = today() - dt.timedelta(days=days)
-    due = repo.residents_ended_before(session, cutoff, ANONYMISED_RESIDENT)
+    due = repo.residents_ended_before(session, cutoff, ANONYMISED_RESIDENT_PREFIX)
     if not dry_run:
         for row in due:
-            row.person_name = ANONYMISED_RESIDENT
+            row.person_name = resident_pseudonym(row.id)
             row.note = None
         if due:
             audit.record(

@@ -22,6 +22,18 @@
     }
   });
 
+  // A progress panel that polls (<div data-poll hx-trigger="load delay:…, poll-retry delay:2s">)
+  // keeps polling through a failed answer: htmx swaps nothing on a 503 (the database was busy)
+  // or a dropped connection, which would otherwise freeze the page on its last progress.
+  ["htmx:responseError", "htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var el = event.detail && event.detail.elt;
+      if (el && el.hasAttribute && el.hasAttribute("data-poll") && window.htmx) {
+        window.htmx.trigger(el, "poll-retry");
+      }
+    });
+  });
+
   // Forms and buttons that ask before acting: <form data-confirm="确定删除？">.
   document.addEventListener("submit", function (event) {
     var form = event.target;
