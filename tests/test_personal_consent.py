@@ -154,6 +154,19 @@ def test_enterprises_see_a_researcher_only_with_consent(
     found = client_for(w.firm).get("/api/v1/supply_items", params={"q": "储能系统安全"})
     assert found.json()["total"] == 1
 
+    # The person's own download lists the decisions per purpose, with version and times.
+    held = researcher().get("/api/v1/me/personal-data", params={"format": "json"})
+    assert held.status_code == 200, held.text
+    decided = [
+        (r["事项代码"], r["同意"], r["规则版本"], r["撤回时间"] is not None)
+        for r in held.json()["授权记录"]
+        if r["事项代码"] == PROFILE
+    ]
+    assert decided == [
+        (PROFILE, True, state[PROFILE]["notice_version"], True),
+        (PROFILE, False, state[PROFILE]["notice_version"], False),
+    ]
+
     session.expire_all()
     rows = session.query(ConsentRecord).filter_by(user_id=w.researcher.id, purpose=PROFILE).all()
     assert [(r.granted, r.withdrawn_at is not None) for r in sorted(rows, key=lambda r: r.id)] == [
