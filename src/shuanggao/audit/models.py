@@ -30,7 +30,8 @@ ERASABLE_FIELDS = (*PAYLOAD_FIELDS, "payload_salt", "erased_by_seq")
 
 
 class AuditEvent(Base):
-    """One audited action. Rows are only ever inserted (no update, no delete path exists).
+    """One audited action. Rows are only inserted; no delete path exists, and the one update is
+    the erasure of the personal part at a person's deletion (``audit.service.erase_subject``).
 
     The rows form a hash chain (``audit.chain``): ``seq`` numbers them 1, 2, 3 … without gaps,
     ``prev_hash`` is the ``row_hash`` of row ``seq - 1`` (a fixed genesis value for the first) and

@@ -121,15 +121,27 @@ def _mentions(term: str) -> list[ColumnElement[bool]]:
     ]
 
 
-def rows_about(session: Session, user_id: int, terms: Sequence[str]) -> list[AuditEvent]:
-    """Rows not yet erased that hold a person's personal information: their own actions, the
-    rows about their account, and rows whose personal part names them (``terms``)."""
-    conditions: list[ColumnElement[bool]] = [
-        AuditEvent.actor_user_id == user_id,
-        and_(AuditEvent.entity == "users", AuditEvent.entity_id == str(user_id)),
-    ]
+def rows_about(
+    session: Session,
+    *,
+    user_id: int | None,
+    entity: str,
+    entity_ids: Sequence[str],
+    terms: Sequence[str],
+) -> list[AuditEvent]:
+    """Rows not yet erased that hold someone's personal information: the actions of ``user_id``,
+    the rows about the records ``entity``/``entity_ids``, and rows naming one of ``terms``."""
+    conditions: list[ColumnElement[bool]] = []
+    if user_id is not None:
+        conditions.append(AuditEvent.actor_user_id == user_id)
+    if entity_ids:
+        conditions.append(
+            and_(AuditEvent.entity == entity, AuditEvent.entity_id.in_(list(entity_ids)))
+        )
     for term in terms:
         conditions += _mentions(term)
+    if not conditions:
+        return []
     stmt = (
         select(AuditEvent)
         .where(AuditEvent.erased_by_seq.is_(None), or_(*conditions))

@@ -112,6 +112,29 @@ def record(
 ERASED_SUMMARY = "（已清除：当事人的个人信息已按注销要求删除）"
 
 
+def _usable(terms: list[str]) -> list[str]:
+    """Names to look for; too short a term would match unrelated rows (2 characters for a
+    Chinese name, else 3)."""
+    return [t for t in dict.fromkeys(terms) if len(t) >= (2 if not t.isascii() else 3)]
+
+
+Rename = Callable[[AuditEvent], str | None]
+
+
+def _erase(session: Session, rows: list[AuditEvent], by_seq: int, rename: Rename) -> None:
+    for row in rows:
+        name = rename(row)
+        if name is not None:
+            row.actor_name = name
+        row.ip = None
+        row.summary = ERASED_SUMMARY
+        row.before = None
+        row.after = None
+        row.payload_salt = None
+        row.erased_by_seq = by_seq
+    session.flush()
+
+
 def erase_subject(
     session: Session,
     actor: Actor,
@@ -129,9 +152,10 @@ def erase_subject(
     theirs, the IP, summary and before/after values go. The ``anonymise`` row recorded here seals
     which rows were erased, so ``verify`` tells this erasure from tampering (``chain.finish``).
     """
-    # Too short a term would match unrelated rows: 2 characters for a Chinese name, else 3.
-    wanted = [t for t in dict.fromkeys(terms) if len(t) >= (2 if not t.isascii() else 3)]
-    rows = audit_repo.rows_about(session, user_id, wanted)
+    wanted = _usable(terms)
+    rows = audit_repo.rows_about(
+        session, user_id=user_id, entity="users", entity_ids=[str(user_id)], terms=wanted
+    )
     event = record(
         session,
         actor,
@@ -143,16 +167,44 @@ def erase_subject(
         erasure=chain.erasure_seal(r.seq for r in rows),
     )
     session.flush()
-    for row in rows:
-        if row.actor_user_id == user_id or row.actor_name in wanted:
-            row.actor_name = alias
-        row.ip = None
-        row.summary = ERASED_SUMMARY
-        row.before = None
-        row.after = None
-        row.payload_salt = None
-        row.erased_by_seq = event.seq
+    _erase(
+        session,
+        rows,
+        event.seq,
+        lambda r: alias if r.actor_user_id == user_id or r.actor_name in wanted else None,
+    )
+    return event
+
+
+def erase_records(
+    session: Session,
+    actor: Actor,
+    entity: str,
+    ids: list[int],
+    terms: list[str],
+    *,
+    summary: str,
+    after: dict[str, Any],
+) -> AuditEvent:
+    """Record the anonymisation of records (retention) and erase the personal part of the audit
+    rows about them (``entity``/``ids``) or naming them (``terms``), sealed as in
+    ``erase_subject``."""
+    wanted = _usable(terms)
+    rows = audit_repo.rows_about(
+        session, user_id=None, entity=entity, entity_ids=[str(i) for i in ids], terms=wanted
+    )
+    event = record(
+        session,
+        actor,
+        "anonymise",
+        entity,
+        None,
+        summary=summary,
+        after={**after, "erased_rows": len(rows)},
+        erasure=chain.erasure_seal(r.seq for r in rows),
+    )
     session.flush()
+    _erase(session, rows, event.seq, lambda r: "（已匿名）" if r.actor_name in wanted else None)
     return event
 
 
