@@ -104,6 +104,15 @@ class Register(Generic[M]):
     warn: list[Callable[[Session, Actor, dict[str, Any], Any], list[dict[str, Any]]]] = field(
         default_factory=list
     )
+    # Called by an import with (session, actor, [(row number, values), ...]) for the rows it will
+    # write: warnings between rows of one file (rows 3 and 7 are the same need), each
+    # ``(row number, {"code", "message", ...})``. Another domain adds its check here.
+    warn_rows: list[
+        Callable[
+            [Session, Actor, list[tuple[int, dict[str, Any]]]],
+            list[tuple[int, dict[str, Any]]],
+        ]
+    ] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Every text a user sends is checked the same way, in every register and on every path

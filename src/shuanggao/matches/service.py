@@ -62,7 +62,12 @@ from shuanggao.matches.search import (
     queue_matching,
     supply_owner,
 )
-from shuanggao.matches.triage import check_duplicates, duplicate_list, triage_queue
+from shuanggao.matches.triage import (
+    check_duplicates,
+    check_duplicates_within,
+    duplicate_list,
+    triage_queue,
+)
 from shuanggao.matches.upkeep import (
     IndexBuilding,
     ensure_index_ready,
@@ -91,6 +96,7 @@ __all__ = [
     "change_state",
     "change_state_view",
     "check_duplicates",
+    "check_duplicates_within",
     "demand_matches_view",
     "demand_owner",
     "demand_visibility",

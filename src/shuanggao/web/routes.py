@@ -123,21 +123,12 @@ def install_matching_after_save(app: FastAPI) -> None:
         hooks.append(matches_service.queue_matching)
 
 
-def install_duplicate_check(app: FastAPI) -> None:
-    """Every write of a demand (form, API, import, the event intake) is compared with the needs
-    its author may read; a likely duplicate comes back as a warning, never a refusal."""
-    hooks = demand_registers.demands.warn
-    if matches_service.check_duplicates not in hooks:
-        hooks.append(matches_service.check_duplicates)
-
-
 # Middleware and start-up work, each ``install(app)``, in order, after the routers are mounted.
 # A middleware added later wraps the ones added before it.
 INSTALLERS: tuple[Callable[[FastAPI], None], ...] = (
     install_body_limit,
     accounts_install.install,
     install_matching_after_save,
-    install_duplicate_check,
 )
 
 
