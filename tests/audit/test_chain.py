@@ -59,7 +59,7 @@ def bypass_append_only(session: Session) -> None:
     """What a DB owner could do: switch the append-only triggers off (inside the test's
     transaction, so the rollback at the end of the test puts them back)."""
     if session.get_bind().dialect.name == "sqlite":
-        for name in ("audit_event_no_update", "audit_event_no_delete"):
+        for name in ("audit_event_erase_only", "audit_event_no_delete"):
             session.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
     else:
         session.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
@@ -101,12 +101,18 @@ def test_canonical_bytes_are_fixed(session: Session) -> None:
     event.at = dt.datetime(2026, 1, 2, 3, 4, 5, 60, tzinfo=dt.UTC)
     session.flush()
     row = audit.audit_repo.chain_batch(session, None, 10)[0]
+    personal = (
+        '{"actor_name":"\\u738b\\\\n\\u4e94","after":{"a":[1.25,true,null],"b":2,"name":"\\u4e59"},'
+        '"before":{"amount":"1.50","name":"\\u7532"},"ip":"10.0.0.1",'
+        '"salt":"' + row["payload_salt"] + '","summary":"\\u6539\\u540d"}'
+    ).encode("ascii")
+    assert chain.payload(row) == personal
+    assert row["payload_digest"] == hashlib.sha256(personal).hexdigest()
     expected = (
-        '{"action":"update","actor_name":"\\u738b\\\\n\\u4e94","actor_role":"zone_admin",'
-        '"actor_user_id":5,"after":{"a":[1.25,true,null],"b":2,"name":"\\u4e59"},'
-        '"at":"2026-01-02T03:04:05.000060Z","before":{"amount":"1.50","name":"\\u7532"},'
-        '"entity":"zones","entity_id":"3","ip":"10.0.0.1","prev_hash":"' + chain.GENESIS + '",'
-        '"seq":1,"summary":"\\u6539\\u540d","v":1}'
+        '{"action":"update","actor_role":"zone_admin","actor_user_id":5,'
+        '"at":"2026-01-02T03:04:05.000060Z","entity":"zones","entity_id":"3","erasure":null,'
+        '"payload_digest":"' + row["payload_digest"] + '","prev_hash":"' + chain.GENESIS + '",'
+        '"seq":1,"v":2}'
     ).encode("ascii")
     assert chain.canonical(row) == expected
     assert row["row_hash"] == hashlib.sha256(expected).hexdigest()
@@ -119,7 +125,7 @@ def test_altered_row_is_named(engine: Engine, session: Session) -> None:
     bypass_append_only(session)
     session.execute(text("UPDATE audit_event SET summary = '篡改' WHERE id = :id"), {"id": target})
     report = audit.verify_chain(session, AUDITOR, batch_size=2)
-    assert problems(report) == [(target, ("row_hash",))]
+    assert problems(report) == [(target, ("payload",))]
     assert report.checked == 5
 
 
@@ -134,7 +140,7 @@ def test_altered_json_field_is_named(engine: Engine, session: Session) -> None:
         text("UPDATE audit_event SET after = NULL WHERE id = :id"), {"id": events[3].id}
     )
     report = audit.verify_chain(session, AUDITOR)
-    assert problems(report) == [(events[0].id, ("row_hash",)), (events[3].id, ("row_hash",))]
+    assert problems(report) == [(events[0].id, ("row_hash",)), (events[3].id, ("payload",))]
 
 
 def test_rehashed_row_breaks_the_link_to_the_next(engine: Engine, session: Session) -> None:
@@ -143,10 +149,13 @@ def test_rehashed_row_breaks_the_link_to_the_next(engine: Engine, session: Sessi
     events = write_events(session, 4)
     row = audit.audit_repo.chain_batch(session, None, 10)[1]
     row["summary"] = "篡改"
+    row["payload_digest"] = chain.payload_digest(row)
     bypass_append_only(session)
     session.execute(
-        text("UPDATE audit_event SET summary = :s, row_hash = :h WHERE id = :id"),
-        {"s": "篡改", "h": chain.row_hash(row), "id": events[1].id},
+        text(
+            "UPDATE audit_event SET summary = :s, payload_digest = :d, row_hash = :h WHERE id = :id"
+        ),
+        {"s": "篡改", "d": row["payload_digest"], "h": chain.row_hash(row), "id": events[1].id},
     )
     report = audit.verify_chain(session, AUDITOR)
     assert problems(report) == [(events[2].id, ("prev_hash",))]
@@ -292,7 +301,7 @@ def test_cli_verify_passes_then_fails_naming_the_row(url: str) -> None:
         assert "审计日志完整：已校验 5 条" in ok.output
         with engine.begin() as conn:  # as the database owner, below the application
             if engine.dialect.name == "sqlite":
-                conn.execute(text("DROP TRIGGER audit_event_no_update"))
+                conn.execute(text("DROP TRIGGER audit_event_erase_only"))
             else:
                 conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
             conn.execute(

@@ -39,7 +39,8 @@ CHROMIUM_ARGS = [
 ]
 DEMO_PASSWORD = "Sgxt-Demo-2025"
 SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
-SERVER_START_SECONDS = 60
+# Generous: importing the app takes seconds on a quiet machine, over a minute on a loaded one.
+SERVER_START_SECONDS = 240
 # Playwright's default waits, shorter than its 30 s so a broken page fails fast.
 TIMEOUT_MS = 15_000
 
@@ -49,6 +50,7 @@ class LiveServer:
     base_url: str
     database_url: str
     env: dict[str, str]
+    log: Path
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -136,7 +138,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             # Tests that read the server's database directly open its sealed personal fields
             # (phones) with the server's keys, derived from its secret key.
             sealed.configure(Settings(secret_key=env["SHUANGGAO_SECRET_KEY"], var_dir=tmp))
-            yield LiveServer(base_url=base_url, database_url=url, env=env)
+            yield LiveServer(base_url=base_url, database_url=url, env=env, log=log)
         finally:
             proc.terminate()
             try:
@@ -173,8 +175,35 @@ def _console_error(msg: Any, errors: list[str]) -> None:
         errors.append(f"console: {msg.text}")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the test item, so ``page`` knows whether its test failed."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"report_{report.when}", report)
+
+
+def _diagnose(tab: Any, server: LiveServer, name: str) -> None:
+    """A failed browser test prints where the tab was, what it showed, and the server's log."""
+    lines = [f"--- browser diagnostics for {name} ---", f"url: {tab.url}"]
+    try:
+        lines.append("screenshot: " + str(screenshot(tab, f"failed-{name}")))
+        lines.append("page text:\n" + tab.inner_text("body", timeout=2_000)[:3_000])
+    except Exception as exc:  # diagnostics must never hide the real failure
+        lines.append(f"(page unreadable: {exc})")
+    log = server.log.read_text(errors="replace").splitlines()
+    lines.append("server log (last 60 lines):")
+    lines.extend(log[-60:])
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
 @pytest.fixture
-def page(browser: Any, live_server: LiveServer, page_errors: list[str]) -> Iterator[Any]:
+def page(
+    browser: Any,
+    live_server: LiveServer,
+    page_errors: list[str],
+    request: pytest.FixtureRequest,
+) -> Iterator[Any]:
     context = browser.new_context(
         base_url=live_server.base_url,
         locale="zh-CN",
@@ -187,6 +216,9 @@ def page(browser: Any, live_server: LiveServer, page_errors: list[str]) -> Itera
     tab.on("console", lambda msg: _console_error(msg, page_errors))
     try:
         yield tab
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            _diagnose(tab, live_server, request.node.name)
     finally:
         context.close()
     assert page_errors == [], page_errors

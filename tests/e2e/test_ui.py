@@ -137,6 +137,35 @@ def test_import_a_spreadsheet_with_an_error_then_a_good_one(
     assert page.locator("#records tbody tr").count() == 2
 
 
+def test_the_import_progress_survives_a_busy_answer(
+    page: Any, sign_in: SignIn, tmp_path: Path
+) -> None:
+    """A poll answered 503 (database busy) or dropped does not freeze the progress page."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["高新区简称", "全称", "级别", "所在设区市"])
+    sheet.append(["轮询重试高新区", "轮询重试高新技术产业开发区", "省级", "宿迁市"])
+    path = tmp_path / "retry.xlsx"
+    book.save(path)
+    refused: list[str] = []
+
+    def busy_once(route: Any) -> None:
+        if route.request.headers.get("hx-request") == "true" and not refused:
+            refused.append(route.request.url)
+            route.fulfill(status=503, body="数据库繁忙", headers={"Retry-After": "1"})
+        else:
+            route.continue_()
+
+    sign_in(page, "demo.province", next_path="/r/zones")
+    page.route("**/r/zones/import/tasks/*", busy_once)
+    _upload(page, path)
+    assert len(refused) == 1
+    assert page.locator("#import-ok").is_visible()
+
+
 ARTICLE_FIGURES = {
     "universities": "37",
     "zones": "18",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from shuanggao.actor import Actor, Role
+from shuanggao.audit import chain
+from shuanggao.audit import service as audit
 from shuanggao.audit.models import AuditEvent
 from shuanggao.cli import privacy as privacy_cli
 from shuanggao.clock import today
@@ -27,8 +31,11 @@ from tests.factories import (
     create_pairing,
     create_resident,
     create_university,
+    create_zone,
 )
 from tests.privacy.test_held import seed_person
+
+ZONE_ADMIN = Actor(role=Role.ZONE_ADMIN, user_id=7, username="zone7")
 
 
 @pytest.fixture
@@ -66,6 +73,16 @@ def test_retention_anonymises_only_what_is_past_its_period(url: str) -> None:
         )
         recent = create_resident(s, person_name="钱同学", to_date=today() - dt.timedelta(days=10))
         staying = create_resident(s, person_name="孙老师", to_date=None)
+        for row in (long_gone, recent):
+            audit.record(
+                s,
+                ZONE_ADMIN,
+                "create",
+                "residents",
+                row.id,
+                summary=f"新增驻园师生：{row.person_name}",
+                after={"person_name": row.person_name, "note": row.note},
+            )
         s.commit()
         ids = (long_gone.id, recent.id, staying.id)
     engine.dispose()
@@ -78,15 +95,46 @@ def test_retention_anonymises_only_what_is_past_its_period(url: str) -> None:
     real = run(url, "retention", SHUANGGAO_RETENTION_RESIDENT_DAYS="365")
     assert real.exit_code == 0, real.output
     after = names(url)
-    assert after[ids[0]] == ("（已匿名）", None)
+    assert after[ids[0]] == (f"（已匿名-{ids[0]}）", None)
     assert after[ids[1]][0] == "钱同学" and after[ids[2]][0] == "孙老师"
     engine = build_engine(url)
     with Session(engine) as s:
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "anonymise")).all()
         assert len(events) == 1 and events[0].entity == "residents"
+        # The audit rows about the anonymised resident lost the name; the chain still verifies.
+        trail = [
+            json.dumps([e.actor_name, e.summary, e.before, e.after], ensure_ascii=False)
+            for e in s.scalars(select(AuditEvent))
+        ]
+        assert not any("赵老师" in t or "联系方式见附件" in t for t in trail)
+        assert any("钱同学" in t for t in trail)
+        report = chain.walk(s)
+        assert report.ok and report.erased == 1
     engine.dispose()
     # Run again: nothing left to do.
     assert "0 条" in run(url, "retention", "--days", "365").output
+
+
+def test_retention_anonymises_residents_sharing_university_zone_and_start(url: str) -> None:
+    """Two residents of one university and zone who started the same day stay distinct after
+    anonymisation (the resident's unique key holds the name)."""
+    engine = build_engine(url)
+    with Session(engine) as s:
+        uni, zone = create_university(s), create_zone(s)
+        first, second = (
+            create_resident(
+                s, zone, uni, person_name=name, to_date=today() - dt.timedelta(days=400)
+            )
+            for name in ("周老师", "吴老师")
+        )
+        s.commit()
+        ids = (first.id, second.id)
+    engine.dispose()
+    real = run(url, "retention", "--days", "365")
+    assert real.exit_code == 0, real.output
+    after = names(url)
+    assert after[ids[0]] == (f"（已匿名-{ids[0]}）", None)
+    assert after[ids[1]] == (f"（已匿名-{ids[1]}）", None)
 
 
 def _practice(url: str) -> dict[str, tuple[str | None, list[str]]]:
@@ -129,6 +177,15 @@ def test_retention_anonymises_practice_projects_decided_before_the_period(url: s
         for p in s.scalars(select(PracticeProject)):
             p.state = "decided"
             p.decided_at = now - dt.timedelta(days=400 if p.title.startswith("甲") else 10)
+            audit.record(
+                s,
+                ZONE_ADMIN,
+                "update",
+                "practice_projects",
+                p.id,
+                summary=f"修改实践计划：{p.plan}",
+                after={"plan": p.plan},
+            )
         s.commit()
     engine.dispose()
     before = _practice(url)
@@ -148,7 +205,16 @@ def test_retention_anonymises_practice_projects_decided_before_the_period(url: s
     assert len(after) == len(before)
     engine = build_engine(url)
     with Session(engine) as s:
-        events = s.scalars(select(AuditEvent).where(AuditEvent.entity == "practice_projects")).all()
-        assert len(events) == 1 and events[0].action == "anonymise"
+        events = s.scalars(select(AuditEvent).where(AuditEvent.action == "anonymise")).all()
+        assert len(events) == 1 and events[0].entity == "practice_projects"
+        # The audit row about 甲's project lost its text, 乙's kept it; the chain still verifies.
+        trail = [
+            json.dumps([e.summary, e.before, e.after], ensure_ascii=False)
+            for e in s.scalars(select(AuditEvent))
+        ]
+        assert not any("甲的计划" in t for t in trail)
+        assert any("乙的计划" in t for t in trail)
+        report = chain.walk(s)
+        assert report.ok and report.erased == 1
     engine.dispose()
     assert "实践项目 0 项" in run(url, "retention", "--practice-days", "365").output

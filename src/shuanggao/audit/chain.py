@@ -5,6 +5,13 @@ ASCII escapes over the content fields, ``seq`` and ``prev_hash``; timestamps are
 microseconds. The bytes are the same whether the row was read from SQLite or PostgreSQL, so a chain
 written on one verifies on the other (after a copy).
 
+The personal part of a row (who by name, IP, summary, before/after) is covered through
+``payload_digest = SHA-256(payload(row))``, salted per row. Deleting a person (``erase``) replaces
+that part in the rows about them and sets ``erased_by_seq`` to the chained ``anonymise`` row, whose
+``erasure`` seal commits to the number and the seq numbers of the rows it erased. The verifier
+accepts an erased row only when its seal matches exactly; any other change of the personal part
+fails the digest (reason ``payload``), and a forged erasure fails the seal (reason ``erasure``).
+
 Appending (``before_flush``, installed on import): new ``AuditEvent`` objects are chained in the
 order they were added. The chain head is read with one indexed query (``ORDER BY seq DESC LIMIT 1``)
 after taking a lock that serialises appenders until the transaction ends: on PostgreSQL a
@@ -23,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +39,7 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Session
 
 from shuanggao.audit import repository as audit_repo
-from shuanggao.audit.models import CONTENT_FIELDS, AuditEvent
+from shuanggao.audit.models import CONTENT_FIELDS, PAYLOAD_FIELDS, AuditEvent
 from shuanggao.db.types import utcnow
 
 GENESIS = "0" * 64
@@ -45,24 +53,47 @@ def _stamp(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _json(doc: dict[str, Any]) -> bytes:
+    return json.dumps(
+        doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    ).encode("ascii")
+
+
 def canonical(values: dict[str, Any]) -> bytes:
     """The bytes hashed for a row; ``values`` has the content fields, ``seq`` and ``prev_hash``."""
     doc: dict[str, Any] = {name: values[name] for name in CONTENT_FIELDS}
     doc["at"] = _stamp(values["at"])
     doc["seq"] = values["seq"]
     doc["prev_hash"] = values["prev_hash"]
-    doc["v"] = 1
-    return json.dumps(
-        doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
-    ).encode("ascii")
+    doc["v"] = 2
+    return _json(doc)
 
 
 def row_hash(values: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(values)).hexdigest()
 
 
+def payload(values: dict[str, Any]) -> bytes:
+    """The bytes of a row's personal part and its salt (covered by ``payload_digest``)."""
+    doc: dict[str, Any] = {name: values[name] for name in PAYLOAD_FIELDS}
+    doc["salt"] = values["payload_salt"]
+    return _json(doc)
+
+
+def payload_digest(values: dict[str, Any]) -> str:
+    return hashlib.sha256(payload(values)).hexdigest()
+
+
+def erasure_seal(seqs: Iterable[int]) -> str:
+    """What an ``anonymise`` row commits to: how many rows it erased and which (by seq)."""
+    ordered = sorted(seqs)
+    digest = hashlib.sha256(",".join(str(s) for s in ordered).encode("ascii")).hexdigest()
+    return f"{len(ordered)}:{digest}"
+
+
 def _values(obj: AuditEvent) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in ("seq", "prev_hash", *CONTENT_FIELDS)}
+    names = ("seq", "prev_hash", "payload_salt", *CONTENT_FIELDS, *PAYLOAD_FIELDS)
+    return {name: getattr(obj, name) for name in names}
 
 
 # --------------------------------------------------------------------------- appending
@@ -87,6 +118,9 @@ def _chain_new_events(session: Session, _ctx: Any, _instances: Any) -> None:
             obj.at = utcnow()
         if obj.summary is None:
             obj.summary = ""
+        if obj.payload_salt is None:
+            obj.payload_salt = secrets.token_hex(16)
+        obj.payload_digest = payload_digest(_values(obj))
         seq += 1
         obj.seq = seq
         obj.prev_hash = prev
@@ -103,6 +137,8 @@ REASON_LABELS = {
     "gap": "缺少记录（序号不连续，记录被删除）",
     "prev_hash": "与前一条记录的链接不符（前一条被改动或删除）",
     "row_hash": "内容与哈希不符（记录被改动）",
+    "payload": "操作人、摘要或前后内容与摘要值不符（记录被改动）",
+    "erasure": "个人信息被清除，但与注销记录不符（清除被伪造）",
 }
 
 
@@ -110,7 +146,7 @@ REASON_LABELS = {
 class ChainProblem:
     id: int
     seq: int
-    reasons: tuple[str, ...]  # "gap", "prev_hash", "row_hash"
+    reasons: tuple[str, ...]  # "gap", "prev_hash", "row_hash", "payload", "erasure"
     expected_seq: int
 
     @property
@@ -126,16 +162,30 @@ class ChainReport:
     head_id: int | None = None
     problems: list[ChainProblem] = field(default_factory=list)
     truncated: bool = False  # more than MAX_PROBLEMS problems; only the first are listed
+    # Rows whose personal part a deletion erased, with a matching seal (valid).
+    erased: int = 0
+    # Erased rows by the seq of the ``anonymise`` row they name: [(seq, id)], and the seals seen.
+    pending_erasures: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    seals: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
+def _add(report: ChainReport, problem: ChainProblem, max_problems: int) -> None:
+    if len(report.problems) < max_problems:
+        report.problems.append(problem)
+    else:
+        report.truncated = True
+
+
 def check_rows(
     rows: Iterable[dict[str, Any]], report: ChainReport, *, max_problems: int = MAX_PROBLEMS
 ) -> None:
-    """Check rows (in ``seq`` order, continuing ``report``) and add what is wrong to ``report``."""
+    """Check rows (in ``seq`` order, continuing ``report``) and add what is wrong to ``report``.
+
+    Erased rows are checked against their seal by ``finish`` once every row has been read."""
     for row in rows:
         expected = report.head_seq + 1
         reasons: list[str] = []
@@ -145,16 +195,38 @@ def check_rows(
             reasons.append("prev_hash")
         if row_hash(row) != row["row_hash"]:
             reasons.append("row_hash")
+        erased_by = row.get("erased_by_seq")
+        if erased_by is not None:
+            report.pending_erasures.setdefault(erased_by, []).append((row["seq"], row["id"]))
+        elif payload_digest(row) != row["payload_digest"]:
+            reasons.append("payload")
+        if row.get("erasure") is not None:
+            report.seals[row["seq"]] = (row["id"], row["erasure"])
         if reasons:
-            if len(report.problems) < max_problems:
-                report.problems.append(
-                    ChainProblem(row["id"], row["seq"], tuple(reasons), expected)
-                )
-            else:
-                report.truncated = True
+            _add(
+                report, ChainProblem(row["id"], row["seq"], tuple(reasons), expected), max_problems
+            )
         report.checked += 1
         # Go on from the stored row, so one change is reported once, not for every later row.
         report.head_seq, report.head_hash, report.head_id = row["seq"], row["row_hash"], row["id"]
+
+
+def finish(report: ChainReport, *, max_problems: int = MAX_PROBLEMS) -> None:
+    """Match the erased rows with the seals of the ``anonymise`` rows that name them."""
+    for by_seq, rows in sorted(report.pending_erasures.items()):
+        sealed = report.seals.get(by_seq)
+        later = by_seq > max(s for s, _ in rows)
+        if later and sealed is not None and erasure_seal(s for s, _ in rows) == sealed[1]:
+            report.erased += len(rows)
+            continue
+        for seq, row_id in rows:
+            _add(report, ChainProblem(row_id, seq, ("erasure",), seq), max_problems)
+    erased_by = set(report.pending_erasures)
+    for seq, (row_id, seal_text) in sorted(report.seals.items()):
+        if seq not in erased_by and not seal_text.startswith("0:"):
+            # A seal whose rows no longer name it: erased rows were put back or re-pointed.
+            _add(report, ChainProblem(row_id, seq, ("erasure",), seq), max_problems)
+    report.pending_erasures.clear()
 
 
 def walk(
@@ -174,4 +246,5 @@ def walk(
         after = batch[-1]["seq"]
         if on_batch is not None:
             on_batch(len(batch))
+    finish(report)
     return report

@@ -9,29 +9,37 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shuanggao.db.base import Base
 from shuanggao.db.types import UTCDateTime, utcnow
 
-# The fields the hash chain covers (with seq and prev_hash), in no particular order: the
+# The fields the hash chain covers directly (with seq and prev_hash), in no particular order: the
 # canonical JSON sorts its keys. See ``shuanggao.audit.chain``.
 CONTENT_FIELDS = (
     "at",
     "actor_user_id",
-    "actor_name",
     "actor_role",
-    "ip",
     "action",
     "entity",
     "entity_id",
-    "summary",
-    "before",
-    "after",
+    "payload_digest",
+    "erasure",
 )
+# The readable, personal part of a row: the chain covers it only through ``payload_digest`` (a
+# SHA-256 over these fields and a random per-row ``payload_salt``), so the deletion of a person
+# can erase it while the chain stays valid (PIPL 47; checklist PI-06).
+PAYLOAD_FIELDS = ("actor_name", "ip", "summary", "before", "after")
+# What an erasure may change (``guard`` and the database triggers allow nothing else).
+ERASABLE_FIELDS = (*PAYLOAD_FIELDS, "payload_salt", "erased_by_seq")
 
 
 class AuditEvent(Base):
-    """One audited action. Rows are only ever inserted (no update, no delete path exists).
+    """One audited action. Rows are only inserted; no delete path exists, and the one update is
+    the erasure of the personal part at a person's deletion (``audit.service.erase_subject``).
 
     The rows form a hash chain (``audit.chain``): ``seq`` numbers them 1, 2, 3 … without gaps,
     ``prev_hash`` is the ``row_hash`` of row ``seq - 1`` (a fixed genesis value for the first) and
     ``row_hash`` is the SHA-256 of the row's content and ``prev_hash``. All three are set at flush.
+
+    The personal part (``PAYLOAD_FIELDS``) is chained through ``payload_digest``. Deleting a
+    person erases it (``erased_by_seq`` names the chained ``anonymise`` row whose ``erasure``
+    seal commits to the erased rows' numbers); the row and its chained fields stay.
     """
 
     __tablename__ = "audit_event"
@@ -53,3 +61,11 @@ class AuditEvent(Base):
     seq: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)
     prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     row_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    # SHA-256 over the personal part and ``payload_salt`` (chained; set at flush).
+    payload_digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    # Random per row, so the digest of an erased row cannot be tested against guesses.
+    payload_salt: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # On an ``anonymise`` row: "<count>:<SHA-256 of the erased rows' seq numbers>" (chained).
+    erasure: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    # Set when a deletion erased this row's personal part: the seq of that ``anonymise`` row.
+    erased_by_seq: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from shuanggao.audit.models import CONTENT_FIELDS, AuditEvent
+from shuanggao.audit.models import CONTENT_FIELDS, PAYLOAD_FIELDS, AuditEvent
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,16 @@ def distinct_values(session: Session, column: str) -> list[str]:
 
 # --------------------------------------------------------------------------- the hash chain
 
-_CHAIN_COLUMNS = ("id", "seq", "prev_hash", "row_hash", *CONTENT_FIELDS)
+_CHAIN_COLUMNS = (
+    "id",
+    "seq",
+    "prev_hash",
+    "row_hash",
+    "payload_salt",
+    "erased_by_seq",
+    *CONTENT_FIELDS,
+    *PAYLOAD_FIELDS,
+)
 
 
 def chain_head(session: Session) -> tuple[int, str] | None:
@@ -96,3 +106,45 @@ def chain_batch(session: Session, after_seq: int | None, limit: int) -> list[dic
 
 def count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+
+
+def _mentions(term: str) -> list[ColumnElement[bool]]:
+    """Conditions: a row names ``term`` — as its actor, in its summary, or as a whole text value
+    in before/after (JSON, stored with ASCII escapes; a value merely containing it is not
+    matched, so "user1" does not take the rows of "user12")."""
+    value = f"%{_escape_like(json.dumps(term))}%"
+    return [
+        AuditEvent.actor_name == term,
+        AuditEvent.summary.like(f"%{_escape_like(term)}%", escape="\\"),
+        cast(AuditEvent.before, Text).like(value, escape="\\"),
+        cast(AuditEvent.after, Text).like(value, escape="\\"),
+    ]
+
+
+def rows_about(
+    session: Session,
+    *,
+    user_id: int | None,
+    entity: str,
+    entity_ids: Sequence[str],
+    terms: Sequence[str],
+) -> list[AuditEvent]:
+    """Rows not yet erased that hold someone's personal information: the actions of ``user_id``,
+    the rows about the records ``entity``/``entity_ids``, and rows naming one of ``terms``."""
+    conditions: list[ColumnElement[bool]] = []
+    if user_id is not None:
+        conditions.append(AuditEvent.actor_user_id == user_id)
+    if entity_ids:
+        conditions.append(
+            and_(AuditEvent.entity == entity, AuditEvent.entity_id.in_(list(entity_ids)))
+        )
+    for term in terms:
+        conditions += _mentions(term)
+    if not conditions:
+        return []
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.erased_by_seq.is_(None), or_(*conditions))
+        .order_by(AuditEvent.seq)
+    )
+    return list(session.scalars(stmt))

@@ -39,13 +39,15 @@ class ChainProblemRead(BaseModel):
     id: int
     seq: int
     expected_seq: int
-    reasons: list[str]  # gap / prev_hash / row_hash
+    reasons: list[str]  # gap / prev_hash / row_hash / payload / erasure
     label: str
 
 
 class ChainReportRead(BaseModel):
     ok: bool
     checked: int
+    # Rows whose personal part a person's deletion erased (valid: their seal matches).
+    erased: int
     head_id: int | None
     head_seq: int
     head_hash: str

@@ -89,6 +89,7 @@ def record(
     summary: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    erasure: str | None = None,
 ) -> AuditEvent:
     event = AuditEvent(
         at=utcnow(),
@@ -102,8 +103,108 @@ def record(
         summary=_line(summary, 500),
         before=sanitize(before),
         after=sanitize(after),
+        erasure=erasure,
     )
     session.add(event)
+    return event
+
+
+ERASED_SUMMARY = "（已清除：当事人的个人信息已按注销要求删除）"
+
+
+def _usable(terms: list[str]) -> list[str]:
+    """Names to look for; too short a term would match unrelated rows (2 characters for a
+    Chinese name, else 3)."""
+    return [t for t in dict.fromkeys(terms) if len(t) >= (2 if not t.isascii() else 3)]
+
+
+Rename = Callable[[AuditEvent], str | None]
+
+
+def _erase(session: Session, rows: list[AuditEvent], by_seq: int, rename: Rename) -> None:
+    for row in rows:
+        name = rename(row)
+        if name is not None:
+            row.actor_name = name
+        row.ip = None
+        row.summary = ERASED_SUMMARY
+        row.before = None
+        row.after = None
+        row.payload_salt = None
+        row.erased_by_seq = by_seq
+    session.flush()
+
+
+def erase_subject(
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    terms: list[str],
+    *,
+    alias: str,
+    summary: str,
+) -> AuditEvent:
+    """Record a person's deletion and erase the personal part of the rows about them.
+
+    The rows are the person's own actions, the rows about their account and the rows whose
+    personal part names them (``terms``: their username and name). Each keeps its chained fields
+    (time, account id, role, action, entity, digest); the name becomes ``alias`` where it was
+    theirs, the IP, summary and before/after values go. The ``anonymise`` row recorded here seals
+    which rows were erased, so ``verify`` tells this erasure from tampering (``chain.finish``).
+    """
+    wanted = _usable(terms)
+    rows = audit_repo.rows_about(
+        session, user_id=user_id, entity="users", entity_ids=[str(user_id)], terms=wanted
+    )
+    event = record(
+        session,
+        actor,
+        "anonymise",
+        "users",
+        user_id,
+        summary=summary,
+        after={"erased_rows": len(rows)},
+        erasure=chain.erasure_seal(r.seq for r in rows),
+    )
+    session.flush()
+    _erase(
+        session,
+        rows,
+        event.seq,
+        lambda r: alias if r.actor_user_id == user_id or r.actor_name in wanted else None,
+    )
+    return event
+
+
+def erase_records(
+    session: Session,
+    actor: Actor,
+    entity: str,
+    ids: list[int],
+    terms: list[str],
+    *,
+    summary: str,
+    after: dict[str, Any],
+) -> AuditEvent:
+    """Record the anonymisation of records (retention) and erase the personal part of the audit
+    rows about them (``entity``/``ids``) or naming them (``terms``), sealed as in
+    ``erase_subject``."""
+    wanted = _usable(terms)
+    rows = audit_repo.rows_about(
+        session, user_id=None, entity=entity, entity_ids=[str(i) for i in ids], terms=wanted
+    )
+    event = record(
+        session,
+        actor,
+        "anonymise",
+        entity,
+        None,
+        summary=summary,
+        after={**after, "erased_rows": len(rows)},
+        erasure=chain.erasure_seal(r.seq for r in rows),
+    )
+    session.flush()
+    _erase(session, rows, event.seq, lambda r: "（已匿名）" if r.actor_name in wanted else None)
     return event
 
 
@@ -239,6 +340,7 @@ def record_verification(session: Session, actor: Actor, report: chain.ChainRepor
         after={
             "ok": report.ok,
             "checked": report.checked,
+            "erased": report.erased,
             "head_seq": report.head_seq,
             "head_hash": report.head_hash,
             "problem_ids": [p.id for p in report.problems],

@@ -55,7 +55,8 @@ def verify(
         raise typer.Exit(code=1) from exc
     head = f"链尾：序号 {report.head_seq}，哈希 {report.head_hash}"
     if report.ok:
-        console.print(f"[green]审计日志完整：已校验 {report.checked} 条。[/green]")
+        erased = f"（其中 {report.erased} 条的个人信息已按注销要求清除）" if report.erased else ""
+        console.print(f"[green]审计日志完整：已校验 {report.checked} 条{erased}。[/green]")
         console.print(head)
         return
     err_console.print(_problems_table(report))

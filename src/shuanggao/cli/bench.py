@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -70,6 +71,23 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], No
             return lambda n: bar.advance(task, n)
 
         yield factory
+
+
+def _progress_lines() -> Callable[[str, int], Callable[[int], None]]:
+    """Progress as plain stderr lines (step, done/total, seconds since the start)."""
+    start = time.monotonic()
+
+    def factory(desc: str, total: int) -> Callable[[int], None]:
+        done = [0]
+
+        def advance(n: int) -> None:
+            done[0] += n
+            elapsed = time.monotonic() - start
+            err_console.print(f"{desc}: {done[0]:,}/{total:,} ({elapsed:.0f} s)", highlight=False)
+
+        return advance
+
+    return factory
 
 
 def _matching_table(result: dict[str, Any]) -> Table:
@@ -140,8 +158,18 @@ def scale(
         "--vectors",
         help="synthetic（真实向量两两混合加噪声）或 real（真实文本片段的向量）",
     ),
-    vectors_dir: Path = typer.Option(
-        Path("var/bench/cache/real_fragments"), "--vectors-dir", help="真实片段向量缓存目录"
+    vectors_dir: Path | None = typer.Option(
+        None,
+        "--vectors-dir",
+        help=(
+            "真实片段向量缓存目录（默认 $SHUANGGAO_BENCH_VECTORS，"
+            "否则 var/bench/cache/real_fragments）"
+        ),
+    ),
+    embed_missing: bool = typer.Option(
+        False,
+        "--embed-missing",
+        help="--vectors real 时缓存不足则先嵌入缺少的片段（繁忙机器上需数小时）；默认拒绝运行",
     ),
     real_lexical_max: int = typer.Option(
         100_000, "--real-lexical-max", help="真实分词的条目数上限，超出部分重复已有词袋"
@@ -153,6 +181,9 @@ def scale(
         0.0, "--quiet-wait", help="测延迟前最多等待多少秒，直到负载低于 --quiet-load"
     ),
     quiet_load: float = typer.Option(1.5, "--quiet-load", help="视为空闲的 1 分钟负载"),
+    log_progress: bool = typer.Option(
+        False, "--log-progress", help="向 stderr 逐行输出进度与耗时（长时间运行、非终端时用）"
+    ),
 ) -> None:
     """规模测试：10k / 100k / 1M 条目的延迟、内存、构建速度与向量图索引召回率。
 
@@ -164,13 +195,15 @@ def scale(
     except ValueError:
         err_console.print(f"[red]--sizes “{sizes}” 应为逗号分隔的整数。[/red]")
         raise typer.Exit(code=2) from None
-    with _progress(fmt is Format.TABLE) as progress:
+    with _progress(fmt is Format.TABLE and not log_progress) as bar:
+        progress = _progress_lines() if log_progress else bar
         try:
             result = run_scale_bench(
                 counts,
                 source_dir=source,
                 vectors=vectors.value,
                 vectors_dir=vectors_dir,
+                embed_missing=embed_missing,
                 n_queries=queries,
                 n_jobs=jobs,
                 real_lexical_max=real_lexical_max,

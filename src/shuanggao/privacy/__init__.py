@@ -4,12 +4,18 @@
   consent records, sign-in sessions, API tokens, supply items they are responsible for, practice
   projects they are the student of, the audit rows of their own actions, and through ``held`` their
   conflict declarations, pipeline collaborations and steps, event registrations and meetings,
-  practice milestones/reports/meetings/scores, resident records), downloaded as JSON or xlsx
-  (``export``).
-- ``service.anonymise_user``: deletion at the person's request. Personal fields are replaced,
-  rows stay so the programme's counts hold; the account can no longer sign in; audit readers see
-  a pseudonym (a keyed hash of the account id, ``pseudonym``) instead of the name; ``held.clear``
-  replaces the names and free text the person wrote in the workflow domains with "（已匿名）".
+  practice milestones/reports/meetings/scores, resident records, and through ``roles`` the rows
+  they wrote acting for others), downloaded as JSON or xlsx (``export``).
+- ``service.anonymise``: deletion at the person's request. Personal fields are replaced,
+  rows stay so the programme's counts hold; the account can no longer sign in; ``held.clear``
+  replaces the names and free text the person wrote in the workflow domains with "（已匿名）",
+  ``roles.clear`` does the same where they acted for others (mentor scores and comments,
+  committee decisions, meeting minutes, event check-ins and outcomes, match judgements, triage
+  moves, report steps, import jobs) while the scores and decisions stay; anonymised residents
+  get a per-row name (``held.resident_pseudonym``) so the resident unique key cannot collide;
+  the raw audit rows about the person lose their name and text
+  (``audit.service.erase_subject``) and show a pseudonym (a keyed hash of the account id,
+  ``pseudonym``) while the hash chain still verifies.
 - ``retention.run``: residents whose stay ended longer ago than ``Settings.retention_resident_days``
   are anonymised, and practice projects decided longer ago than
   ``Settings.retention_practice_days`` lose their free text (``shuanggao privacy retention

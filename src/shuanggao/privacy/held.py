@@ -22,6 +22,14 @@ from shuanggao.supply.models import SupplyItem
 from shuanggao.talent.models import Resident
 
 ANONYMISED_TEXT = "（已匿名）"
+# An anonymised resident's name: the marker and the row's id, so two anonymised residents of one
+# university, zone and start date never collide on the resident's unique key.
+ANONYMISED_RESIDENT_PREFIX = "（已匿名"
+
+
+def resident_pseudonym(resident_id: int) -> str:
+    return f"{ANONYMISED_RESIDENT_PREFIX}-{resident_id}）"
+
 
 Rows = list[dict[str, Any]]
 
@@ -259,5 +267,5 @@ def clear(session: Session, user: User, username: str) -> None:
     for pm in _of_projects(session, PracticeMeeting, projects):
         pm.attendees = ANONYMISED_TEXT
     for resident in residents(session, user.id):
-        resident.person_name = ANONYMISED_TEXT
+        resident.person_name = resident_pseudonym(resident.id)
         resident.note = None

@@ -81,13 +81,15 @@ def revoke_tokens(session: Session, user_id: int, now: dt.datetime) -> None:
     )
 
 
-def residents_ended_before(session: Session, cutoff: dt.date, marker: str) -> Sequence[Resident]:
+def residents_ended_before(session: Session, cutoff: dt.date, prefix: str) -> Sequence[Resident]:
+    """Residents whose stay ended before ``cutoff`` and whose name is not yet anonymised
+    (anonymised names start with ``prefix``)."""
     return session.scalars(
         select(Resident)
         .where(
             Resident.to_date.is_not(None),
             Resident.to_date < cutoff,
-            Resident.person_name != marker,
+            ~Resident.person_name.startswith(prefix, autoescape=True),
         )
         .order_by(Resident.id)
     ).all()

@@ -1,9 +1,11 @@
 """Retention (PIPL 19, 47): residents whose stay ended longer ago than the configured period are
 anonymised — the name and the free-text note go, the row and its dates stay (the programme's
-counts of residents per zone and year hold). Practice projects decided longer ago than their
-period keep their rows, dates, states and scores; the free text (plan, outcome summary, decision
-note, progress reports, meeting minutes and attendees, mentors' comments) is replaced.
-``shuanggao privacy retention [--dry-run]``."""
+counts of residents per zone and year hold); the audit rows about them lose the name and typed
+text as well (erased and sealed, the hash chain stays valid: ``audit.service.erase_records``).
+Practice projects decided longer ago than their period keep their rows, dates, states and
+scores; the free text (plan, outcome summary, decision note, progress reports, meeting minutes
+and attendees, mentors' comments) is replaced, and the audit rows about them are erased and
+sealed the same way. ``shuanggao privacy retention [--dry-run]``."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from shuanggao.clock import today
 from shuanggao.mentoring.models import Assessment, PracticeProject, ProgressReport
 from shuanggao.mentoring.models import Meeting as PracticeMeeting
 from shuanggao.privacy import repository as repo
+from shuanggao.privacy.held import ANONYMISED_RESIDENT_PREFIX, resident_pseudonym
 
 ANONYMISED_RESIDENT = "（已匿名）"
 
@@ -60,12 +63,14 @@ def run_practice(
     due = list(repo.practice_projects_decided_before(session, start, ANONYMISED_RESIDENT))
     if not dry_run and due:
         _clear_projects(session, due)
-        audit.record(
+        # The audit rows about these projects (plans, reports, minutes, comments typed into them)
+        # lose their readable part too; the hash chain stays valid.
+        audit.erase_records(
             session,
             actor,
-            "anonymise",
             "practice_projects",
-            None,
+            [p.id for p in due],
+            [],
             summary=f"保存期限届满，匿名化实践项目 {len(due)} 项（认定早于 {cutoff}）",
             after={"ids": [p.id for p in due][:1000], "cutoff": cutoff.isoformat()},
         )
@@ -84,18 +89,20 @@ def run(
     if days < 1:
         raise ValueError("保存期限须至少为 1 天。")
     cutoff = today() - dt.timedelta(days=days)
-    due = repo.residents_ended_before(session, cutoff, ANONYMISED_RESIDENT)
+    due = repo.residents_ended_before(session, cutoff, ANONYMISED_RESIDENT_PREFIX)
     if not dry_run:
+        names = [row.person_name for row in due]
         for row in due:
-            row.person_name = ANONYMISED_RESIDENT
+            row.person_name = resident_pseudonym(row.id)
             row.note = None
         if due:
-            audit.record(
+            # The audit rows about these residents lose their names too (the chain stays valid).
+            audit.erase_records(
                 session,
                 actor,
-                "anonymise",
                 "residents",
-                None,
+                [r.id for r in due],
+                names,
                 summary=f"保存期限届满，匿名化驻区师生记录 {len(due)} 条（离区早于 {cutoff}）",
                 after={"ids": [r.id for r in due][:1000], "cutoff": cutoff.isoformat()},
             )

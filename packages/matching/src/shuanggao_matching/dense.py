@@ -25,8 +25,9 @@ class DenseIndex:
     Below ``graph_threshold`` live items the search is exact (one float32 matrix-vector product,
     one BLAS thread on the query path); at or above it the vectors move into an hnswlib graph
     (``M=16``, ``ef_construction=200``, ``ef_search=max(256, 2k)``), which keeps above 95%
-    of the exact top 10 (measured by ``shuanggao bench scale``). Positions are the caller's
-    integer ids; removal is a tombstone.
+    of the exact top 10 by distance (``shuanggao bench scale``: 0.966 on near-tied synthetic
+    vectors at 100k, 1.000 on 14k real embeddings; by id 0.892 and 0.999). Positions are the
+    caller's integer ids; removal is a tombstone.
 
     The default threshold (50,000) is where the exact product starts to dominate a query:
     at 100k vectors it reads 154 MB per query (~14 ms on one idle core) against ~1 ms for the

@@ -40,6 +40,10 @@ def upgrade() -> None:
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('row_hash', sa.String(length=64), nullable=False),
+    sa.Column('payload_digest', sa.String(length=64), nullable=False),
+    sa.Column('payload_salt', sa.String(length=32), nullable=True),
+    sa.Column('erasure', sa.String(length=80), nullable=True),
+    sa.Column('erased_by_seq', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event')),
     sa.UniqueConstraint('seq', name=op.f('uq_audit_event_seq'))
     )
@@ -48,6 +52,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_event_actor_user_id'), ['actor_user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_entity'), ['entity'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_erased_by_seq'), ['erased_by_seq'], unique=False)
 
     op.create_table('change_stamp',
     sa.Column('table_name', sa.String(length=64), nullable=False),
@@ -1870,6 +1875,7 @@ def downgrade() -> None:
     op.drop_table('discipline')
     op.drop_table('change_stamp')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_event_erased_by_seq'))
         batch_op.drop_index(batch_op.f('ix_audit_event_entity'))
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
         batch_op.drop_index(batch_op.f('ix_audit_event_actor_user_id'))

@@ -63,9 +63,28 @@
   document.addEventListener("DOMContentLoaded", function () { paintProgress(document); });
   document.addEventListener("htmx:afterSwap", function (event) { paintProgress(event.target); });
 
+  // A progress panel that polls (<div data-poll hx-trigger="load delay:…, poll-retry delay:2s">)
+  // keeps polling through a busy answer (429, 5xx: the database was busy) or a dropped
+  // connection: swapping the error in would end the polling and freeze the page.
+  function pollRetry(event) {
+    var el = event.detail && event.detail.elt;
+    if (el && el.hasAttribute && el.hasAttribute("data-poll") && window.htmx) {
+      window.htmx.trigger(el, "poll-retry");
+      return true;
+    }
+    return false;
+  }
+  document.addEventListener("htmx:sendError", pollRetry);
+  document.addEventListener("htmx:timeout", pollRetry);
+
   // A failed htmx request with an HTML body (error partial) is shown instead of ignored.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
+    if ((status === 429 || status >= 500) && pollRetry(event)) {
+      event.detail.shouldSwap = false;
+      event.detail.isError = false;
+      return;
+    }
     if (status >= 400 && status !== 422) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
