@@ -81,10 +81,7 @@ def shared_codes(query_codes: Iterable[str], doc_codes: Iterable[str]) -> tuple[
 def query_coverage(
     query_terms: Sequence[tuple[str, int, float]], doc_ids: npt.NDArray[np.int64] | None
 ) -> float:
-    """The idf-weighted share of the query's distinct meaningful terms present in the document
-    (0..1). ``query_terms`` holds every term the tokenizer kept, including those the index does
-    not know (term id ``-1``, weighted as an unseen term): they count as not covered, so one
-    shared word cannot make a query of rare or new terms look answered."""
+    """The idf-weighted share of the distinct query terms present in the document (0..1)."""
     total = sum(idf for _, _, idf in query_terms)
     if total <= 0 or doc_ids is None:
         return 0.0

@@ -343,14 +343,6 @@ class BM25Index:
         idf[df == 0] = 0.0
         return idf.astype(np.float32)
 
-    def unseen_idf(self) -> float:
-        """The idf of a term no document holds (the formula before it is zeroed): the weight a
-        query term unknown to the index carries when counting how much of a query is covered."""
-        n = float(self._n_docs)
-        if self.method == "lucene":
-            return float(np.log(1.0 + (n + 0.5) / 0.5))
-        return float(np.log(max((n + 0.5) / 0.5, 1.0)))
-
     def idf(self, token_ids: Sequence[int]) -> npt.NDArray[np.float32]:
         ids = np.asarray([t for t in token_ids], dtype=np.int64)
         out = np.zeros(len(ids), dtype=np.float32)

@@ -396,30 +396,18 @@ class Matcher:
 
     # -- search --------------------------------------------------------------------------------
     def _query_terms(self, query: Query) -> tuple[list[int], list[tuple[str, int, float]]]:
-        """The query's term ids known to the index (for scoring), and its distinct meaningful
-        terms as ``(term, term id, idf)``: those the index holds, and those it does not hold
-        but the tokenizer's domain dictionary does (``光刻胶`` in a supply list that never
-        names it; not ``希望``). The latter get id ``-1`` and the idf of a term in no
-        document, so they count as not covered."""
         tokens = self.tokenizer.tokenize(query.text)
         for k in query.keywords:
             tokens.extend(self.tokenizer.tokenize(k))
         ids = self._vocab.lookup(tokens)
-        is_domain = getattr(self.tokenizer, "is_domain_term", None)
-        distinct: dict[str, int] = {}
+        distinct: dict[int, str] = {}
         for t in tokens:
-            if t in distinct:
-                continue
             tid = self._vocab.get(t)
-            if tid is not None and self._bm25.document_frequency(tid) > 0:
-                distinct[t] = tid
-            elif is_domain is not None and is_domain(t):
-                distinct[t] = -1
-        idf = self._bm25.idf([max(tid, 0) for tid in distinct.values()])
-        unseen = self._bm25.unseen_idf()
+            if tid is not None and tid not in distinct:
+                distinct[tid] = t
+        idf = self._bm25.idf(list(distinct))
         terms = [
-            (term, tid, float(w) if tid >= 0 else unseen)
-            for (term, tid), w in zip(distinct.items(), idf, strict=True)
+            (term, tid, float(w)) for (tid, term), w in zip(distinct.items(), idf, strict=True)
         ]
         return ids, terms
 

@@ -181,22 +181,11 @@ class ChineseTokenizer:
         self._lock = threading.Lock()
         self._fingerprint: str | None = None
         self._kept = _KeepCache(self._stopwords)
-        self._domain: frozenset[str] | None = None
 
     # -- configuration -----------------------------------------------------------------------
     @property
     def stopwords(self) -> frozenset[str]:
         return self._stopwords
-
-    def is_domain_term(self, term: str) -> bool:
-        """Is ``term`` (a token) a word of the domain dictionary or of ``extra_terms`` (a term
-        of industry, technology or discipline, not a word of everyday language)?"""
-        if self._domain is None:
-            words: set[str] = {t.lower() for t in self._extra_terms}
-            if self._user_dict is not None:
-                words.update(w.lower() for w, _, _ in _user_dict_entries(self._user_dict))
-            self._domain = frozenset(words)
-        return term in self._domain
 
     @property
     def fingerprint(self) -> str:
