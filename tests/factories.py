@@ -163,6 +163,27 @@ def _password_hash(password: str) -> str:
     return _HASHES[password]
 
 
+def give_consent(session: Session, user: Any, purpose: str, granted: bool = True) -> Any:
+    """A standing consent decision of ``user`` for ``purpose`` (``personal.PROFILE_TO_ENTERPRISES``,
+    ``personal.PRACTICE_TO_MENTOR``), as ``accounts.consent.set_purpose`` records it."""
+    from shuanggao import personal
+    from shuanggao.accounts.core import NOTICE_VERSION
+    from shuanggao.accounts.models import ConsentRecord
+    from shuanggao.db.types import utcnow
+
+    row = ConsentRecord(
+        user_id=user.id,
+        purpose=purpose,
+        notice_version=NOTICE_VERSION,
+        granted=granted,
+        at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    personal.forget_consents(session)
+    return row
+
+
 def create_user(
     session: Session,
     role: Any = "province_admin",

@@ -3,7 +3,8 @@
 Nothing is found by scanning packages. A new domain adds its ``models`` module to ``MODELS`` (so
 its tables are in the metadata the migrations see) and its registers to ``REGISTERS`` (so the kit
 serves their API, pages, imports and exports, and the generic register tests cover them).
-``load()`` hands the registers to the kit; ``create_app``, the CLI and the tests call it.
+``load()`` hands the registers to the kit and adds the checks one domain runs on another's
+writes (``WARN_HOOKS``); ``create_app``, the CLI and the tests call it.
 
 The web surface (routers, page hooks, navigation, home panels) is listed in
 ``shuanggao/web/routes.py``; CLI areas in ``shuanggao/cli/__init__.py``.
@@ -32,6 +33,7 @@ from shuanggao.funds import registers as funds
 from shuanggao.imports import models as imports_models
 from shuanggao.kit.register import Register, use_registers
 from shuanggao.matches import models as matches_models
+from shuanggao.matches import service as matches_service
 from shuanggao.mentoring import models as mentoring_models
 from shuanggao.pairings import models as pairings_models
 from shuanggao.pairings import registers as pairings
@@ -111,6 +113,20 @@ REGISTERS: tuple[Register[Any], ...] = (
 )
 
 
+# Warnings (never refusals) on every write of a register, whatever the path: API, form, import
+# through the site or the CLI, the event intake, the demo load. A demand is compared with the
+# needs its author may read (``warn``) and, in an import, with the other rows of its file
+# (``warn_rows``).
+WARN_HOOKS = ((demand.demands, matches_service.check_duplicates),)
+WARN_ROWS_HOOKS = ((demand.demands, matches_service.check_duplicates_within),)
+
+
 def load() -> None:
-    """Give the kit its registers (idempotent)."""
+    """Give the kit its registers and add the cross-domain warnings (idempotent)."""
     use_registers(REGISTERS)
+    for reg, hook in WARN_HOOKS:
+        if hook not in reg.warn:
+            reg.warn.append(hook)
+    for reg, rows_hook in WARN_ROWS_HOOKS:
+        if rows_hook not in reg.warn_rows:
+            reg.warn_rows.append(rows_hook)

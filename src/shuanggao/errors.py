@@ -46,6 +46,8 @@ class ErrorCode(StrEnum):
     RESTORE_VERIFY_FAILED = "restore_verification_failed"
     PLAN_INFEASIBLE = "plan_infeasible"
     CONSENT_REQUIRED = "consent_required"
+    # The person has not consented (or withdrew) to this reader seeing the record.
+    NOT_SHARED = "not_shared"
     SCHEDULE_INFEASIBLE = "schedule_infeasible"
     SCHEDULE_LOCKED = "schedule_locked"
     NO_FREE_SLOT = "no_free_slot"

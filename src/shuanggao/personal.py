@@ -15,6 +15,15 @@ altogether from a reader (``Register.hidden_fields``) stay hidden.
 No national standard fixes a masking pattern (GB/T 35273 only says displayed PI should be
 de-identified); phones show the first 3 and last 4 digits (``138****5678``), ID numbers the
 first 3 and last 4 (``320***********1234``), names the surname (``张*``).
+
+Consent (PIPL 13(1), 14–15; checklist PI-03): where the basis of showing a field to a reader is
+the person's own consent, the field names the ``purpose`` and the column holding the person's
+account (``subject``). Readers in ``CONSENT_READERS`` (enterprise users: a researcher's profile,
+a student's practice record) see the value only while that account's latest decision for the
+purpose is a grant; otherwise ``withheld(...)`` is true and they see ``pf.instead``
+(“某专家（未授权展示）”). The same rule serves the register API, pages and exports
+(``Register.shown_instead``) and the views that are not registers (match results, event
+meetings, collaborations, practice projects) through ``shown`` / ``consents``.
 """
 
 from __future__ import annotations
@@ -23,7 +32,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from shuanggao.actor import Role
+from sqlalchemy import column, select, table, true
+from sqlalchemy.orm import Session, object_session
+
+from shuanggao.actor import Actor, Role
 
 ALL_ROLES = frozenset(Role)
 
@@ -69,6 +81,10 @@ class PersonalField:
     mask: Callable[[str], str]
     keepers_only: bool = False
     sensitive: bool = False  # 敏感个人信息 (PIPL 28; ID numbers per GB/T 35273)
+    # Shown to ``CONSENT_READERS`` only with the person's consent to ``consent`` (a purpose);
+    # ``subject`` is the row's column holding the person's account id.
+    consent: str | None = None
+    subject: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -80,6 +96,18 @@ CONTRACT = "订立、履行个人作为一方当事人的合同所必需（PIPL 
 HR = "按照依法制定的劳动规章制度和集体合同实施人力资源管理所必需（PIPL 第 13 条第 1 款第 2 项）"
 PROGRAMME = "双高协同计划期内及结束后 3 年"
 ACCOUNT = "账号存续期间；注销后 6 个月"
+CONSENT = "取得个人同意（PIPL 第 13 条第 1 款第 1 项；可随时撤回）"
+
+# Purposes whose basis is the person's consent (``accounts.consent`` records the decisions; the
+# names fit ``consent_record.purpose``, 20 characters).
+PROFILE_TO_ENTERPRISES = "profile_enterprises"  # a researcher's profile shown to enterprises
+# A student's practice record shared with the enterprise mentor.
+PRACTICE_TO_MENTOR = "practice_mentor"
+# Who reads a consent-based field only with the consent: the enterprise side.
+CONSENT_READERS = frozenset({Role.ENTERPRISE_USER})
+# What such a reader sees instead of a researcher's name.
+UNSHOWN_RESEARCHER = "某专家（未授权展示）"
+UNSHOWN_STUDENT = "某学生（未授权共享）"
 
 # A demand's triage reasons: its owners (the zone, the enterprise) and those above; the demand
 # register hides them from everyone else (``demand.policy.owner_hidden``), so a role listed here
@@ -123,13 +151,15 @@ INVENTORY: tuple[PersonalField, ...] = (
     ),
     PersonalField(
         "supply_item", "owner_name", "基本个人信息（姓名）",
-        "向企业展示成果负责人，促成对接", CONTRACT, PROGRAMME,
+        "向企业展示成果负责人，促成对接", CONSENT, PROGRAMME,
         full_roles=ALL_ROLES, mask=mask_name,
+        consent=PROFILE_TO_ENTERPRISES, subject="owner_user_id",
     ),
     PersonalField(
         "event_registration", "researcher_name", "基本个人信息（姓名）",
-        "安排校企对接会洽谈、打印日程", CONTRACT, PROGRAMME,
+        "安排校企对接会洽谈、打印日程", CONSENT, PROGRAMME,
         full_roles=ALL_ROLES, mask=mask_name,
+        consent=PROFILE_TO_ENTERPRISES, subject="researcher_user_id",
     ),
     PersonalField(
         "resident", "person_name", "基本个人信息（姓名）、教育工作信息",
@@ -140,6 +170,15 @@ INVENTORY: tuple[PersonalField, ...] = (
         "practice_meeting", "attendees", "基本个人信息（姓名）、教育信息",
         "记录双导师指导会议（仅学生、两位导师及所在高校、高新区可见）", HR, PROGRAMME,
         full_roles=ALL_ROLES, mask=mask_name,
+    ),
+    # The student's education details and, with them, the whole practice record (plan,
+    # milestones, progress reports, minutes, evidence: ``mentoring.views.record_withheld``) are
+    # shared with the enterprise mentor only with the student's consent.
+    PersonalField(
+        "practice_project", "major", "教育工作信息（专业）",
+        "双导师联合培养：与企业导师共享实践记录", CONSENT, PROGRAMME,
+        full_roles=ALL_ROLES, mask=mask_name,
+        consent=PRACTICE_TO_MENTOR, subject="student_user_id",
     ),
     PersonalField(
         "app_user", "display_name", "基本个人信息（姓名）",
@@ -172,6 +211,68 @@ for _f in INVENTORY:
 
 def fields_of(table: str) -> dict[str, PersonalField]:
     return _BY_TABLE.get(table, {})
+
+
+# ``accounts.consent`` sits above this module: its table is named here (AGENTS.md rule 12;
+# ``tests/test_personal.py`` checks the names against the model).
+CONSENT_TABLE = table(
+    "consent_record",
+    column("user_id"),
+    column("purpose"),
+    column("granted"),
+    column("withdrawn_at"),
+)
+_CACHE = "personal.consents"
+
+
+def consents(session: Session, purpose: str) -> frozenset[int]:
+    """Accounts whose current decision for ``purpose`` is a grant (read once per session;
+    ``forget_consents`` after a decision, so a withdrawal holds for the next view at once)."""
+    cache: dict[str, frozenset[int]] = session.info.setdefault(_CACHE, {})
+    if purpose not in cache:
+        c = CONSENT_TABLE.c
+        stmt = select(c.user_id).where(
+            c.purpose == purpose, c.granted == true(), c.withdrawn_at.is_(None)
+        )
+        cache[purpose] = frozenset(int(u) for u in session.scalars(stmt))
+    return cache[purpose]
+
+
+def forget_consents(session: Session) -> None:
+    session.info.pop(_CACHE, None)
+
+
+def gated(actor: Actor, purpose: str) -> bool:
+    """``actor`` reads fields with this consent purpose only with the person's consent."""
+    return not actor.is_system and actor.role in CONSENT_READERS and bool(purpose)
+
+
+def consented(session: Session | None, purpose: str, user_id: int | None) -> bool:
+    if session is None or user_id is None:
+        return False
+    return user_id in consents(session, purpose)
+
+
+def withheld(pf: PersonalField, actor: Actor, obj: Any, session: Session | None = None) -> bool:
+    """``pf`` of ``obj`` is not shown to ``actor``: consent-based, and the person has not given
+    (or has withdrawn) it."""
+    if pf.consent is None or pf.subject is None or not gated(actor, pf.consent):
+        return False
+    session = session if session is not None else object_session(obj)
+    return not consented(session, pf.consent, getattr(obj, pf.subject, None))
+
+
+def instead_of(pf: PersonalField) -> str:
+    return UNSHOWN_STUDENT if pf.consent == PRACTICE_TO_MENTOR else UNSHOWN_RESEARCHER
+
+
+def shown(actor: Actor, table_name: str, field: str, obj: Any) -> Any:
+    """The value of ``obj.field`` as ``actor`` may see it under the consent rule (for views
+    that are not registers; registers do this in ``Register.shown_instead``)."""
+    pf = fields_of(table_name)[field]
+    if withheld(pf, actor, obj):
+        return instead_of(pf)
+    return getattr(obj, field, None)
 
 
 def masked_field_names() -> frozenset[str]:

@@ -5,6 +5,7 @@ record counts beside them; loading the demo twice changes nothing."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -314,3 +315,18 @@ def test_mentoring_cli_lists_and_exports_the_record(loaded: dict[str, Any], tmp_
     assert decision["认定结论"] == "认定为学位论文替代成果"
     missing = run(url, "mentoring", "export", "999999", "--out", str(out))
     assert missing.exit_code == 1
+
+
+def test_the_demo_load_sums_up_duplicate_needs_in_one_line(loaded: dict[str, Any]) -> None:
+    """The demo's needs repeat on purpose (高端光刻胶国产化 in several zones): the load says so
+    once, with counts, instead of a warning per need."""
+    out = loaded["first"].stdout
+    lines = [line for line in out.splitlines() if "重复或相近" in line]
+    assert len(lines) == 1, out
+    found = re.search(r"新增的 (\d+) 条需求中有 (\d+) 条与先登记的需求重复或相近", lines[0])
+    assert found is not None, lines[0]
+    created = _scalar(loaded["url"], "SELECT COUNT(*) FROM demand WHERE is_demo")
+    new, flagged = int(found.group(1)), int(found.group(2))
+    # Later modules (the events' intake) add needs of their own after this line is written.
+    assert 0 < flagged < new <= created
+    assert "高端光刻胶国产化" not in out

@@ -34,8 +34,13 @@ def _submit(page: Any, form: str) -> None:
 
 
 def test_practice_project_from_registration_to_accepted_outcome(page: Any, sign_in: SignIn) -> None:
-    # The student registers the project at the demo enterprise of the paired zone.
-    _as(page, sign_in, "demo.student", "/")
+    # The student registers the project at the demo enterprise of the paired zone, and shares
+    # the practice record with the enterprise mentor (withdrawing it: tests/e2e/test_consent.py).
+    _as(page, sign_in, "demo.student", "/account/consent")
+    share = page.locator("#purpose-practice_mentor")
+    if share.inner_text() == "同意":
+        _submit(page, "#consent-purposes tr[data-purpose=practice_mentor] form")
+    page.goto("/")
     assert page.locator(".panel", has_text="双导师实践待办").count() >= 1
     page.goto("/mentoring")
     form = page.locator("#register-form")

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from shuanggao import personal
 from tests import factories as f
 from tests.harness import ClientFor
 
@@ -37,12 +38,16 @@ def cast(session: Session, client_for: ClientFor) -> Cast:
     zone = f.create_zone(session)
     pairing = f.create_pairing(session, zone, [university])
     enterprise = f.create_enterprise(session, zone)
+    student = f.create_user(session, "student", university_id=university.id)
+    # The student shares the practice record with the enterprise mentor (withdrawn in
+    # tests/mentoring/test_consent.py).
+    f.give_consent(session, student, personal.PRACTICE_TO_MENTOR)
     return Cast(
         university=university,
         zone=zone,
         pairing=pairing,
         enterprise=enterprise,
-        student=f.create_user(session, "student", university_id=university.id),
+        student=student,
         mentor=f.create_user(session, "mentor", university_id=university.id),
         boss=f.create_user(session, "enterprise_user", enterprise_id=enterprise.id),
         committee=f.create_user(session, "mentor", university_id=university.id),

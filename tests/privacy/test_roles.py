@@ -192,7 +192,8 @@ def seed_mentor(session: Session, world: dict[str, Any], who: str, name: str) ->
             ),
             ImportJob(
                 kind="supply_items",
-                filename=f"{who}.xlsx",
+                filename=f"{who}的导入名单.xlsx",
+                data=f"{who}的上传内容".encode(),
                 file_format="xlsx",
                 file_size=1,
                 file_sha256="0" * 64,
@@ -238,7 +239,7 @@ def test_export_holds_my_role_side_rows_only(session: Session, client_for: Clien
     assert data["匹配研判"][0]["理由"] == "甲的研判理由"
     assert data["需求梳理"][0]["理由"] == "甲的梳理理由"
     assert data["报告填报与审核"][0]["意见"] == "甲的报告意见"
-    assert data["导入任务"][0]["文件名"] == "甲.xlsx"
+    assert data["导入任务"][0]["文件名"] == "甲的导入名单.xlsx"
 
 
 def _counts(session: Session) -> list[int]:
@@ -277,9 +278,19 @@ def test_deletion_clears_role_side_text_keeps_scores_decisions_and_counts(
         "甲的研判理由",
         "甲的梳理理由",
         "甲的报告意见",
+        "甲的导入名单",
     ):
         assert marker not in texts, marker
-    for marker in (other.username, "李导师", "乙的评语", "乙的认定说明", "乙的研判理由"):
+    job = session.scalars(select(ImportJob).where(ImportJob.actor_user_id == me.id)).one()
+    assert (job.filename, job.data, job.status) == ("（已匿名）", None, "previewed")
+    for marker in (
+        other.username,
+        "李导师",
+        "乙的评语",
+        "乙的认定说明",
+        "乙的研判理由",
+        "乙的导入名单",
+    ):
         assert marker in texts, marker
     mine = session.scalars(select(Assessment).where(Assessment.mentor_user_id == me.id)).one()
     assert (mine.comment, mine.total, mine.scores) == ("（已匿名）", Decimal("88.00"), {"a": 88})

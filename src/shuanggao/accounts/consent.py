@@ -9,6 +9,13 @@ reads ``opted_out_user_ids`` on every search).
 
 Each decision is a ``ConsentRecord`` row (what, version, when; a withdrawal stamps the earlier
 row); the ``User`` columns hold the current state so that a request needs no extra query.
+
+Two more purposes rest on consent alone, each given and withdrawn on its own (``set_purpose``)
+by the roles it concerns (``PURPOSES_BY_ROLE``): a researcher's profile shown to enterprises
+(``personal.PROFILE_TO_ENTERPRISES``) and a student's practice record shared with the
+enterprise mentor (``personal.PRACTICE_TO_MENTOR``). Never given counts as refused. Who may see
+what under them is the personal-data inventory's rule (``personal.withheld``), read on every
+view, so a withdrawal holds for the next request.
 """
 
 from __future__ import annotations
@@ -17,20 +24,33 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from shuanggao import personal
 from shuanggao.accounts import repository as repo
 from shuanggao.accounts.core import NOTICE_VERSION
 from shuanggao.accounts.models import ConsentRecord, User
-from shuanggao.actor import Actor
+from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.db.types import utcnow
 from shuanggao.errors import Unauthenticated, ValidationFailed
 
 PROCESSING = "processing"
 MATCHING = "matching"
+PROFILE = personal.PROFILE_TO_ENTERPRISES
+PRACTICE = personal.PRACTICE_TO_MENTOR
 PURPOSE_LABELS = {
     PROCESSING: "同意《个人信息处理规则》（账号、对接与统计所需的处理）",
     MATCHING: "同意被机器匹配推荐给企业（可随时撤回）",
+    PROFILE: "同意向企业展示我的姓名、职称、联系方式与专长（成果负责人、专家条目、匹配结果、对接会日程、合作对接记录；可随时撤回）",  # noqa: E501 - one Chinese sentence
+    PRACTICE: "同意与企业导师共享我的实践记录（进展报告、会议记录、佐证材料、成果与个人信息；可随时撤回）",  # noqa: E501 - one Chinese sentence
 }
+# The consent-only purposes a role decides on its own page (``/account/consent``).
+PURPOSES_BY_ROLE: dict[Role, tuple[str, ...]] = {
+    Role.RESEARCHER: (PROFILE,),
+    Role.MENTOR: (PROFILE,),
+    Role.STUDENT: (PRACTICE,),
+}
+GIVEN = {PROFILE: "同意向企业展示个人信息", PRACTICE: "同意与企业导师共享实践记录"}
+WITHDRAWN = {PROFILE: "撤回向企业展示个人信息", PRACTICE: "撤回与企业导师共享实践记录"}
 
 
 def me(session: Session, actor: Actor) -> User:
@@ -49,6 +69,7 @@ def _decide(session: Session, user: User, purpose: str, granted: bool) -> Consen
         user_id=user.id, purpose=purpose, notice_version=NOTICE_VERSION, granted=granted, at=now
     )
     session.add(row)
+    personal.forget_consents(session)
     return row
 
 
@@ -95,6 +116,44 @@ def set_matching(session: Session, actor: Actor, allowed: bool) -> User:
         user.id,
         summary="同意被机器匹配推荐" if allowed else "撤回机器匹配推荐（不再被推荐）",
         after={"matching": allowed},
+    )
+    session.flush()
+    return user
+
+
+def purposes_of(actor: Actor) -> tuple[str, ...]:
+    return PURPOSES_BY_ROLE.get(actor.role, ())
+
+
+def current(session: Session, actor: Actor, purpose: str) -> ConsentRecord | None:
+    """The standing decision for ``purpose`` (None: never decided, which counts as refused)."""
+    return repo.latest_consent(session, me(session, actor).id, purpose)
+
+
+def set_purpose(session: Session, actor: Actor, purpose: str, granted: bool) -> User:
+    """Give or withdraw a consent-only purpose; takes effect for the next view (every reader
+    checks the standing decision, ``personal.withheld``)."""
+    if purpose not in purposes_of(actor):
+        raise ValidationFailed(
+            "该授权事项不适用于您的账号。",
+            fields={"purpose": "应为以下之一：" + "、".join(purposes_of(actor) or ("（无）",))},
+        )
+    user = me(session, actor)
+    standing = repo.latest_consent(session, user.id, purpose)
+    if standing is not None and standing.granted == granted:
+        return user
+    if standing is None and not granted:
+        # Never given counts as refused already: nothing to withdraw.
+        return user
+    row = _decide(session, user, purpose, granted)
+    audit.record(
+        session,
+        actor,
+        "consent",
+        "users",
+        user.id,
+        summary=(GIVEN if granted else WITHDRAWN)[purpose] + f"（{NOTICE_VERSION}）",
+        after={"purpose": purpose, "granted": granted, "notice_version": row.notice_version},
     )
     session.flush()
     return user

@@ -8,7 +8,7 @@ clients. ``/account/privacy`` (``shuanggao.privacy``) links here to change the m
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel, ConfigDict
@@ -37,6 +37,23 @@ class MatchingIn(BaseModel):
     allowed: bool
 
 
+class PurposeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    purpose: Literal["profile_enterprises", "practice_mentor"]
+    granted: bool
+
+
+class PurposeOut(BaseModel):
+    """A consent-only purpose of this account: its standing decision (``granted`` False and
+    ``at`` None: never given)."""
+
+    purpose: str
+    purpose_label: str
+    granted: bool
+    notice_version: str | None
+    at: dt.datetime | None
+
+
 class ConsentRecordOut(BaseModel):
     purpose: str
     purpose_label: str
@@ -50,7 +67,19 @@ class ConsentStateOut(BaseModel):
     notice_version: str
     accepted_version: str | None
     matching_allowed: bool
+    purposes: list[PurposeOut]
     records: list[ConsentRecordOut]
+
+
+def _purpose(session: SessionDep, actor: ActorDep, purpose: str) -> PurposeOut:
+    row = consent.current(session, actor, purpose)
+    return PurposeOut(
+        purpose=purpose,
+        purpose_label=consent.PURPOSE_LABELS[purpose],
+        granted=row is not None and row.granted,
+        notice_version=row.notice_version if row is not None else None,
+        at=row.at if row is not None else None,
+    )
 
 
 def _state(session: SessionDep, actor: ActorDep) -> ConsentStateOut:
@@ -60,6 +89,7 @@ def _state(session: SessionDep, actor: ActorDep) -> ConsentStateOut:
         notice_version=NOTICE_VERSION,
         accepted_version=user.privacy_notice_version,
         matching_allowed=not user.matching_opt_out,
+        purposes=[_purpose(session, actor, p) for p in consent.purposes_of(actor)],
         records=[
             ConsentRecordOut(
                 purpose=r.purpose,
@@ -90,6 +120,16 @@ def consent_give(payload: ConsentIn, session: SessionDep, actor: ActorDep) -> Co
 )
 def consent_matching(payload: MatchingIn, session: SessionDep, actor: ActorDep) -> ConsentStateOut:
     consent.set_matching(session, actor, payload.allowed)
+    return _state(session, actor)
+
+
+@api_router.post(
+    "/auth/consent/purposes",
+    response_model=ConsentStateOut,
+    summary="同意或撤回单项授权（向企业展示个人信息、与企业导师共享实践记录）",
+)
+def consent_purpose(payload: PurposeIn, session: SessionDep, actor: ActorDep) -> ConsentStateOut:
+    consent.set_purpose(session, actor, payload.purpose, payload.granted)
     return _state(session, actor)
 
 
@@ -157,5 +197,29 @@ def matching_submit(
         "您已同意被机器匹配推荐。"
         if allow
         else "您已撤回机器匹配推荐：您的条目不再出现在匹配推荐中。",
+    )
+    return response
+
+
+@router.post("/account/consent/purpose")
+def purpose_submit(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    purpose: Annotated[str, Form(max_length=40)] = "",
+    granted: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    give = granted == "yes"
+    try:
+        consent.set_purpose(session, actor, purpose, give)
+    except AppError as exc:
+        response = RedirectResponse("/account/consent", status_code=303)
+        add_flash(request, response, exc.detail, "error")
+        return response
+    response = RedirectResponse("/account/consent", status_code=303)
+    add_flash(
+        request,
+        response,
+        f"已记录：{consent.GIVEN[purpose] if give else consent.WITHDRAWN[purpose]}。",
     )
     return response

@@ -15,7 +15,9 @@ from shuanggao.config import Settings
 from shuanggao.db.types import utcnow
 
 # The personal-information notice every account accepts at first sign-in (``accounts.consent``).
-NOTICE_VERSION = "2026.12"
+# 2026.12.2: the two consent-only purposes (a researcher's profile shown to enterprises, a
+# student's practice record shared with the enterprise mentor) are named in the notice.
+NOTICE_VERSION = "2026.12.2"
 
 # Roles that must enrol a TOTP authenticator when ``Settings.admin_totp_required`` is on, and
 # whose passwords expire after ``admin_password_max_age_days``.

@@ -25,6 +25,7 @@ def load(
     """载入演示数据：报道中的结对、事例与数字，以及生成的企业、项目、平台等；可重复执行。"""
     started = time.perf_counter()
     written: list[tuple[str, int]] = []
+    ctx = DemoContext()
     try:
         with (
             progress_bar(console, bold=True) as progress,
@@ -35,6 +36,8 @@ def load(
             def on_step(label: str) -> None:
                 progress.update(task, description=label)
 
+            ctx.on_step = on_step
+
             def on_module(mod: ModuleType, count: int) -> None:
                 written.append((module_label(mod), count))
                 progress.advance(task)
@@ -43,7 +46,7 @@ def load(
                 session,
                 cli_actor(),
                 if_empty=if_empty,
-                ctx=DemoContext(on_step=on_step),
+                ctx=ctx,
                 on_module=on_module,
             )
     except AppError as exc:
@@ -52,6 +55,8 @@ def load(
     if result.skipped:
         console.print("数据库中已有演示数据，未做修改。")
         return
+    for note in ctx.notes:
+        console.print(note, markup=False, highlight=False)
     table = Table(title="演示数据载入结果")
     table.add_column("内容")
     table.add_column("新增", justify="right")

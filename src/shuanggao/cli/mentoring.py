@@ -27,7 +27,8 @@ def list_projects(
 ) -> None:
     """列出双导师实践项目。"""
     with open_session() as session:
-        projects = [views.summary(p) for p in service.list_projects(session, cli_actor(), state)]
+        actor = cli_actor()
+        projects = [views.summary(p, actor) for p in service.list_projects(session, actor, state)]
     table = Table(title=f"双导师实践项目（共 {len(projects)} 个）")
     for header in ("编号", "项目", "学生", "高校", "企业", "阶段", "成果截止"):
         table.add_column(header)

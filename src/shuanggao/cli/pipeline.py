@@ -20,6 +20,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from shuanggao.actor import Actor
 from shuanggao.cli.context import cli_actor, console, err_console, open_session
 from shuanggao.errors import AppError
 from shuanggao.pipeline import service
@@ -56,7 +57,7 @@ def _echo(data: Any) -> None:
 
 
 def _brief(c: Any) -> dict[str, Any]:
-    return service.present(c).model_dump(mode="json", exclude={"steps"})
+    return service.present(c, Actor.system()).model_dump(mode="json", exclude={"steps"})
 
 
 @app.command("list")

@@ -1,7 +1,8 @@
 """``shuanggao import`` and ``shuanggao export``: spreadsheets in and out of any register.
 
 - ``shuanggao import KIND FILE [--dry-run]``: a file with any bad row is refused whole (exit 1)
-  and every bad row is listed; a good file is written in one transaction.
+  and every bad row is listed; a good file is written in one transaction. Rows written despite
+  a warning (a need that may duplicate a stored one, or another row of the file) are listed.
 - ``shuanggao export KIND FILE [--format xlsx|csv]`` and ``shuanggao export KIND --template FILE``.
 """
 
@@ -45,6 +46,17 @@ def _errors_table(job: ImportJob) -> Table:
         table.add_row(
             str(err["row"]), escape(err["column"] or "—"), escape(err["message"]), err["code"]
         )
+    return table
+
+
+def _warnings_table(job: ImportJob) -> Table:
+    """Rows written (or to be written) despite a warning: a possible duplicate need."""
+    table = Table(title=escape(f"{job.filename}：{len(job.warnings)} 处提醒（不影响导入）"))
+    table.add_column("行", justify="right")
+    table.add_column("提醒", overflow="fold")
+    table.add_column("代码", style="dim")
+    for w in job.warnings:
+        table.add_row(str(w["row"]), escape(w["message"]), w["code"])
     return table
 
 
@@ -101,6 +113,8 @@ def _import(kind: str, path: Path, dry_run: bool) -> None:
     if job.status == ImportStatus.FAILED.value:
         err_console.print(f"[red]{escape(job.notice or '')}[/red]")
         raise typer.Exit(1)
+    if job.warnings:
+        console.print(_warnings_table(job))
     if dry_run:
         console.print(f"[green]预检通过，未写入（导入任务 #{job.id}）。[/green]{_counts(job)}")
     else:

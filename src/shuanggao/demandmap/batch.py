@@ -249,7 +249,7 @@ def batch_map(
             SupplyLine(
                 item.id,
                 item.title,
-                supply_owner(item),
+                supply_owner(item, actor),
                 item.kind,
                 sorted(answered_by.get(item.id, []), key=lambda p: -p.score),
                 closest,

@@ -79,9 +79,15 @@ def brief(hit: Hit, *, reasons: bool = False) -> SupplyBrief:
 
 
 def _ranked(
-    method: str, matches: list[LibMatch], rows: dict[int, SupplyItem], top: int
+    actor: Actor, method: str, matches: list[LibMatch], rows: dict[int, SupplyItem], top: int
 ) -> list[Hit]:
-    return hits_for(SearchResults(method, tuple(matches)), rows, "supply_item", supply_owner, top)
+    return hits_for(
+        SearchResults(method, tuple(matches)),
+        rows,
+        "supply_item",
+        lambda i: supply_owner(i, actor),
+        top,
+    )
 
 
 # Query vectors are embedded this many at a time (one encoder call each, not one per query).
@@ -181,7 +187,9 @@ def search_needs(
         r.id: r for r in supply_repo.list_by_ids(session, ids, SUPPLY_POLICY.read_filter(actor))
     }
     answers = {
-        demand_id: Answers(_ranked(method, a, rows, top), _ranked(method, b, rows, top))
+        demand_id: Answers(
+            _ranked(actor, method, a, rows, top), _ranked(actor, method, b, rows, top)
+        )
         for demand_id, (a, b) in raw.items()
     }
     return Searched(method, note, answers)

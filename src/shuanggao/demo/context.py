@@ -54,6 +54,8 @@ class DemoContext:
     end: dt.date = DEMO_END
     on_step: Callable[[str], None] | None = None
     shared: dict[str, Any] = field(default_factory=dict)
+    # One-line summaries a module leaves for the person loading (the CLI prints them).
+    notes: list[str] = field(default_factory=list)
     _pilots: list[Pilot] | None = None
 
     def rng(self, key: str) -> random.Random:

@@ -25,6 +25,7 @@ from shuanggao.demo.context import DemoContext, Pilot, ensure
 from shuanggao.demo.data import ARTICLE_NOTE, GIVEN, SURNAMES
 from shuanggao.demo.errors import DemoPrerequisiteMissing
 from shuanggao.demo.supply_topics import topic_codes
+from shuanggao.kit.service import take_warnings
 
 ORDER = 60
 LABEL = "产业需求"
@@ -191,6 +192,7 @@ def _write(
 
 def load_demo(session: Session, actor: Actor, ctx: DemoContext) -> int:
     pilots = {p.zone_name: p for p in ctx.pilots(session)}
+    take_warnings(session)  # what earlier writes left is not this module's
     written = 0
     for zone_name, enterprise_name, values, state in _ARTICLE_DEMANDS:
         pilot = pilots[zone_name]
@@ -214,4 +216,22 @@ def load_demo(session: Session, actor: Actor, ctx: DemoContext) -> int:
                 continue
             seen.add(key)
             written += _write(session, actor, enterprise_id, values, state)
+    note = duplicate_note(take_warnings(session), written)
+    if note:
+        ctx.notes.append(note)
     return written
+
+
+def duplicate_note(warnings: list[dict[str, Any]], written: int) -> str | None:
+    """One line for the whole load (not one per need): how many of the new needs resemble
+    needs entered before them (the demand register's duplicate warnings)."""
+    similar = [s for w in warnings if w.get("code") == "possible_duplicate" for s in w["similar"]]
+    flagged = sum(1 for w in warnings if w.get("code") == "possible_duplicate")
+    if not flagged:
+        return None
+    same = sum(1 for w in warnings if any(s["kind"] == "same" for s in w.get("similar", ())))
+    return (
+        f"产业需求：新增的 {written} 条需求中有 {flagged} 条与先登记的需求重复或相近"
+        f"（其中 {same} 条疑似重复，共 {len(similar)} 处相似）；"
+        "请在“需求梳理 → 重复与相近需求”中查看。"
+    )

@@ -16,7 +16,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shuanggao.accounts import passwords
+from shuanggao.accounts import consent, passwords
 from shuanggao.accounts.models import User
 from shuanggao.actor import Actor, Role
 from shuanggao.demo.context import DemoContext
@@ -84,6 +84,10 @@ def load_demo(session: Session, actor: Actor, ctx: DemoContext) -> int:
     }
     zhou, li = people["demo.pp.zhou"].actor(), people["demo.pp.li"].actor()
     peng, chen = people["demo.pp.peng"].actor(), people["demo.pp.chen"].actor()
+    # Both students share their practice record with the enterprise mentor (without it the
+    # mentor would see the projects but not the reports they acknowledge below).
+    for student in (zhou, li):
+        consent.set_purpose(session, student, consent.PRACTICE, True)
 
     def register(student: Actor, title: str, major: str, start: dt.date, due: dt.date) -> int:
         p = service.register_project(

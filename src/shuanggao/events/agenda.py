@@ -86,7 +86,7 @@ def agendas(
     """The agendas ``actor`` may print: one participant's, one table's, or (organiser) all
     participants' then all tables'. Returns the event's title with them."""
     event = get_event(session, actor, event_id)
-    meetings = meeting_reads(session, event, visible_meetings(session, actor, event))
+    meetings = meeting_reads(session, actor, event, visible_meetings(session, actor, event))
     regs = {r.id: r for r in visible_registrations(session, actor, event)}
     heading = f"{event.title}（{event.event_date.isoformat()}，{event.place or '线上'}）"
     out: list[Agenda] = []

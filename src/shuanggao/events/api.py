@@ -103,7 +103,7 @@ def get_schedule(event_id: Id, session: SessionDep, actor: ActorDep) -> Schedule
     summary = scheduling.schedule_summary(session, actor, event_id)
     event = service.get_event(session, actor, event_id)
     meetings = service.meeting_reads(
-        session, event, service.visible_meetings(session, actor, event)
+        session, actor, event, service.visible_meetings(session, actor, event)
     )
     return ScheduleRead(**summary.model_dump(), schedule=meetings)
 
@@ -114,7 +114,7 @@ def outcome(
 ) -> MeetingRead:
     meeting = service.record_outcome(session, actor, meeting_id, body)
     event = service.get_event(session, actor, meeting.event_id)
-    return service.meeting_reads(session, event, [meeting])[0]
+    return service.meeting_reads(session, actor, event, [meeting])[0]
 
 
 @router.get(

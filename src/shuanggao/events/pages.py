@@ -126,7 +126,7 @@ def _event_context(session: Session, actor: Actor, event_id: int) -> dict[str, o
     manages = policy.manages(actor, event)
     regs = service.visible_registrations(session, actor, event)
     meetings = service.meeting_reads(
-        session, event, service.visible_meetings(session, actor, event)
+        session, actor, event, service.visible_meetings(session, actor, event)
     )
     summary = scheduling.summary_of(session, event) if event.scheduled_at else None
     return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shuanggao import personal
 from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.db.types import utcnow
@@ -369,7 +370,19 @@ def visible_meetings(session: Session, actor: Actor, event: Event) -> list[Meeti
     ]
 
 
-def meeting_reads(session: Session, event: Event, meetings: list[Meeting]) -> list[MeetingRead]:
+def party_label(actor: Actor, reg: Registration) -> str:
+    """A registration as ``actor`` may see it: a researcher who has not consented to being
+    shown to enterprises is “某专家（未授权展示）” to an enterprise (``personal.shown``)."""
+    if reg.enterprise is not None:
+        return reg.label
+    name = personal.shown(actor, "event_registration", "researcher_name", reg) or ""
+    school = reg.university.name if reg.university is not None else ""
+    return f"{name}（{school}）"
+
+
+def meeting_reads(
+    session: Session, actor: Actor, event: Event, meetings: list[Meeting]
+) -> list[MeetingRead]:
     demands = repo.demand_owners(session, [m.demand_id for m in meetings if m.demand_id])
     items = repo.supply_owners(session, [m.supply_item_id for m in meetings if m.supply_item_id])
     out = []
@@ -384,7 +397,7 @@ def meeting_reads(session: Session, event: Event, meetings: list[Meeting]) -> li
                 enterprise_registration_id=m.enterprise_registration_id,
                 enterprise=m.enterprise_registration.label,
                 researcher_registration_id=m.researcher_registration_id,
-                researcher=m.researcher_registration.label,
+                researcher=party_label(actor, m.researcher_registration),
                 demand_id=m.demand_id,
                 demand_title=demands[m.demand_id][1] if m.demand_id in demands else None,
                 supply_item_id=m.supply_item_id,

@@ -35,6 +35,7 @@ from shuanggao.imports.fields import (
 from shuanggao.imports.files import Table
 from shuanggao.imports.plans import Plan, PlanContext, PlannedRow, RowCode, RowError
 from shuanggao.imports.repository import Key, key_of, plain, rows_by_key
+from shuanggao.imports.row_warnings import row_warnings
 from shuanggao.imports.uniques import unique_conflicts
 from shuanggao.kit.policy import TenantScoped
 from shuanggao.kit.register import Register, get_register
@@ -368,7 +369,7 @@ def plan_import(
     if errors:
         plan.creates, plan.updates, plan.unchanged = [], [], 0
     else:
-        plan.warnings = _row_warnings(ctx, plan)
+        plan.warnings = row_warnings(ctx, plan)
     return plan
 
 
@@ -415,25 +416,6 @@ def _run_hook(
         errors.extend(_app_error_rows(ctx, number, exc, fallback))
         return False
     return True
-
-
-def _row_warnings(ctx: PlanContext, plan: Plan) -> list[RowError]:
-    """The register's warnings (``Register.warn``) for each row the plan will write."""
-    if not ctx.reg.warn:
-        return []
-    out: list[RowError] = []
-    for rows, is_new in ((plan.creates, True), (plan.updates, False)):
-        for row in rows:
-            values = (
-                dict(row.values) if is_new else {**snapshot(ctx.reg, row.existing), **row.changes}
-            )
-            current = None if is_new else row.existing
-            for hook in ctx.reg.warn:
-                for w in hook(ctx.session, ctx.actor, values, current):
-                    out.append(
-                        RowError(row.number, "", str(w.get("code", "warning")), str(w["message"]))
-                    )
-    return out
 
 
 def write_plan(

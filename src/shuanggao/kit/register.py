@@ -104,6 +104,15 @@ class Register(Generic[M]):
     warn: list[Callable[[Session, Actor, dict[str, Any], Any], list[dict[str, Any]]]] = field(
         default_factory=list
     )
+    # Called by an import with (session, actor, [(row number, values), ...]) for the rows it will
+    # write: warnings between rows of one file (rows 3 and 7 are the same need), each
+    # ``(row number, {"code", "message", ...})``. Another domain adds its check here.
+    warn_rows: list[
+        Callable[
+            [Session, Actor, list[tuple[int, dict[str, Any]]]],
+            list[tuple[int, dict[str, Any]]],
+        ]
+    ] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Every text a user sends is checked the same way, in every register and on every path
@@ -126,7 +135,8 @@ class Register(Generic[M]):
 
     def shown_instead(self, actor: Actor, obj: M) -> dict[str, Any]:
         """What ``actor`` sees instead of the stored value, by field: hidden fields (their masked
-        value) and personal fields this actor may not see in full (``kit.personal``)."""
+        value), personal fields this actor may not see in full (``kit.personal``) and
+        consent-based fields whose person has not consented (``personal.withheld``)."""
         out = {name: self.masked_value(name) for name in self.hidden_for(actor, obj)}
         if actor.is_system:
             # The CLI and jobs run with database access: masking would only corrupt backups.
@@ -134,6 +144,10 @@ class Register(Generic[M]):
         declared = personal.fields_of(self.model.__tablename__)  # type: ignore[attr-defined]
         for name, pf in declared.items():
             if name in out:
+                continue
+            if personal.withheld(pf, actor, obj):
+                # Consent-based and not (or no longer) given: the person is not shown at all.
+                out[name] = personal.instead_of(pf)
                 continue
             if not personal.sees_in_full(
                 pf, actor.role, lambda: self.policy.can_modify(actor, obj)

@@ -60,6 +60,7 @@ class RegisterRepository(Generic[M]):
         q: str | None,
         filters: Mapping[str, Any],
         extra: Sequence[ColumnElement[bool]] = (),
+        search_fields: Sequence[str] | None = None,
     ) -> Select[Any]:
         stmt = self.base_select(scope)
         for cond in extra:
@@ -77,7 +78,7 @@ class RegisterRepository(Generic[M]):
             pattern = f"%{_escape_like(q.strip())}%"
             conds = [
                 cast(getattr(self.model, f), String).ilike(pattern, escape="\\")
-                for f in self.reg.search_fields
+                for f in (self.reg.search_fields if search_fields is None else search_fields)
             ]
             if conds:
                 stmt = stmt.where(or_(*conds))
@@ -93,8 +94,9 @@ class RegisterRepository(Generic[M]):
         page: int = 1,
         page_size: int = 50,
         extra: Sequence[ColumnElement[bool]] = (),
+        search_fields: Sequence[str] | None = None,
     ) -> Page[M]:
-        stmt = self._filtered(scope, q, filters or {}, extra)
+        stmt = self._filtered(scope, q, filters or {}, extra, search_fields)
         total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         stmt = stmt.order_by(*self._order(sort))
         stmt = stmt.options(*self.reg.load_options)
@@ -109,8 +111,10 @@ class RegisterRepository(Generic[M]):
         q: str | None = None,
         filters: Mapping[str, Any] | None = None,
         sort: str | None = None,
+        search_fields: Sequence[str] | None = None,
     ) -> list[M]:
-        stmt = self._filtered(scope, q, filters or {}).order_by(*self._order(sort))
+        stmt = self._filtered(scope, q, filters or {}, (), search_fields)
+        stmt = stmt.order_by(*self._order(sort))
         return list(self.session.scalars(stmt.options(*self.reg.load_options)).unique())
 
     def _order(self, sort: str | None) -> list[Any]:

@@ -45,6 +45,20 @@ def read_scope(reg: Register[Any], actor: Actor) -> ColumnElement[bool] | None:
     return reg.policy.read_filter(actor)
 
 
+def search_fields(reg: Register[Any], actor: Actor) -> tuple[str, ...]:
+    """The fields ``actor``'s text search looks in: not a consent-based personal field this
+    actor reads only with the person's consent (searching by a researcher's name must not find
+    the items of a researcher who is not shown, ``personal.withheld``)."""
+    declared = personal.fields_of(reg.model.__tablename__)  # type: ignore[attr-defined]
+    return tuple(
+        f
+        for f in reg.search_fields
+        if f not in declared
+        or declared[f].consent is None
+        or not personal.gated(actor, declared[f].consent or "")
+    )
+
+
 def list_records(
     session: Session,
     actor: Actor,
@@ -68,6 +82,7 @@ def list_records(
         page=page,
         page_size=page_size,
         extra=extra,
+        search_fields=search_fields(reg, actor),
     )
 
 
@@ -81,7 +96,13 @@ def list_all_records(
     sort: str | None = None,
 ) -> list[M]:
     repo = RegisterRepository(session, reg)
-    return repo.list_all(read_scope(reg, actor), q=q, filters=filters, sort=sort)
+    return repo.list_all(
+        read_scope(reg, actor),
+        q=q,
+        filters=filters,
+        sort=sort,
+        search_fields=search_fields(reg, actor),
+    )
 
 
 def get_record(session: Session, actor: Actor, reg: Register[M], obj_id: int) -> M:

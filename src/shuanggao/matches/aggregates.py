@@ -9,6 +9,7 @@ from __future__ import annotations
 from shuanggao_matching import SearchResults, coverage_report, rank_owners
 from sqlalchemy.orm import Session, sessionmaker
 
+from shuanggao import personal
 from shuanggao.actor import Actor
 from shuanggao.config import Settings
 from shuanggao.demand import repository as demand_repo
@@ -74,9 +75,12 @@ def experts_for_demand(
         if not items:
             continue
         first: SupplyItem = items[0].obj
+        # Without the researcher's consent an enterprise sees the items, not the person.
+        name = personal.shown(actor, "supply_item", "owner_name", first) or ""
         experts.append(
             ExpertHit(
-                name=first.owner_name or "",
+                name=name,
+                withheld=name != (first.owner_name or ""),
                 university_id=first.university_id,
                 university_name=first.university.name,
                 score=round(ranked.score, 4),
@@ -128,7 +132,9 @@ def zone_map(
     }
     for demand in demands:
         done = searched[demand.id]
-        hits = hits_for(done.results, answers, "supply_item", supply_owner, opts.top)
+        hits = hits_for(
+            done.results, answers, "supply_item", lambda i: supply_owner(i, actor), opts.top
+        )
         method = done.results.method
         note = result_note(index, done)
         hits_of[demand.id] = hits

@@ -73,3 +73,43 @@ class MatchJudgement(IdMixin, Base):
     # accounts.actor.Role value of who judged (an enterprise user's reason is the enterprise's).
     judged_role: Mapped[str] = mapped_column(String(30), nullable=False)
     judged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class DemandGroup(RecordMixin, Base):
+    """A saved group of needs one solution can serve (合并需求组), made by a broker from the
+    duplicate list or by hand: named, changed (needs added and removed) and dissolved, each
+    change versioned and audited (``matches.groups``).
+
+    ``zone_id`` is the zone whose administrators keep the group (it holds one of their needs);
+    ``None``: the province's, across zones. Members are read through the demand policy: a need
+    the reader may not read shows as 某企业（保密）, with neither title nor zone."""
+
+    __tablename__ = "demand_group"
+
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    zone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("zone.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    created_by: Mapped[str] = mapped_column(String(100), nullable=False)
+
+    members: Mapped[list[DemandGroupMember]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="DemandGroupMember.demand_id"
+    )
+
+
+class DemandGroupMember(Base):
+    """One need of a saved group (a need may sit in several groups)."""
+
+    __tablename__ = "demand_group_member"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("demand_group.id", ondelete="CASCADE"), primary_key=True
+    )
+    demand_id: Mapped[int] = mapped_column(
+        ForeignKey("demand.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_by: Mapped[str] = mapped_column(String(100), nullable=False)
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    demand: Mapped[Demand] = relationship(lazy="raise")

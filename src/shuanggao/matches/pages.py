@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import HTMLResponse, Response
 
+from shuanggao import personal
 from shuanggao.actor import Role
 from shuanggao.config import Settings
 from shuanggao.demand.schemas import CooperationMode, TriageState, Visibility
@@ -157,6 +158,7 @@ def supply_matches(
         {
             "view": view,
             "item": item,
+            "owner_name": personal.shown(actor, "supply_item", "owner_name", item),
             "hits": hits,
             "kind_label": SupplyKind(item.kind).label,
             "codes": [views.code_label(c) for c in (*item.discipline_codes, *item.industry_codes)],

@@ -103,9 +103,13 @@ class ExpertHit:
     university_name: str
     score: float
     items: list[Hit]
+    # The name is not shown (no consent): the key names the first item, not the person.
+    withheld: bool = False
 
     @property
     def key(self) -> str:
+        if self.withheld:
+            return f"{self.university_id}:#{self.items[0].obj.id}"
         return f"{self.university_id}:{self.name}"
 
     def result(self) -> MatchResult:

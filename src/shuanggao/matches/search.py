@@ -20,6 +20,7 @@ from shuanggao_matching import (
 )
 from sqlalchemy.orm import Session
 
+from shuanggao import personal
 from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.config import Settings
@@ -244,9 +245,12 @@ def match_run(index: MatchIndex, searched: Searched, hits: list[Hit]) -> MatchRu
     )
 
 
-def supply_owner(item: SupplyItem) -> str:
+def supply_owner(item: SupplyItem, actor: Actor) -> str:
+    """The item's researcher and university as ``actor`` may see them: without the researcher's
+    consent an enterprise sees “某专家（未授权展示）” (``personal.shown``)."""
     if item.owner_name:
-        return f"{item.owner_name}（{item.university.name}）"
+        name = personal.shown(actor, "supply_item", "owner_name", item)
+        return f"{name}（{item.university.name}）"
     return item.university.name
 
 
@@ -301,7 +305,7 @@ def supply_hits(session: Session, actor: Actor, results: SearchResults, top: int
     rows = _rows_in_rank_order(
         results, top, lambda ids: supply_repo.list_by_ids(session, ids, scope)
     )
-    return hits_for(results, rows, "supply_item", supply_owner, top)
+    return hits_for(results, rows, "supply_item", lambda i: supply_owner(i, actor), top)
 
 
 def _demand_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:

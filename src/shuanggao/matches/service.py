@@ -32,6 +32,15 @@ from shuanggao.matches.filters import (
     supply_visibility,
     university_of,
 )
+from shuanggao.matches.groups import (
+    create_group,
+    dissolve_group,
+    get_group,
+    groups_of_demand,
+    list_groups,
+    update_group,
+)
+from shuanggao.matches.groups import present as present_group
 from shuanggao.matches.page_views import (
     DemandMatchesView,
     JudgedMatch,
@@ -62,7 +71,12 @@ from shuanggao.matches.search import (
     queue_matching,
     supply_owner,
 )
-from shuanggao.matches.triage import check_duplicates, duplicate_list, triage_queue
+from shuanggao.matches.triage import (
+    check_duplicates,
+    check_duplicates_within,
+    duplicate_list,
+    triage_queue,
+)
 from shuanggao.matches.upkeep import (
     IndexBuilding,
     ensure_index_ready,
@@ -91,16 +105,22 @@ __all__ = [
     "change_state",
     "change_state_view",
     "check_duplicates",
+    "check_duplicates_within",
+    "create_group",
     "demand_matches_view",
     "demand_owner",
     "demand_visibility",
+    "dissolve_group",
     "duplicate_list",
     "ensure_index_ready",
     "experts_for_demand",
     "feedback_counts",
+    "get_group",
     "get_match",
+    "groups_of_demand",
     "index_progress",
     "judging_side",
+    "list_groups",
     "mark_viewed",
     "match_demand",
     "match_read",
@@ -112,6 +132,7 @@ __all__ = [
     "on_demand_side",
     "on_supply_side",
     "paired_zones",
+    "present_group",
     "queue_matching",
     "reindex",
     "score_pairs",
@@ -122,5 +143,6 @@ __all__ = [
     "supply_visibility",
     "triage_queue",
     "university_of",
+    "update_group",
     "zone_map",
 ]

@@ -45,25 +45,40 @@ WARN_LIMIT = 5
 BROKERS = frozenset({Role.ZONE_ADMIN, Role.PROVINCE_ADMIN, Role.AUDITOR})
 
 _CACHE_MAX = 50_000
-_cache: dict[int, tuple[int, dup.Features]] = {}
+_cache: dict[int, tuple[tuple[Any, ...], dup.Features]] = {}
 _cache_lock = threading.Lock()
 
 
+def _cache_key(demand: Demand) -> tuple[Any, ...]:
+    """What the features are computed from (not the version alone: two databases in one process,
+    e.g. a restored backup or the tests, reuse ids and versions)."""
+    return (
+        demand.title,
+        demand.description,
+        demand.technical_indicators,
+        tuple(demand.keywords or ()),
+        demand.industry_code,
+        demand.chain_node,
+        demand.chain_node_id,
+    )
+
+
 def _features(demand: Demand) -> dup.Features:
-    """A stored need's comparison features, kept per (id, version)."""
+    """A stored need's comparison features, kept per id while its compared fields stay."""
+    key = _cache_key(demand)
     with _cache_lock:
         hit = _cache.get(demand.id)
-    if hit is not None and hit[0] == demand.version:
+    if hit is not None and hit[0] == key:
         return hit[1]
     found = dup.features(demand)
     with _cache_lock:
         if len(_cache) >= _CACHE_MAX:
             _cache.clear()
-        _cache[demand.id] = (demand.version, found)
+        _cache[demand.id] = (key, found)
     return found
 
 
-def _broker_zone(actor: Actor, zone_id: int | None) -> int | None:
+def broker_zone(actor: Actor, zone_id: int | None) -> int | None:
     """The zone a broker's list is about: a zone administrator's own; the province's choice."""
     if actor.role not in BROKERS:
         raise Forbidden("需求梳理由高新区管理员和省级管理员负责。")
@@ -100,15 +115,7 @@ def check_duplicates(
     title = str(values.get("title") or "").strip()
     if not title:
         return []
-    new = dup.NeedText(
-        title=title,
-        description=str(values.get("description") or ""),
-        technical_indicators=values.get("technical_indicators"),
-        keywords=tuple(values.get("keywords") or ()),
-        industry_code=values.get("industry_code"),
-        chain_node=values.get("chain_node"),
-        chain_node_id=values.get("chain_node_id"),
-    )
+    new = _need_text(values)
     others = [
         d
         for d in demand_repo.list_in_scope(session, DEMAND_POLICY.read_filter(actor))
@@ -141,6 +148,57 @@ def check_duplicates(
     ]
 
 
+def _need_text(values: dict[str, Any]) -> dup.NeedText:
+    return dup.NeedText(
+        title=str(values.get("title") or "").strip(),
+        description=str(values.get("description") or ""),
+        technical_indicators=values.get("technical_indicators"),
+        keywords=tuple(values.get("keywords") or ()),
+        industry_code=values.get("industry_code"),
+        chain_node=values.get("chain_node"),
+        chain_node_id=values.get("chain_node_id"),
+    )
+
+
+def check_duplicates_within(
+    session: Session, actor: Actor, rows: list[tuple[int, dict[str, Any]]]
+) -> list[tuple[int, dict[str, Any]]]:
+    """Warnings between the rows of one import file (the demand register's ``warn_rows``): a
+    row that resembles an earlier row of the same file is flagged, naming that row. Term rarity
+    is counted over the stored needs the importer may read and the file's rows, as at entry."""
+    texts = [(n, _need_text(v)) for n, v in rows if str(v.get("title") or "").strip()]
+    if len(texts) < 2:
+        return []
+    stored = [
+        _features(d) for d in demand_repo.list_in_scope(session, DEMAND_POLICY.read_filter(actor))
+    ]
+    feats = [dup.features(t) for _, t in texts]
+    corpus = dup.corpus_of([*stored, *feats])
+    earlier: dict[int, list[tuple[int, dup.Similarity]]] = {}
+    for i, j, sim in dup.similar_pairs(feats, corpus):
+        earlier.setdefault(j, []).append((i, sim))
+    out: list[tuple[int, dict[str, Any]]] = []
+    for j in sorted(earlier):
+        found = sorted(earlier[j], key=lambda p: (-p[1].score, p[0]))[:WARN_LIMIT]
+        number, need = texts[j]
+        named = "；".join(
+            f"第 {texts[i][0]} 行“{texts[i][1].title}”（相似度 {s.score:.2f}）" for i, s in found
+        )
+        out.append(
+            (
+                number,
+                {
+                    "code": "duplicate_in_file",
+                    "message": f"“{need.title}”可能与本文件中的需求重复或相近：{named}。"
+                    "请核对是否为同一需求。",
+                    "rows": [texts[i][0] for i, _ in found],
+                    "scores": [s.score for _, s in found],
+                },
+            )
+        )
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # The brokers' duplicate list
 # ---------------------------------------------------------------------------------------------
@@ -156,7 +214,7 @@ def _pairs(
 def duplicate_list(session: Session, actor: Actor, zone_id: int | None = None) -> DuplicateList:
     """Groups of duplicate and near-duplicate needs among those the broker may read; for a zone,
     the groups with at least one of its needs. One solution can then serve the group's firms."""
-    zone = _broker_zone(actor, zone_id)
+    zone = broker_zone(actor, zone_id)
     demands = demand_repo.list_in_scope(session, DEMAND_POLICY.read_filter(actor))
     pairs = _pairs(demands)
     out: list[DuplicateGroup] = []
@@ -232,7 +290,7 @@ def triage_queue(
     """A zone's needs for its brokers: each with its triage state, what the checklist asks for,
     how well the best supply the broker may see answers it, and how many similar needs exist.
     Needs with no good answer and vague needs first."""
-    zone = _broker_zone(actor, zone_id)
+    zone = broker_zone(actor, zone_id)
     want_state, want_conf = _parse_filters(state, confidence)
     if factory is not None:
         ensure_index_ready(session, settings, factory, "supply")

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import HTMLResponse, Response
 
+from shuanggao.actor import Role
 from shuanggao.config import Settings
 from shuanggao.demand.schemas import TriageState, Visibility
 from shuanggao.kit.http.deps import SessionDep
@@ -77,11 +78,14 @@ def queue_page(request: Request, session: SessionDep, actor: PageActor) -> Respo
 @router.get("/triage/duplicates", response_class=HTMLResponse)
 def duplicates_page(request: Request, session: SessionDep, actor: PageActor) -> HTMLResponse:
     found = service.duplicate_list(session, actor, _zone(request))
+    saved = service.list_groups(session, actor, _zone(request))
     return render(
         request,
         "matches/triage_duplicates.html",
         {
             "found": found,
+            "saved": saved,
+            "can_save": actor.is_province or (actor.role is Role.ZONE_ADMIN and actor.zone_id),
             "kind_labels": {"same": "疑似重复", "near": "相近需求"},
             "breadcrumbs": [("需求梳理", "/triage"), ("重复与相近需求", None)],
             **LABELS,

@@ -54,7 +54,7 @@ def talent_figures(
 def list_projects(
     session: SessionDep, actor: ActorDep, state: str | None = Query(default=None)
 ) -> list[ProjectSummary]:
-    return [views.summary(p) for p in service.list_projects(session, actor, state)]
+    return [views.summary(p, actor) for p in service.list_projects(session, actor, state)]
 
 
 @router.post("/projects", response_model=ProjectRead, status_code=201, summary="学生登记实践项目")

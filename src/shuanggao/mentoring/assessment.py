@@ -15,7 +15,7 @@ from shuanggao.audit import service as audit
 from shuanggao.db.types import utcnow
 from shuanggao.errors import Conflict, Forbidden, NotFound, ValidationFailed, VersionRequired
 from shuanggao.mentoring import policy, repository, rules
-from shuanggao.mentoring.errors import WrongState
+from shuanggao.mentoring.errors import NotShared, WrongState
 from shuanggao.mentoring.models import Assessment, Evidence, PracticeProject, Rubric
 from shuanggao.mentoring.schemas import (
     CommitteeDecision,
@@ -106,6 +106,8 @@ def evidence_file(session: Session, actor: Actor, project_id: int, evidence_id: 
     row = repository.evidence_file(session, project.id, evidence_id)
     if row is None:
         raise NotFound()
+    if policy.record_withheld(actor, project):
+        raise NotShared()
     return row
 
 

@@ -19,3 +19,12 @@ class WrongState(AppError):
     code = ErrorCode.WRONG_STATE
     status = 409
     message = "该实践项目当前所处阶段不能进行此操作。"
+
+
+class NotShared(AppError):
+    """The student has not consented (or has withdrawn consent) to sharing the practice record
+    with the enterprise mentor (``personal.PRACTICE_TO_MENTOR``)."""
+
+    code = ErrorCode.NOT_SHARED
+    status = 403
+    message = "该学生未同意（或已撤回）与企业导师共享实践记录，您暂不能查看该记录。"

@@ -56,7 +56,7 @@ def list_page(request: Request, session: SessionDep, actor: PageActor) -> HTMLRe
         request,
         "mentoring/list.html",
         {
-            "projects": [views.summary(p) for p in service.list_projects(session, actor)],
+            "projects": [views.summary(p, actor) for p in service.list_projects(session, actor)],
             "tasks": views.tasks_for(session, actor),
             "options": views.registration_options(session, actor),
             "rubric_form": views.rubric_form(session, actor),

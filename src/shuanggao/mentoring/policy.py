@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
+from shuanggao import personal
 from shuanggao.actor import Actor, Role
 from shuanggao.mentoring.models import PracticeProject, Rubric
 from shuanggao.mentoring.schemas import ProjectState
@@ -63,3 +64,10 @@ def is_committee(actor: Actor, project: PracticeProject, rubric: Rubric | None) 
     if rubric is not None and rubric.committee_user_id is not None:
         return actor.user_id == rubric.committee_user_id
     return actor.role in UNIVERSITY_OFFICE and actor.university_id == project.university_id
+
+
+def record_withheld(actor: Actor, project: PracticeProject) -> bool:
+    """``actor`` (the enterprise mentor) may not read the student's practice record: the
+    student has not consented to sharing it (``personal.PRACTICE_TO_MENTOR``; the inventory's
+    rule on ``practice_project.major``)."""
+    return personal.withheld(personal.fields_of("practice_project")["major"], actor, project)

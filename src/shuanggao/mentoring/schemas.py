@@ -250,3 +250,6 @@ class ProjectRead(ProjectSummary):
     evidence: list[EvidenceRead]
     assessments: list[AssessmentRead]
     deadlines: list[tuple[str, dt.date]]
+    # False for the enterprise mentor while the student has not consented to sharing the
+    # practice record (``personal.PRACTICE_TO_MENTOR``): the record's parts are left out.
+    record_shared: bool = True

@@ -21,7 +21,7 @@ from shuanggao.db.types import utcnow
 from shuanggao.enterprises.models import Enterprise
 from shuanggao.errors import Conflict, Forbidden, NotFound, ValidationFailed, VersionRequired
 from shuanggao.mentoring import policy, repository, rules
-from shuanggao.mentoring.errors import WrongState
+from shuanggao.mentoring.errors import NotShared, WrongState
 from shuanggao.mentoring.models import (
     Declaration,
     Meeting,
@@ -272,6 +272,8 @@ def read_report(
     row = repository.report(session, project.id, report_id)
     if row is None:
         raise NotFound()
+    if policy.record_withheld(actor, project):
+        raise NotShared()
     attr = f"{side}_read_at"
     if getattr(row, attr) is not None:
         raise WrongState("您已批阅该进展报告。")

@@ -1,19 +1,31 @@
 """A practice project as its readers see it (``ProjectRead``), and the tasks waiting for a
-student, a mentor or the committee (the home page and the task list)."""
+student, a mentor or the committee (the home page and the task list).
+
+The student's consent to sharing the practice record with the enterprise mentor
+(``personal.PRACTICE_TO_MENTOR``, declared on ``practice_project.major`` in the inventory)
+decides what the enterprise mentor reads. Without it (never given, or withdrawn) the enterprise
+mentor sees that the project exists (title, state, parties, dates, the outcome deadline), the
+outcome as submitted for assessment (kind, title, summary) and their own assessment, so the
+dual-mentor assessment can still be completed on what is presented to them; the student's name,
+degree and major, the plan, milestones, progress reports, meeting minutes, evidence files and
+the university mentor's assessment are left out, and reading a report or an evidence file
+answers 403 ``not_shared``. Giving the consent again shows everything at once.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shuanggao import clock
+from shuanggao import clock, personal
 from shuanggao.accounts.models import User
 from shuanggao.actor import Actor
 from shuanggao.errors import ValidationFailed
 from shuanggao.mentoring import assessment, policy, repository, service
-from shuanggao.mentoring.models import PracticeProject
+from shuanggao.mentoring.models import Assessment, Milestone, PracticeProject
 from shuanggao.mentoring.schemas import (
     AssessmentRead,
     Decision,
@@ -43,14 +55,23 @@ def _person(user: User) -> PersonRead:
     return p
 
 
-def summary(p: PracticeProject) -> ProjectSummary:
+record_withheld = policy.record_withheld
+
+
+def _student(actor: Actor, p: PracticeProject) -> PersonRead:
+    if record_withheld(actor, p):
+        return PersonRead(user_id=p.student_user_id, name=personal.UNSHOWN_STUDENT)
+    return _person(p.student)
+
+
+def summary(p: PracticeProject, actor: Actor) -> ProjectSummary:
     return ProjectSummary(
         id=p.id,
         version=p.version,
         title=p.title,
         state=p.state,
         state_label=ProjectState(p.state).label,
-        student=_person(p.student),
+        student=_student(actor, p),
         university_id=p.university_id,
         university_name=p.university.name,
         enterprise_id=p.enterprise_id,
@@ -73,7 +94,38 @@ def project_read(session: Session, actor: Actor, project_id: int) -> ProjectRead
     deadlines = [(m.title, m.due_date) for m in milestones if m.done_date is None]
     if p.outcome_submitted_at is None:
         deadlines.append(("提交实践成果", p.outcome_due_date))
-    base = summary(p).model_dump()
+    base = summary(p, actor).model_dump()
+    full = _project_read(session, p, base, milestones, assessments, people, deadlines, today)
+    if not record_withheld(actor, p):
+        return full
+    side = policy.side_of(actor, p)
+    return full.model_copy(
+        update={
+            "degree_level": "",
+            "degree_label": personal.UNSHOWN_STUDENT,
+            "major": personal.UNSHOWN_STUDENT,
+            "plan": None,
+            "milestones": [],
+            "reports": [],
+            "meetings": [],
+            "evidence": [],
+            "assessments": [a for a in full.assessments if a.side == side],
+            "deadlines": [d for d in full.deadlines if d[0] == "提交实践成果"],
+            "record_shared": False,
+        }
+    )
+
+
+def _project_read(
+    session: Session,
+    p: PracticeProject,
+    base: dict[str, Any],
+    milestones: list[Milestone],
+    assessments: list[Assessment],
+    people: dict[int, User],
+    deadlines: list[tuple[str, dt.date]],
+    today: dt.date,
+) -> ProjectRead:
     return ProjectRead(
         **base,
         degree_level=p.degree_level,
@@ -164,6 +216,7 @@ def tasks_for(session: Session, actor: Actor) -> list[Task]:
                 out.append(Task(p.id, p.title, f"已认定：{Decision(p.decision or '').label}"))
             continue
         if side is not None:
+            shared = not record_withheld(actor, p)
             accepted = (
                 p.university_accepted_at if side == "university" else p.enterprise_accepted_at
             )
@@ -176,7 +229,7 @@ def tasks_for(session: Session, actor: Actor) -> list[Task]:
                 elif mine.signed_at is None:
                     out.append(Task(p.id, p.title, "签字确认评分"))
             unread = repository.unread_reports(session, [p.id], side).get(p.id, 0)
-            if unread:
+            if unread and shared:
                 out.append(Task(p.id, p.title, f"批阅进展报告 {unread} 份"))
             continue
         if state is ProjectState.COMMITTEE and policy.is_committee(

@@ -130,6 +130,7 @@ def detail_page(
         "pipeline/detail.html",
         {
             "c": c,
+            "steps": service.present(c, actor).steps,
             "stages": STAGES,
             "index": index,
             "next_stage": STAGES[index + 1] if index + 1 < len(STAGES) else None,

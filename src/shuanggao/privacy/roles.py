@@ -310,4 +310,8 @@ def clear(session: Session, user: User, username: str) -> None:
         e.username = ANONYMISED_TEXT
         e.comment = _blank(e.comment)
     for job in import_jobs(session, uid):
+        # The file name is theirs to type; an unapplied upload's bytes go too (applied and
+        # rejected jobs dropped them already). The counts and the outcome stay.
         job.actor_name = ANONYMISED_TEXT
+        job.filename = ANONYMISED_TEXT
+        job.data = None

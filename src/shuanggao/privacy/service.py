@@ -58,6 +58,7 @@ def personal_data(session: Session, actor: Actor) -> dict[str, list[dict[str, An
         "授权记录": [
             {
                 "事项": PURPOSE_LABELS.get(r.purpose, r.purpose),
+                "事项代码": r.purpose,
                 "规则版本": r.notice_version,
                 "同意": r.granted,
                 "时间": _time(r.at),

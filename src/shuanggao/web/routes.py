@@ -37,6 +37,8 @@ from shuanggao.imports import api as imports_api
 from shuanggao.kit.http.bodylimit import BodyLimitMiddleware
 from shuanggao.kit.http.nav import NavItem
 from shuanggao.matches import api as matches_api
+from shuanggao.matches import group_api as matches_group_api
+from shuanggao.matches import group_pages as matches_group_pages
 from shuanggao.matches import pages as matches_pages
 from shuanggao.matches import panels as matches_panels
 from shuanggao.matches import service as matches_service
@@ -76,6 +78,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     imports_api.router,
     matches_api.router,
     matches_triage_api.router,
+    matches_group_api.router,
     mentoring_api.router,
     pairings_api.router,
     pipeline_api.router,
@@ -97,6 +100,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     events_pages.router,
     matches_pages.router,
     matches_triage_pages.router,
+    matches_group_pages.router,
     mentoring_pages.router,
     pipeline_pages.router,
     planner_pages.router,
@@ -123,21 +127,12 @@ def install_matching_after_save(app: FastAPI) -> None:
         hooks.append(matches_service.queue_matching)
 
 
-def install_duplicate_check(app: FastAPI) -> None:
-    """Every write of a demand (form, API, import, the event intake) is compared with the needs
-    its author may read; a likely duplicate comes back as a warning, never a refusal."""
-    hooks = demand_registers.demands.warn
-    if matches_service.check_duplicates not in hooks:
-        hooks.append(matches_service.check_duplicates)
-
-
 # Middleware and start-up work, each ``install(app)``, in order, after the routers are mounted.
 # A middleware added later wraps the ones added before it.
 INSTALLERS: tuple[Callable[[FastAPI], None], ...] = (
     install_body_limit,
     accounts_install.install,
     install_matching_after_save,
-    install_duplicate_check,
 )
 
 

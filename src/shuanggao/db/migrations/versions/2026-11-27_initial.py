@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-06
+Create Date: 2026-12-07
 """
 
 from __future__ import annotations
@@ -253,6 +253,23 @@ def upgrade() -> None:
     with op.batch_alter_table('zone', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_zone_city'), ['city'], unique=False)
         batch_op.create_index(batch_op.f('ix_zone_is_demo'), ['is_demo'], unique=False)
+
+    op.create_table('demand_group',
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('zone_id', sa.Integer(), nullable=True),
+    sa.Column('created_by', sa.String(length=100), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('created_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], name=op.f('fk_demand_group_zone_id_zone'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand_group'))
+    )
+    with op.batch_alter_table('demand_group', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_group_is_demo'), ['is_demo'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_group_zone_id'), ['zone_id'], unique=False)
 
     op.create_table('enterprise',
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -1231,6 +1248,18 @@ def upgrade() -> None:
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
 
+    op.create_table('demand_group_member',
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('demand_id', sa.Integer(), nullable=False),
+    sa.Column('added_by', sa.String(length=100), nullable=False),
+    sa.Column('added_at', shuanggao.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['demand_id'], ['demand.id'], name=op.f('fk_demand_group_member_demand_id_demand'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['group_id'], ['demand_group.id'], name=op.f('fk_demand_group_member_group_id_demand_group'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('group_id', 'demand_id', name=op.f('pk_demand_group_member'))
+    )
+    with op.batch_alter_table('demand_group_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_group_member_demand_id'), ['demand_id'], unique=False)
+
     op.create_table('demand_triage',
     sa.Column('demand_id', sa.Integer(), nullable=False),
     sa.Column('from_state', sa.String(length=20), nullable=False),
@@ -1564,6 +1593,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_demand_triage_demand_id'))
 
     op.drop_table('demand_triage')
+    with op.batch_alter_table('demand_group_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_group_member_demand_id'))
+
+    op.drop_table('demand_group_member')
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
 
@@ -1828,6 +1861,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_enterprise_industry_code'))
 
     op.drop_table('enterprise')
+    with op.batch_alter_table('demand_group', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_group_zone_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_group_is_demo'))
+
+    op.drop_table('demand_group')
     with op.batch_alter_table('zone', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_zone_is_demo'))
         batch_op.drop_index(batch_op.f('ix_zone_city'))
