@@ -88,7 +88,9 @@ def test_match_demand_json(cli_data: Data) -> None:
         "shared_codes",
         "scores",
         "filters_applied",
+        "evidence",
     }
+    assert first["reasons"]["evidence"] == []
     assert set(first["reasons"]["scores"]) == {
         "lexical",
         "dense",

@@ -76,3 +76,50 @@ def test_converter_builds_the_three_data_sets(tmp_path: Path) -> None:
     assert set(routing.corpus) == {"作物学", "电子科学与技术", "电气工程"}
     assert routing.qrels["test"] == {"test_public-0000": {"电气工程": 1}}
     assert summaries["routing"].queries == {"dev": 1, "test": 1}
+
+
+def test_chain_data_set_carries_codes_and_splits_by_class(tmp_path: Path) -> None:
+    """Products → their GB/T 4754 小类; queries carry the 大类, documents their 小类; the 重点产品
+    never reach the corpus; a class's products all fall in one split."""
+    from shuanggao_matching_bench.chain import build_chain_dataset, chain_split
+
+    src = tmp_path / "src" / "industry_gbt4754"
+    src.mkdir(parents=True)
+    (src / "gbt4754_2017_flat.csv").write_text(
+        "code,level,name,section,parent_code,description,tags\n"
+        "384,3,电池制造,C,38,,\n"
+        '3841,4,锂离子电池制造,C,384,"◇ 指以锂离子为电荷载体的电池制造。",strategic\n'
+        '3849,4,其他电池制造,C,384,"◇ 包括燃料电池等。",strategic\n'
+        '6513,4,应用软件开发,I,651,"◇ 指应用软件的开发。",\n',
+        encoding="utf-8",
+    )
+    (src / "gbt4754_tag_mapping.csv").write_text(
+        "code,name,tag,tag_name,category_path,has_star,star_description,products\n"
+        "3841,锂离子电池制造,strategic,战略性新兴产业,新能源汽车产业 > 电池,True,,"
+        "动力锂离子电池|锂离子电池正极材料\n"
+        "3841,锂离子电池制造,strategic,战略性新兴产业,新一代信息技术产业 > 储能,True,,"
+        "动力锂离子电池|储能锂离子电池\n"
+        "3849,其他电池制造,strategic,战略性新兴产业,新能源汽车产业 > 电池,True,,燃料电池电堆\n"
+        "3849,其他电池制造,digital,数字经济,数字 > 电池,True,,数字化电池\n",
+        encoding="utf-8",
+    )
+    docs, counts = build_chain_dataset(tmp_path / "src", tmp_path / "chain")
+    ds = load_beir(tmp_path / "chain")
+    # Only the classes of the 战略性新兴产业 table (6513 has no strategic row).
+    assert docs == 2 and set(ds.corpus) == {"3841", "3849"}
+    assert ds.corpus["3841"] == ("锂离子电池制造", "◇ 指以锂离子为电荷载体的电池制造。")
+    assert ds.corpus_codes == {"3841": ("C3841",), "3849": ("C3849",)}
+    # One query per distinct strategic product (the digital tag's products are not queries).
+    assert ds.queries == {
+        "3841#1": "动力锂离子电池",
+        "3841#2": "锂离子电池正极材料",
+        "3841#3": "储能锂离子电池",
+        "3849#1": "燃料电池电堆",
+    }
+    assert set(ds.query_codes.values()) == {("C38",)}
+    for qid in ds.queries:
+        code = qid.split("#")[0]
+        assert ds.qrels[chain_split(code)][qid] == {code: 1}
+    assert sum(counts.values()) == 4
+    corpus_text = (tmp_path / "chain" / "corpus.jsonl").read_text(encoding="utf-8")
+    assert "正极材料" not in corpus_text and "电堆" not in corpus_text

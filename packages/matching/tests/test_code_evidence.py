@@ -3,7 +3,17 @@ vision supply item ranked battery-safety needs first because both mention 锂电
 
 from __future__ import annotations
 
-from shuanggao_matching import ChineseTokenizer, Document, FusionConfig, HashingEncoder, Matcher
+import pytest
+
+from shuanggao_matching import (
+    ChineseTokenizer,
+    Document,
+    Evidence,
+    FusionConfig,
+    HashingEncoder,
+    Matcher,
+    Query,
+)
 from shuanggao_matching.fusion import code_agreement
 
 # A machine-vision item for battery lines (GB/T 4754 C3491 工业机器人制造 / 机器视觉装备).
@@ -111,3 +121,38 @@ def test_no_codes_no_change(tokenizer: ChineseTokenizer) -> None:
     off.add([*NEEDS, *FILLER])
     off.refresh()
     assert matcher.search(plain, method="hybrid").ids() == off.search(plain, method="hybrid").ids()
+
+
+def test_outside_evidence_moves_the_tied_documents_and_says_so(
+    tokenizer: ChineseTokenizer,
+) -> None:
+    """A demand's confirmed chain node ties documents to it (by id, e.g. earlier confirmed
+    matches on the node, or by the node's codes): they gain the evidence's weight and its
+    label; the others are untouched."""
+    matcher = Matcher(
+        tokenizer=tokenizer, encoder=HashingEncoder(dim=256), fusion=FusionConfig(prf_docs=0)
+    )
+    matcher.add([*NEEDS, *FILLER])
+    matcher.refresh()
+    text = "锂电池安全预测"
+    plain = matcher.search(Query(text=text), top_k=30, method="hybrid")
+    by_id = {m.id: m for m in plain.matches}
+    label = "同一产业链环节：新型储能 · 电池管理系统"
+    tied = Evidence(label=label, ids=frozenset({"other-12"}), codes=("c3973",), weight=1.0)
+    res = matcher.search(Query(text=text, evidence=(tied,)), top_k=30, method="hybrid")
+    moved = {m.id: m for m in res.matches}
+    # other-10 (C3849) is neither named nor carries the code: same score, no label.
+    assert moved["other-10"].score == pytest.approx(by_id["other-10"].score)
+    assert moved["other-10"].reasons.evidence == ()
+    for doc_id in ("other-12", "other-13"):  # by id; by code (C3973, case-insensitive)
+        assert moved[doc_id].score == pytest.approx(by_id[doc_id].score + 1.0, abs=1e-4)
+        assert moved[doc_id].reasons.evidence == (label,)
+    # Two pieces of evidence on one document: the larger weight, not the sum; both labels.
+    both = (tied, Evidence(label="另一证据", ids=frozenset({"other-12"}), weight=0.5))
+    res2 = matcher.search(Query(text=text, evidence=both), top_k=30, method="hybrid")
+    twice = next(m for m in res2.matches if m.id == "other-12")
+    assert twice.score == pytest.approx(by_id["other-12"].score + 1.0, abs=1e-4)
+    assert twice.reasons.evidence == (label, "另一证据")
+    # Lexical search is the lexical component alone: evidence does not move it.
+    lex = matcher.search(Query(text=text, evidence=(tied,)), top_k=30, method="lexical")
+    assert all(m.reasons.evidence == () for m in lex.matches)

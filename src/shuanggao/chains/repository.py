@@ -84,3 +84,9 @@ def enterprise_zones(session: Session, ids: Collection[int]) -> dict[int, int]:
 def zone_ids_with_chains(session: Session) -> list[int]:
     stmt = select(IndustryChain.zone_id).distinct()
     return sorted(int(z) for z in session.scalars(stmt))
+
+
+def node_with_chain(session: Session, node_id: int) -> ChainNode | None:
+    """A node with its chain (for naming it as ``chain · node``)."""
+    stmt = select(ChainNode).where(ChainNode.id == node_id).options(selectinload(ChainNode.chain))
+    return session.scalars(stmt).one_or_none()

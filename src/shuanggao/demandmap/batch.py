@@ -105,6 +105,7 @@ def reasons_text(match: LibMatch) -> str:
         parts.append(f"共同关键词：{terms}")
     if match.reasons.shared_codes:
         parts.append("共同代码：" + "、".join(match.reasons.shared_codes))
+    parts.extend(match.reasons.evidence)
     parts.append(f"覆盖 {match.reasons.scores.coverage * 100:.0f}%")
     parts.append(f"方法：{match.reasons.method}")
     return "；".join(parts)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import QueryableAttribute, Session, joinedload, selectinload
 
 from shuanggao.demand.models import Demand
 from shuanggao.matches.models import Match, MatchJudgement
+from shuanggao.matches.schemas import JudgementSide, MatchState
 from shuanggao.pairings.models import Pairing, PairingUniversity
 from shuanggao.pairings.schemas import PairingStatus
 from shuanggao.supply.models import SupplyItem
@@ -280,3 +281,30 @@ def recent_recommended(
     )
     rows = [(m, d, s) for m, d, s in session.execute(stmt).all()]
     return int(total or 0), rows
+
+
+def interested_on_node(
+    session: Session,
+    node_id: int,
+    demand_scope: ColumnElement[bool] | None,
+    exclude_demand_id: int,
+) -> list[int]:
+    """Supply items that the demand's side or the province judged 有意向 for another demand
+    confirmed on chain node ``node_id``, among the demands ``demand_scope`` lets the reader
+    read (so a hidden need lends nothing)."""
+    stmt = (
+        select(Match.supply_item_id)
+        .join(Demand, Demand.id == Match.demand_id)
+        .join(MatchJudgement, MatchJudgement.match_id == Match.id)
+        .where(
+            Demand.chain_node_id == node_id,
+            Demand.id != exclude_demand_id,
+            MatchJudgement.state == MatchState.INTERESTED.value,
+            MatchJudgement.side.in_((JudgementSide.DEMAND.value, JudgementSide.PROVINCE.value)),
+        )
+        .distinct()
+        .order_by(Match.supply_item_id)
+    )
+    if demand_scope is not None:
+        stmt = stmt.where(demand_scope)
+    return [int(i) for i in session.scalars(stmt)]

@@ -33,11 +33,11 @@ from shuanggao.errors import ValidationFailed
 from shuanggao.kit import jobs
 from shuanggao.kit import service as kit
 from shuanggao.matches import repository as repo
+from shuanggao.matches.chain_evidence import demand_node_query
 from shuanggao.matches.conflicts import flag_pairs
 from shuanggao.matches.documents import (
     MAX_QUERY_CHARS,
     capped,
-    demand_query,
     supply_query,
     text_query,
 )
@@ -320,7 +320,8 @@ def match_demand(
     demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
     index = synced_index(session, settings, "supply")
     preds = demand_filters(session, actor, demand, opts)
-    searched = run_search(session, index, "supply", demand_query(demand), preds, opts.top)
+    query = demand_node_query(session, actor, demand)
+    searched = run_search(session, index, "supply", query, preds, opts.top)
     hits = supply_hits(session, actor, searched.results, opts.top)
     flag_pairs(session, actor, [(h, demand, h.obj) for h in hits])
     if record and hits and actor.role is not Role.AUDITOR:

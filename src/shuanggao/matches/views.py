@@ -123,6 +123,8 @@ class HitView:
     # A conflict of interest (``matches.conflicts``): the badge, and the reason or its placeholder.
     conflict: bool = False
     conflict_reason: str | None = None
+    # Outside evidence that moved the score ("同一产业链环节：…", ``matches.chain_evidence``).
+    evidence: list[str] = field(default_factory=list)
 
 
 def _scores(reasons: dict[str, Any]) -> list[ScorePart]:
@@ -190,6 +192,7 @@ def _hit_view(
         extra=extra if extra is not None else {},
         conflict=hit.conflict,
         conflict_reason=hit.conflict_reason,
+        evidence=[str(e) for e in hit.reasons.get("evidence", [])],
     )
 
 

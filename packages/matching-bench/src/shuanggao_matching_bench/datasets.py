@@ -1,4 +1,5 @@
-"""Build the three benchmark data sets (BEIR layout) from CSL and FewCLUE.
+"""Build the benchmark data sets (BEIR layout) from CSL and FewCLUE (and ``chain`` from
+GB/T 4754, :mod:`.chain`).
 
 Input: a directory laid out like ``shared/data`` (``csl/csl_benchmark_2000.jsonl`` and
 ``fewclue_csl/{csldcp,csl}/*.json``). Output, under ``out_dir``:
@@ -31,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from shuanggao_matching import normalize
+
+from .chain import CHAIN_SOURCE, build_chain_dataset
 
 __all__ = ["DatasetSummary", "build_benchmark_datasets"]
 
@@ -217,12 +220,17 @@ def _build_routing(source: Path, out: Path) -> DatasetSummary:
 
 
 def build_benchmark_datasets(source_dir: str | Path, out_dir: str | Path) -> list[DatasetSummary]:
-    """Build ``topical``, ``known_item`` and ``routing`` under ``out_dir`` from ``source_dir``."""
+    """Build ``topical``, ``known_item`` and ``routing`` under ``out_dir`` from ``source_dir``,
+    and ``chain`` (:mod:`.chain`) when the source has the GB/T 4754 files."""
     source = Path(source_dir)
     out = Path(out_dir)
     pool = _load_pool(source)
-    return [
+    built = [
         _build_topical(pool, out / "topical"),
         _build_known_item(pool, out / "known_item"),
         _build_routing(source, out / "routing"),
     ]
+    if (source / CHAIN_SOURCE / "gbt4754_tag_mapping.csv").exists():
+        docs, counts = build_chain_dataset(source, out / "chain")
+        built.append(DatasetSummary("chain", out / "chain", docs, counts))
+    return built

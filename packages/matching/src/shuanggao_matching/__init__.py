@@ -25,6 +25,7 @@ from .tokenize import ChineseTokenizer, Token, Tokenizer
 from .types import (
     ComponentScores,
     Document,
+    Evidence,
     Filter,
     Match,
     Predicate,
@@ -47,6 +48,7 @@ __all__ = [
     "EmbeddingCache",
     "Encoder",
     "EncoderUnavailableError",
+    "Evidence",
     "FieldWeights",
     "Filter",
     "FusionConfig",

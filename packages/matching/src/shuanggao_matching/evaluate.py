@@ -1,9 +1,10 @@
 """Retrieval metrics and BEIR-layout data sets.
 
 A data set directory holds ``corpus.jsonl`` (``_id``, ``title``, ``text``), ``queries.jsonl``
-(``_id``, ``text``) and ``qrels/<split>.tsv`` (header ``query-id corpus-id score``). An optional
-``examples.jsonl`` (``text``, ``label``) marks a *routing* data set: the corpus documents are
-labels, the examples are labelled texts for the classifier.
+(``_id``, ``text``), both with optional classification ``codes`` (a list), and
+``qrels/<split>.tsv`` (header ``query-id corpus-id score``). An optional ``examples.jsonl``
+(``text``, ``label``) marks a *routing* data set: the corpus documents are labels, the examples
+are labelled texts for the classifier.
 
 Metrics follow BEIR / pytrec_eval: nDCG@k with linear gains (the qrels score) and log2
 discounts, Recall@k = relevant retrieved in the top k / relevant, MRR@k, and accuracy = the share
@@ -17,7 +18,7 @@ import csv
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
@@ -38,6 +39,9 @@ class BeirDataset:
     queries: dict[str, str]
     qrels: dict[str, dict[str, dict[str, int]]]
     examples: list[tuple[str, str]] | None = None
+    # Classification codes of documents and queries (GB/T 4754 …), where the rows carry them.
+    corpus_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    query_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def is_routing(self) -> bool:
@@ -51,17 +55,23 @@ class BeirDataset:
 def load_beir(directory: str | Path) -> BeirDataset:
     root = Path(directory)
     corpus: dict[str, tuple[str, str]] = {}
+    corpus_codes: dict[str, tuple[str, ...]] = {}
     with (root / "corpus.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
                 row = json.loads(line)
                 corpus[str(row["_id"])] = (str(row.get("title") or ""), str(row.get("text") or ""))
+                if row.get("codes"):
+                    corpus_codes[str(row["_id"])] = tuple(str(c) for c in row["codes"])
     queries: dict[str, str] = {}
+    query_codes: dict[str, tuple[str, ...]] = {}
     with (root / "queries.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
                 row = json.loads(line)
                 queries[str(row["_id"])] = str(row["text"])
+                if row.get("codes"):
+                    query_codes[str(row["_id"])] = tuple(str(c) for c in row["codes"])
     qrels: dict[str, dict[str, dict[str, int]]] = {}
     qdir = root / "qrels"
     if qdir.is_dir():
@@ -84,7 +94,7 @@ def load_beir(directory: str | Path) -> BeirDataset:
                 if line.strip():
                     row = json.loads(line)
                     examples.append((str(row["text"]), str(row["label"])))
-    return BeirDataset(root.name, corpus, queries, qrels, examples)
+    return BeirDataset(root.name, corpus, queries, qrels, examples, corpus_codes, query_codes)
 
 
 def ndcg_at_k(ranked: Sequence[str], relevant: Mapping[str, int], k: int = 10) -> float:

@@ -24,6 +24,8 @@ __all__ = [
     "fuse",
     "normalization_stats",
     "normalize_scores",
+    "rerank",
+    "rerank_by_codes",
     "rrf",
 ]
 
@@ -67,6 +69,21 @@ class FusionConfig:
     # the fused (z-score) value, so a candidate whose GB/T 4754 class or chain node agrees with
     # the query's gains, one of another industry (大类) loses. 0 turns it off.
     code_weight: float = 1.0
+    # The dense part per query kind: a short query (at most ``short_query_chars`` characters
+    # of text and keywords, spaces not counted: a product name, a code-like or a few-word
+    # query) is fused with ``short_lexical_weight`` instead of ``lexical_weight``. 0 turns the
+    # gate off.
+    short_query_chars: int = 0
+    short_lexical_weight: float = 1.0
+
+    def weight_for(self, text: str, keywords: Sequence[str] = ()) -> float:
+        """The lexical weight for a query of ``text`` and ``keywords`` (the gate above)."""
+        if self.short_query_chars <= 0:
+            return self.lexical_weight
+        chars = sum(len("".join(p.split())) for p in (text, *keywords))
+        if chars <= self.short_query_chars:
+            return self.short_lexical_weight
+        return self.lexical_weight
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -152,26 +169,35 @@ def rrf(rankings: Sequence[Sequence[str]], k: int = 60) -> dict[str, float]:
     return out
 
 
+Comps = list[tuple[float | None, float | None, float | None, float | None]]
+
+
 def rerank_by_codes(
     codes: Sequence[str],
     doc_codes: Sequence[Sequence[str] | None],
     pos: npt.NDArray[np.int64],
     fused: npt.NDArray[np.float32],
-    comps: list[tuple[float | None, float | None, float | None, float | None]],
+    comps: Comps,
     weight: float,
-) -> tuple[
-    npt.NDArray[np.int64],
-    npt.NDArray[np.float32],
-    list[tuple[float | None, float | None, float | None, float | None]],
-]:
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], Comps]:
     """Re-rank fused candidates (``pos``, with each one's codes in ``doc_codes``) by their
     code agreement with the query's ``codes`` (``code_agreement``), weighted by ``weight``."""
     bonus = np.zeros(len(pos), dtype=np.float32)
     for i, theirs in enumerate(doc_codes):
         if theirs:
             bonus[i] = code_agreement(codes, theirs)
+    return rerank(pos, fused, comps, weight * bonus)
+
+
+def rerank(
+    pos: npt.NDArray[np.int64],
+    fused: npt.NDArray[np.float32],
+    comps: Comps,
+    bonus: npt.NDArray[np.float32],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], Comps]:
+    """Candidates re-ranked by ``fused + bonus`` (stable: ties keep their order)."""
     if not bonus.any():
         return pos, fused, comps
-    adjusted = (fused + weight * bonus).astype(np.float32)
+    adjusted = (fused + bonus).astype(np.float32)
     order = np.argsort(-adjusted, kind="stable")
     return pos[order], adjusted[order], [comps[i] for i in order.tolist()]

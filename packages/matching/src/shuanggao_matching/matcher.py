@@ -24,14 +24,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from .explain import build_reasons, query_coverage
-from .fusion import FusionConfig, fuse, normalization_stats, rerank_by_codes
+from .fusion import FusionConfig, fuse, normalization_stats, rerank, rerank_by_codes
 from .lexical import (
     BM25Index,
     CountsChunk,
@@ -411,6 +411,12 @@ class Matcher:
         ]
         return ids, terms
 
+    @staticmethod
+    def _evidence_weight(query: Query, doc: Document | None) -> float:
+        if doc is None:
+            return 0.0
+        return max((e.weight for e in query.evidence if e.applies(doc)), default=0.0)
+
     def _prf_terms(
         self, positions: npt.NDArray[np.int64], n_terms: int, exclude: set[int]
     ) -> tuple[list[int], list[float]]:
@@ -504,6 +510,7 @@ class Matcher:
             # feedback pass below scores only candidates the first pass did not.
             dense_cache: dict[int, float] = {}
             keep = max(top_k, cfg.prf_docs, 2)
+            weight = cfg.weight_for(q.text, q.keywords)
             pos, fused, comps = self._rank(
                 chosen,
                 q_ids,
@@ -514,6 +521,7 @@ class Matcher:
                 dense_out=first_dense,
                 dense_cache=dense_cache,
                 keep=keep,
+                weight=weight,
             )
             diffuse = len(pos) < 2 or float(fused[0] - fused[1]) < cfg.prf_gap
             if chosen == "hybrid" and cfg.prf_docs > 0 and len(pos) > 0 and diffuse:
@@ -542,12 +550,19 @@ class Matcher:
                     reuse,
                     dense_cache=dense_cache if qv2 is qv else {},
                     keep=keep,
+                    weight=weight,
                 )
         if chosen == "hybrid" and q.codes and cfg.code_weight and len(pos) > 0:
             doc_codes = [d.codes if d is not None else None for d in (self._docs[p] for p in pos)]
             pos, fused, comps = rerank_by_codes(
                 q.codes, doc_codes, pos, fused, comps, cfg.code_weight
             )
+        if chosen == "hybrid" and q.evidence and len(pos) > 0:
+            # Outside evidence: the largest weight of those that apply (not their sum).
+            bonus = np.asarray(
+                [self._evidence_weight(q, self._docs[int(p)]) for p in pos], dtype=np.float32
+            )
+            pos, fused, comps = rerank(pos, fused, comps, bonus)
         reasons_start = clock()
         n = min(top_k, len(pos))
         matches: list[Match] = []
@@ -577,6 +592,9 @@ class Matcher:
                 )
             else:
                 reasons = Reasons(chosen, (), (), scores, filters_applied)
+            if chosen == "hybrid" and q.evidence:
+                labels = tuple(e.label for e in q.evidence if e.applies(doc))
+                reasons = replace(reasons, evidence=labels)
             matches.append(
                 Match(
                     id=doc.id,
@@ -610,14 +628,16 @@ class Matcher:
         dense_out: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] | None = None,
         dense_cache: dict[int, float] | None = None,
         keep: int | None = None,
+        weight: float | None = None,
     ) -> tuple[
         npt.NDArray[np.int64],
         npt.NDArray[np.float32],
         list[tuple[float | None, float | None, float | None, float | None]],
     ]:
-        """Candidates ranked by fused score. With ``keep`` on a graph index, candidates that
-        provably cannot reach the first ``keep`` places are left out (their vectors are not
-        read back); the first ``keep`` places are the same as without it."""
+        """Candidates ranked by fused score (lexical weight ``weight``, default the config's).
+        With ``keep`` on a graph index, candidates that provably cannot reach the first
+        ``keep`` places are left out (their vectors are not read back); the first ``keep``
+        places are the same as without it."""
         timings = self.stage_timings
         clock = time.perf_counter
         empty = np.zeros(0, dtype=np.int64)
@@ -652,7 +672,9 @@ class Matcher:
             return empty, np.zeros(0, dtype=np.float32), []
         lex_u = all_lex[union]
         if dense_cache is not None and keep is not None and self._dense.is_graph:
-            union, lex_u = self._prune_candidates(union, lex_u, l_s, d_s, qv, dense_cache, keep)
+            union, lex_u = self._prune_candidates(
+                union, lex_u, l_s, d_s, qv, dense_cache, keep, weight
+            )
         den_u = self._dense_scores(qv, union, dense_cache)
         cfg = self.fusion
         fused, lex_n, den_n = fuse(
@@ -660,7 +682,7 @@ class Matcher:
             den_u,
             lexical_reference=l_s,
             dense_reference=d_s,
-            weight=cfg.lexical_weight,
+            weight=cfg.lexical_weight if weight is None else weight,
             method=cfg.normalization,
         )
         order = np.argsort(-fused, kind="stable")
@@ -686,6 +708,7 @@ class Matcher:
         qv: npt.NDArray[np.float32],
         cache: dict[int, float],
         keep: int,
+        weight: float | None = None,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         """Drop candidates without a dense score yet whose fused score cannot reach the
         ``keep``-th best even with the highest possible dense score (``|q|`` for unit vectors).
@@ -695,7 +718,7 @@ class Matcher:
         scoring the ``keep`` most promising unknown ones. Exact: the first ``keep`` places
         are unchanged."""
         cfg = self.fusion
-        w = cfg.lexical_weight
+        w = cfg.lexical_weight if weight is None else weight
         wanted = union.tolist()
         unknown = np.asarray([i for i, p in enumerate(wanted) if p not in cache], dtype=np.int64)
         if len(unknown) <= keep or not 0.0 <= w <= 1.0 or len(d_s) == 0:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 __all__ = [
     "ComponentScores",
     "Document",
+    "Evidence",
     "Filter",
     "FilterOp",
     "Match",
@@ -75,12 +76,35 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """Evidence from outside the texts that ties some documents to the query (the documents
+    tied to a demand's confirmed chain node): a document whose id is in ``ids``, or which
+    carries one of ``codes``, gains ``weight`` in the fused score (hybrid search, on the same
+    z-score scale as the code agreement) and ``label`` in its reasons."""
+
+    label: str
+    ids: frozenset[str] = frozenset()
+    codes: tuple[str, ...] = ()
+    weight: float = 1.0
+
+    def applies(self, doc: Document) -> bool:
+        if doc.id in self.ids:
+            return True
+        if not self.codes or not doc.codes:
+            return False
+        mine = {c.strip().upper() for c in self.codes}
+        return any(c.strip().upper() in mine for c in doc.codes)
+
+
+@dataclass(frozen=True, slots=True)
 class Query:
-    """A search request text with optional keywords and classification codes."""
+    """A search request text with optional keywords, classification codes and outside
+    :class:`Evidence`."""
 
     text: str
     keywords: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
 
     @classmethod
     def from_document(cls, doc: Document) -> Query:
@@ -206,13 +230,15 @@ class ComponentScores:
 
 @dataclass(frozen=True, slots=True)
 class Reasons:
-    """Why a document matched."""
+    """Why a document matched. ``evidence``: the labels of the query's :class:`Evidence` that
+    apply to the document (and moved its score)."""
 
     method: str
     shared_terms: tuple[SharedTerm, ...]
     shared_codes: tuple[str, ...]
     scores: ComponentScores
     filters_applied: tuple[str, ...]
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
