@@ -56,3 +56,11 @@ def test_reasons_are_the_library_reasons_as_plain_json(
     for hit in run.hits:
         assert hit.reasons == _rounded(asdict(hit.lib.reasons))
         assert hit.reasons["shared_terms"]
+
+
+def test_the_fast_reasons_path_knows_every_field_of_the_library_reasons() -> None:
+    """``reasons_json`` spells the reason types out field by field; when the library adds a
+    field it falls back to the generic walk (still exact, twice as slow): add the field there."""
+    from shuanggao.matches import reasons
+
+    assert reasons._SHAPES_HOLD

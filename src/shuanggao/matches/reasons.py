@@ -58,7 +58,7 @@ def _spans(spans: tuple[Span, ...]) -> list[dict[str, Any]]:
 # ``reasons_json`` spells out the library's reason types field by field (about twice as fast as
 # walking them); it is exact only while those types have these fields, else ``plain`` does it.
 _SHAPES = {
-    Reasons: ("method", "shared_terms", "shared_codes", "scores", "filters_applied"),
+    Reasons: ("method", "shared_terms", "shared_codes", "scores", "filters_applied", "evidence"),
     SharedTerm: ("term", "weight", "query_spans", "doc_spans"),
     Span: ("field", "start", "end", "text"),
     ComponentScores: ("lexical", "dense", "lexical_norm", "dense_norm", "fused", "coverage"),
@@ -96,4 +96,5 @@ def reasons_json(match: LibMatch) -> dict[str, Any]:
             "coverage": _num(sc.coverage),
         },
         "filters_applied": [plain(f) for f in r.filters_applied],
+        "evidence": [plain(e) for e in r.evidence],
     }
