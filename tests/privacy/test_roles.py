@@ -17,7 +17,7 @@ from shuanggao.demand.models import DemandTriage
 from shuanggao.events.models import Event, Registration
 from shuanggao.events.models import Meeting as EventMeeting
 from shuanggao.imports.models import ImportJob
-from shuanggao.matches.models import MatchJudgement
+from shuanggao.matches.models import DemandGroup, DemandGroupMember, MatchJudgement
 from shuanggao.mentoring.models import Assessment, Declaration, PracticeProject, Rubric
 from shuanggao.mentoring.models import Meeting as PracticeMeeting
 from shuanggao.privacy import service as privacy
@@ -65,6 +65,8 @@ MODELS = (
     PeriodicReport,
     ReportEvent,
     ImportJob,
+    DemandGroup,
+    DemandGroupMember,
 )
 
 
@@ -205,6 +207,18 @@ def seed_mentor(session: Session, world: dict[str, Any], who: str, name: str) ->
         ]
     )
     session.flush()
+    group = DemandGroup(name=f"{who}的合并组", note=f"{who}的合并说明", created_by=me.username)
+    session.add(group)
+    session.flush()
+    session.add(
+        DemandGroupMember(
+            group_id=group.id,
+            demand_id=match.demand_id,
+            added_by=me.username,
+            added_at=dt.datetime(2026, 4, 3, tzinfo=dt.UTC),
+        )
+    )
+    session.flush()
     return me
 
 
@@ -240,6 +254,8 @@ def test_export_holds_my_role_side_rows_only(session: Session, client_for: Clien
     assert data["需求梳理"][0]["理由"] == "甲的梳理理由"
     assert data["报告填报与审核"][0]["意见"] == "甲的报告意见"
     assert data["导入任务"][0]["文件名"] == "甲的导入名单.xlsx"
+    assert [g["说明"] for g in data["合并需求组"]] == ["甲的合并说明"]
+    assert len(data["加入合并需求组的需求"]) == 1
 
 
 def _counts(session: Session) -> list[int]:
@@ -279,6 +295,7 @@ def test_deletion_clears_role_side_text_keeps_scores_decisions_and_counts(
         "甲的梳理理由",
         "甲的报告意见",
         "甲的导入名单",
+        "甲的合并说明",
     ):
         assert marker not in texts, marker
     job = session.scalars(select(ImportJob).where(ImportJob.actor_user_id == me.id)).one()

@@ -20,7 +20,7 @@ from shuanggao.demand.models import DemandTriage
 from shuanggao.events.models import Meeting as EventMeeting
 from shuanggao.events.models import Registration
 from shuanggao.imports.models import ImportJob
-from shuanggao.matches.models import Match, MatchJudgement
+from shuanggao.matches.models import DemandGroup, DemandGroupMember, Match, MatchJudgement
 from shuanggao.mentoring.models import Assessment, Declaration, PracticeProject, Rubric
 from shuanggao.mentoring.models import Meeting as PracticeMeeting
 from shuanggao.reports.models import PeriodicReport, ReportEvent
@@ -123,6 +123,20 @@ def reports(session: Session, username: str) -> Sequence[PeriodicReport]:
 
 def report_events(session: Session, username: str) -> Sequence[ReportEvent]:
     return _all(session, ReportEvent, ReportEvent.username == username)
+
+
+def demand_groups(session: Session, username: str) -> Sequence[DemandGroup]:
+    return _all(session, DemandGroup, DemandGroup.created_by == username)
+
+
+def group_additions(session: Session, username: str) -> Sequence[DemandGroupMember]:
+    return list(
+        session.scalars(
+            select(DemandGroupMember)
+            .where(DemandGroupMember.added_by == username)
+            .order_by(DemandGroupMember.group_id, DemandGroupMember.demand_id)
+        )
+    )
 
 
 def import_jobs(session: Session, user_id: int) -> Sequence[ImportJob]:
@@ -237,6 +251,19 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
             }
             for e in report_events(session, name)
         ],
+        "合并需求组": [
+            {
+                "编号": g.id,
+                "名称": g.name,
+                "说明": g.note,
+                "创建时间": _time(g.created_at),
+            }
+            for g in demand_groups(session, name)
+        ],
+        "加入合并需求组的需求": [
+            {"组编号": m.group_id, "需求编号": m.demand_id, "时间": _time(m.added_at)}
+            for m in group_additions(session, name)
+        ],
         "导入任务": [
             {
                 "编号": j.id,
@@ -309,6 +336,11 @@ def clear(session: Session, user: User, username: str) -> None:
     for e in report_events(session, username):
         e.username = ANONYMISED_TEXT
         e.comment = _blank(e.comment)
+    for g in demand_groups(session, username):
+        g.created_by = ANONYMISED_TEXT
+        g.note = _blank(g.note)
+    for member in group_additions(session, username):
+        member.added_by = ANONYMISED_TEXT
     for job in import_jobs(session, uid):
         # The file name is theirs to type; an unapplied upload's bytes go too (applied and
         # rejected jobs dropped them already). The counts and the outcome stay.
