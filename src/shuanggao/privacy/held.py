@@ -34,8 +34,21 @@ def resident_pseudonym(resident_id: int) -> str:
 Rows = list[dict[str, Any]]
 
 
-def _time(value: Any) -> str | None:
+def iso_time(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def assessment_row(a: Assessment) -> dict[str, Any]:
+    """One mentor's score of a practice project, as the personal-data download shows it (to the
+    student whose project it is, and to the mentor who gave it)."""
+    return {
+        "项目编号": a.project_id,
+        "导师方": a.side,
+        "总分": str(a.total),
+        "评语": a.comment,
+        "评分时间": iso_time(a.scored_at),
+        "签字时间": iso_time(a.signed_at),
+    }
 
 
 def declarations(session: Session, user_id: int) -> Sequence[ConflictDeclaration]:
@@ -126,8 +139,8 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "企业编号": d.enterprise_id,
                 "企业名称": d.enterprise_name,
                 "统一社会信用代码": d.credit_code,
-                "起始日期": _time(d.from_date),
-                "截止日期": _time(d.to_date),
+                "起始日期": iso_time(d.from_date),
+                "截止日期": iso_time(d.to_date),
                 "说明": d.note,
             }
             for d in declarations(session, user.id)
@@ -138,7 +151,7 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "名称": c.title,
                 "阶段": c.stage,
                 "状态": c.status,
-                "意向日期": _time(c.intent_date),
+                "意向日期": iso_time(c.intent_date),
                 "终止原因": c.decline_reason,
                 "企业方意见": c.enterprise_view_note,
                 "高校方意见": c.university_view_note,
@@ -150,7 +163,7 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "合作编号": s.collaboration_id,
                 "类型": s.kind,
                 "阶段": s.stage,
-                "日期": _time(s.happened_date),
+                "日期": iso_time(s.happened_date),
                 "负责人": s.owner,
                 "说明": s.note,
             }
@@ -162,7 +175,7 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "活动编号": r.event_id,
                 "姓名": r.researcher_name,
                 "状态": r.status,
-                "签到时间": _time(r.checked_in_at),
+                "签到时间": iso_time(r.checked_in_at),
             }
             for r in regs
         ],
@@ -174,7 +187,7 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "桌号": m.table_no,
                 "结果": m.outcome,
                 "说明": m.outcome_reason,
-                "记录时间": _time(m.outcome_at),
+                "记录时间": iso_time(m.outcome_at),
             }
             for m in event_meetings(session, [r.id for r in regs])
         ],
@@ -182,8 +195,8 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
             {
                 "项目编号": m.project_id,
                 "名称": m.title,
-                "计划日期": _time(m.due_date),
-                "完成日期": _time(m.done_date),
+                "计划日期": iso_time(m.due_date),
+                "完成日期": iso_time(m.done_date),
             }
             for m in _of_projects(session, Milestone, projects)
         ],
@@ -192,30 +205,20 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "项目编号": r.project_id,
                 "期次": r.period,
                 "内容": r.content,
-                "提交时间": _time(r.submitted_at),
+                "提交时间": iso_time(r.submitted_at),
             }
             for r in _of_projects(session, ProgressReport, projects)
         ],
         "实践项目会议": [
             {
                 "项目编号": m.project_id,
-                "日期": _time(m.meeting_date),
+                "日期": iso_time(m.meeting_date),
                 "参加人": m.attendees,
                 "纪要": m.minutes,
             }
             for m in _of_projects(session, PracticeMeeting, projects)
         ],
-        "实践项目评分": [
-            {
-                "项目编号": a.project_id,
-                "导师方": a.side,
-                "总分": str(a.total),
-                "评语": a.comment,
-                "评分时间": _time(a.scored_at),
-                "签字时间": _time(a.signed_at),
-            }
-            for a in _of_projects(session, Assessment, projects)
-        ],
+        "实践项目评分": [assessment_row(a) for a in _of_projects(session, Assessment, projects)],
         "驻区记录": [
             {
                 "编号": r.id,
@@ -224,8 +227,8 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "高校编号": r.university_id,
                 "高新区编号": r.zone_id,
                 "岗位": r.role,
-                "起始日期": _time(r.from_date),
-                "截止日期": _time(r.to_date),
+                "起始日期": iso_time(r.from_date),
+                "截止日期": iso_time(r.to_date),
                 "备注": r.note,
             }
             for r in residents(session, user.id)

@@ -23,15 +23,12 @@ from shuanggao.imports.models import ImportJob
 from shuanggao.matches.models import DemandGroup, DemandGroupMember, Match, MatchJudgement
 from shuanggao.mentoring.models import Assessment, Declaration, PracticeProject, Rubric
 from shuanggao.mentoring.models import Meeting as PracticeMeeting
+from shuanggao.privacy.held import assessment_row, iso_time
 from shuanggao.reports.models import PeriodicReport, ReportEvent
 
 ANONYMISED_TEXT = "（已匿名）"
 
 Rows = list[dict[str, Any]]
-
-
-def _time(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _blank(value: str | None) -> str | None:
@@ -155,17 +152,7 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
             {"项目编号": p.id, "题目": p.title, "本人角色": _side(p, uid), "状态": p.state}
             for p in mentored_projects(session, uid)
         ],
-        "导师评分": [
-            {
-                "项目编号": a.project_id,
-                "导师方": a.side,
-                "总分": str(a.total),
-                "评语": a.comment,
-                "评分时间": _time(a.scored_at),
-                "签字时间": _time(a.signed_at),
-            }
-            for a in assessments(session, uid)
-        ],
+        "导师评分": [assessment_row(a) for a in assessments(session, uid)],
         "导师回避申报": [
             {
                 "编号": d.id,
@@ -174,14 +161,14 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "学生编号": d.student_user_id,
                 "企业编号": d.enterprise_id,
                 "说明": d.note,
-                "申报时间": _time(d.declared_at),
+                "申报时间": iso_time(d.declared_at),
             }
             for d in mentor_declarations(session, uid)
         ],
         "记录的实践项目会议": [
             {
                 "项目编号": m.project_id,
-                "日期": _time(m.meeting_date),
+                "日期": iso_time(m.meeting_date),
                 "参加人": m.attendees,
                 "纪要": m.minutes,
             }
@@ -193,7 +180,7 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "认定结果": p.decision,
                 "依据": p.decision_rule,
                 "说明": p.decision_note,
-                "认定时间": _time(p.decided_at),
+                "认定时间": iso_time(p.decided_at),
             }
             for p in decided_projects(session, uid)
         ],
@@ -207,8 +194,8 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "活动编号": r.event_id,
                 "审核": r.decided_by == name,
                 "签到登记": r.checked_in_by == name,
-                "审核时间": _time(r.decided_at),
-                "签到时间": _time(r.checked_in_at),
+                "审核时间": iso_time(r.decided_at),
+                "签到时间": iso_time(r.checked_in_at),
             }
             for r in handled_registrations(session, name)
         ],
@@ -218,7 +205,7 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "活动编号": m.event_id,
                 "结果": m.outcome,
                 "说明": m.outcome_reason,
-                "记录时间": _time(m.outcome_at),
+                "记录时间": iso_time(m.outcome_at),
             }
             for m in recorded_outcomes(session, name)
         ],
@@ -228,7 +215,7 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "研判方": j.side,
                 "状态": j.state,
                 "理由": j.reason,
-                "时间": _time(j.judged_at),
+                "时间": iso_time(j.judged_at),
             }
             for j in judgements(session, user)
         ],
@@ -238,7 +225,7 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "原状态": t.from_state,
                 "新状态": t.to_state,
                 "理由": t.triage_reason,
-                "时间": _time(t.moved_at),
+                "时间": iso_time(t.moved_at),
             }
             for t in triage_moves(session, user)
         ],
@@ -247,7 +234,7 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "报告编号": e.report_id,
                 "操作": e.action,
                 "意见": e.comment,
-                "时间": _time(e.at),
+                "时间": iso_time(e.at),
             }
             for e in report_events(session, name)
         ],
@@ -256,12 +243,12 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "编号": g.id,
                 "名称": g.name,
                 "说明": g.note,
-                "创建时间": _time(g.created_at),
+                "创建时间": iso_time(g.created_at),
             }
             for g in demand_groups(session, name)
         ],
         "加入合并需求组的需求": [
-            {"组编号": m.group_id, "需求编号": m.demand_id, "时间": _time(m.added_at)}
+            {"组编号": m.group_id, "需求编号": m.demand_id, "时间": iso_time(m.added_at)}
             for m in group_additions(session, name)
         ],
         "导入任务": [
@@ -271,7 +258,7 @@ def sections(session: Session, user: User) -> dict[str, Rows]:
                 "文件名": j.filename,
                 "状态": j.status,
                 "行数": j.row_count,
-                "时间": _time(j.created_at),
+                "时间": iso_time(j.created_at),
             }
             for j in import_jobs(session, uid)
         ],

@@ -29,10 +29,6 @@ def _me(session: Session, actor: Actor) -> User:
     return user
 
 
-def _time(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def personal_data(session: Session, actor: Actor) -> dict[str, list[dict[str, Any]]]:
     """Everything held about the signed-in person, as sections of rows (PIPL 45)."""
     user = _me(session, actor)
@@ -48,8 +44,8 @@ def personal_data(session: Session, actor: Actor) -> dict[str, list[dict[str, An
                 "所属高新区编号": user.zone_id,
                 "所属高校编号": user.university_id,
                 "所属企业编号": user.enterprise_id,
-                "创建时间": _time(user.created_at),
-                "最近登录": _time(user.last_login_at),
+                "创建时间": held.iso_time(user.created_at),
+                "最近登录": held.iso_time(user.last_login_at),
                 "已绑定身份验证器": user.totp_enabled,
                 "同意的个人信息处理规则版本": user.privacy_notice_version,
                 "同意机器匹配推荐": not user.matching_opt_out,
@@ -61,15 +57,15 @@ def personal_data(session: Session, actor: Actor) -> dict[str, list[dict[str, An
                 "事项代码": r.purpose,
                 "规则版本": r.notice_version,
                 "同意": r.granted,
-                "时间": _time(r.at),
-                "撤回时间": _time(r.withdrawn_at),
+                "时间": held.iso_time(r.at),
+                "撤回时间": held.iso_time(r.withdrawn_at),
             }
             for r in repo.consents(session, user.id)
         ],
         "登录会话": [
             {
-                "开始时间": _time(s.created_at),
-                "最近活动": _time(s.last_seen_at),
+                "开始时间": held.iso_time(s.created_at),
+                "最近活动": held.iso_time(s.last_seen_at),
                 "IP": s.ip,
                 "浏览器": s.user_agent,
             }
@@ -79,8 +75,8 @@ def personal_data(session: Session, actor: Actor) -> dict[str, list[dict[str, An
             {
                 "名称": t.name,
                 "前缀": t.prefix,
-                "创建时间": _time(t.created_at),
-                "吊销时间": _time(t.revoked_at),
+                "创建时间": held.iso_time(t.created_at),
+                "吊销时间": held.iso_time(t.revoked_at),
             }
             for t in repo.tokens(session, user.id)
         ],
@@ -101,7 +97,7 @@ def personal_data(session: Session, actor: Actor) -> dict[str, list[dict[str, An
                 "学历层次": p.degree_level,
                 "专业": p.major,
                 "状态": p.state,
-                "开始日期": _time(p.start_date),
+                "开始日期": held.iso_time(p.start_date),
                 "成果": p.outcome_title,
             }
             for p in repo.practice_projects(session, user.id)
@@ -110,7 +106,7 @@ def personal_data(session: Session, actor: Actor) -> dict[str, list[dict[str, An
         **acting,
         "本人操作记录": [
             {
-                "时间": _time(e.at),
+                "时间": held.iso_time(e.at),
                 "操作": audit.action_label(e.action),
                 "对象": e.entity,
                 "对象编号": e.entity_id,
