@@ -23,7 +23,7 @@ from rich.table import Table
 from shuanggao.actor import Actor
 from shuanggao.cli.context import cli_actor, console, err_console, open_session
 from shuanggao.errors import AppError
-from shuanggao.pipeline import service
+from shuanggao.pipeline import service, views
 from shuanggao.pipeline.funnel import FunnelRead, funnel, funnel_xlsx
 from shuanggao.pipeline.schemas import Advance, Decline, Stage
 
@@ -57,7 +57,7 @@ def _echo(data: Any) -> None:
 
 
 def _brief(c: Any) -> dict[str, Any]:
-    return service.present(c, Actor.system()).model_dump(mode="json", exclude={"steps"})
+    return views.present(c, Actor.system()).model_dump(mode="json", exclude={"steps"})
 
 
 @app.command("list")

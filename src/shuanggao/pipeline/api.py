@@ -11,7 +11,7 @@ from pydantic import Field
 
 from shuanggao.kit.http.deps import ActorDep, SessionDep
 from shuanggao.kit.validation import CleanInput
-from shuanggao.pipeline import service
+from shuanggao.pipeline import service, views
 from shuanggao.pipeline.funnel import FunnelRead, funnel, funnel_xlsx
 from shuanggao.pipeline.schemas import (
     Advance,
@@ -59,7 +59,7 @@ def list_collaborations(
         page=page,
         page_size=page_size,
     )
-    return CollaborationList(items=[service.present(c, actor) for c in rows], total=total)
+    return CollaborationList(items=[views.present(c, actor) for c in rows], total=total)
 
 
 @router.post(
@@ -74,12 +74,12 @@ def start(session: SessionDep, actor: ActorDep, body: StartFromMatch) -> Collabo
         supply_item_id=body.supply_item_id,
         note=body.note,
     )
-    return service.present(c, actor)
+    return views.present(c, actor)
 
 
 @router.get("/collaborations/{collab_id}", response_model=CollaborationRead, summary="合作对接详情")
 def get(session: SessionDep, actor: ActorDep, collab_id: Id) -> CollaborationRead:
-    return service.present(service.get_collaboration(session, actor, collab_id), actor)
+    return views.present(service.get_collaboration(session, actor, collab_id), actor)
 
 
 @router.post(
@@ -90,7 +90,7 @@ def get(session: SessionDep, actor: ActorDep, collab_id: Id) -> CollaborationRea
 def advance(
     session: SessionDep, actor: ActorDep, collab_id: Id, body: Advance
 ) -> CollaborationRead:
-    return service.present(service.advance(session, actor, collab_id, body), actor)
+    return views.present(service.advance(session, actor, collab_id, body), actor)
 
 
 @router.post(
@@ -101,14 +101,14 @@ def advance(
 def decline(
     session: SessionDep, actor: ActorDep, collab_id: Id, body: Decline
 ) -> CollaborationRead:
-    return service.present(service.decline(session, actor, collab_id, body), actor)
+    return views.present(service.decline(session, actor, collab_id, body), actor)
 
 
 @router.post(
     "/collaborations/{collab_id}/view", response_model=CollaborationRead, summary="记录本方看法"
 )
 def view(session: SessionDep, actor: ActorDep, collab_id: Id, body: SideView) -> CollaborationRead:
-    return service.present(service.record_view(session, actor, collab_id, body), actor)
+    return views.present(service.record_view(session, actor, collab_id, body), actor)
 
 
 @router.post(
@@ -119,7 +119,7 @@ def view(session: SessionDep, actor: ActorDep, collab_id: Id, body: SideView) ->
 def confidentiality(
     session: SessionDep, actor: ActorDep, collab_id: Id, body: Confidentiality
 ) -> CollaborationRead:
-    return service.present(service.record_confidentiality(session, actor, collab_id, body), actor)
+    return views.present(service.record_confidentiality(session, actor, collab_id, body), actor)
 
 
 @router.post(
@@ -133,7 +133,7 @@ def contact(
     c = service.log_contact(
         session, actor, collab_id, body.version, body.note, body.happened_date, body.owner
     )
-    return service.present(c, actor)
+    return views.present(c, actor)
 
 
 @router.post(
@@ -144,7 +144,7 @@ def contact(
 def consortium(
     session: SessionDep, actor: ActorDep, collab_id: Id, body: LinkConsortium
 ) -> CollaborationRead:
-    return service.present(service.link_consortium(session, actor, collab_id, body), actor)
+    return views.present(service.link_consortium(session, actor, collab_id, body), actor)
 
 
 @router.get("/funnel", response_model=FunnelRead, summary="对接漏斗")

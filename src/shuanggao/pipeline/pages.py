@@ -14,7 +14,7 @@ from shuanggao.errors import AppError, ValidationFailed
 from shuanggao.kit.http.deps import FormDep, SessionDep
 from shuanggao.kit.http.flash import add_flash
 from shuanggao.kit.http.templating import PageActor, render
-from shuanggao.pipeline import policy, service
+from shuanggao.pipeline import policy, service, views
 from shuanggao.pipeline.funnel import GROUPINGS, funnel
 from shuanggao.pipeline.schemas import (
     STAGES,
@@ -130,7 +130,7 @@ def detail_page(
         "pipeline/detail.html",
         {
             "c": c,
-            "steps": service.present(c, actor).steps,
+            "steps": views.present(c, actor).steps,
             "stages": STAGES,
             "index": index,
             "next_stage": STAGES[index + 1] if index + 1 < len(STAGES) else None,

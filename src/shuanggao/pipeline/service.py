@@ -11,10 +11,10 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from shuanggao import clock, personal
+from shuanggao import clock
 from shuanggao.actor import Actor, Role
 from shuanggao.audit import service as audit
 from shuanggao.demand.models import Demand
@@ -57,34 +57,6 @@ CONFIDENTIAL_VISIBILITY = frozenset({"anonymous", "admins"})
 # Past this stage a confidential need requires the confidentiality agreement.
 NDA_BEFORE = stage_index(Stage.ENGAGED.value)
 MAX_PAGE_SIZE = 200
-
-
-# What an enterprise sees instead of a university-side person who is not shown.
-UNIVERSITY_SIDE = "高校方"
-
-
-def present(c: Collaboration, actor: Actor) -> CollaborationRead:
-    """The API shape of a collaboration (its steps loaded) as ``actor`` may see it: unless the
-    researcher consented to being shown to enterprises (``personal.PROFILE_TO_ENTERPRISES``),
-    an enterprise does not see who acted on the university side."""
-    out = CollaborationRead.model_validate(c)
-    purpose = personal.PROFILE_TO_ENTERPRISES
-    if not personal.gated(actor, purpose) or personal.consented(
-        object_session(c), purpose, c.researcher_user_id
-    ):
-        return out
-    steps = [
-        s.model_copy(
-            update={
-                "owner": personal.UNSHOWN_RESEARCHER if s.owner else None,
-                "actor_name": UNIVERSITY_SIDE,
-            }
-        )
-        if s.side == Side.UNIVERSITY.value
-        else s
-        for s in out.steps
-    ]
-    return out.model_copy(update={"steps": steps})
 
 
 def _snapshot(c: Collaboration) -> dict[str, Any]:
