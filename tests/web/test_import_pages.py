@@ -144,3 +144,38 @@ def test_another_users_task_is_not_found(client_for: ClientFor, province: Actor)
     tasks.wait(token)
     other = client_for(Actor(role=province.role, user_id=77, username="someone_else"))
     assert other.get(location).status_code == 404
+
+
+def test_a_task_is_read_as_a_snapshot_so_a_page_never_mixes_two_states() -> None:
+    """The progress page decides (send on, or poll) and renders from one state: a task that
+    finishes meanwhile must not give a page showing 已完成 with neither redirect nor polling."""
+    import threading
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    gate = threading.Event()
+
+    def work(session: Session, progress: tasks.Progress) -> str:
+        progress("validate", 1, 2)
+        assert gate.wait(10)
+        return "/r/zones/import/jobs/1"
+
+    engine = create_engine("sqlite://")
+    try:
+        state, launch = tasks.start(
+            sessionmaker(bind=engine), owner="snapshot-test", title="t", back_url="/", work=work
+        )
+        launch.func()
+        seen = tasks.get(state.token, "snapshot-test")
+        assert seen is not None and not seen.finished
+        gate.set()
+        done = tasks.wait(state.token)
+        assert done is not None and done.finished and done.result_url == "/r/zones/import/jobs/1"
+        # The page's snapshot did not change under it; a fresh read sees the end.
+        assert not seen.finished and seen.result_url is None
+        again = tasks.get(state.token, "snapshot-test")
+        assert again is not None and again.finished
+        assert tasks.get(state.token, "someone-else") is None
+    finally:
+        engine.dispose()

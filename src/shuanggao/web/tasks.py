@@ -13,7 +13,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.background import BackgroundTask
@@ -134,12 +134,17 @@ def start(
 
 
 def get(token: str, owner: str) -> TaskState | None:
-    """The task, if it exists and belongs to ``owner``."""
+    """A snapshot of the task, if it exists and belongs to ``owner``.
+
+    A copy taken under the lock: the page decides (send on to the result, or show progress and
+    keep polling) and renders from the same state. Reading the live object, a task that finished
+    between the decision and the rendering gave a page that neither moved on nor polled.
+    """
     with _LOCK:
         state = _TASKS.get(token)
-    if state is None or state.owner != owner:
-        return None
-    return state
+        if state is None or state.owner != owner:
+            return None
+        return replace(state)
 
 
 def wait(token: str, timeout: float = 30.0) -> TaskState | None:
