@@ -147,7 +147,10 @@ def test_the_import_progress_survives_a_busy_answer(
     sheet = book.active
     assert sheet is not None
     sheet.append(["高新区简称", "全称", "级别", "所在设区市"])
-    sheet.append(["轮询重试高新区", "轮询重试高新技术产业开发区", "省级", "宿迁市"])
+    # Enough rows that the check is still running when the page first polls (600 ms): a task
+    # already finished when the page opens sends the user on without any poll.
+    for i in range(3000):
+        sheet.append([f"轮询重试{i}高新区", f"轮询重试{i}高新技术产业开发区", "省级", "宿迁市"])
     path = tmp_path / "retry.xlsx"
     book.save(path)
     refused: list[str] = []
