@@ -253,3 +253,17 @@ def screenshot(page: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def api_get(tab: Any, path: str) -> Any:
+    """GET through the tab's request context, sent again once if the reused connection was reset.
+
+    A browser resends an idempotent request whose kept-alive connection the server closed at the
+    same moment; Playwright's request context does not, so this does what the browser would.
+    """
+    try:
+        return tab.request.get(path)
+    except Exception as exc:  # playwright's Error; the message names the socket error
+        if "ECONNRESET" not in str(exc) and "socket hang up" not in str(exc):
+            raise
+        return tab.request.get(path)

@@ -25,6 +25,8 @@ from shuanggao.enterprises.credit_code import make_credit_code
 from shuanggao.imports.fields import FieldSpec, Kind
 from shuanggao.kit.register import Register
 
+from tests.e2e.conftest import api_get
+
 _COUNTER = itertools.count(1)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -82,7 +84,7 @@ class FormFiller:
         self.username = username
 
     def _records(self, page_size: int = 1) -> list[dict[str, Any]]:
-        response = self.tab.request.get(f"/api/v1/{self.reg.name}?page_size={page_size}")
+        response = api_get(self.tab, f"/api/v1/{self.reg.name}?page_size={page_size}")
         assert response.status == 200, f"{self.reg.name}: {response.status}"
         return list(response.json()["items"])
 
@@ -199,7 +201,7 @@ class FormFiller:
         """The name of a record of the referenced register that the signed-in person sees."""
         ref = spec.column.ref
         assert ref is not None and ref.name_of is not None
-        response = self.tab.request.get(f"/api/v1/{ref.target}?page_size=1")
+        response = api_get(self.tab, f"/api/v1/{ref.target}?page_size=1")
         assert response.status == 200, f"{ref.target}: {response.status}"
         items = response.json()["items"]
         assert items, f"{self.reg.name}.{spec.field}: no visible {ref.target}"

@@ -29,7 +29,7 @@ from shuanggao.web import pages
 from shuanggao.web.forms import form_specs
 from shuanggao.web.hooks import page_hooks
 from shuanggao.web.routes import PAGE_HOOKS
-from tests.e2e.conftest import DEMO_PASSWORD, TIMEOUT_MS, LiveServer, screenshot
+from tests.e2e.conftest import DEMO_PASSWORD, TIMEOUT_MS, LiveServer, api_get, screenshot
 from tests.e2e.form_factory import Filled, FormFiller, break_one, read_back
 
 pytestmark = pytest.mark.browser
@@ -175,7 +175,7 @@ def _list_cells(tab: Any, reg: Register[Any], obj_id: int) -> dict[str, str]:
 
 
 def _export_row(tab: Any, reg: Register[Any], title: str) -> dict[str, str]:
-    response = tab.request.get(f"/r/{reg.name}/export.csv")
+    response = api_get(tab, f"/r/{reg.name}/export.csv")
     assert response.status == 200
     table = list(csv.reader(io.StringIO(response.body().decode("utf-8-sig"))))
     header = table[0]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import SignIn
+from tests.e2e.conftest import SignIn, api_get
 
 pytestmark = pytest.mark.browser
 
@@ -132,14 +132,14 @@ def test_practice_project_from_registration_to_accepted_outcome(page: Any, sign_
     assert "评议委员会裁定" in decision["适用规则"]
 
     # The zone's resident count on the dashboard equals the API's.
-    project = page.request.get("/api/v1/mentoring" + path.replace("/mentoring", "/projects")).json()
+    project = api_get(page, "/api/v1/mentoring" + path.replace("/mentoring", "/projects")).json()
     zone_id = project["zone_id"]
     _as(page, sign_in, "demo.province", f"/dashboard/zones/{zone_id}")
     card = page.locator("#figure-residents")
     records = card.locator(".figure-records")
     text = records.inner_text() if records.count() else card.locator(".figure-number").inner_text()
     shown = int(re.sub(r"\D", "", text.split("：")[-1]))
-    api = page.request.get(f"/api/v1/mentoring/talent?zone_id={zone_id}").json()
+    api = api_get(page, f"/api/v1/mentoring/talent?zone_id={zone_id}").json()
     assert shown == api["residents"] > 0
     table = page.locator("#zone-talent .talent-residents").inner_text()
     assert int(re.sub(r"\D", "", table)) == api["residents"]

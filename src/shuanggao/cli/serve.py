@@ -57,6 +57,11 @@ def refuse_unreachable_database() -> None:
 
 GRACE_SECONDS = 5
 THREAD_WAIT = 2.0
+# How long an idle keep-alive connection stays open. uvicorn's default (5 s) closes connections
+# that clients (proxies, API scripts, the test suite's request context) reuse a moment later, and
+# a request sent just as the server closes its socket ends in "connection reset". A reverse proxy
+# in front should keep its own idle timeout below this one (nginx's default is 60 s).
+KEEP_ALIVE_SECONDS = 75
 
 log = logging.getLogger("shuanggao.serve")
 
@@ -107,6 +112,7 @@ def register(root: typer.Typer) -> None:
             port=port,
             proxy_headers=False,
             timeout_graceful_shutdown=GRACE_SECONDS,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
         try:
             # After a graceful shutdown uvicorn re-raises the signal it caught, so SIGTERM ends
