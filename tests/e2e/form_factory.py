@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 from shuanggao.enterprises.credit_code import make_credit_code
 from shuanggao.imports.fields import FieldSpec, Kind
 from shuanggao.kit.register import Register
-
 from tests.e2e.conftest import api_get
 
 _COUNTER = itertools.count(1)
