@@ -1,11 +1,14 @@
 """Work queued by a service to run after its transaction commits, in the background.
 
 A service calls ``after_commit(session, job)``; when the session's transaction commits, each
-queued job runs in a thread with its own unit of work (``db.session.session_scope(write=True)``:
-the writer queue, as for requests) from the request's session factory (put on the session by
-``web.deps``) and commits once; a rollback drops them. A session without a factory (CLI,
-imports) runs no jobs: ``after_commit`` returns False and the caller decides. Jobs are best
-effort (a failure is logged): what they compute can always be computed again.
+queued job runs in a thread with its own unit of work (``db.session.session_scope``) from the
+request's session factory (put on the session by ``web.deps``) and commits once; a rollback
+drops them. The unit of work starts as a reader: a job computes first (an index build, a search)
+holding no writer, and takes the writer queue (``db.session.take_writer``) only when it starts
+writing, so on SQLite the pages and API calls it runs beside are not answered 503 meanwhile.
+A session without a factory (CLI, imports) runs no jobs: ``after_commit`` returns False and the
+caller decides. Jobs are best effort (a failure is logged): what they compute can always be
+computed again.
 """
 
 from __future__ import annotations
@@ -78,11 +81,11 @@ def after_commit(session: Session, job: Job) -> bool:
 
 
 def _run(factory: sessionmaker[Session], job: Job) -> None:
-    """One job, one unit of work through the same writer queue as requests and imports (on
-    SQLite: the process's writer lock and ``BEGIN IMMEDIATE``), so a job never meets
-    "database is locked" half-way through."""
+    """One job, one unit of work. It reads without the writer; before its first write it takes
+    the same writer queue as requests and imports (``take_writer``; on SQLite: the process's
+    writer lock and ``BEGIN IMMEDIATE``), so it never meets "database is locked" half-way."""
     try:
-        with session_scope(factory, write=True) as session:
+        with session_scope(factory) as session:
             job(session)
     except Exception:
         log.exception("after-commit job failed")
