@@ -51,6 +51,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from shuanggao.actor import Actor, Role
+from shuanggao.backup import code_fingerprint, database_fingerprint
 from shuanggao.config import Settings
 from shuanggao.db import migrate
 from shuanggao.db.session import build_engine, make_session_factory
@@ -213,9 +214,36 @@ def _seed_vectors(settings: Settings, factory: sessionmaker[Session]) -> int:
     return len(missing)
 
 
+def _stale_schema(url: str) -> bool:
+    """Does the database at ``url`` have other tables or columns than the code's models? (Until
+    the first release the single initial migration is regenerated in place, so a schema change
+    keeps the Alembic revision and ``upgrade`` alone would leave an old file as it is.) The
+    comparison is the backup manifest's fingerprint of tables and column names."""
+    engine = build_engine(url)
+    try:
+        with engine.connect() as conn:
+            return database_fingerprint(conn) != code_fingerprint()
+    finally:
+        engine.dispose()
+
+
+def _remove_database(path: Path) -> None:
+    for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        leftover.unlink(missing_ok=True)
+
+
 @contextmanager
 def _database(workdir: Path, n: int, papers: list[dict[str, Any]], log: TextIO) -> Iterator[str]:
-    url = f"sqlite:///{workdir / f'app-{n}.sqlite3'}"
+    path = workdir / f"app-{n}.sqlite3"
+    url = f"sqlite:///{path}"
+    if path.exists():
+        migrate.upgrade(url=url)
+        if _stale_schema(url):
+            log.write(
+                f"[{n}] {path} was built for another schema (same revision, other tables or "
+                "columns): rebuilding it\n"
+            )
+            _remove_database(path)
     engine = build_engine(url)
     try:
         migrate.upgrade(url=url)
