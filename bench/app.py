@@ -18,6 +18,14 @@ whose titles are real CSL paper titles, then measures, query by query and interl
 - ``http``: ``GET /api/v1/matches/text`` through Starlette's TestClient (routing, middleware,
   validation, session, JSON). Sign-in is bypassed as the tests do (dependency override).
 
+Every path is measured in two cases, both printed: ``first`` (a text searched for the first
+time: every matcher's query-vector cache is emptied, ``Matcher.forget_queries()``, before each
+timed call of every path, so each embeds its query) and ``repeat`` (a view seen before: the
+same calls again with the caches warm for every path, so none embeds). Library baselines and
+app paths always see the same cache state. The targets are judged on the ``first`` figures, the
+conservative ones: the first search of a demand (the after-save job) and of a typed text does
+embed, and a repeat view costs less than it; the ``repeat`` rows show what caching saves.
+
 Each app path's p95 is divided by its library figure's p95 (``match_demand`` by
 ``library_demand``, the others by ``library``) and checked against the issue's targets: app
 p95 ≤ 1.5 × library p95, and app p95 ≤ 100 ms. A ``TARGET … PASS/FAIL`` line says which held;
@@ -80,6 +88,9 @@ TARGET_RATIO = 1.5
 TARGET_MS = 100.0
 # Each app path and the library figure it is compared with.
 BASELINES = {"match_text": "library", "match_demand": "library_demand", "http": "library"}
+# "first": each text's first search (query caches emptied before every timed call; the targets
+# are judged on it); "repeat": the same calls with every query cache warm.
+CASES = ("first", "repeat")
 
 
 def _papers() -> list[dict[str, Any]]:
@@ -339,38 +350,38 @@ def _measure(
             demand(0)
             http(q)
         paths = ("library", "library_demand", "match_text", "match_demand", "http")
-        lat: dict[str, list[float]] = {k: [] for k in paths}
-        cpu: dict[str, list[float]] = {k: [] for k in paths}
+        lat: dict[str, dict[str, list[float]]] = {c: {k: [] for k in paths} for c in CASES}
+        cpu: dict[str, dict[str, list[float]]] = {c: {k: [] for k in paths} for c in CASES}
         fulls = dict(getattr(index, "full_syncs", {}))
+
+        def forget() -> None:
+            for m in index.matchers.values():
+                m.forget_queries()
+
         for i, q in enumerate(queries):
             d = i % len(demand_ids)
-            for path, fn, arg in (
+            calls = (
                 ("library", library, q),
                 ("match_text", text, q),
                 ("library_demand", library_demand, d),
                 ("match_demand", demand, d),
                 ("http", http, q),
-            ):
-                wall, used = _timed(fn, arg)
-                lat[path].append(wall)
-                cpu[path].append(used)
+            )
+            # first: every path embeds its query; repeat: the same calls, every cache warm.
+            for case in CASES:
+                if case == "repeat":
+                    # "first" emptied the caches between paths: warm every path's text again
+                    # (untimed), so no timed repeat call embeds.
+                    for _, fn, arg in calls:
+                        fn(arg)
+                for path, fn, arg in calls:
+                    if case == "first":
+                        forget()
+                    wall, used = _timed(fn, arg)
+                    lat[case][path].append(wall)
+                    cpu[case][path].append(used)
         client.__exit__(None, None, None)
-        rows: dict[str, dict[str, float | None]] = {
-            k: {
-                "p50_ms": round(statistics.median(v), 1),
-                "p95_ms": round(_pct(v, 95), 1),
-                "cpu_p95_ms": round(_pct(cpu[k], 95), 1),
-            }
-            for k, v in lat.items()
-        }
-        for k, base in BASELINES.items():
-            # From the p95s as shown, so the table's columns agree with each other.
-            app95, lib95 = rows[k]["p95_ms"], rows[base]["p95_ms"]
-            rows[k]["ratio_p95"] = round(app95 / lib95, 2) if app95 and lib95 else None
-            # The same from CPU time: steadier than the wall time's tail on a shared machine
-            # (informative; the targets are on the wall time).
-            cpu95, libcpu95 = rows[k]["cpu_p95_ms"], rows[base]["cpu_p95_ms"]
-            rows[k]["cpu_ratio_p95"] = round(cpu95 / libcpu95, 2) if cpu95 and libcpu95 else None
+        by_case = {case: _rows(lat[case], cpu[case]) for case in CASES}
         return {
             "size": n,
             "encoder": encoder,
@@ -382,10 +393,34 @@ def _measure(
             },
             "queries": len(queries),
             "load_avg_1m": round(os.getloadavg()[0], 2),
-            "latency": rows,
+            # The targets are judged on "latency" (the first search of each text).
+            "latency": by_case["first"],
+            "latency_repeat": by_case["repeat"],
         }
     finally:
         engine.dispose()
+
+
+def _rows(
+    lat: dict[str, list[float]], cpu: dict[str, list[float]]
+) -> dict[str, dict[str, float | None]]:
+    rows: dict[str, dict[str, float | None]] = {
+        k: {
+            "p50_ms": round(statistics.median(v), 1),
+            "p95_ms": round(_pct(v, 95), 1),
+            "cpu_p95_ms": round(_pct(cpu[k], 95), 1),
+        }
+        for k, v in lat.items()
+    }
+    for k, base in BASELINES.items():
+        # From the p95s as shown, so the table's columns agree with each other.
+        app95, lib95 = rows[k]["p95_ms"], rows[base]["p95_ms"]
+        rows[k]["ratio_p95"] = round(app95 / lib95, 2) if app95 and lib95 else None
+        # The same from CPU time: steadier than the wall time's tail on a shared machine
+        # (informative; the targets are on the wall time).
+        cpu95, libcpu95 = rows[k]["cpu_p95_ms"], rows[base]["cpu_p95_ms"]
+        rows[k]["cpu_ratio_p95"] = round(cpu95 / libcpu95, 2) if cpu95 and libcpu95 else None
+    return rows
 
 
 def run_app_bench(
@@ -447,18 +482,19 @@ def _word(ok: bool) -> str:
 
 def format_table(results: list[dict[str, Any]]) -> str:
     head = (
-        f"{'items':>8} {'encoder':<8} {'path':<15} {'p50 ms':>8} {'p95 ms':>8} {'p95/lib':>8} "
-        f"{'cpu p95':>8} {'cpu/lib':>8}"
+        f"{'items':>8} {'encoder':<8} {'case':<6} {'path':<15} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p95/lib':>8} {'cpu p95':>8} {'cpu/lib':>8}"
     )
     lines = [head]
     for r in results:
-        for path, v in r["latency"].items():
-            ratio, cpu_ratio = v.get("ratio_p95"), v.get("cpu_ratio_p95")
-            lines.append(
-                f"{r['size']:>8} {r['encoder']:<8} {path:<15} {v['p50_ms']:>8} {v['p95_ms']:>8} "
-                f"{'' if ratio is None else ratio:>8} {v['cpu_p95_ms']:>8} "
-                f"{'' if cpu_ratio is None else cpu_ratio:>8}"
-            )
+        for case, key in (("first", "latency"), ("repeat", "latency_repeat")):
+            for path, v in r[key].items():
+                ratio, cpu_ratio = v.get("ratio_p95"), v.get("cpu_ratio_p95")
+                lines.append(
+                    f"{r['size']:>8} {r['encoder']:<8} {case:<6} {path:<15} {v['p50_ms']:>8} "
+                    f"{v['p95_ms']:>8} {'' if ratio is None else ratio:>8} {v['cpu_p95_ms']:>8} "
+                    f"{'' if cpu_ratio is None else cpu_ratio:>8}"
+                )
         lines.append(
             f"{'':>8} method={r['method']} queries={r['queries']} "
             f"load={r['load_avg_1m']} full_syncs={r['full_syncs_during_measurement']}"
@@ -466,11 +502,11 @@ def format_table(results: list[dict[str, Any]]) -> str:
         t = r["targets"]
         shown = ", ".join(f"{k} {v}" for k, v in t["ratio"]["ratios"].items())
         lines.append(
-            f"{'':>8} TARGET app p95 <= {t['ratio']['target']} x library p95: "
+            f"{'':>8} TARGET (first search) app p95 <= {t['ratio']['target']} x library p95: "
             f"{_word(t['ratio']['pass'])} ({shown})"
         )
         lines.append(
-            f"{'':>8} TARGET app p95 <= {t['p95_ms']['target']:g} ms: "
+            f"{'':>8} TARGET (first search) app p95 <= {t['p95_ms']['target']:g} ms: "
             f"{_word(t['p95_ms']['pass'])} (worst {t['p95_ms']['worst']} ms)"
         )
     return "\n".join(lines) + "\n"

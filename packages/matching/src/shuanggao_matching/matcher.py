@@ -43,6 +43,7 @@ from .lexical import (
 )
 from .parallel import CHUNK, parallel_counts
 from .persistence import FORMAT_VERSION, read_index, write_index
+from .query_cache import DEFAULT_QUERY_CACHE_SIZE, QueryVectorCache
 from .semantic import (
     DenseIndex,
     EmbeddingCache,
@@ -104,7 +105,11 @@ class Matcher:
     * ``graph_threshold``: from this many documents on, vectors live in an hnswlib graph
       (default 50,000: above it the exact product dominates the query time);
     * ``stage_timings``: set it to a dict and every search adds the seconds it spent per stage
-      (``query``, ``embedding``, ``dense``, ``lexical``, ``fusion``, ``reasons``) to it.
+      (``query``, ``embedding``, ``dense``, ``lexical``, ``fusion``, ``reasons``) to it;
+    * ``query_cache_size``: query vectors are kept in a bounded LRU (:mod:`.query_cache`,
+      keyed by model id and the hash of the exact text embedded), so :meth:`search` and
+      :meth:`encode_query` never embed an unchanged query twice; it is emptied when
+      ``encoder`` is replaced and by :meth:`forget_queries`. ``0`` disables it.
     """
 
     def __init__(
@@ -120,8 +125,11 @@ class Matcher:
         graph_threshold: int = 50_000,
         embedding_cache: EmbeddingCache | None = None,
         max_passage_chars: int = 512,
+        query_cache_size: int = DEFAULT_QUERY_CACHE_SIZE,
     ) -> None:
         self.tokenizer: Tokenizer = tokenizer if tokenizer is not None else ChineseTokenizer()
+        self._query_vectors = QueryVectorCache(query_cache_size)
+        self._encoder: Encoder | None = None
         self.encoder = encoder
         self.field_weights = field_weights or FieldWeights()
         self.fusion = fusion or FusionConfig()
@@ -141,6 +149,39 @@ class Matcher:
         self._mask_cache: dict[tuple[Any, ...], npt.NDArray[np.bool_]] = {}
         self._note: str | None = None
         self.stage_timings: dict[str, float] | None = None
+
+    @property
+    def encoder(self) -> Encoder | None:
+        return self._encoder
+
+    @encoder.setter
+    def encoder(self, encoder: Encoder | None) -> None:
+        # Vectors of another encoder are useless (the key has the model id too, but two
+        # encoders may share an id, e.g. the same model at another precision).
+        self._encoder = encoder
+        self._query_vectors.clear()
+
+    @property
+    def query_cache(self) -> QueryVectorCache:
+        """The query vectors kept (``hits``/``misses`` count lookups)."""
+        return self._query_vectors
+
+    def forget_queries(self) -> None:
+        """Empty the query-vector cache (the next search of any text embeds it again)."""
+        self._query_vectors.clear()
+
+    def _query_vector(self, q: Query) -> npt.NDArray[np.float32]:
+        """The query vector of ``q``: from the cache, or embedded once and kept."""
+        encoder = self.encoder
+        assert encoder is not None
+        text = "\n".join(p for p in (q.text, " ".join(q.keywords)) if p)
+        key = QueryVectorCache.key(encoder.model_id, text)
+        vec = self._query_vectors.get(key)
+        if vec is None:
+            with single_blas_thread():
+                vec = np.asarray(encoder.encode_queries([text])[0], dtype=np.float32)
+            self._query_vectors.put(key, vec)
+        return vec
 
     # -- inspection ----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -498,9 +539,7 @@ class Matcher:
                 qv = np.asarray(query_vector, dtype=np.float32).reshape(-1)
             else:
                 embed_start = clock()
-                text = "\n".join(p for p in (q.text, " ".join(q.keywords)) if p)
-                with single_blas_thread():
-                    qv = self.encoder.encode_queries([text])[0]
+                qv = self._query_vector(q)
                 if timings is not None:
                     _add_time(timings, "embedding", clock() - embed_start)
 
@@ -773,14 +812,12 @@ class Matcher:
         return [self.search(q, **kwargs) for q in queries]
 
     def encode_query(self, query: str | Query) -> npt.NDArray[np.float32] | None:
-        """The query vector :meth:`search` would use (``None`` when lexical only)."""
+        """The query vector :meth:`search` would use (``None`` when lexical only), from the
+        query-vector cache when the same text was embedded before."""
         if self.encoder is None:
             return None
         q = Query(text=query) if isinstance(query, str) else query
-        text = "\n".join(p for p in (q.text, " ".join(q.keywords)) if p)
-        with single_blas_thread():
-            vec: npt.NDArray[np.float32] = self.encoder.encode_queries([text])[0]
-        return vec
+        return self._query_vector(q)
 
     # -- persistence ---------------------------------------------------------------------------
     def save(self, directory: str | os.PathLike[str]) -> None:
