@@ -221,7 +221,7 @@ def _sweep_ef(
     time at each ef: the same-process baseline of a change of the default."""
     default = dense.ef_search
     try:
-        for ef in sorted({*EF_SWEEP, default}):
+        for ef in sorted({*EF_SWEEP, dense.effective_ef_search()}):
             dense.ef_search = ef
             with single_blas_thread():
                 start = time.perf_counter()
@@ -421,7 +421,7 @@ def _scale_one(
         "exact_top10_score_span_mean": round(float(np.mean(spans)), 4),
         "exact_near_ties_at_10_mean": round(float(np.mean(ties)), 2),
         "exact_near_ties_at_10_median": float(np.median(ties)),
-        "ef_search": dense.ef_search,
+        "ef_search": dense.effective_ef_search(),
         "graph_by_ef_search": {
             str(ef): _sweep_summary(found) for ef, found in sorted(sweep.items())
         },
