@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--graph-threshold", type=int, default=None, help="graph index from this many vectors"
     )
+    parser.add_argument(
+        "--ef-search", type=int, default=None, help="the graph's ef_search (default: the index's)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.replace("_", "").split(",") if s.strip()]
     result = run_scale_bench(
@@ -66,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         quiet_load=args.quiet_load,
         real_lexical_max=args.real_lexical_max,
         graph_threshold=args.graph_threshold,
+        ef_search=args.ef_search,
         out=sys.stdout,
         fmt=args.format,
     )

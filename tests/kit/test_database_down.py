@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuanggao.actor import Actor
-from shuanggao.db.session import _writer_lock, build_engine, make_session_factory
+from shuanggao.db.session import _writer_lock, build_engine, make_session_factory, take_writer
 from shuanggao.kit import jobs
 from shuanggao.kit.http import deps
 from shuanggao.zones.models import Zone
@@ -91,4 +91,38 @@ def test_after_commit_jobs_queue_for_the_writer_lock(tmp_path: Path) -> None:
         assert ran.is_set()
         with factory() as check:
             assert check.scalar(select(Zone.name).where(Zone.name == "任务区")) == "任务区"
+        engine.dispose()
+
+
+@pytest.mark.skipif(backend() != "sqlite", reason="the writer lock serialises SQLite writers")
+def test_a_job_queued_as_a_reader_reads_without_the_writer_and_queues_to_write(
+    tmp_path: Path,
+) -> None:
+    with fresh_database(tmp_path) as url:
+        engine = build_engine(url)
+        factory = make_session_factory(engine)
+        with factory() as probe:
+            lock = _writer_lock(probe)
+        assert lock is not None
+        read, wrote = threading.Event(), threading.Event()
+
+        def job(session: Session) -> None:
+            session.scalar(select(Zone.id))
+            read.set()
+            take_writer(session)
+            session.add(Zone(name="读后写区", level="national", city="南京市"))
+            session.flush()
+            wrote.set()
+
+        lock.acquire()  # a request is writing
+        worker = threading.Thread(target=jobs._run, args=(factory, job, False))
+        worker.start()
+        assert read.wait(30)  # reading did not wait for the writer
+        worker.join(0.5)
+        assert not wrote.is_set()  # writing waits for the writer lock
+        lock.release()
+        worker.join(30)
+        assert wrote.is_set()
+        with factory() as check:
+            assert check.scalar(select(Zone.name).where(Zone.name == "读后写区")) == "读后写区"
         engine.dispose()

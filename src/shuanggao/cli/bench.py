@@ -177,6 +177,9 @@ def scale(
     graph_threshold: int | None = typer.Option(
         None, "--graph-threshold", help="从多少条向量起用图索引（默认同匹配引擎：50000）"
     ),
+    ef_search: int | None = typer.Option(
+        None, "--ef-search", help="图索引的 ef_search（默认同匹配引擎：512）"
+    ),
     quiet_wait: float = typer.Option(
         0.0, "--quiet-wait", help="测延迟前最多等待多少秒，直到负载低于 --quiet-load"
     ),
@@ -208,6 +211,7 @@ def scale(
                 n_jobs=jobs,
                 real_lexical_max=real_lexical_max,
                 graph_threshold=graph_threshold,
+                ef_search=ef_search,
                 quiet_wait_s=quiet_wait,
                 quiet_load=quiet_load,
                 progress=progress,

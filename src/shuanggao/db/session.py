@@ -24,6 +24,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from shuanggao.db.busy import translate
+from shuanggao.db.changes import WROTE
 from shuanggao.db.errors import CONNECT_TIMEOUT_SECONDS, check_sqlite_directory
 from shuanggao.errors import DatabaseBusy
 
@@ -35,6 +36,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # one session, plus the short sign-in lookup; beyond that a request waits ``pool_timeout`` seconds
 # for a connection, then is answered 503.
 PG_POOL = {"pool_size": 20, "max_overflow": 30, "pool_timeout": 10}
+# session.info key: the session is a ``session_scope`` unit of work (which releases the lock).
+_SCOPED = "shuanggao.scoped"
 # Execution option that makes the SQLite ``begin`` listener take the write lock at once.
 IMMEDIATE = "shuanggao_begin_immediate"
 
@@ -98,6 +101,33 @@ def _writer_lock(session: Session) -> threading.Lock | None:
     return _WRITER_LOCKS.setdefault(bind, threading.Lock())
 
 
+# session.info key: the process writer lock this unit of work holds (released at its end).
+_HELD = "shuanggao.writer_lock"
+
+
+def take_writer(session: Session) -> None:
+    """From here on this unit of work writes: on SQLite, end its read-only transaction, queue for
+    the process's writer lock and start again with ``BEGIN IMMEDIATE``, so its writes wait their
+    turn instead of failing at once (a deferred transaction that has read cannot wait for the
+    write lock: SQLite answers "database is locked" at once). For a unit of work that read
+    first and computed before writing (a search that records its results). A no-op on
+    PostgreSQL, in a unit of work that already holds the writer or has already written, and for
+    sessions outside ``session_scope`` (nobody would release the lock)."""
+    if session.info.get(_HELD) is not None or not session.info.get(_SCOPED):
+        return
+    lock = _writer_lock(session)
+    if lock is None:
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted or session.info.get(WROTE):
+            return  # it holds SQLite's write lock already
+        session.commit()  # read-only: nothing changes (objects are not expired on commit)
+    if not lock.acquire(timeout=WRITER_WAIT_SECONDS):
+        raise DatabaseBusy()
+    session.info[_HELD] = lock
+    begin_write(session)
+
+
 def begin_write(session: Session) -> None:
     """Start the session's transaction as a writer (SQLite: ``BEGIN IMMEDIATE``; a no-op
     elsewhere, and when the session already joined an outer transaction, as in tests)."""
@@ -115,13 +145,14 @@ def session_scope(factory: sessionmaker[Session], *, write: bool = False) -> Ite
     are re-raised as ``AppError``s.
     """
     session = factory()
-    lock: threading.Lock | None = None
+    session.info[_SCOPED] = True
     try:
         if write:
             lock = _writer_lock(session)
-            if lock is not None and not lock.acquire(timeout=WRITER_WAIT_SECONDS):
-                lock = None
-                raise DatabaseBusy()
+            if lock is not None:
+                if not lock.acquire(timeout=WRITER_WAIT_SECONDS):
+                    raise DatabaseBusy()
+                session.info[_HELD] = lock
             begin_write(session)
         yield session
         session.commit()
@@ -133,5 +164,6 @@ def session_scope(factory: sessionmaker[Session], *, write: bool = False) -> Ite
         raise
     finally:
         session.close()
-        if lock is not None:
-            lock.release()
+        held: threading.Lock | None = session.info.pop(_HELD, None)
+        if held is not None:
+            held.release()

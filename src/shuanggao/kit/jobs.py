@@ -1,11 +1,16 @@
 """Work queued by a service to run after its transaction commits, in the background.
 
 A service calls ``after_commit(session, job)``; when the session's transaction commits, each
-queued job runs in a thread with its own unit of work (``db.session.session_scope(write=True)``:
-the writer queue, as for requests) from the request's session factory (put on the session by
-``web.deps``) and commits once; a rollback drops them. A session without a factory (CLI,
-imports) runs no jobs: ``after_commit`` returns False and the caller decides. Jobs are best
-effort (a failure is logged): what they compute can always be computed again.
+queued job runs in a thread with its own unit of work (``db.session.session_scope``) from the
+request's session factory (put on the session by ``web.deps``) and commits once; a rollback
+drops them. A job's unit of work takes the writer queue at its start (``session_scope(...,
+write=True)``), unless it is queued with ``write=False``: then it computes first (an index
+build, a search) holding no writer, and takes the writer queue itself (``db.session.
+take_writer``) just before it writes, so on SQLite the pages and API calls it runs beside are
+not answered 503 meanwhile.
+A session without a factory (CLI, imports) runs no jobs: ``after_commit`` returns False and the
+caller decides. Jobs are best effort (a failure is logged): what they compute can always be
+computed again.
 """
 
 from __future__ import annotations
@@ -68,21 +73,22 @@ def wait_idle(timeout: float = 30.0) -> bool:
         return not _THREADS
 
 
-def after_commit(session: Session, job: Job) -> bool:
+def after_commit(session: Session, job: Job, *, write: bool = True) -> bool:
     """Queue ``job`` to run once ``session`` commits. False when the session has no factory to
     run it with (nothing is queued)."""
     if session.info.get(FACTORY) is None:
         return False
-    session.info.setdefault(_QUEUE, []).append(job)
+    session.info.setdefault(_QUEUE, []).append((job, write))
     return True
 
 
-def _run(factory: sessionmaker[Session], job: Job) -> None:
+def _run(factory: sessionmaker[Session], job: Job, write: bool = True) -> None:
     """One job, one unit of work through the same writer queue as requests and imports (on
-    SQLite: the process's writer lock and ``BEGIN IMMEDIATE``), so a job never meets
+    SQLite: the process's writer lock and ``BEGIN IMMEDIATE``), taken at the start or, for a
+    job queued with ``write=False``, by the job itself before it writes; so a job never meets
     "database is locked" half-way through."""
     try:
-        with session_scope(factory, write=True) as session:
+        with session_scope(factory, write=write) as session:
             job(session)
     except Exception:
         log.exception("after-commit job failed")
@@ -90,7 +96,7 @@ def _run(factory: sessionmaker[Session], job: Job) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    jobs: list[Job] = session.info.pop(_QUEUE, [])
+    jobs: list[tuple[Job, bool]] = session.info.pop(_QUEUE, [])
     factory: sessionmaker[Session] | None = session.info.get(FACTORY)
     if factory is None or not jobs:
         return
@@ -99,8 +105,8 @@ def _after_commit(session: Session) -> None:
         # to another thread; such callers run jobs with their own runner (``set_runner``).
         log.debug("after-commit jobs skipped: the session factory is bound to one connection")
         return
-    for job in jobs:
-        _runner(functools.partial(_run, factory, job))
+    for job, write in jobs:
+        _runner(functools.partial(_run, factory, job, write))
 
 
 @event.listens_for(Session, "after_rollback")

@@ -83,10 +83,12 @@ def demand_matches_view(
     demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
     if factory is not None:
         ensure_index_ready(session, settings, factory, "supply")
+    # Both searches before anything is recorded: recording takes the writer (SQLite), which is
+    # then held to the end of the request.
+    _, experts = experts_for_demand(session, settings, actor, demand_id, SearchOptions(top=5))
     run = match_demand(session, settings, actor, demand_id, opts)
     attach_matches(session, run.hits)
     mark_viewed(session, actor, run.hits)
-    _, experts = experts_for_demand(session, settings, actor, demand_id, SearchOptions(top=5))
     return DemandMatchesView(
         demand=demand,
         read=demand_register.present(demand, actor),

@@ -6,6 +6,10 @@ a page that does loads them afterwards with ``attach_matches``. People's feedbac
 ``judgements``) is never touched here. An UPDATE is conditional on the version read, as the
 ORM's ``version_id_col`` makes every other write of a match: a row changed in between raises
 ``StaleDataError`` (answered 409 ``conflict``), so a judgement is never overwritten.
+
+Recording is where a search's unit of work starts writing: it takes the writer then
+(``db.session.take_writer``), after the index sync and the scoring, so on SQLite no writer is
+held while a search computes, and the insert queues for its turn instead of answering 503.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from shuanggao.actor import Actor, Role
+from shuanggao.db.session import take_writer
 from shuanggao.demand.models import Demand
 from shuanggao.matches import repository as repo
 from shuanggao.matches.results import Hit
@@ -31,6 +36,7 @@ def record_pairs(
     learns its pair (``Hit.pair``); ``Hit.match`` is left for ``attach_matches``."""
     if actor.role is Role.AUDITOR or not pairs:
         return
+    take_writer(session)
     stored = repo.stored_pairs(session, [(d.id, s.id) for d, s, _ in pairs])
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import QueryableAttribute, Session, joinedload, selectinload
 
 from shuanggao.demand.models import Demand
@@ -102,9 +103,14 @@ def stored_pairs(
 
 
 def insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert new recommendations in one statement (columns not given take their defaults)."""
+    """Insert new recommendations in one statement (columns not given take their defaults). A
+    pair another transaction stored meanwhile (two searches of one demand at once: a page and
+    the after-save job) is left as that one stored it, not a unique-key error."""
     table: Table = Match.__table__  # type: ignore[assignment]
-    session.execute(insert(table), rows)
+    dialect = session.get_bind().dialect.name
+    stmt: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    stmt = stmt.on_conflict_do_nothing(index_elements=[table.c.demand_id, table.c.supply_item_id])
+    session.execute(stmt, rows)
 
 
 def update_matches(session: Session, rows: list[dict[str, Any]]) -> int:

@@ -402,4 +402,6 @@ def queue_matching(session: Session, actor: Actor, demand: Demand) -> None:
     def job(job_session: Session) -> None:
         match_demand(job_session, settings, actor, demand_id)
 
-    jobs.after_commit(session, job)
+    # A reader until it stores the recommendations (``record_pairs`` takes the writer then): on
+    # a fresh server the search first builds the index, and nobody waits for the writer meanwhile.
+    jobs.after_commit(session, job, write=False)

@@ -16,7 +16,8 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
@@ -50,9 +51,10 @@ __all__ = [
 # Stages of a hybrid query reported by the scale bench (Matcher.stage_timings + embedding).
 STAGES = ("embedding", "query", "dense", "lexical", "fusion", "reasons")
 RECALL_FLOOR = 0.95
-# Other ef_search values whose recall@10 and graph search time the bench also reports (search
-# only, on the same graph), so the setting can be chosen without rebuilding a 1M graph.
-EF_SWEEP = (64, 128, 512)
+# ef_search values whose recall@10, graph search time and hybrid search time the bench also
+# reports (search only, on the same graph, interleaved query by query), so the setting can be
+# chosen without rebuilding a 1M graph.
+EF_SWEEP = (64, 128, 256, 512, 1024)
 DISTANCE_TOLERANCE = 1e-3
 # Real vectors the synthetic ones are mixed from (the first fragments' embeddings).
 SYNTHETIC_BASE = 4_000
@@ -93,6 +95,7 @@ def run_scale_bench(
     n_jobs: int = 2,
     real_lexical_max: int = 100_000,
     graph_threshold: int | None = None,
+    ef_search: int | None = None,
     quiet_wait_s: float = 0.0,
     quiet_load: float = 1.5,
     out: TextIO | None = None,
@@ -117,7 +120,8 @@ def run_scale_bench(
     recall, and its latency), the same hybrid search over an exact index and lexical-only
     search. With ``quiet_wait_s > 0`` the latency measurement waits up to that long for the
     load average to fall below ``quiet_load`` (the load seen is reported). ``graph_threshold``
-    overrides the matcher's (e.g. to measure the graph on fewer real vectors than 50k).
+    overrides the matcher's (e.g. to measure the graph on fewer real vectors than 50k);
+    ``ef_search`` the dense index's (default: ``DenseIndex``'s).
     """
     if vectors not in ("synthetic", "real"):
         raise ValueError(f"vectors must be 'synthetic' or 'real', not {vectors!r}")
@@ -158,6 +162,7 @@ def run_scale_bench(
                 n_jobs,
                 real_lexical_max,
                 graph_threshold,
+                ef_search,
                 prog,
                 quiet_wait_s,
                 quiet_load,
@@ -196,9 +201,12 @@ def _sweep_ef(
     qv: npt.NDArray[np.float32],
     scores: npt.NDArray[np.float32],
     sweep: dict[int, dict[str, list[float]]],
+    hybrid: Callable[[], object] | None = None,
 ) -> None:
     """Recall@10 (by id, by distance) and the graph search time of the top 10 at each ef of
-    ``EF_SWEEP`` and at the index's own, for one query (``scores``: its exact scores)."""
+    ``EF_SWEEP`` and at the index's own, for one query (``scores``: its exact scores); with
+    ``hybrid`` (the query's hybrid search over ``dense``, its vector given), also that search's
+    time at each ef: the same-process baseline of a change of the default."""
     default = dense.ef_search
     try:
         for ef in sorted({*EF_SWEEP, default}):
@@ -209,13 +217,33 @@ def _sweep_ef(
                 took = (time.perf_counter() - start) * 1000
             by_id, by_distance = recall_at(ids, scores, 10)
             found = sweep.setdefault(
-                ef, {"recall_at_10_by_id": [], "recall_at_10_by_distance": [], "search_ms_mean": []}
+                ef, {"recall_at_10_by_id": [], "recall_at_10_by_distance": [], "search_ms": []}
             )
             found["recall_at_10_by_id"].append(by_id)
             found["recall_at_10_by_distance"].append(by_distance)
-            found["search_ms_mean"].append(took)
+            found["search_ms"].append(took)
+            if hybrid is not None:
+                start = time.perf_counter()
+                hybrid()
+                found.setdefault("hybrid_search_ms", []).append(
+                    (time.perf_counter() - start) * 1000
+                )
     finally:
         dense.ef_search = default
+
+
+def _sweep_summary(found: dict[str, list[float]]) -> dict[str, float]:
+    """Means of the recalls and of the graph search time; p50/p95 of the hybrid search time."""
+    out = {
+        "recall_at_10_by_id": round(float(np.mean(found["recall_at_10_by_id"])), 4),
+        "recall_at_10_by_distance": round(float(np.mean(found["recall_at_10_by_distance"])), 4),
+        "search_ms_mean": round(float(np.mean(found["search_ms"])), 2),
+    }
+    hybrid = found.get("hybrid_search_ms")
+    if hybrid:
+        out["hybrid_search_ms_p50"] = round(statistics.median(hybrid), 2)
+        out["hybrid_search_ms_p95"] = round(percentile(hybrid, 0.95), 2)
+    return out
 
 
 def _rss_bytes() -> int:
@@ -239,6 +267,7 @@ def _scale_one(
     n_jobs: int,
     real_lexical_max: int,
     graph_threshold: int | None,
+    ef_search: int | None,
     prog: ProgressFactory,
     quiet_wait_s: float,
     quiet_load: float,
@@ -268,6 +297,8 @@ def _scale_one(
     advance = prog(f"{n:,} vectors", n)
     start = time.perf_counter()
     dense = DenseIndex(enc.dim, graph_threshold=matcher.graph_threshold)
+    if ef_search is not None:
+        dense.ef_search = ef_search
     if n >= dense.graph_threshold:
         dense.build_graph_from(vectors, progress=advance)
     else:
@@ -334,7 +365,13 @@ def _scale_one(
             recall["id" + key].append(by_id)
             recall["dist" + key].append(by_distance)
         if dense.is_graph:
-            _sweep_ef(dense, qv, scores, sweep)
+            _sweep_ef(
+                dense,
+                qv,
+                scores,
+                sweep,
+                partial(matcher.search, title, top_k=20, query_vector=qv),
+            )
     load_at_end = os.getloadavg()[0]
     per_item = stats.index_bytes / n
     return {
@@ -366,8 +403,7 @@ def _scale_one(
         "recall_at_100_by_distance": round(float(np.mean(recall["dist100"])), 4),
         "ef_search": dense.ef_search,
         "graph_by_ef_search": {
-            str(ef): {key: round(float(np.mean(values)), 4) for key, values in found.items()}
-            for ef, found in sorted(sweep.items())
+            str(ef): _sweep_summary(found) for ef, found in sorted(sweep.items())
         },
         "index_bytes_per_item": round(per_item, 1),
         "index_bytes_per_item_by_part": {
