@@ -32,6 +32,17 @@ def test_recall_by_distance_counts_a_tied_vector_that_recall_by_id_misses() -> N
     assert (by_id, by_distance) == (2 / 3, 2 / 3)
 
 
+def test_near_ties_count_the_vectors_as_close_as_the_exact_kth() -> None:
+    from shuanggao_matching_bench.scale import near_ties
+
+    scores = np.array([0.95, 0.9, 0.8, 0.7995, 0.799, 0.79, 0.1], dtype=np.float32)
+    span, tied = near_ties(scores, 3)
+    assert span == pytest.approx(0.15)
+    # 0.7995 and 0.799 are within 1e-3 of the 3rd score (0.8); 0.79 is not.
+    assert tied == 2
+    assert near_ties(scores, 1) == (0.0, 0)
+
+
 def test_recall_failures_name_the_sizes_below_the_floor() -> None:
     rows = [
         {"items": n, "vectors": "real", "dense_kind": "hnsw", "recall_at_10_by_distance": r}

@@ -12,11 +12,21 @@ import numpy.typing as npt
 
 from .encoders import EncoderUnavailableError, FloatMatrix
 
-__all__ = ["FILTERED_EXACT_MAX", "DenseIndex"]
+__all__ = ["FILTERED_EXACT_MAX", "DenseIndex", "adaptive_ef_search"]
 
 # A filtered graph search leaving at most this many positions reads their vectors instead
 # (~25 µs per vector from hnswlib, against 20–150 ms for a graph walk under a 1%–0.1% filter).
 FILTERED_EXACT_MAX = 2048
+
+
+def adaptive_ef_search(size: int) -> int:
+    """The default ``ef_search`` of a graph over ``size`` positions: 512 up to 100k, then
+    ``512 * (1 + log10(size / 100k))`` (1,024 at 1M). Measured on the scale bench's near-tied
+    synthetic vectors (recall@10 by id / by distance): 100k 0.953 / 0.991 at 512; 1M 0.808 /
+    0.930 at 512 and 0.888 / 0.984 at 1,024 (same graph and queries)."""
+    if size <= 100_000:
+        return 512
+    return round(512 * (1 + math.log10(size / 100_000)))
 
 
 class DenseIndex:
@@ -24,11 +34,13 @@ class DenseIndex:
 
     Below ``graph_threshold`` live items the search is exact (one float32 matrix-vector product,
     one BLAS thread on the query path); at or above it the vectors move into an hnswlib graph
-    (``M=16``, ``ef_construction=200``, ``ef_search=max(512, 2k)``), which keeps above 95%
-    of the exact top 10 by id and by distance (``shuanggao bench scale``, near-tied synthetic
-    vectors at 100k: 0.953 / 0.991 at ef 512 against 0.889 / 0.970 at the former 256, for
-    +1.4 ms hybrid search p50 and +3.0 ms p95 in the same run; real embeddings at 50k: 0.997 /
-    1.000). Positions are the caller's integer ids; removal is a tombstone.
+    (``M=16``, ``ef_construction=200``, ``ef_search=max(ef, 2k)`` with ``ef`` from
+    :func:`adaptive_ef_search` unless ``ef_search`` is given: 512 up to 100k, 1,024 at 1M).
+    ``shuanggao bench scale``, near-tied synthetic vectors, recall@10 by id / by distance: 100k
+    0.953 / 0.991 at ef 512 against 0.889 / 0.970 at the former fixed 256, for +1.4 ms hybrid
+    search p50 and +3.0 ms p95 in the same run; 1M 0.888 / 0.984 at 1,024 (0.808 / 0.930 at
+    512); real embeddings at 50k: 0.997 / 1.000. Positions are the caller's integer ids;
+    removal is a tombstone.
 
     The default threshold (50,000) is where the exact product starts to dominate a query:
     at 100k vectors it reads 154 MB per query (~14 ms on one idle core) against ~1 ms for the
@@ -40,7 +52,7 @@ class DenseIndex:
         dim: int,
         *,
         graph_threshold: int = 50_000,
-        ef_search: int = 512,
+        ef_search: int | None = None,
         hnsw_m: int = 16,
         ef_construction: int = 200,
     ) -> None:
@@ -76,6 +88,12 @@ class DenseIndex:
     def size(self) -> int:
         """Number of positions allocated (live or removed)."""
         return self._size
+
+    def effective_ef_search(self) -> int:
+        """``ef_search`` if set, else :func:`adaptive_ef_search` of the positions allocated."""
+        if self.ef_search is not None:
+            return self.ef_search
+        return adaptive_ef_search(self._size)
 
     def live_count(self) -> int:
         return int(self._alive[: self._size].sum())
@@ -164,7 +182,7 @@ class DenseIndex:
             M=self.hnsw_m,
             allow_replace_deleted=False,
         )
-        graph.set_ef(self.ef_search)
+        graph.set_ef(self.effective_ef_search())
         return graph
 
     def _build_graph(self, num_threads: int = -1) -> None:
@@ -274,7 +292,7 @@ class DenseIndex:
     def _graph_search(
         self, q: FloatMatrix, k: int, allowed: npt.NDArray[np.bool_], *, filtered: bool
     ) -> tuple[npt.NDArray[np.int64], FloatMatrix]:
-        self._graph.set_ef(max(self.ef_search, 2 * k))
+        self._graph.set_ef(max(self.effective_ef_search(), 2 * k))
         filter_fn = (lambda label: bool(allowed[label])) if filtered else None
         labels, distances = self._graph.knn_query(q.reshape(1, -1), k=k, filter=filter_fn)
         # hnswlib's "ip" space returns 1 - inner product.
@@ -305,7 +323,7 @@ class DenseIndex:
 
             graph = hnswlib.Index(space="ip", dim=dim)
             graph.load_index(str(graph_path))
-            graph.set_ef(index.ef_search)
+            graph.set_ef(index.effective_ef_search())
             index._graph = graph
             index._graph_capacity = int(graph.get_max_elements())
             index._alive = alive.copy()
