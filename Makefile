@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # PostgreSQL leg of the test suite (trust auth on this machine and in CI).
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run serve audit-deps test test-sqlite test-postgres test-browser test-matching lint bench db-upgrade migration clean
+.PHONY: install run serve audit-deps test test-chain-sqlite test-chain-postgres test-sqlite test-postgres test-browser test-matching lint bench db-upgrade migration clean
 
 $(STAMP): $(REQS) pyproject.toml $(wildcard packages/matching/pyproject.toml packages/matching-bench/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,11 +69,20 @@ test-browser: install
 	fi
 
 ## Every test: lint, types, import contracts, the matching library, SQLite, PostgreSQL, browser.
-## The legs are independent (each builds its own databases), so they run two at a time.
+## The legs are independent (each builds its own databases), so they run as two chains side by
+## side, one per core: SQLite then the browser, PostgreSQL (the longest leg) then the matching
+## library. Never more than two legs at once, and no core waits for the slower leg of a pair.
 test: install
 	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-matching test-browser
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-chain-sqlite test-chain-postgres
+
+test-chain-sqlite: install
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-browser
+
+test-chain-postgres: install
+	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-matching
 
 ## Benchmarks (figures next to same-process baselines). Needs ../shared/data beside the clone.
 BENCH_SOURCE ?= ../shared/data

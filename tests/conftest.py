@@ -93,6 +93,8 @@ def admin_client(client_for: ClientFor, province: Actor) -> TestClient:
 
 
 # Reference data loaded once per session into its own database (tests/reference/fixtures.py).
+# The demo data loaded once per session (tests/demo_fixtures.py); modules copy it.
+from tests.demo_fixtures import demo_template_url  # noqa: E402, F401
 from tests.reference.fixtures import (  # noqa: E402, F401
     reference_app,
     reference_client_for,

@@ -191,7 +191,9 @@ def test_triage_moves_through_the_workflow_with_audit(
     session.refresh(demand)
     assert demand.triage_state == "long_term"
     events = session.scalars(
-        select(AuditEvent).where(AuditEvent.entity == "demands", AuditEvent.action == "triage")
+        select(AuditEvent)
+        .where(AuditEvent.entity == "demands", AuditEvent.action == "triage")
+        .order_by(AuditEvent.id)
     ).all()
     # The reason typed is personal data (personal.INVENTORY): the audit trail keeps it masked.
     assert [(e.before, e.after) for e in events] == [

@@ -30,9 +30,9 @@ from shuanggao.imports.fields import field_specs
 from shuanggao.kit import service as kit
 from shuanggao.kit.register import Register, get_register
 from tests.conftest import ClientFor
-from tests.web.conftest import app, count_queries, make_record, shared_app
+from tests.web.conftest import count_queries, make_record
 
-__all__ = ["app", "count_queries", "shared_app"]  # fixtures of the page tests, used here too
+__all__ = ["count_queries"]  # a fixture of the page tests, used here too
 
 NAMES = [reg.name for reg in domains.REGISTERS]
 BASELINES = Path(__file__).with_name("query_baselines.json")

@@ -8,16 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import typer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
 from shuanggao.actor import Actor
-from shuanggao.cli import db as db_cli
-from shuanggao.cli import demo as demo_cli
-from shuanggao.cli import reference as reference_cli
-from shuanggao.config import Settings, get_settings
+from shuanggao.config import Settings
 from shuanggao.db.session import build_engine
 from shuanggao.demand.models import Demand
 from shuanggao.demo.demand import ARTICLE_DEMAND_TITLE
@@ -26,28 +21,15 @@ from shuanggao.matches import service
 from shuanggao.matches.index import forget_index
 from shuanggao.supply.models import SupplyItem
 from shuanggao.zones.models import Zone
-from tests.dbs import fresh_database
+from tests.dbs import copy_of
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp: Path = tmp_path_factory.mktemp("democase")
-    root = typer.Typer()
-    root.add_typer(db_cli.app, name="db")
-    root.add_typer(reference_cli.app, name="reference")
-    root.add_typer(demo_cli.app, name="demo")
-    with fresh_database(tmp, migrated=False) as url:
-        get_settings.cache_clear()
-        try:
-            for args in (["db", "upgrade"], ["reference", "load"], ["demo", "load"]):
-                result = CliRunner().invoke(
-                    root, args, env={"SHUANGGAO_DATABASE_URL": url, "COLUMNS": "200"}
-                )
-                assert result.exit_code == 0, result.output
-        finally:
-            get_settings.cache_clear()
+def demo_db(demo_template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """This module's copy of the session's demo database (the template stays out of reach)."""
+    with copy_of(demo_template_url, tmp_path_factory.mktemp("democase")) as url:
         yield url
 
 

@@ -34,8 +34,10 @@ def _ids(w: World, *keys: str) -> list[int]:
 
 
 def _audits(session: Session, action: str) -> list[AuditEvent]:
-    stmt = select(AuditEvent).where(
-        AuditEvent.entity == "demand_groups", AuditEvent.action == action
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.entity == "demand_groups", AuditEvent.action == action)
+        .order_by(AuditEvent.id)
     )
     return list(session.scalars(stmt))
 

@@ -1,4 +1,5 @@
-"""Fixtures of the page tests: a record of every register, clients per role, a query counter."""
+"""Fixtures of the page tests: a record of every register and a query counter (the app and the
+clients per role are ``tests/conftest.py``'s)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import Engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from shuanggao.config import Settings
-from shuanggao.main import create_app
 from tests import factories
 
 
@@ -77,22 +75,3 @@ def count_queries(engine: Engine) -> Callable[[], Any]:
             event.remove(engine, "before_cursor_execute", counter)
 
     return counting
-
-
-@pytest.fixture(scope="module")
-def shared_app(tmp_path_factory: pytest.TempPathFactory, db_url: str) -> FastAPI:
-    """One application per test module (building it is the slow part of a page test)."""
-    settings = Settings(
-        var_dir=tmp_path_factory.mktemp("web"),
-        database_url=db_url,
-        secret_key="test-secret-key-" + "x" * 32,
-    )
-    return create_app(settings)
-
-
-@pytest.fixture
-def app(shared_app: FastAPI, session_factory: sessionmaker[Session]) -> FastAPI:
-    """The shared application on this test's rolled-back transaction."""
-    shared_app.state.session_factory = session_factory
-    shared_app.dependency_overrides.clear()
-    return shared_app

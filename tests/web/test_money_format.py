@@ -21,16 +21,13 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from shuanggao.actor import Actor, Role
-from shuanggao.cli import db as db_cli
-from shuanggao.cli import demo as demo_cli
-from shuanggao.cli import reference as reference_cli
 from shuanggao.config import get_settings
 from shuanggao.db.session import build_engine
 from shuanggao.imports.fields import field_specs
 from shuanggao.kit.register import all_registers
 from shuanggao.reports.models import PeriodicReport
 from shuanggao.zones.models import Zone
-from tests.dbs import fresh_database
+from tests.dbs import copy_of
 from tests.harness import app_on, clients_for, engine_for, rolled_back_sessions, settings_for
 
 pytestmark = pytest.mark.slow
@@ -43,22 +40,9 @@ RECORDS_PER_REGISTER = 5
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp: Path = tmp_path_factory.mktemp("moneydemo")
-    root = typer.Typer()
-    root.add_typer(db_cli.app, name="db")
-    root.add_typer(reference_cli.app, name="reference")
-    root.add_typer(demo_cli.app, name="demo")
-    with fresh_database(tmp, migrated=False) as url:
-        get_settings.cache_clear()
-        try:
-            for args in (["db", "upgrade"], ["reference", "load"], ["demo", "load"]):
-                result = CliRunner().invoke(
-                    root, args, env={"SHUANGGAO_DATABASE_URL": url, "COLUMNS": "200"}
-                )
-                assert result.exit_code == 0, result.output
-        finally:
-            get_settings.cache_clear()
+def demo_url(demo_template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """This module's copy of the session's demo database (the reminder job writes to it)."""
+    with copy_of(demo_template_url, tmp_path_factory.mktemp("moneydemo")) as url:
         yield url
 
 
