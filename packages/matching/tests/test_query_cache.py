@@ -143,3 +143,36 @@ def test_concurrent_use_keeps_the_bound() -> None:
 def test_a_negative_size_is_refused() -> None:
     with pytest.raises(ValueError):
         QueryVectorCache(-1)
+
+
+def test_a_batch_embeds_only_the_texts_not_seen_before_in_one_call(
+    tokenizer: ChineseTokenizer, encoder: HashingEncoder, docs: list[Document]
+) -> None:
+    counting = CountingEncoder(encoder)
+    calls: list[int] = []
+    inner = counting.encode_queries
+
+    def encode(texts: list[str]) -> object:
+        calls.append(len(texts))
+        return inner(texts)
+
+    counting.encode_queries = encode  # type: ignore[method-assign]
+    m = _matcher(tokenizer, counting, docs)
+    m.search(DEMAND, top_k=3)
+    third = "面向新能源汽车的电池管理系统"
+    vectors = m.encode_queries([DEMAND, Query(text=OTHER), third])
+    assert vectors is not None
+    assert calls == [1, 2]  # the search's text, then one batch of the two new ones
+    assert counting.queries == [DEMAND, OTHER, third]
+    for text, vec in zip([DEMAND, OTHER, third], vectors, strict=True):
+        assert np.array_equal(vec, encoder.encode_queries([text])[0])
+    assert m.encode_queries([OTHER, third]) is not None
+    assert calls == [1, 2]  # all cached now
+
+
+def test_a_lexical_matcher_has_no_query_vectors(
+    tokenizer: ChineseTokenizer, docs: list[Document]
+) -> None:
+    m = _matcher(tokenizer, None, docs)
+    assert m.encode_queries([DEMAND]) is None
+    assert m.encode_query(DEMAND) is None

@@ -14,7 +14,6 @@ from typing import Any
 
 from shuanggao_matching import Match as LibMatch
 from shuanggao_matching import Predicate, Query, SearchResults, is_good_answer
-from shuanggao_matching.semantic import single_blas_thread
 from sqlalchemy.orm import Session
 
 from shuanggao.actor import Actor
@@ -122,9 +121,8 @@ def search_many(
         chunk = capped_queries[start : start + EMBED_BATCH]
         vectors: list[Any] = [None] * len(chunk)
         if dense and matcher.encoder is not None:
-            texts = ["\n".join(p for p in (q.text, " ".join(q.keywords)) if p) for q in chunk]
-            with single_blas_thread():
-                vectors = list(matcher.encoder.encode_queries(texts))
+            # One batch for the texts not embedded before (the query-vector cache has the rest).
+            vectors = list(matcher.encode_queries(chunk) or vectors)
         for query, vector in zip(chunk, vectors, strict=True):
             row: list[SearchResults] = []
             for preds in predicates:

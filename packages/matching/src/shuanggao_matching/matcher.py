@@ -172,16 +172,25 @@ class Matcher:
 
     def _query_vector(self, q: Query) -> npt.NDArray[np.float32]:
         """The query vector of ``q``: from the cache, or embedded once and kept."""
+        return self._vectors_of([q])[0]
+
+    def _vectors_of(self, queries: Sequence[Query]) -> list[npt.NDArray[np.float32]]:
+        """The query vectors of ``queries``: cached ones from the cache, the others embedded in
+        one batch and kept."""
         encoder = self.encoder
         assert encoder is not None
-        text = "\n".join(p for p in (q.text, " ".join(q.keywords)) if p)
-        key = QueryVectorCache.key(encoder.model_id, text)
-        vec = self._query_vectors.get(key)
-        if vec is None:
+        texts = ["\n".join(p for p in (q.text, " ".join(q.keywords)) if p) for q in queries]
+        keys = [QueryVectorCache.key(encoder.model_id, t) for t in texts]
+        out = [self._query_vectors.get(k) for k in keys]
+        missing = [i for i, v in enumerate(out) if v is None]
+        if missing:
             with single_blas_thread():
-                vec = np.asarray(encoder.encode_queries([text])[0], dtype=np.float32)
-            self._query_vectors.put(key, vec)
-        return vec
+                fresh = encoder.encode_queries([texts[i] for i in missing])
+            for i, row in zip(missing, fresh, strict=True):
+                vec = np.asarray(row, dtype=np.float32)
+                self._query_vectors.put(keys[i], vec)
+                out[i] = vec
+        return [v for v in out if v is not None]
 
     # -- inspection ----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -814,10 +823,17 @@ class Matcher:
     def encode_query(self, query: str | Query) -> npt.NDArray[np.float32] | None:
         """The query vector :meth:`search` would use (``None`` when lexical only), from the
         query-vector cache when the same text was embedded before."""
+        vectors = self.encode_queries([query])
+        return None if vectors is None else vectors[0]
+
+    def encode_queries(
+        self, queries: Sequence[str | Query]
+    ) -> list[npt.NDArray[np.float32]] | None:
+        """:meth:`encode_query` for many queries (``None`` when lexical only): those not in
+        the query-vector cache are embedded in one batch, and kept."""
         if self.encoder is None:
             return None
-        q = Query(text=query) if isinstance(query, str) else query
-        return self._query_vector(q)
+        return self._vectors_of([Query(text=q) if isinstance(q, str) else q for q in queries])
 
     # -- persistence ---------------------------------------------------------------------------
     def save(self, directory: str | os.PathLike[str]) -> None:
