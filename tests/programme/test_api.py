@@ -101,7 +101,9 @@ def test_province_records_a_fact_with_its_universities(
     assert (resp.json()["university_names"], resp.json()["version"]) == (["测试甲大学"], 2)
     assert _count(session, ProgrammeFactUniversity) == 1
     actions = session.scalars(
-        select(AuditEvent.action).where(AuditEvent.entity == "programme_facts")
+        select(AuditEvent.action)
+        .where(AuditEvent.entity == "programme_facts")
+        .order_by(AuditEvent.seq)
     ).all()
     assert list(actions) == ["create", "update"]
 
