@@ -5,6 +5,7 @@ with 100,000 items), stalling whichever request triggers it. Small indexes are l
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -55,3 +56,17 @@ def test_a_small_index_is_not_frozen(
     forget_index(settings)
     get_index(settings)
     assert gc.get_freeze_count() == 0
+
+
+def test_garbage_frozen_by_an_earlier_settle_is_collected_by_the_next(unfrozen: None) -> None:
+    class Node:
+        def __init__(self) -> None:
+            self.me = self  # a cycle: only the cyclic collector frees it
+
+    node = Node()
+    assert index_module.settle_heap(index_module.FREEZE_FROM)
+    gone = weakref.ref(node)
+    del node  # a replaced index: unreachable, but frozen, in a cycle
+    assert gone() is not None
+    index_module.settle_heap(index_module.FREEZE_FROM)  # the next large load or build
+    assert gone() is None

@@ -162,9 +162,12 @@ FREEZE_FROM = 10_000
 
 def settle_heap(rows: int) -> bool:
     """After a large index was loaded or built: collect once now, then freeze what survives
-    (``gc.freeze``), so later full collections do not walk the index again. True when it did."""
+    (``gc.freeze``), so later full collections do not walk the index again. What an earlier
+    call froze is unfrozen first, so a replaced index's cycles are collected, not kept for
+    good. True when it did."""
     if rows < FREEZE_FROM:
         return False
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
     return True
