@@ -175,22 +175,10 @@ class Matcher:
         return self._vectors_of([q])[0]
 
     def _vectors_of(self, queries: Sequence[Query]) -> list[npt.NDArray[np.float32]]:
-        """The query vectors of ``queries``: cached ones from the cache, the others embedded in
-        one batch and kept."""
-        encoder = self.encoder
-        assert encoder is not None
+        """The query vectors of ``queries``, through the query-vector cache."""
+        assert self.encoder is not None
         texts = ["\n".join(p for p in (q.text, " ".join(q.keywords)) if p) for q in queries]
-        keys = [QueryVectorCache.key(encoder.model_id, t) for t in texts]
-        out = [self._query_vectors.get(k) for k in keys]
-        missing = [i for i, v in enumerate(out) if v is None]
-        if missing:
-            with single_blas_thread():
-                fresh = encoder.encode_queries([texts[i] for i in missing])
-            for i, row in zip(missing, fresh, strict=True):
-                vec = np.asarray(row, dtype=np.float32)
-                self._query_vectors.put(keys[i], vec)
-                out[i] = vec
-        return [v for v in out if v is not None]
+        return self._query_vectors.vectors(self.encoder, texts)
 
     # -- inspection ----------------------------------------------------------------------------
     def __len__(self) -> int:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from .embedding_cache import content_hash
+from .encoders import Encoder, single_blas_thread
 
 __all__ = ["DEFAULT_QUERY_CACHE_SIZE", "QueryVectorCache"]
 
@@ -70,3 +72,18 @@ class QueryVectorCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+    def vectors(self, encoder: Encoder, texts: Sequence[str]) -> list[npt.NDArray[np.float32]]:
+        """The query vector of each text: kept ones from the cache, the others embedded by
+        ``encoder`` in one batch and kept."""
+        keys = [self.key(encoder.model_id, t) for t in texts]
+        found = [self.get(k) for k in keys]
+        missing = [i for i, v in enumerate(found) if v is None]
+        if missing:
+            with single_blas_thread():
+                fresh = encoder.encode_queries([texts[i] for i in missing])
+            for i, row in zip(missing, fresh, strict=True):
+                vec = np.asarray(row, dtype=np.float32)
+                self.put(keys[i], vec)
+                found[i] = vec
+        return [v for v in found if v is not None]  # every slot is filled by now
