@@ -56,13 +56,20 @@ class Corpus:
 
     size: int = 0
     df: Counter[str] = field(default_factory=Counter)
+    # Weights computed so far (a comparison asks for the same terms again and again).
+    _weights: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, features: Features) -> None:
         self.size += 1
         self.df.update(features.body)
+        self._weights.clear()
 
     def weight(self, term: str) -> float:
-        return math.log((self.size + 1) / (self.df.get(term, 0) + 1)) + 1.0
+        found = self._weights.get(term)
+        if found is None:
+            found = math.log((self.size + 1) / (self.df.get(term, 0) + 1)) + 1.0
+            self._weights[term] = found
+        return found
 
 
 def _text(need: Any, name: str) -> str:
