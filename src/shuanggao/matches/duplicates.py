@@ -13,6 +13,7 @@ score, two different industries lower it. Pure functions over objects with the d
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -79,10 +80,12 @@ def _text(need: Any, name: str) -> str:
 
 def features(need: Any) -> Features:
     tok = shared_tokenizer()
-    title = frozenset(tok.tokenize(_text(need, "title")))
+    # Interned: the duplicate index keeps the features of every stored need, and the terms
+    # repeat from need to need.
+    title = frozenset(map(sys.intern, tok.tokenize(_text(need, "title"))))
     keywords = " ".join(getattr(need, "keywords", None) or ())
     rest = " ".join((_text(need, "description"), _text(need, "technical_indicators"), keywords))
-    body = title | frozenset(tok.tokenize(rest))
+    body = title | frozenset(map(sys.intern, tok.tokenize(rest)))
     node_id = getattr(need, "chain_node_id", None)
     node = f"id:{node_id}" if node_id else (_text(need, "chain_node") or None)
     code = _text(need, "industry_code") or None
