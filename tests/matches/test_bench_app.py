@@ -73,7 +73,7 @@ def test_bench_app_reports_every_path_next_to_the_library(tmp_path: Path) -> Non
     assert targets["pass"] == (targets["ratio"]["pass"] and targets["p95_ms"]["pass"])
     # The floor is measured and shown, never judged.
     assert latency["http_floor"]["p95_ms"] >= latency["http_floor"]["p50_ms"] > 0
-    assert latency["http_floor"]["ratio_p95"] is None
+    assert "ratio_p95" not in latency["http_floor"]
     # Nothing changed while measuring: no search compared every row.
     assert rows[0]["full_syncs_during_measurement"] == {"supply": 0, "demand": 0}
     assert (tmp_path / "app-40.sqlite3").exists()
