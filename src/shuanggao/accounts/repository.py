@@ -293,8 +293,11 @@ def consent_history(session: Session, user_id: int) -> Sequence[ConsentRecord]:
     ).all()
 
 
+# Built once: every search reads it (``matches.filters.opt_out_predicate``).
+_OPTED_OUT = select(User.id).where(
+    User.matching_opt_out.is_(True) | User.anonymised_at.is_not(None)
+)
+
+
 def opted_out_user_ids(session: Session) -> frozenset[int]:
-    rows = session.scalars(
-        select(User.id).where(User.matching_opt_out.is_(True) | User.anonymised_at.is_not(None))
-    )
-    return frozenset(rows)
+    return frozenset(session.scalars(_OPTED_OUT))

@@ -74,15 +74,21 @@ def _pairs_where(stmt: Any, wanted: set[tuple[int, int]]) -> Any:
 
 
 # What ``stored_pairs`` reads of a stored match: enough to tell whether a refresh changes it.
-_STORED = (
-    Match.id,
-    Match.demand_id,
-    Match.supply_item_id,
-    Match.version,
-    Match.score,
-    Match.rank,
-    Match.method,
-    Match.reasons,
+# Built once: every recorded search runs it, and building it cost as much as running it.
+_MATCH: Table = Match.__table__  # type: ignore[assignment]
+_STORED = select(
+    _MATCH.c.id,
+    _MATCH.c.demand_id,
+    _MATCH.c.supply_item_id,
+    _MATCH.c.version,
+    _MATCH.c.score,
+    _MATCH.c.rank,
+    _MATCH.c.method,
+    _MATCH.c.reasons,
+).where(
+    # Both sides narrow the read: a demand's stored matches grow with every run over time.
+    _MATCH.c.demand_id.in_(bindparam("demand_ids", expanding=True)),
+    _MATCH.c.supply_item_id.in_(bindparam("item_ids", expanding=True)),
 )
 
 
@@ -94,7 +100,11 @@ def stored_pairs(
     wanted = set(pairs)
     if not wanted:
         return {}
-    rows = session.execute(_pairs_where(select(*_STORED), wanted))
+    params = {
+        "demand_ids": sorted({d for d, _ in wanted}),
+        "item_ids": sorted({s for _, s in wanted}),
+    }
+    rows = session.execute(_STORED, params)
     return {
         (r.demand_id, r.supply_item_id): dict(r._mapping)
         for r in rows

@@ -3,7 +3,7 @@ item → demands, a zone's batch map; recommendations are stored for feedback.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,7 @@ from shuanggao.demand import repository as demand_repo
 from shuanggao.demand.models import Demand
 from shuanggao.demand.registers import demands as demand_register
 from shuanggao.demand.schemas import ANONYMOUS_LABEL
-from shuanggao.errors import ValidationFailed
+from shuanggao.errors import NotFound, ValidationFailed
 from shuanggao.kit import jobs
 from shuanggao.kit import service as kit
 from shuanggao.matches import repository as repo
@@ -68,6 +68,7 @@ from shuanggao.matches.results import (
 from shuanggao.supply import repository as supply_repo
 from shuanggao.supply.models import SupplyItem
 from shuanggao.supply.registers import supply_items as supply_register
+from shuanggao.supply.repository import ItemBrief
 
 # ---------------------------------------------------------------------------------------------
 # Searching and shaping results
@@ -199,13 +200,23 @@ def match_run(index: MatchIndex, searched: Searched, hits: list[Hit]) -> MatchRu
     )
 
 
-def supply_owner(item: SupplyItem, actor: Actor) -> str:
+def supply_owner(item: SupplyItem, actor: Actor, granted: Collection[int] | None = None) -> str:
     """The item's researcher and university as ``actor`` may see them: without the researcher's
-    consent an enterprise sees “某专家（未授权展示）” (``personal.shown``)."""
+    consent an enterprise sees “某专家（未授权展示）” (``personal.shown``; ``granted``: the
+    consents read for the items shown together, ``personal.shown_consents``)."""
     if item.owner_name:
-        name = personal.shown(actor, "supply_item", "owner_name", item)
+        name = personal.shown(actor, "supply_item", "owner_name", item, granted)
         return f"{name}（{item.university.name}）"
     return item.university.name
+
+
+def brief_owner(item: ItemBrief, actor: Actor, granted: Collection[int] | None) -> str:
+    """``supply_owner`` of an ``ItemBrief`` (``granted`` is required when ``actor`` reads the
+    name only with consent: a plain row has no session to read it from)."""
+    if item.owner_name:
+        name = personal.shown(actor, "supply_item", "owner_name", item, granted)
+        return f"{name}（{item.university_name}）"
+    return item.university_name
 
 
 def demand_owner(demand: Demand, actor: Actor) -> str:
@@ -263,12 +274,29 @@ def _rows_in_rank_order(
     return rows
 
 
-def supply_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
+def supply_hits(
+    session: Session, actor: Actor, results: SearchResults, top: int, *, brief: bool = False
+) -> list[Hit]:
+    """The first ``top`` results the actor may read (``SUPPLY_POLICY.read_filter``), each
+    ``Hit.obj`` the ``SupplyItem`` — or, with ``brief``, an ``ItemBrief`` (what a result shows
+    and its rules read, without building ORM objects: the API and the after-save job). The
+    consents the owners' names need are read once for all of them."""
     scope = SUPPLY_POLICY.read_filter(actor)
+    if brief:
+        briefs = _rows_in_rank_order(
+            results, top, lambda ids: supply_repo.briefs_by_ids(session, ids, scope)
+        )
+        granted = personal.shown_consents(
+            session, actor, "supply_item", "owner_name", briefs.values()
+        )
+        return hits_for(
+            results, briefs, "supply_item", lambda i: brief_owner(i, actor, granted), top
+        )
     rows = _rows_in_rank_order(
         results, top, lambda ids: supply_repo.list_by_ids(session, ids, scope)
     )
-    return hits_for(results, rows, "supply_item", lambda i: supply_owner(i, actor), top)
+    granted = personal.shown_consents(session, actor, "supply_item", "owner_name", rows.values())
+    return hits_for(results, rows, "supply_item", lambda i: supply_owner(i, actor, granted), top)
 
 
 def _demand_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
@@ -314,15 +342,20 @@ def match_demand(
     opts: SearchOptions | None = None,
     *,
     record: bool = True,
+    full_rows: bool = False,
 ) -> MatchRun:
-    """A demand → ranked supply items (stored as recommendations unless ``record=False``)."""
+    """A demand → ranked supply items (stored as recommendations unless ``record=False``).
+    Each ``Hit.obj`` is an ``ItemBrief``; ``full_rows``: the ``SupplyItem`` (a page renders its
+    texts)."""
     opts = (opts or SearchOptions()).checked()
-    demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
+    demand = demand_repo.get_in_scope(session, demand_id, kit.read_scope(demand_register, actor))
+    if demand is None:
+        raise NotFound()
     index = synced_index(session, settings, "supply")
     preds = demand_filters(session, actor, demand, opts)
     query = demand_node_query(session, actor, demand)
     searched = run_search(session, index, "supply", query, preds, opts.top)
-    hits = supply_hits(session, actor, searched.results, opts.top)
+    hits = supply_hits(session, actor, searched.results, opts.top, brief=not full_rows)
     flag_pairs(session, actor, [(h, demand, h.obj) for h in hits])
     if record and hits and actor.role is not Role.AUDITOR:
         record_pairs(session, actor, [(demand, h.obj, h) for h in hits])
@@ -344,7 +377,8 @@ def match_text(
     text: str,
     opts: SearchOptions | None = None,
 ) -> MatchRun:
-    """A free text (a need not yet entered) → ranked supply items; nothing is stored."""
+    """A free text (a need not yet entered) → ranked supply items (``Hit.obj``: an
+    ``ItemBrief``); nothing is stored."""
     opts = (opts or SearchOptions()).checked()
     if not text.strip():
         raise ValidationFailed(fields={"text": "请输入需求描述"})
@@ -355,7 +389,8 @@ def match_text(
     if opts.kinds:
         preds.append(kinds_predicate(opts.kinds))
     searched = run_search(session, index, "supply", text_query(text), preds, opts.top)
-    return match_run(index, searched, supply_hits(session, actor, searched.results, opts.top))
+    hits = supply_hits(session, actor, searched.results, opts.top, brief=True)
+    return match_run(index, searched, hits)
 
 
 def match_supply(
