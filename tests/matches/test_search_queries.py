@@ -147,8 +147,9 @@ def test_a_demand_search_costs_the_same_queries_whatever_its_hits(
     assert (few[0], many[0]) == (2, ITEMS)
     assert many[1] == few[1], many[2]
     # The demand, stamp, opt-outs, shown rows, [consents], three conflict reads, stored pairs,
-    # and the audit event: the chain's head, the insert.
-    assert many[1] <= (11 if who == "enterprise" else 10), many[2]
+    # and the audit event: the chain's head, the insert (PostgreSQL: and the chain's lock).
+    budget = (11 if who == "enterprise" else 10) + (session.get_bind().dialect.name != "sqlite")
+    assert many[1] <= budget, many[2]
 
 
 @pytest.mark.parametrize("who", ["province", "enterprise", "other_university"])
