@@ -5,10 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, exists, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    cast,
+    exists,
+    func,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import QueryableAttribute, Session, joinedload, selectinload
 
+from shuanggao.accounts.repository import OPTED_OUT
+from shuanggao.db.changes import ChangeStamp
 from shuanggao.demand.models import Demand
 from shuanggao.matches.models import Match, MatchJudgement
 from shuanggao.matches.schemas import JudgementSide, MatchState
@@ -17,6 +32,32 @@ from shuanggao.pairings.schemas import PairingStatus
 from shuanggao.supply.models import SupplyItem
 from shuanggao.universities.models import University
 from shuanggao.zones.models import Zone
+
+# The supply side's change stamp and the items of people who opted out of machine matching,
+# in one statement: every supply search reads both before it scores.
+_STAMP: Table = ChangeStamp.__table__  # type: ignore[assignment]
+_SUPPLY: Table = SupplyItem.__table__  # type: ignore[assignment]
+_STAMP_AND_OPTED_OUT = union_all(
+    select(_STAMP.c.stamp, cast(null(), Integer)).where(
+        _STAMP.c.table_name == SupplyItem.__tablename__
+    ),
+    select(cast(null(), String), _SUPPLY.c.id).where(
+        _SUPPLY.c.owner_user_id.in_(OPTED_OUT.scalar_subquery())
+    ),
+)
+
+
+def supply_stamp_and_opted_out(session: Session) -> tuple[str | None, list[int]]:
+    """The supply items' change stamp (``db.changes.stamps``; None: never stamped) and the
+    items whose responsible person opted out of machine matching (``accounts.repository``)."""
+    stamp: str | None = None
+    opted_out: list[int] = []
+    for row_stamp, item_id in session.execute(_STAMP_AND_OPTED_OUT):
+        if item_id is None:
+            stamp = row_stamp
+        else:
+            opted_out.append(int(item_id))
+    return stamp, opted_out
 
 
 def paired_universities(session: Session, zone_id: int) -> list[University]:

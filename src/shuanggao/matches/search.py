@@ -47,6 +47,7 @@ from shuanggao.matches.filters import (
     maturity_predicate,
     mode_predicate,
     opt_out_predicate,
+    opted_out_filter,
     supply_visibility,
     universities_predicate,
     zones_predicate,
@@ -314,6 +315,15 @@ def synced_index(session: Session, settings: Settings, side: str) -> MatchIndex:
     return index
 
 
+def synced_supply(session: Session, settings: Settings) -> tuple[MatchIndex, Predicate | None]:
+    """The index with the supply side in step with the database, and the opt-out filter
+    (``opt_out_predicate``): the stamp and the opted-out items are read in one statement."""
+    stamp, opted_out = repo.supply_stamp_and_opted_out(session)
+    index = get_index(settings)
+    index.sync_for_search(session, "supply", {"supply_item": stamp})
+    return index, opted_out_filter(opted_out)
+
+
 # ---------------------------------------------------------------------------------------------
 # Use cases
 # ---------------------------------------------------------------------------------------------
@@ -323,6 +333,14 @@ def demand_filters(
     session: Session, actor: Actor, demand: Demand, opts: SearchOptions
 ) -> list[Predicate | None]:
     preds: list[Predicate | None] = [supply_visibility(actor), opt_out_predicate(session)]
+    return preds + demand_option_filters(session, demand, opts)
+
+
+def demand_option_filters(
+    session: Session, demand: Demand, opts: SearchOptions
+) -> list[Predicate | None]:
+    """The search options' filters of a demand's search (after the scope and opt-out)."""
+    preds: list[Predicate | None] = []
     if opts.paired_only:
         preds.append(universities_predicate(repo.paired_universities(session, demand.zone_id)))
     if opts.mode_compatible:
@@ -351,8 +369,8 @@ def match_demand(
     demand = demand_repo.get_in_scope(session, demand_id, kit.read_scope(demand_register, actor))
     if demand is None:
         raise NotFound()
-    index = synced_index(session, settings, "supply")
-    preds = demand_filters(session, actor, demand, opts)
+    index, opt_out = synced_supply(session, settings)
+    preds = [supply_visibility(actor), opt_out, *demand_option_filters(session, demand, opts)]
     query = demand_node_query(session, actor, demand)
     searched = run_search(session, index, "supply", query, preds, opts.top)
     hits = supply_hits(session, actor, searched.results, opts.top, brief=not full_rows)
@@ -382,8 +400,8 @@ def match_text(
     opts = (opts or SearchOptions()).checked()
     if not text.strip():
         raise ValidationFailed(fields={"text": "请输入需求描述"})
-    index = synced_index(session, settings, "supply")
-    preds: list[Predicate | None] = [supply_visibility(actor), opt_out_predicate(session)]
+    index, opt_out = synced_supply(session, settings)
+    preds: list[Predicate | None] = [supply_visibility(actor), opt_out]
     if opts.min_maturity is not None:
         preds.append(maturity_predicate(opts.min_maturity))
     if opts.kinds:
