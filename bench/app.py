@@ -15,8 +15,21 @@ whose titles are real CSL paper titles, then measures, query by query and interl
   check, scope, scoring, loading the hits);
 - ``match_demand``: ``matches.service.match_demand`` (stores the recommendations and commits, as
   a request does);
-- ``http``: ``GET /api/v1/matches/text`` through Starlette's TestClient (routing, middleware,
-  validation, session, JSON). Sign-in is bypassed as the tests do (dependency override).
+- ``http``: ``GET /api/v1/matches/text`` from a real server, as ``shuanggao serve`` runs it
+  (uvicorn, its access log kept, in a thread of this process) on 127.0.0.1, over one keep-alive
+  connection (``http.client``), signed in for real: an API token of a bench user created through
+  the accounts service (TOTP enrolled, notice accepted, as a province administrator must) is
+  sent as ``Authorization: Bearer`` and resolved by the accounts middleware on every request;
+  routing, validation, the unit of work, the service and JSON all run as for a user;
+- ``http_floor``: ``GET /api/v1/auth/me`` on the same server, connection and token: the
+  cheapest signed-in API call (token resolution, one user read, a small JSON), i.e. the fixed
+  cost every API request pays before any matching. Informative: no target is judged on it.
+
+The server runs in this process so that ``time.process_time`` covers both sides of a request:
+the server's event loop and worker threads, and the client (``http.client`` costs little; a
+user's own client is not on this machine at all). Starlette's TestClient is not used: its own
+cost (request building in httpx, the blocking portal's cross-thread hops) is several ms per
+request that no user pays.
 
 Every path is measured in two cases, both printed: ``first`` (a text searched for the first
 time: every matcher's query-vector cache is emptied, ``Matcher.forget_queries()``, before each
@@ -48,23 +61,30 @@ import random
 import secrets
 import statistics
 import sys
+import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
+import pyotp
 from shuanggao_matching import passage_text
 from shuanggao_matching.semantic import content_hash
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from shuanggao.accounts import consent as accounts_consent
+from shuanggao.accounts import repository as accounts_repo
+from shuanggao.accounts import service as accounts
+from shuanggao.accounts.schemas import UserCreate
 from shuanggao.actor import Actor, Role
 from shuanggao.backup import code_fingerprint, database_fingerprint
 from shuanggao.config import Settings
 from shuanggao.db import migrate
-from shuanggao.db.session import build_engine, make_session_factory
+from shuanggao.db.session import build_engine, make_session_factory, session_scope
 from shuanggao.demand.models import Demand
 from shuanggao.enterprises.credit_code import make_credit_code
 from shuanggao.enterprises.models import Enterprise
@@ -88,6 +108,9 @@ TARGET_RATIO = 1.5
 TARGET_MS = 100.0
 # Each app path and the library figure it is compared with.
 BASELINES = {"match_text": "library", "match_demand": "library_demand", "http": "library"}
+# What one signed-in API call costs before any matching (measured, never judged).
+FLOOR_PATH = "/api/v1/auth/me"
+BENCH_USER = "bench-app"
 # "first": each text's first search (query caches emptied before every timed call; the targets
 # are judged on it); "repeat": the same calls with every query cache warm.
 CASES = ("first", "repeat")
@@ -274,6 +297,110 @@ def _database(workdir: Path, n: int, papers: list[dict[str, Any]], log: TextIO) 
         engine.dispose()
 
 
+# -- signing in and serving ----------------------------------------------------------------------
+
+
+def _bench_token(factory: sessionmaker[Session], settings: Settings) -> tuple[Actor, int, str]:
+    """The bench user (a province administrator, created once through the accounts service with
+    what such an account needs before it may use the API: TOTP enrolled, the notice accepted)
+    and a new API token of it: (its actor, the token's id, the raw token)."""
+    with session_scope(factory, write=True) as session:
+        user = accounts_repo.user_by_username(session, BENCH_USER)
+        if user is None:
+            chosen = "Bench-" + secrets.token_urlsafe(18)  # used once: the token signs in
+            data = UserCreate(
+                username=BENCH_USER,
+                display_name="基准测试",
+                role=Role.PROVINCE_ADMIN,
+                password=chosen,
+                must_change_password=False,
+            )
+            user = accounts.create_user(session, Actor.system("bench"), data)
+            secret, _ = accounts.start_totp_enrolment(session, settings, user, chosen)
+            code = pyotp.TOTP(secret).now()
+            accounts.confirm_totp_enrolment(session, settings, user, code, ip=None)
+            accounts_consent.give_consent(session, user.actor(), processing=True, matching=True)
+        token, raw = accounts.create_api_token(session, user, "bench app", 1, ip=None)
+        return user.actor(), token.id, raw
+
+
+def _revoke_token(factory: sessionmaker[Session], user_id: int, token_id: int) -> None:
+    with session_scope(factory, write=True) as session:
+        user = accounts_repo.user_by_id(session, user_id)
+        assert user is not None
+        accounts.revoke_api_token(session, user, token_id, ip=None)
+
+
+@contextmanager
+def _served(app: Any, log_path: Path) -> Iterator[int]:
+    """``app`` served by uvicorn on a free loopback port, as ``shuanggao serve`` configures it
+    (uvloop and httptools when installed, no proxy headers, the same keep-alive), in a thread of
+    this process. Its access and error logs go to ``log_path`` (a served request writes its
+    access line, as under ``serve``, but not into the bench's output)."""
+    import logging
+
+    import uvicorn
+
+    from shuanggao.cli._server import LOOPBACK, free_port
+    from shuanggao.cli.serve import GRACE_SECONDS, KEEP_ALIVE_SECONDS
+
+    handler = logging.FileHandler(log_path, mode="w", encoding="utf-8")
+    loggers = [logging.getLogger(n) for n in ("uvicorn", "uvicorn.error", "uvicorn.access")]
+    saved = [(lg.handlers[:], lg.propagate, lg.level) for lg in loggers]
+    for lg in loggers:
+        lg.handlers, lg.propagate = [handler], False
+    port = free_port()
+    config = uvicorn.Config(
+        app,
+        host=LOOPBACK,
+        port=port,
+        proxy_headers=False,
+        timeout_graceful_shutdown=GRACE_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        log_config=None,
+        log_level="info",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="bench-server", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the bench server did not start (see {log_path})")
+            time.sleep(0.01)
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(GRACE_SECONDS + 5)
+        for lg, (handlers, propagate, level) in zip(loggers, saved, strict=True):
+            lg.handlers, lg.propagate = handlers, propagate
+            lg.setLevel(level)
+        handler.close()
+
+
+class _Client:
+    """One keep-alive connection to the bench server, signed in with a bearer token."""
+
+    def __init__(self, port: int, token: str) -> None:
+        import http.client
+
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> bytes:
+        target = path + ("?" + urllib.parse.urlencode(params) if params else "")
+        self.conn.request("GET", target, headers=self.headers)
+        resp = self.conn.getresponse()
+        body = resp.read()
+        if resp.status != 200:
+            raise RuntimeError(f"GET {path}: {resp.status} {body[:300]!r}")
+        return body
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 # -- measuring ----------------------------------------------------------------------------------
 
 
@@ -288,9 +415,6 @@ def _timed(fn: Callable[[Any], None], arg: Any) -> tuple[float, float]:
 def _measure(
     url: str, n: int, encoder: str, workdir: Path, queries: list[str], log: TextIO
 ) -> dict[str, Any]:
-    from fastapi.testclient import TestClient
-
-    from shuanggao.kit.http import deps
     from shuanggao.main import create_app
 
     settings = Settings(
@@ -301,7 +425,6 @@ def _measure(
     )
     engine = build_engine(url)
     factory = make_session_factory(engine)
-    actor = Actor(role=Role.PROVINCE_ADMIN, user_id=1, username="bench")
     try:
         start = time.perf_counter()
         seeded = _seed_vectors(settings, factory)
@@ -314,91 +437,119 @@ def _measure(
             demands = list(session.scalars(select(Demand).order_by(Demand.id)))
             demand_ids = [d.id for d in demands]
             demand_queries = [demand_query(d) for d in demands]
+        actor, token_id, token = _bench_token(factory, settings)
+        # The app as ``serve`` builds it: its own engine and session factory, the same index.
         app = create_app(settings)
-        app.state.session_factory = factory
-        app.dependency_overrides[deps.get_actor] = lambda: actor
-        # One client for the whole run (its event loop thread is started once, as a server's is).
-        client = TestClient(app).__enter__()
-        matcher = index.matchers["supply"]
-
-        def library(q: str) -> None:
-            with index.lock:
-                matcher.search(text_query(q), top_k=TOP + 10)
-
-        def library_demand(i: int) -> None:
-            with index.lock:
-                matcher.search(demand_queries[i], top_k=TOP + 10)
-
-        def text(q: str) -> None:
-            with factory() as session:
-                service.match_text(session, settings, actor, q, service.SearchOptions(top=TOP))
-
-        def demand(i: int) -> None:
-            with factory() as session:
-                opts = service.SearchOptions(top=TOP)
-                service.match_demand(session, settings, actor, demand_ids[i], opts)
-                session.commit()
-
-        def http(q: str) -> None:
-            resp = client.get("/api/v1/matches/text", params={"text": q, "top": TOP})
-            assert resp.status_code == 200, resp.text
-
-        for q in queries[:3]:  # warm-up: the tokenizer, the model, the filter masks
-            library(q)
-            library_demand(0)
-            text(q)
-            demand(0)
-            http(q)
-        paths = ("library", "library_demand", "match_text", "match_demand", "http")
-        lat: dict[str, dict[str, list[float]]] = {c: {k: [] for k in paths} for c in CASES}
-        cpu: dict[str, dict[str, list[float]]] = {c: {k: [] for k in paths} for c in CASES}
-        fulls = dict(getattr(index, "full_syncs", {}))
-
-        def forget() -> None:
-            for m in index.matchers.values():
-                m.forget_queries()
-
-        for i, q in enumerate(queries):
-            d = i % len(demand_ids)
-            calls = (
-                ("library", library, q),
-                ("match_text", text, q),
-                ("library_demand", library_demand, d),
-                ("match_demand", demand, d),
-                ("http", http, q),
-            )
-            # first: every path embeds its query; repeat: the same calls, every cache warm.
-            for case in CASES:
-                if case == "repeat":
-                    # "first" emptied the caches between paths: warm every path's text again
-                    # (untimed), so no timed repeat call embeds.
-                    for _, fn, arg in calls:
-                        fn(arg)
-                for path, fn, arg in calls:
-                    if case == "first":
-                        forget()
-                    wall, used = _timed(fn, arg)
-                    lat[case][path].append(wall)
-                    cpu[case][path].append(used)
-        client.__exit__(None, None, None)
-        by_case = {case: _rows(lat[case], cpu[case]) for case in CASES}
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        with _served(app, settings.var_dir / "bench-server.log") as port:
+            client = _Client(port, token)
+            try:
+                result = _interleaved(
+                    index, factory, settings, actor, client, queries, demand_ids, demand_queries
+                )
+            finally:
+                client.close()
+        _revoke_token(factory, int(actor.user_id or 0), token_id)
         return {
             "size": n,
             "encoder": encoder,
             "method": index.method,
             "note": index.note,
             "index_ready_s": round(build_s, 1),
-            "full_syncs_during_measurement": {
-                side: getattr(index, "full_syncs", {})[side] - fulls[side] for side in fulls
-            },
+            "full_syncs_during_measurement": result.pop("full_syncs"),
             "queries": len(queries),
             "load_avg_1m": round(os.getloadavg()[0], 2),
-            # The targets are judged on "latency" (the first search of each text).
-            "latency": by_case["first"],
-            "latency_repeat": by_case["repeat"],
+            **result,
         }
     finally:
         engine.dispose()
+
+
+def _interleaved(
+    index: Any,
+    factory: sessionmaker[Session],
+    settings: Settings,
+    actor: Actor,
+    client: _Client,
+    queries: list[str],
+    demand_ids: list[int],
+    demand_queries: list[Any],
+) -> dict[str, Any]:
+    """Every path, query by query and interleaved, in both cases (see the module's text)."""
+    matcher = index.matchers["supply"]
+
+    def library(q: str) -> None:
+        with index.lock:
+            matcher.search(text_query(q), top_k=TOP + 10)
+
+    def library_demand(i: int) -> None:
+        with index.lock:
+            matcher.search(demand_queries[i], top_k=TOP + 10)
+
+    def text(q: str) -> None:
+        with factory() as session:
+            service.match_text(session, settings, actor, q, service.SearchOptions(top=TOP))
+
+    def demand(i: int) -> None:
+        with factory() as session:
+            opts = service.SearchOptions(top=TOP)
+            service.match_demand(session, settings, actor, demand_ids[i], opts)
+            session.commit()
+
+    def http(q: str) -> None:
+        client.get("/api/v1/matches/text", {"text": q, "top": TOP})
+
+    def floor(_q: str) -> None:
+        client.get(FLOOR_PATH)
+
+    for q in queries[:3]:  # warm-up: the tokenizer, the model, the filter masks, the server
+        library(q)
+        library_demand(0)
+        text(q)
+        demand(0)
+        http(q)
+        floor(q)
+    paths = ("library", "library_demand", "match_text", "match_demand", "http", "http_floor")
+    lat: dict[str, dict[str, list[float]]] = {c: {k: [] for k in paths} for c in CASES}
+    cpu: dict[str, dict[str, list[float]]] = {c: {k: [] for k in paths} for c in CASES}
+    fulls = dict(getattr(index, "full_syncs", {}))
+
+    def forget() -> None:
+        for m in index.matchers.values():
+            m.forget_queries()
+
+    for i, q in enumerate(queries):
+        d = i % len(demand_ids)
+        calls = (
+            ("library", library, q),
+            ("match_text", text, q),
+            ("library_demand", library_demand, d),
+            ("match_demand", demand, d),
+            ("http", http, q),
+            ("http_floor", floor, q),
+        )
+        # first: every path embeds its query; repeat: the same calls, every cache warm.
+        for case in CASES:
+            if case == "repeat":
+                # "first" emptied the caches between paths: warm every path's text again
+                # (untimed), so no timed repeat call embeds.
+                for _, fn, arg in calls:
+                    fn(arg)
+            for path, fn, arg in calls:
+                if case == "first":
+                    forget()
+                wall, used = _timed(fn, arg)
+                lat[case][path].append(wall)
+                cpu[case][path].append(used)
+    by_case = {case: _rows(lat[case], cpu[case]) for case in CASES}
+    return {
+        "full_syncs": {
+            side: getattr(index, "full_syncs", {})[side] - fulls[side] for side in fulls
+        },
+        # The targets are judged on "latency" (the first search of each text).
+        "latency": by_case["first"],
+        "latency_repeat": by_case["repeat"],
+    }
 
 
 def _rows(
@@ -498,6 +649,11 @@ def format_table(results: list[dict[str, Any]]) -> str:
         lines.append(
             f"{'':>8} method={r['method']} queries={r['queries']} "
             f"load={r['load_avg_1m']} full_syncs={r['full_syncs_during_measurement']}"
+        )
+        lines.append(
+            f"{'':>8} http: a real server (uvicorn in this process, 127.0.0.1, keep-alive, "
+            f"bearer token); http_floor: GET {FLOOR_PATH} on it, the fixed cost of a signed-in "
+            "API call (not judged)"
         )
         t = r["targets"]
         shown = ", ".join(f"{k} {v}" for k, v in t["ratio"]["ratios"].items())

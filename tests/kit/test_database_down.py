@@ -41,6 +41,11 @@ def _assert_unavailable(client: TestClient) -> None:
     assert write.status_code == 503 and write.json()["error"] == "database_unavailable"
     page = client.get("/r/zones", headers={"Accept": "text/html"})
     assert page.status_code == 503 and "数据库暂时无法连接" in page.text
+    # Endpoints that run their unit of work in one thread-pool call (matches) map it alike.
+    search = client.get("/api/v1/matches/text", params={"text": "锂电池"})
+    assert search.status_code == 503 and search.json()["error"] == "database_unavailable"
+    state = client.post("/api/v1/matches/1/state", json={"state": "interested"})
+    assert state.status_code == 503 and state.json()["error"] == "database_unavailable"
 
 
 def test_a_dead_postgresql_port_answers_503(tmp_path: Path) -> None:

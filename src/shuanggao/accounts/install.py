@@ -226,13 +226,17 @@ class AccountsMiddleware:
         cookie = request.cookies.get(name)
         bearer = _bearer(request)
         ip = client_ip(scope)
-        try:
-            res = await run_in_threadpool(
-                _resolve, app.state.session_factory, settings, cookie, bearer, ip
-            )
-        except AppError as busy:  # a busy database (503), never a 500
-            await _error(request, busy, dict(busy.headers))(scope, receive, send)
-            return
+        if bearer is None and not cookie:
+            # Nothing to resolve (as ``_resolve_in`` answers): no unit of work, no thread hop.
+            res = _Resolution()
+        else:
+            try:
+                res = await run_in_threadpool(
+                    _resolve, app.state.session_factory, settings, cookie, bearer, ip
+                )
+            except AppError as busy:  # a busy database (503), never a 500
+                await _error(request, busy, dict(busy.headers))(scope, receive, send)
+                return
         state = scope.setdefault("state", {})
         if res.bad_bearer:
             await _error(request, Unauthenticated("API 令牌无效、已过期或已吊销。"))(

@@ -25,6 +25,7 @@ def _load_areas() -> None:
         audit,
         backup,
         bench,
+        bench_dup,
         bench_load,
         db,
         demo,
@@ -46,7 +47,7 @@ def _load_areas() -> None:
     areas = (audit, bench, db, demo, events, mentoring, pi, pipeline, planner, privacy, reference)
     for area in (*areas, report, user):
         root.add_typer(area.app, name=area.app.info.name)
-    for top_level in (backup, bench_load, matching, serve, stats, transfer):
+    for top_level in (backup, bench_dup, bench_load, matching, serve, stats, transfer):
         top_level.register(root)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, select
+from sqlalchemy import ColumnElement, Row, bindparam, func, literal_column, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from shuanggao.demand.models import Demand, DemandTriage
@@ -106,3 +107,60 @@ def list_in_scope(
     if state is not None:
         stmt = stmt.where(Demand.triage_state == state)
     return list(session.scalars(stmt).unique())
+
+
+# What the duplicate check compares (``matches/dup_index.py``): the texts and codes, and the
+# columns the read scope turns on.
+DUP_COLUMNS = (
+    Demand.id,
+    Demand.title,
+    Demand.description,
+    Demand.technical_indicators,
+    Demand.keywords,
+    Demand.industry_code,
+    Demand.chain_node,
+    Demand.chain_node_id,
+    Demand.zone_id,
+    Demand.enterprise_id,
+    Demand.visibility,
+    Demand.version,
+    Demand.updated_at,
+)
+
+
+def _bucket(size: int) -> Any:
+    # A literal divisor: the GROUP BY repeats the very expression (PostgreSQL compares the text).
+    return Demand.id.op("/")(literal_column(str(int(size))))
+
+
+def dup_buckets(session: Session, size: int) -> dict[int, tuple[int, int, Any]]:
+    """``{id // size: (rows, sum of versions, latest update)}``: one aggregate query, a row
+    per ``size`` ids (what tells the duplicate index which ids to compare)."""
+    bucket = _bucket(size)
+    rows = session.execute(
+        select(bucket, func.count(), func.sum(Demand.version), func.max(Demand.updated_at))
+        .group_by(bucket)
+    )  # fmt: skip
+    return {int(r[0]): (int(r[1]), int(r[2]), r[3]) for r in rows}
+
+
+def dup_fingerprints(
+    session: Session, buckets: Iterable[int] | None = None, size: int = 1
+) -> dict[int, tuple[int, Any]]:
+    """``{id: (version, updated_at)}`` of every demand, or of those whose ``id // size`` is in
+    ``buckets`` (one light query, no ORM objects)."""
+    stmt = select(Demand.id, Demand.version, Demand.updated_at)
+    if buckets is not None:
+        wanted = sorted(set(buckets))
+        if not wanted:
+            return {}
+        stmt = stmt.where(or_(*(Demand.id.between(b * size, (b + 1) * size - 1) for b in wanted)))
+    return {row[0]: (row[1], row[2]) for row in session.execute(stmt)}
+
+
+def dup_rows(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
+    """The compared columns of the demands among ``ids`` (plain rows, not ORM objects)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    return list(session.execute(select(*DUP_COLUMNS).where(Demand.id.in_(wanted))))

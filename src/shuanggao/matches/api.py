@@ -1,12 +1,18 @@
 """Matching endpoints: demand → supply items and experts, text → supply, supply → demands, a
-zone's batch map, feedback on stored recommendations, code suggestions."""
+zone's batch map, feedback on stored recommendations, code suggestions.
+
+Each endpoint is one service call: it runs in the request's unit of work in one thread-pool
+call (``in_unit_of_work``), not in a session dependency's enter and exit, a sync endpoint and a
+response validation (four hops of the path users wait on, #8).
+"""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
+from sqlalchemy.orm import Session
 
 from shuanggao.config import Settings
-from shuanggao.kit.http.deps import ActorDep, SessionDep
+from shuanggao.kit.http.deps import ActorDep, in_unit_of_work
 from shuanggao.matches import service
 from shuanggao.matches.schemas import (
     CodeSuggestions,
@@ -49,10 +55,9 @@ def _opts(
 
 
 @router.get("/demands/{demand_id}", response_model=MatchResults, summary="需求匹配的技术供给")
-def match_demand(
+async def match_demand(
     demand_id: Id,
     request: Request,
-    session: SessionDep,
     actor: ActorDep,
     top: Top = 10,
     paired_only: PairedOnly = False,
@@ -61,28 +66,37 @@ def match_demand(
     kinds: Kinds = None,
 ) -> MatchResults:
     opts = _opts(top, paired_only, mode_compatible, min_maturity, kinds)
-    return service.match_demand(session, _settings(request), actor, demand_id, opts).results()
+    settings = _settings(request)
+
+    def work(session: Session) -> MatchResults:
+        return service.match_demand(session, settings, actor, demand_id, opts).results()
+
+    return await in_unit_of_work(request, work)
 
 
 @router.get("/demands/{demand_id}/experts", response_model=MatchResults, summary="需求匹配的专家")
-def match_experts(
+async def match_experts(
     demand_id: Id,
     request: Request,
-    session: SessionDep,
     actor: ActorDep,
     top: Top = 10,
     paired_only: PairedOnly = False,
 ) -> MatchResults:
-    run, experts = service.experts_for_demand(
-        session, _settings(request), actor, demand_id, _opts(top, paired_only)
-    )
-    return MatchResults(
-        model_version=run.model_version,
-        method=run.method,
-        note=run.note,
-        filters_applied=run.filters_applied,
-        results=[e.result() for e in experts],
-    )
+    settings = _settings(request)
+
+    def work(session: Session) -> MatchResults:
+        run, experts = service.experts_for_demand(
+            session, settings, actor, demand_id, _opts(top, paired_only)
+        )
+        return MatchResults(
+            model_version=run.model_version,
+            method=run.method,
+            note=run.note,
+            filters_applied=run.filters_applied,
+            results=[e.result() for e in experts],
+        )
+
+    return await in_unit_of_work(request, work)
 
 
 @router.get(
@@ -90,16 +104,18 @@ def match_experts(
     response_model=CodeSuggestions,
     summary="为需求建议行业代码与产业链节点",
 )
-def demand_codes(
-    demand_id: Id, request: Request, session: SessionDep, actor: ActorDep
-) -> CodeSuggestions:
-    return service.suggest_codes_for_demand(session, _settings(request), actor, demand_id)
+async def demand_codes(demand_id: Id, request: Request, actor: ActorDep) -> CodeSuggestions:
+    settings = _settings(request)
+
+    def work(session: Session) -> CodeSuggestions:
+        return service.suggest_codes_for_demand(session, settings, actor, demand_id)
+
+    return await in_unit_of_work(request, work)
 
 
 @router.get("/text", response_model=MatchResults, summary="按需求描述匹配技术供给")
-def match_text(
+async def match_text(
     request: Request,
-    session: SessionDep,
     actor: ActorDep,
     # Longer than MAX_QUERY_CHARS is cut (the note says so), not refused; this bound only keeps
     # a request's size reasonable.
@@ -116,22 +132,31 @@ def match_text(
     kinds: Kinds = None,
 ) -> MatchResults:
     opts = _opts(top, min_maturity=min_maturity, kinds=kinds)
-    return service.match_text(session, _settings(request), actor, text, opts).results()
+    settings = _settings(request)
+
+    def work(session: Session) -> MatchResults:
+        return service.match_text(session, settings, actor, text, opts).results()
+
+    return await in_unit_of_work(request, work)
 
 
 @router.get(
     "/supply_items/{item_id}", response_model=MatchResults, summary="技术供给匹配的产业需求"
 )
-def match_supply(
+async def match_supply(
     item_id: Id,
     request: Request,
-    session: SessionDep,
     actor: ActorDep,
     top: Top = 10,
     paired_only: PairedOnly = False,
 ) -> MatchResults:
     opts = _opts(top, paired_only)
-    return service.match_supply(session, _settings(request), actor, item_id, opts).results()
+    settings = _settings(request)
+
+    def work(session: Session) -> MatchResults:
+        return service.match_supply(session, settings, actor, item_id, opts).results()
+
+    return await in_unit_of_work(request, work)
 
 
 @router.get(
@@ -139,41 +164,57 @@ def match_supply(
     response_model=CodeSuggestions,
     summary="为技术供给建议一级学科",
 )
-def supply_codes(
-    item_id: Id, request: Request, session: SessionDep, actor: ActorDep
-) -> CodeSuggestions:
-    return service.suggest_codes_for_supply(session, _settings(request), actor, item_id)
+async def supply_codes(item_id: Id, request: Request, actor: ActorDep) -> CodeSuggestions:
+    settings = _settings(request)
+
+    def work(session: Session) -> CodeSuggestions:
+        return service.suggest_codes_for_supply(session, settings, actor, item_id)
+
+    return await in_unit_of_work(request, work)
 
 
 @router.get("/zones/{zone_id}/map", response_model=ZoneMap, summary="高新区供需匹配图谱")
-def zone_map(
+async def zone_map(
     zone_id: Id,
     request: Request,
-    session: SessionDep,
     actor: ActorDep,
     top: Annotated[int, Query(ge=1, le=10)] = 3,
 ) -> ZoneMap:
-    return service.zone_map(session, _settings(request), actor, zone_id, top=top)
+    settings = _settings(request)
+
+    def work(session: Session) -> ZoneMap:
+        return service.zone_map(session, settings, actor, zone_id, top=top)
+
+    return await in_unit_of_work(request, work)
 
 
 @router.get("/feedback", response_model=FeedbackCounts, summary="匹配反馈统计")
-def feedback(
-    session: SessionDep,
+async def feedback(
+    request: Request,
     actor: ActorDep,
     zone_id: OptionalId = None,
     demand_id: OptionalId = None,
 ) -> FeedbackCounts:
-    return service.feedback_counts(session, actor, zone_id=zone_id, demand_id=demand_id)
+    def work(session: Session) -> FeedbackCounts:
+        return service.feedback_counts(session, actor, zone_id=zone_id, demand_id=demand_id)
+
+    return await in_unit_of_work(request, work)
 
 
 @router.get("/{match_id}", response_model=MatchRead, summary="查看匹配记录")
-def get_match(match_id: Id, session: SessionDep, actor: ActorDep) -> MatchRead:
-    return service.match_read(actor, service.get_match(session, actor, match_id))
+async def get_match(match_id: Id, request: Request, actor: ActorDep) -> MatchRead:
+    def work(session: Session) -> MatchRead:
+        return service.match_read(actor, service.get_match(session, actor, match_id))
+
+    return await in_unit_of_work(request, work)
 
 
 @router.post("/{match_id}/state", response_model=MatchRead, summary="反馈匹配结果")
-def change_state(
-    match_id: Id, payload: StateChange, session: SessionDep, actor: ActorDep
+async def change_state(
+    match_id: Id, payload: StateChange, request: Request, actor: ActorDep
 ) -> MatchRead:
-    match = service.change_state(session, actor, match_id, payload.state, reason=payload.reason)
-    return service.match_read(actor, match)
+    def work(session: Session) -> MatchRead:
+        match = service.change_state(session, actor, match_id, payload.state, reason=payload.reason)
+        return service.match_read(actor, match)
+
+    return await in_unit_of_work(request, work)

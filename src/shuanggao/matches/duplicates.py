@@ -13,6 +13,7 @@ score, two different industries lower it. Pure functions over objects with the d
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -56,13 +57,20 @@ class Corpus:
 
     size: int = 0
     df: Counter[str] = field(default_factory=Counter)
+    # Weights computed so far (a comparison asks for the same terms again and again).
+    _weights: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, features: Features) -> None:
         self.size += 1
         self.df.update(features.body)
+        self._weights.clear()
 
     def weight(self, term: str) -> float:
-        return math.log((self.size + 1) / (self.df.get(term, 0) + 1)) + 1.0
+        found = self._weights.get(term)
+        if found is None:
+            found = math.log((self.size + 1) / (self.df.get(term, 0) + 1)) + 1.0
+            self._weights[term] = found
+        return found
 
 
 def _text(need: Any, name: str) -> str:
@@ -72,10 +80,12 @@ def _text(need: Any, name: str) -> str:
 
 def features(need: Any) -> Features:
     tok = shared_tokenizer()
-    title = frozenset(tok.tokenize(_text(need, "title")))
+    # Interned: the duplicate index keeps the features of every stored need, and the terms
+    # repeat from need to need.
+    title = frozenset(map(sys.intern, tok.tokenize(_text(need, "title"))))
     keywords = " ".join(getattr(need, "keywords", None) or ())
     rest = " ".join((_text(need, "description"), _text(need, "technical_indicators"), keywords))
-    body = title | frozenset(tok.tokenize(rest))
+    body = title | frozenset(map(sys.intern, tok.tokenize(rest)))
     node_id = getattr(need, "chain_node_id", None)
     node = f"id:{node_id}" if node_id else (_text(need, "chain_node") or None)
     code = _text(need, "industry_code") or None

@@ -8,6 +8,7 @@ zone's broker never learns from a duplicate group what another zone keeps to its
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from shuanggao.demand import repository as demand_repo
 from shuanggao.demand.models import Demand
 from shuanggao.demand.schemas import TriageState
 from shuanggao.errors import Forbidden, ValidationFailed
+from shuanggao.matches import dup_index
 from shuanggao.matches import duplicates as dup
 from shuanggao.matches.documents import demand_query
 from shuanggao.matches.filters import supply_visibility
@@ -42,6 +44,7 @@ from shuanggao.matches.upkeep import ensure_index_ready
 WEAK_COVERAGE = 0.25
 # How many similar needs a warning at entry names.
 WARN_LIMIT = 5
+log = logging.getLogger("shuanggao.matches")
 BROKERS = frozenset({Role.ZONE_ADMIN, Role.PROVINCE_ADMIN, Role.AUDITOR})
 
 _CACHE_MAX = 50_000
@@ -111,25 +114,19 @@ def check_duplicates(
     session: Session, actor: Actor, values: dict[str, Any], current: Any
 ) -> list[dict[str, Any]]:
     """Warnings for a need being saved that resembles needs its author may read (form, API,
-    import, the event intake page: every write of the demand register). Never refuses."""
+    import, the event intake page: every write of the demand register). Never refuses.
+
+    The stored needs come from the duplicate index (``dup_index``: the few that could reach
+    ``FLAG_AT``, scored as a full scan would); the full scan (``scan_similar``) answers when a
+    need the index flags is not in the read scope in SQL."""
     title = str(values.get("title") or "").strip()
     if not title:
         return []
-    new = _need_text(values)
-    others = [
-        d
-        for d in demand_repo.list_in_scope(session, DEMAND_POLICY.read_filter(actor))
-        if current is None or d.id != current.id
-    ]
-    if not others:
-        return []
-    feats = [_features(d) for d in others]
-    mine = dup.features(new)
-    corpus = dup.corpus_of([*feats, mine])
-    scored = [(dup.similarity(mine, f, corpus), d) for f, d in zip(feats, others, strict=True)]
-    flagged = sorted(
-        ((s, d) for s, d in scored if s.score >= dup.FLAG_AT), key=lambda p: (-p[0].score, p[1].id)
-    )[:WARN_LIMIT]
+    mine = dup.features(_need_text(values))
+    exclude = current.id if current is not None else None
+    flagged = indexed_similar(session, actor, mine, exclude)
+    if flagged is None:
+        flagged = scan_similar(session, actor, mine, exclude)[:WARN_LIMIT]
     if not flagged:
         return []
     similar = [
@@ -146,6 +143,56 @@ def check_duplicates(
             "similar": similar,
         }
     ]
+
+
+def scan_similar(
+    session: Session, actor: Actor, mine: dup.Features, exclude: int | None
+) -> list[tuple[dup.Similarity, Demand]]:
+    """Every need in the actor's read scope (but ``exclude``) flagged against ``mine``, best
+    first: the full scan, O(needs in scope). The reference the index is tested against."""
+    others = [
+        d
+        for d in demand_repo.list_in_scope(session, DEMAND_POLICY.read_filter(actor))
+        if d.id != exclude
+    ]
+    if not others:
+        return []
+    feats = [_features(d) for d in others]
+    corpus = dup.corpus_of([*feats, mine])
+    scored = [(dup.similarity(mine, f, corpus), d) for f, d in zip(feats, others, strict=True)]
+    return sorted(
+        ((s, d) for s, d in scored if s.score >= dup.FLAG_AT), key=lambda p: (-p[0].score, p[1].id)
+    )
+
+
+def _in_step(session: Session, actor: Actor) -> tuple[dup_index.DupIndex, dup_index.Scope]:
+    """The duplicate index synced with ``session`` and the actor's scope in its parts (call
+    under ``index.lock``)."""
+    index = dup_index.index_for(session)
+    index.sync(session)
+    return index, dup_index.scope_of(session, actor)
+
+
+def indexed_similar(
+    session: Session, actor: Actor, mine: dup.Features, exclude: int | None, limit: int = WARN_LIMIT
+) -> list[tuple[dup.Similarity, Demand]] | None:
+    """The first ``limit`` of ``scan_similar``'s answer through the duplicate index, the needs
+    loaded through the read scope in SQL (the authority); None when one of them is not in it
+    (the index and the scope disagree: the caller scans)."""
+    index = dup_index.index_for(session)
+    with index.lock:
+        _, scope = _in_step(session, actor)
+        found = index.similar_to(scope, mine, exclude=exclude)[:limit]
+    loaded = {
+        d.id: d
+        for d in demand_repo.list_by_ids(
+            session, [i for _, i in found], DEMAND_POLICY.read_filter(actor)
+        )
+    }
+    if any(i not in loaded for _, i in found):
+        log.warning("duplicate index: a need flagged for %s is outside its read scope", actor.role)
+        return None
+    return [(s, loaded[i]) for s, i in found]
 
 
 def _need_text(values: dict[str, Any]) -> dup.NeedText:
@@ -169,11 +216,8 @@ def check_duplicates_within(
     texts = [(n, _need_text(v)) for n, v in rows if str(v.get("title") or "").strip()]
     if len(texts) < 2:
         return []
-    stored = [
-        _features(d) for d in demand_repo.list_in_scope(session, DEMAND_POLICY.read_filter(actor))
-    ]
     feats = [dup.features(t) for _, t in texts]
-    corpus = dup.corpus_of([*stored, *feats])
+    corpus = _file_corpus(session, actor, feats)
     earlier: dict[int, list[tuple[int, dup.Similarity]]] = {}
     for i, j, sim in dup.similar_pairs(feats, corpus):
         earlier.setdefault(j, []).append((i, sim))
@@ -197,6 +241,15 @@ def check_duplicates_within(
             )
         )
     return out
+
+
+def _file_corpus(session: Session, actor: Actor, feats: list[dup.Features]) -> dup.Corpus:
+    """Term rarity over the stored needs in scope and the file's rows (the duplicate index's
+    counts, equal to ``corpus_of`` over those needs)."""
+    index = dup_index.index_for(session)
+    with index.lock:
+        _, scope = _in_step(session, actor)
+        return index.corpus(scope, set().union(*(f.body for f in feats)), extra=feats)
 
 
 # ---------------------------------------------------------------------------------------------
