@@ -20,7 +20,7 @@ from .semantic import (
     SentenceTransformerEncoder,
     load_encoder,
 )
-from .text import normalize, passage_text
+from .text import normalize, passage_text, query_text
 from .tokenize import ChineseTokenizer, Token, Tokenizer
 from .types import (
     ComponentScores,
@@ -77,5 +77,6 @@ __all__ = [
     "load_encoder",
     "normalize",
     "passage_text",
+    "query_text",
     "rank_owners",
 ]

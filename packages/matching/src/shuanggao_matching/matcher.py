@@ -51,7 +51,7 @@ from .semantic import (
     content_hash,
     single_blas_thread,
 )
-from .text import passage_text
+from .text import DEFAULT_MAX_QUERY_CHARS, passage_text, query_text
 from .tokenize import ChineseTokenizer, Tokenizer
 from .types import (
     ComponentScores,
@@ -106,8 +106,11 @@ class Matcher:
       (default 50,000: above it the exact product dominates the query time);
     * ``stage_timings``: set it to a dict and every search adds the seconds it spent per stage
       (``query``, ``embedding``, ``dense``, ``lexical``, ``fusion``, ``reasons``) to it;
+    * ``max_query_chars``: the encoder reads a query as :func:`~.text.query_text` makes it
+      (first line, keywords, rest; normalised) cut to this many characters (``None``: whole);
+      the lexical side always reads the whole query;
     * ``query_cache_size``: query vectors are kept in a bounded LRU (:mod:`.query_cache`,
-      keyed by model id and the hash of the exact text embedded), so :meth:`search` and
+      keyed by model id and the hash of the exact (cut) text embedded), so :meth:`search` and
       :meth:`encode_query` never embed an unchanged query twice; it is emptied when
       ``encoder`` is replaced and by :meth:`forget_queries`. ``0`` disables it.
     """
@@ -125,6 +128,7 @@ class Matcher:
         graph_threshold: int = 50_000,
         embedding_cache: EmbeddingCache | None = None,
         max_passage_chars: int = 512,
+        max_query_chars: int | None = DEFAULT_MAX_QUERY_CHARS,
         query_cache_size: int = DEFAULT_QUERY_CACHE_SIZE,
     ) -> None:
         self.tokenizer: Tokenizer = tokenizer if tokenizer is not None else ChineseTokenizer()
@@ -135,6 +139,7 @@ class Matcher:
         self.fusion = fusion or FusionConfig()
         self.embedding_cache = embedding_cache
         self.max_passage_chars = max_passage_chars
+        self.max_query_chars = max_query_chars
         self.graph_threshold = graph_threshold
         self._docs: list[Document | None] = []
         self._pos: dict[str, int] = {}
@@ -177,7 +182,7 @@ class Matcher:
     def _vectors_of(self, queries: Sequence[Query]) -> list[npt.NDArray[np.float32]]:
         """The query vectors of ``queries``, through the query-vector cache."""
         assert self.encoder is not None
-        texts = ["\n".join(p for p in (q.text, " ".join(q.keywords)) if p) for q in queries]
+        texts = [query_text(q.text, q.keywords, self.max_query_chars) for q in queries]
         return self._query_vectors.vectors(self.encoder, texts)
 
     # -- inspection ----------------------------------------------------------------------------

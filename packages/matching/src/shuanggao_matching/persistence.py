@@ -18,6 +18,7 @@ from .embedding_cache import EmbeddingCache, content_hash
 from .encoders import Encoder
 from .fusion import FusionConfig
 from .lexical import FieldWeights, Vocabulary
+from .text import DEFAULT_MAX_QUERY_CHARS
 from .tokenize import ChineseTokenizer, Tokenizer
 from .types import Document
 
@@ -61,6 +62,7 @@ def write_index(self: Matcher, directory: str | os.PathLike[str]) -> None:
         },
         "graph_threshold": self.graph_threshold,
         "max_passage_chars": self.max_passage_chars,
+        "max_query_chars": self.max_query_chars,
     }
     with (out / "documents.jsonl").open("w", encoding="utf-8") as fh:
         for doc in self._docs:
@@ -111,6 +113,8 @@ def read_index(
         graph_threshold=manifest["graph_threshold"],
         embedding_cache=embedding_cache,
         max_passage_chars=manifest["max_passage_chars"],
+        # Indexes saved before the setting existed read queries as the library does now.
+        max_query_chars=manifest.get("max_query_chars", DEFAULT_MAX_QUERY_CHARS),
     )
     docs: list[Document | None] = []
     with (src / "documents.jsonl").open(encoding="utf-8") as fh:

