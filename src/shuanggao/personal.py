@@ -28,7 +28,7 @@ meetings, collaborations, practice projects) through ``shown`` / ``consents``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -238,6 +238,41 @@ def consents(session: Session, purpose: str) -> frozenset[int]:
     return cache[purpose]
 
 
+def consents_among(
+    session: Session, purpose: str, user_ids: Iterable[int | None]
+) -> frozenset[int]:
+    """Those of ``user_ids`` whose current decision for ``purpose`` is a grant: one query for
+    just these accounts (a page of results reads the decisions of the people it shows, not
+    everyone's), or none when ``consents`` has read them all in this session already."""
+    wanted = {int(u) for u in user_ids if u is not None}
+    cached = session.info.get(_CACHE, {}).get(purpose)
+    if cached is not None:
+        return frozenset(wanted & cached)
+    if not wanted:
+        return frozenset()
+    c = CONSENT_TABLE.c
+    stmt = select(c.user_id).where(
+        c.purpose == purpose,
+        c.granted == true(),
+        c.withdrawn_at.is_(None),
+        c.user_id.in_(sorted(wanted)),
+    )
+    return frozenset(int(u) for u in session.scalars(stmt))
+
+
+def shown_consents(
+    session: Session, actor: Actor, table_name: str, field: str, objs: Iterable[Any]
+) -> frozenset[int] | None:
+    """For showing ``field`` of every one of ``objs`` to ``actor`` (``shown(..., granted=)``):
+    the grants of the people they name, read in one query; None when the field is not
+    consent-based for this actor (nothing to read)."""
+    pf = fields_of(table_name)[field]
+    if pf.consent is None or pf.subject is None or not gated(actor, pf.consent):
+        return None
+    subject = pf.subject
+    return consents_among(session, pf.consent, (getattr(o, subject, None) for o in objs))
+
+
 def forget_consents(session: Session) -> None:
     session.info.pop(_CACHE, None)
 
@@ -253,24 +288,41 @@ def consented(session: Session | None, purpose: str, user_id: int | None) -> boo
     return user_id in consents(session, purpose)
 
 
-def withheld(pf: PersonalField, actor: Actor, obj: Any, session: Session | None = None) -> bool:
+def withheld(
+    pf: PersonalField,
+    actor: Actor,
+    obj: Any,
+    session: Session | None = None,
+    granted: Collection[int] | None = None,
+) -> bool:
     """``pf`` of ``obj`` is not shown to ``actor``: consent-based, and the person has not given
-    (or has withdrawn) it."""
+    (or has withdrawn) it. ``granted``: the grants already read for the objects at hand
+    (``shown_consents``); else they are read from ``session`` (or the object's)."""
     if pf.consent is None or pf.subject is None or not gated(actor, pf.consent):
         return False
+    subject = getattr(obj, pf.subject, None)
+    if granted is not None:
+        return subject is None or subject not in granted
     session = session if session is not None else object_session(obj)
-    return not consented(session, pf.consent, getattr(obj, pf.subject, None))
+    return not consented(session, pf.consent, subject)
 
 
 def instead_of(pf: PersonalField) -> str:
     return UNSHOWN_STUDENT if pf.consent == PRACTICE_TO_MENTOR else UNSHOWN_RESEARCHER
 
 
-def shown(actor: Actor, table_name: str, field: str, obj: Any) -> Any:
+def shown(
+    actor: Actor,
+    table_name: str,
+    field: str,
+    obj: Any,
+    granted: Collection[int] | None = None,
+) -> Any:
     """The value of ``obj.field`` as ``actor`` may see it under the consent rule (for views
-    that are not registers; registers do this in ``Register.shown_instead``)."""
+    that are not registers; registers do this in ``Register.shown_instead``). ``granted``: from
+    ``shown_consents`` for the objects shown together (a plain row has no session)."""
     pf = fields_of(table_name)[field]
-    if withheld(pf, actor, obj):
+    if withheld(pf, actor, obj, granted=granted):
         return instead_of(pf)
     return getattr(obj, field, None)
 

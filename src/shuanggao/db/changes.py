@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import String, Table, event, select
+from sqlalchemy import String, Table, bindparam, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import (
     Mapped,
@@ -106,12 +106,17 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
         session.info.pop(WROTE, None)
 
 
+# Built once: a search reads a stamp on every request, and building the statement cost as much
+# as running it.
+_STAMPS = select(ChangeStamp.__table__.c.table_name, ChangeStamp.__table__.c.stamp).where(
+    ChangeStamp.__table__.c.table_name.in_(bindparam("names", expanding=True))
+)
+
+
 def stamps(session: Session, names: Iterable[str]) -> dict[str, str | None]:
     """The current stamp of each table (None: never written since stamps were kept)."""
     wanted = list(names)
-    rows = session.execute(
-        select(ChangeStamp.table_name, ChangeStamp.stamp).where(ChangeStamp.table_name.in_(wanted))
-    )
+    rows = session.execute(_STAMPS, {"names": wanted})
     found = {row.table_name: row.stamp for row in rows}
     return {name: found.get(name) for name in wanted}
 

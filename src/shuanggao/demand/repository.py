@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Row, bindparam, func, literal_column, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from shuanggao.demand.models import Demand, DemandTriage
@@ -14,6 +14,19 @@ from shuanggao.demand.policy import paired_zone_ids
 
 def paired_zones_of_university(session: Session, university_id: int) -> frozenset[int]:
     return frozenset(session.scalars(paired_zone_ids(university_id)))
+
+
+# Built once: every demand search loads its demand with it.
+_BY_ID = select(Demand).where(Demand.id == bindparam("demand_id"))
+
+
+def get_in_scope(
+    session: Session, demand_id: int, scope: ColumnElement[bool] | None
+) -> Demand | None:
+    """The demand if ``scope`` (its register's read scope) lets it be read, without its
+    relationships (a search reads only its own columns)."""
+    stmt = _BY_ID if scope is None else _BY_ID.where(scope)
+    return session.scalars(stmt, {"demand_id": demand_id}).one_or_none()
 
 
 def list_by_ids(

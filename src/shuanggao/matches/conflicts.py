@@ -16,14 +16,13 @@ from shuanggao.actor import Actor
 from shuanggao.conflicts.policy import sees_reason
 from shuanggao.conflicts.rules import conflicting_pairs
 from shuanggao.demand.models import Demand
-from shuanggao.matches.results import Hit
-from shuanggao.supply.models import SupplyItem
+from shuanggao.matches.results import Hit, ShownItem
 
 CONFLICT_HIDDEN = "存在利益冲突（详情仅申报人、所在高校管理员和省级管理员可见）"
 
 
 def flag_pairs(
-    session: Session, actor: Actor, pairs: Sequence[tuple[Hit, Demand, SupplyItem]]
+    session: Session, actor: Actor, pairs: Sequence[tuple[Hit, Demand, ShownItem]]
 ) -> None:
     """Set ``conflict``/``conflict_reason`` on the hits whose (item owner, enterprise) conflict."""
     keys = [(item.owner_user_id, demand.enterprise_id) for _, demand, item in pairs]

@@ -3,7 +3,7 @@ filters (cooperation mode, maturity, kinds, paired universities or zones)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,7 +91,13 @@ def opt_out_predicate(session: Session) -> Predicate | None:
     """Leave out the items of people who opted out of machine matching (PIPL 24; checklist
     PI-04): read on every search, so a withdrawal counts from the next request."""
     people = consent.opted_out_user_ids(session)
-    ids = frozenset(str(i) for i in supply_repo.ids_owned_by(session, people))
+    return opted_out_filter(supply_repo.ids_owned_by(session, people))
+
+
+def opted_out_filter(item_ids: Collection[int]) -> Predicate | None:
+    """``opt_out_predicate`` of the opted-out people's items already read (a search reads them
+    with the change stamp: ``matches.repository.supply_stamp_and_opted_out``)."""
+    ids = frozenset(str(i) for i in item_ids)
     if not ids:
         return None
 

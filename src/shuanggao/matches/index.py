@@ -289,12 +289,18 @@ class MatchIndex:
                 settle_heap(report.added)
             return report
 
-    def sync_for_search(self, session: Session, side: str) -> None:
+    def sync_for_search(
+        self, session: Session, side: str, known: dict[str, str | None] | None = None
+    ) -> None:
         """Bring ``side`` up to date for a search, unless that means (re-)indexing more than
         ``INLINE_MAX`` rows: then start it in the background (``rebuilding``) and return at once.
         A session bound to a single connection (not an engine) cannot lend it to a thread:
-        it syncs inline."""
-        stamp = changes.stamps(session, [TABLES[side]])[TABLES[side]]
+        it syncs inline. ``known``: the stamps this unit of work has just read, by table."""
+        table = TABLES[side]
+        if known is not None and table in known:
+            stamp = known[table]
+        else:
+            stamp = changes.stamps(session, [table])[table]
         if side in self.stamps and self.stamps[side] == stamp:
             return
         if self.rebuilding(side):

@@ -86,7 +86,7 @@ def demand_matches_view(
     # Both searches before anything is recorded: recording takes the writer (SQLite), which is
     # then held to the end of the request.
     _, experts = experts_for_demand(session, settings, actor, demand_id, SearchOptions(top=5))
-    run = match_demand(session, settings, actor, demand_id, opts)
+    run = match_demand(session, settings, actor, demand_id, opts, full_rows=True)
     attach_matches(session, run.hits)
     mark_viewed(session, actor, run.hits)
     return DemandMatchesView(

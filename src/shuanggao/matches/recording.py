@@ -24,13 +24,12 @@ from shuanggao.actor import Actor, Role
 from shuanggao.db.session import take_writer
 from shuanggao.demand.models import Demand
 from shuanggao.matches import repository as repo
-from shuanggao.matches.results import Hit
+from shuanggao.matches.results import Hit, ShownItem
 from shuanggao.matches.schemas import MatchState
-from shuanggao.supply.models import SupplyItem
 
 
 def record_pairs(
-    session: Session, actor: Actor, pairs: Sequence[tuple[Demand, SupplyItem, Hit]]
+    session: Session, actor: Actor, pairs: Sequence[tuple[Demand, ShownItem, Hit]]
 ) -> None:
     """Store (or refresh) the recommendations; people's feedback states are kept. Each hit
     learns its pair (``Hit.pair``); ``Hit.match`` is left for ``attach_matches``."""

@@ -5,10 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, exists, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    cast,
+    exists,
+    func,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import QueryableAttribute, Session, joinedload, selectinload
 
+from shuanggao.accounts.repository import OPTED_OUT
+from shuanggao.db.changes import ChangeStamp
 from shuanggao.demand.models import Demand
 from shuanggao.matches.models import Match, MatchJudgement
 from shuanggao.matches.schemas import JudgementSide, MatchState
@@ -17,6 +32,32 @@ from shuanggao.pairings.schemas import PairingStatus
 from shuanggao.supply.models import SupplyItem
 from shuanggao.universities.models import University
 from shuanggao.zones.models import Zone
+
+# The supply side's change stamp and the items of people who opted out of machine matching,
+# in one statement: every supply search reads both before it scores.
+_STAMP: Table = ChangeStamp.__table__  # type: ignore[assignment]
+_SUPPLY: Table = SupplyItem.__table__  # type: ignore[assignment]
+_STAMP_AND_OPTED_OUT = union_all(
+    select(_STAMP.c.stamp, cast(null(), Integer)).where(
+        _STAMP.c.table_name == SupplyItem.__tablename__
+    ),
+    select(cast(null(), String), _SUPPLY.c.id).where(
+        _SUPPLY.c.owner_user_id.in_(OPTED_OUT.scalar_subquery())
+    ),
+)
+
+
+def supply_stamp_and_opted_out(session: Session) -> tuple[str | None, list[int]]:
+    """The supply items' change stamp (``db.changes.stamps``; None: never stamped) and the
+    items whose responsible person opted out of machine matching (``accounts.repository``)."""
+    stamp: str | None = None
+    opted_out: list[int] = []
+    for row_stamp, item_id in session.execute(_STAMP_AND_OPTED_OUT):
+        if item_id is None:
+            stamp = row_stamp
+        else:
+            opted_out.append(int(item_id))
+    return stamp, opted_out
 
 
 def paired_universities(session: Session, zone_id: int) -> list[University]:
@@ -74,15 +115,21 @@ def _pairs_where(stmt: Any, wanted: set[tuple[int, int]]) -> Any:
 
 
 # What ``stored_pairs`` reads of a stored match: enough to tell whether a refresh changes it.
-_STORED = (
-    Match.id,
-    Match.demand_id,
-    Match.supply_item_id,
-    Match.version,
-    Match.score,
-    Match.rank,
-    Match.method,
-    Match.reasons,
+# Built once: every recorded search runs it, and building it cost as much as running it.
+_MATCH: Table = Match.__table__  # type: ignore[assignment]
+_STORED = select(
+    _MATCH.c.id,
+    _MATCH.c.demand_id,
+    _MATCH.c.supply_item_id,
+    _MATCH.c.version,
+    _MATCH.c.score,
+    _MATCH.c.rank,
+    _MATCH.c.method,
+    _MATCH.c.reasons,
+).where(
+    # Both sides narrow the read: a demand's stored matches grow with every run over time.
+    _MATCH.c.demand_id.in_(bindparam("demand_ids", expanding=True)),
+    _MATCH.c.supply_item_id.in_(bindparam("item_ids", expanding=True)),
 )
 
 
@@ -94,7 +141,11 @@ def stored_pairs(
     wanted = set(pairs)
     if not wanted:
         return {}
-    rows = session.execute(_pairs_where(select(*_STORED), wanted))
+    params = {
+        "demand_ids": sorted({d for d, _ in wanted}),
+        "item_ids": sorted({s for _, s in wanted}),
+    }
+    rows = session.execute(_STORED, params)
     return {
         (r.demand_id, r.supply_item_id): dict(r._mapping)
         for r in rows

@@ -19,9 +19,12 @@ from shuanggao.matches.schemas import (
 )
 from shuanggao.supply.models import SupplyItem
 from shuanggao.supply.policy import SupplyPolicy
+from shuanggao.supply.repository import ItemBrief
 from shuanggao.supply.schemas import SupplyKind
 
 SUPPLY_POLICY = SupplyPolicy()
+# A supply item as a result holds it: the ORM object (pages) or its brief (the API, the job).
+ShownItem = SupplyItem | ItemBrief
 DEMAND_POLICY = DemandPolicy()
 MAX_TOP = 100
 # A demand is covered when its best supply item holds this share of its term weight.
@@ -76,8 +79,8 @@ class Hit:
     reasons: dict[str, Any]
     lib: LibMatch
     match: Match | None = None
-    # The stored pair behind this hit, once recorded: (demand, supply item).
-    pair: tuple[Demand, SupplyItem] | None = None
+    # The stored pair behind this hit, once recorded: (demand, supply item as ``obj`` holds it).
+    pair: tuple[Demand, Any] | None = None
     # A conflict of interest between the item's researcher and the demand's enterprise
     # (``matches.conflicts``): flagged for everyone, the reason only for those who may read it.
     conflict: bool = False

@@ -3,7 +3,7 @@ item → demands, a zone's batch map; recommendations are stored for feedback.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,7 @@ from shuanggao.demand import repository as demand_repo
 from shuanggao.demand.models import Demand
 from shuanggao.demand.registers import demands as demand_register
 from shuanggao.demand.schemas import ANONYMOUS_LABEL
-from shuanggao.errors import ValidationFailed
+from shuanggao.errors import NotFound, ValidationFailed
 from shuanggao.kit import jobs
 from shuanggao.kit import service as kit
 from shuanggao.matches import repository as repo
@@ -47,6 +47,7 @@ from shuanggao.matches.filters import (
     maturity_predicate,
     mode_predicate,
     opt_out_predicate,
+    opted_out_filter,
     supply_visibility,
     universities_predicate,
     zones_predicate,
@@ -68,6 +69,7 @@ from shuanggao.matches.results import (
 from shuanggao.supply import repository as supply_repo
 from shuanggao.supply.models import SupplyItem
 from shuanggao.supply.registers import supply_items as supply_register
+from shuanggao.supply.repository import ItemBrief
 
 # ---------------------------------------------------------------------------------------------
 # Searching and shaping results
@@ -199,13 +201,23 @@ def match_run(index: MatchIndex, searched: Searched, hits: list[Hit]) -> MatchRu
     )
 
 
-def supply_owner(item: SupplyItem, actor: Actor) -> str:
+def supply_owner(item: SupplyItem, actor: Actor, granted: Collection[int] | None = None) -> str:
     """The item's researcher and university as ``actor`` may see them: without the researcher's
-    consent an enterprise sees “某专家（未授权展示）” (``personal.shown``)."""
+    consent an enterprise sees “某专家（未授权展示）” (``personal.shown``; ``granted``: the
+    consents read for the items shown together, ``personal.shown_consents``)."""
     if item.owner_name:
-        name = personal.shown(actor, "supply_item", "owner_name", item)
+        name = personal.shown(actor, "supply_item", "owner_name", item, granted)
         return f"{name}（{item.university.name}）"
     return item.university.name
+
+
+def brief_owner(item: ItemBrief, actor: Actor, granted: Collection[int] | None) -> str:
+    """``supply_owner`` of an ``ItemBrief`` (``granted`` is required when ``actor`` reads the
+    name only with consent: a plain row has no session to read it from)."""
+    if item.owner_name:
+        name = personal.shown(actor, "supply_item", "owner_name", item, granted)
+        return f"{name}（{item.university_name}）"
+    return item.university_name
 
 
 def demand_owner(demand: Demand, actor: Actor) -> str:
@@ -263,12 +275,29 @@ def _rows_in_rank_order(
     return rows
 
 
-def supply_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
+def supply_hits(
+    session: Session, actor: Actor, results: SearchResults, top: int, *, brief: bool = False
+) -> list[Hit]:
+    """The first ``top`` results the actor may read (``SUPPLY_POLICY.read_filter``), each
+    ``Hit.obj`` the ``SupplyItem`` — or, with ``brief``, an ``ItemBrief`` (what a result shows
+    and its rules read, without building ORM objects: the API and the after-save job). The
+    consents the owners' names need are read once for all of them."""
     scope = SUPPLY_POLICY.read_filter(actor)
+    if brief:
+        briefs = _rows_in_rank_order(
+            results, top, lambda ids: supply_repo.briefs_by_ids(session, ids, scope)
+        )
+        granted = personal.shown_consents(
+            session, actor, "supply_item", "owner_name", briefs.values()
+        )
+        return hits_for(
+            results, briefs, "supply_item", lambda i: brief_owner(i, actor, granted), top
+        )
     rows = _rows_in_rank_order(
         results, top, lambda ids: supply_repo.list_by_ids(session, ids, scope)
     )
-    return hits_for(results, rows, "supply_item", lambda i: supply_owner(i, actor), top)
+    granted = personal.shown_consents(session, actor, "supply_item", "owner_name", rows.values())
+    return hits_for(results, rows, "supply_item", lambda i: supply_owner(i, actor, granted), top)
 
 
 def _demand_hits(session: Session, actor: Actor, results: SearchResults, top: int) -> list[Hit]:
@@ -286,6 +315,15 @@ def synced_index(session: Session, settings: Settings, side: str) -> MatchIndex:
     return index
 
 
+def synced_supply(session: Session, settings: Settings) -> tuple[MatchIndex, Predicate | None]:
+    """The index with the supply side in step with the database, and the opt-out filter
+    (``opt_out_predicate``): the stamp and the opted-out items are read in one statement."""
+    stamp, opted_out = repo.supply_stamp_and_opted_out(session)
+    index = get_index(settings)
+    index.sync_for_search(session, "supply", {"supply_item": stamp})
+    return index, opted_out_filter(opted_out)
+
+
 # ---------------------------------------------------------------------------------------------
 # Use cases
 # ---------------------------------------------------------------------------------------------
@@ -295,6 +333,14 @@ def demand_filters(
     session: Session, actor: Actor, demand: Demand, opts: SearchOptions
 ) -> list[Predicate | None]:
     preds: list[Predicate | None] = [supply_visibility(actor), opt_out_predicate(session)]
+    return preds + demand_option_filters(session, demand, opts)
+
+
+def demand_option_filters(
+    session: Session, demand: Demand, opts: SearchOptions
+) -> list[Predicate | None]:
+    """The search options' filters of a demand's search (after the scope and opt-out)."""
+    preds: list[Predicate | None] = []
     if opts.paired_only:
         preds.append(universities_predicate(repo.paired_universities(session, demand.zone_id)))
     if opts.mode_compatible:
@@ -314,15 +360,20 @@ def match_demand(
     opts: SearchOptions | None = None,
     *,
     record: bool = True,
+    full_rows: bool = False,
 ) -> MatchRun:
-    """A demand → ranked supply items (stored as recommendations unless ``record=False``)."""
+    """A demand → ranked supply items (stored as recommendations unless ``record=False``).
+    Each ``Hit.obj`` is an ``ItemBrief``; ``full_rows``: the ``SupplyItem`` (a page renders its
+    texts)."""
     opts = (opts or SearchOptions()).checked()
-    demand: Demand = kit.get_record(session, actor, demand_register, demand_id)
-    index = synced_index(session, settings, "supply")
-    preds = demand_filters(session, actor, demand, opts)
+    demand = demand_repo.get_in_scope(session, demand_id, kit.read_scope(demand_register, actor))
+    if demand is None:
+        raise NotFound()
+    index, opt_out = synced_supply(session, settings)
+    preds = [supply_visibility(actor), opt_out, *demand_option_filters(session, demand, opts)]
     query = demand_node_query(session, actor, demand)
     searched = run_search(session, index, "supply", query, preds, opts.top)
-    hits = supply_hits(session, actor, searched.results, opts.top)
+    hits = supply_hits(session, actor, searched.results, opts.top, brief=not full_rows)
     flag_pairs(session, actor, [(h, demand, h.obj) for h in hits])
     if record and hits and actor.role is not Role.AUDITOR:
         record_pairs(session, actor, [(demand, h.obj, h) for h in hits])
@@ -344,18 +395,20 @@ def match_text(
     text: str,
     opts: SearchOptions | None = None,
 ) -> MatchRun:
-    """A free text (a need not yet entered) → ranked supply items; nothing is stored."""
+    """A free text (a need not yet entered) → ranked supply items (``Hit.obj``: an
+    ``ItemBrief``); nothing is stored."""
     opts = (opts or SearchOptions()).checked()
     if not text.strip():
         raise ValidationFailed(fields={"text": "请输入需求描述"})
-    index = synced_index(session, settings, "supply")
-    preds: list[Predicate | None] = [supply_visibility(actor), opt_out_predicate(session)]
+    index, opt_out = synced_supply(session, settings)
+    preds: list[Predicate | None] = [supply_visibility(actor), opt_out]
     if opts.min_maturity is not None:
         preds.append(maturity_predicate(opts.min_maturity))
     if opts.kinds:
         preds.append(kinds_predicate(opts.kinds))
     searched = run_search(session, index, "supply", text_query(text), preds, opts.top)
-    return match_run(index, searched, supply_hits(session, actor, searched.results, opts.top))
+    hits = supply_hits(session, actor, searched.results, opts.top, brief=True)
+    return match_run(index, searched, hits)
 
 
 def match_supply(
