@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from shuanggao_matching import (
+    DEFAULT_MAX_QUERY_CHARS,
     ChineseTokenizer,
     EmbeddingCache,
     Encoder,
@@ -194,7 +195,10 @@ class MatchIndex:
     # -- persistence ---------------------------------------------------------------------------
     def _new_matcher(self) -> Matcher:
         return Matcher(
-            tokenizer=shared_tokenizer(), encoder=self.encoder, embedding_cache=self.cache
+            tokenizer=shared_tokenizer(),
+            encoder=self.encoder,
+            embedding_cache=self.cache,
+            max_query_chars=DEFAULT_MAX_QUERY_CHARS,
         )
 
     def _load(self) -> None:
@@ -224,6 +228,10 @@ class MatchIndex:
             log.warning("index %s unreadable, rebuilding: %s", self.directory, exc)
             self._reset()
             return
+        for matcher in matchers.values():
+            # How much of a query the encoder reads is read at query time only (nothing stored
+            # depends on it): the library's current choice, not the one saved with the index.
+            matcher.max_query_chars = DEFAULT_MAX_QUERY_CHARS
         self.matchers = matchers
         self.fingerprints = {side: dict(state.get(side, {})) for side in SIDES}
         self.stamps = dict(state.get("stamps", {}))

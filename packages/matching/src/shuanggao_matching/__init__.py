@@ -20,7 +20,7 @@ from .semantic import (
     SentenceTransformerEncoder,
     load_encoder,
 )
-from .text import normalize, passage_text, query_text
+from .text import DEFAULT_MAX_QUERY_CHARS, normalize, passage_text, query_text
 from .tokenize import ChineseTokenizer, Token, Tokenizer
 from .types import (
     ComponentScores,
@@ -39,6 +39,7 @@ from .types import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_MAX_QUERY_CHARS",
     "BeirDataset",
     "ChineseTokenizer",
     "Classifier",

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .embedding_cache import content_hash
-from .encoders import Encoder, single_blas_thread
+from .encoders import Encoder, query_threads
 
 __all__ = ["DEFAULT_QUERY_CACHE_SIZE", "QueryVectorCache"]
 
@@ -81,7 +81,7 @@ class QueryVectorCache:
         found = [self.get(k) for k in keys]
         missing = [i for i, v in enumerate(found) if v is None]
         if missing:
-            with single_blas_thread():
+            with query_threads():
                 fresh = encoder.encode_queries([texts[i] for i in missing])
             for i, row in zip(missing, fresh, strict=True):
                 vec = np.asarray(row, dtype=np.float32)
