@@ -108,7 +108,25 @@ async def sign_in(base_url: str, username: str, writes: bool, users: int) -> Acc
         await client.aclose()
         raise RuntimeError(f"{username} could not sign in: {resp.status_code} {resp.text[:200]}")
     body = resp.json()
-    return Account(username, writes, client, body.get("csrf_token", ""), body.get("user", {}))
+    csrf = body.get("csrf_token", "")
+    if body.get("restriction") == "consent":
+        # A new account accepts the privacy notice first, as its user would on the notice page
+        # (until then every other call answers 403 consent_required).
+        resp = await client.post(
+            "/api/v1/auth/consent",
+            json={"processing": True, "matching": True},
+            headers={"X-CSRF-Token": csrf},
+        )
+        if resp.status_code != 200:
+            await client.aclose()
+            raise RuntimeError(
+                f"{username} could not accept the privacy notice: {resp.status_code} "
+                f"{resp.text[:200]}"
+            )
+    elif body.get("restriction"):
+        await client.aclose()
+        raise RuntimeError(f"{username} must first do {body['restriction']!r}: it cannot be used")
+    return Account(username, writes, client, csrf, body.get("user", {}))
 
 
 @dataclass
