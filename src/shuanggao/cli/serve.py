@@ -82,6 +82,20 @@ def _leave_despite_stuck_threads() -> None:
         os._exit(0)
 
 
+def _start_warm_up() -> None:
+    """Open the indexes in a background thread while the server starts (``upkeep.warm_up``).
+    Every model is imported and the mappers configured here first, in this thread: the
+    warm-up's first query must not configure them half-imported while uvicorn imports the app.
+    A daemon thread: it only reads, and a shutdown does not wait for it."""
+    from sqlalchemy.orm import configure_mappers
+
+    import shuanggao.main  # noqa: F401 - every domain's models, as the app imports them
+    from shuanggao.matches.upkeep import warm_up
+
+    configure_mappers()
+    threading.Thread(target=warm_up, args=(get_settings(),), name="warm-up", daemon=True).start()
+
+
 def register(root: typer.Typer) -> None:
     @root.command("serve")
     def serve(
@@ -114,6 +128,7 @@ def register(root: typer.Typer) -> None:
             timeout_graceful_shutdown=GRACE_SECONDS,
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
+        _start_warm_up()
         try:
             # After a graceful shutdown uvicorn re-raises the signal it caught, so SIGTERM ends
             # the process with the usual status; SIGINT comes back as KeyboardInterrupt.
