@@ -328,7 +328,7 @@ def threads_for_query(cpus: int, runnable: int | None, embedding: int) -> int:
     thread, so on a busy machine a thread that waits for a core stalls the whole embedding
     (measured: 650 ms p50 with 2 threads under load 5.7 against 48 ms with one). Why not
     always one: on an idle 2-core server a lone user's query embeds in about half the time
-    with both cores (a 39-token query: 100 ms → 46–51 ms)."""
+    with both cores (a 39-token query: 82–100 ms → 46–51 ms p50)."""
     if runnable is None or embedding > 1 or cpus <= 1:
         return 1
     return max(1, min(cpus, cpus - (runnable - 1)))
