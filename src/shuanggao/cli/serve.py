@@ -89,7 +89,7 @@ def _start_warm_up() -> None:
     A daemon thread: it only reads, and a shutdown does not wait for it."""
     from sqlalchemy.orm import configure_mappers
 
-    import shuanggao.main  # noqa: F401 - every domain's models, as the app imports them
+    import shuanggao.web.app  # noqa: F401 - every domain's models, as the app imports them
     from shuanggao.matches.upkeep import warm_up
 
     configure_mappers()
