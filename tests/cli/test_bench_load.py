@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -46,3 +47,19 @@ def test_bench_load_runs_every_kind_without_errors_or_lost_writes() -> None:
     assert writes["acknowledged"] > 0
     assert writes["lost"] == 0
     assert writes["phantom"] == 0
+
+
+def test_a_server_that_stops_answering_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from shuanggao.cli import bench_load
+
+    def timed_out(*_args: object) -> dict[str, object]:
+        raise httpx.ReadTimeout("timed out")
+
+    monkeypatch.setattr(bench_load, "_own_server", timed_out)
+    _load_areas()
+    result = CliRunner().invoke(root, ["bench", "load", "--users", "1", "--seconds", "1"])
+    assert result.exit_code == 2
+    assert "服务器没有应答（ReadTimeout" in result.output
+    assert "Traceback" not in result.output

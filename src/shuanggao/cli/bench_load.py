@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import typer
 from rich.table import Table
 
@@ -126,6 +127,14 @@ def load(
             result = _own_server(database, pg_url, encoder, users, seconds, seed)
     except RuntimeError as exc:
         err_console.print(f"[red]负载测试未能进行：{exc}[/red]")
+        raise typer.Exit(code=2) from None
+    except httpx.HTTPError as exc:
+        # Outside the timed requests (signing in, reading the writes back): the server did not
+        # answer in time or at all — one line, not a traceback.
+        err_console.print(
+            f"[red]负载测试未完成：服务器没有应答（{type(exc).__name__}：{exc}），"
+            "写入核对未能进行。[/red]"
+        )
         raise typer.Exit(code=2) from None
     if fmt == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
